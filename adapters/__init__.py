@@ -1,0 +1,1 @@
+"""Thin front ends that map each platform's slash commands onto the core."""

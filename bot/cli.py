@@ -1,0 +1,222 @@
+"""`episode-bot`: the command-line front end, built from the command registry.
+
+It answers from the seeds with no token and no network; `--json` prints the
+stable document that tests and scripts read. Platform subcommands (discord,
+slack, import, bench) are loaded only when used, so a plain question starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .commands import COMMANDS, Command
+from .errors import SeedsError
+from .replies import Reply
+from .settings import ConfigError, load_settings
+
+log = logging.getLogger(__name__)
+
+# Subcommands that live beside the core: name -> (module, function, help).
+EXTRA = {
+    "discord": ("adapters.discord.cli", "main", "Run the Discord bot (also: sync, invite-url)"),
+    "slack": ("adapters.slack.cli", "main", "Run the Slack app (also: manifest)"),
+    "import": ("bot.importers.feed", "main", "Import episodes from a podcast RSS feed"),
+    "bench": ("bench.__main__", "main", "Run the benchmarks"),
+    "health": ("bot.health", "main", "Exit 0 while the running adapter's heartbeat is fresh"),
+    "reload": ("bot.health", "reload_main", "Ask the running bot to reload the episodes"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="episode-bot", description="Answers about podcast episodes, "
+                                     "with the moment they were said.")
+    sub = parser.add_subparsers(dest="cmd", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print the answer as JSON")
+    common.add_argument("--seeds", metavar="DIR", help="folder of episode documents (default: settings, then ./seeds)")
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, parents=[common], help=command.description,
+                           description=f"{command.description}. Example: episode-bot {command.example}")
+        _add_options(p, command)
+    check = sub.add_parser("check", help="Load a seeds folder and report what each file yielded")
+    check.add_argument("dir", nargs="?", help="seeds folder (default: settings, then ./seeds)")
+    check.add_argument("--json", action="store_true")
+    sub.add_parser("config", help="Print the effective configuration, secrets masked")
+    for name, (_, _, text) in EXTRA.items():
+        p = sub.add_parser(name, help=text, add_help=False)
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _add_options(p: argparse.ArgumentParser, command: Command) -> None:
+    for option in command.options:
+        if option.name == "episode" and command.name == "episode":
+            p.add_argument("episode", nargs="*", help=option.description)
+            p.add_argument("--episode", dest="episode_flag", help=option.description)
+        elif option.positional and option.name != "episode":
+            p.add_argument(option.name, nargs="*", help=option.description)
+        else:
+            p.add_argument(f"--{option.name}", help=option.description)
+    p.add_argument("--page", type=int, default=1, help="page of results")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if argv and argv[0] in EXTRA:
+        return _run_extra(argv[0], argv[1:])
+    args = parser.parse_args(argv)
+    if not args.cmd:
+        parser.print_help()
+        return 0
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(f"config error: {line}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level if args.cmd == "config" else "ERROR",
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.cmd == "config":
+        for name, value in settings.masked().items():
+            print(f"{name}={value}")
+        return 0
+    if args.cmd == "check":
+        return check(Path(args.dir or settings.seeds_dir), as_json=args.json)
+    from .core import EpisodeBot
+
+    command = next(c for c in COMMANDS if c.name == args.cmd)
+    values = _values(args, command)
+    try:
+        bot = EpisodeBot(Path(args.seeds or settings.seeds_dir), default_episode=settings.default_episode,
+                         max_bytes=int(settings.max_seed_mb * 1e6))
+    except SeedsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    reply = bot.run(command.name, values, page=args.page)
+    if args.json:
+        print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(reply))
+    return 2 if reply.error else 0
+
+
+def _values(args: argparse.Namespace, command: Command) -> dict[str, str]:
+    values = {}
+    for option in command.options:
+        if option.name == "episode" and command.name == "episode":
+            raw = args.episode_flag or " ".join(args.episode)
+        else:
+            raw = getattr(args, option.name, None)
+            if isinstance(raw, list):
+                raw = " ".join(raw)
+        if option.name == "episode" and not raw and command.name != "episode":
+            raw = None
+        if raw is not None:
+            values[option.name] = raw
+    return values
+
+
+def render_text(reply: Reply) -> str:
+    """Readable terminal output for a reply."""
+    lines = [reply.title, "=" * min(len(reply.title), 72)]
+    if reply.error:
+        return f"{reply.body}"
+    if reply.message:
+        lines.append(reply.message)
+    if reply.command in ("episode", "help"):
+        if reply.body:
+            lines.append(reply.body)
+        for f in reply.fields:
+            lines += ["", f"{f.name}:", *("  " + v for v in f.value.splitlines())]
+        return "\n".join(lines)
+    for i, r in enumerate(reply.results, 1):
+        when = r.timestamp or ""
+        if r.time_basis == "chapter" and when:
+            when += " (start of its chapter)"
+        elif r.time_basis == "nearby" and when:
+            when = "around " + when
+        head = f"{i}. [{when}] " if when else f"{i}. "
+        who = f"{r.speaker}: " if r.speaker and r.kind in ("quote", "transcript") else ""
+        lines.append(f"{head}{who}{r.text}")
+        meta = [m for m in (r.chapter and f"chapter: {r.chapter}", r.remark, r.source and f"source: {r.source}",
+                            r.link) if m]
+        if meta:
+            lines.append("   " + " · ".join(meta))
+    if reply.suggestions:
+        lines.append("Try: " + "; ".join(reply.suggestions))
+    if reply.more:
+        lines.append(f"More results: add --page {reply.page + 1}")
+    return "\n".join(lines)
+
+
+def check(root: Path, as_json: bool = False) -> int:
+    """Report, per file, the format it was read as and what it yielded."""
+    from .library import load_library
+
+    try:
+        library = load_library(root)
+    except SeedsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    owner = {f: e for e in library.episodes for f in e.sources}
+    report = []
+    for doc in library.documents:
+        kinds = Counter(p.kind for p in doc.passages)
+        ep = owner.get(doc.file)
+        report.append({"file": doc.file, "format": doc.format, "episode": ep.label if ep else None,
+                       "chapters": len(doc.chapters), "quotes": len(doc.quotes),
+                       "passages": len(doc.passages), "kinds": dict(kinds),
+                       "timed_transcript": sum(1 for p in doc.passages if p.kind == "transcript"
+                                               and p.time is not None and p.speaker),
+                       "problems": [str(p) for p in doc.problems],
+                       "errors": sum(p.severity == "error" for p in doc.problems)})
+    episodes = [{"id": e.id, "label": e.label, "documents": len(e.sources), "chapters": len(e.chapters),
+                 "highlights": sum(p.kind == "highlight" for p in e.passages),
+                 "quotes": len(e.quotes), "quotes_with_speaker": sum(bool(q.speaker) for q in e.quotes),
+                 "timed_turns": sum(p.kind == "transcript" and p.time_basis == "own" and bool(p.speaker)
+                                    for p in e.passages),
+                 "passages": len(e.passages),
+                 "conflicts": [f"{c.field}: " + ", ".join(f"{v} ({s})" for v, s in c.values)
+                               for c in e.conflicts]} for e in library.episodes]
+    errors = sum(r["errors"] for r in report)
+    if as_json:
+        print(json.dumps({"files": report, "episodes": episodes, "errors": errors}, ensure_ascii=False, indent=2))
+        return 1 if errors else 0
+    for r in report:
+        status = "ERROR" if r["errors"] else "ok"
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(r["kinds"].items()))
+        print(f"{status:5} {r['file']}: read as {r['format']}; episode {r['episode'] or '-'}; "
+              f"{r['chapters']} chapters, {r['quotes']} quotes, {r['passages']} passages"
+              + (f" ({kinds})" if kinds else ""))
+        for p in r["problems"]:
+            print(f"      problem: {p}")
+    for e in episodes:
+        print(f"episode {e['label']}: {e['documents']} documents, {e['chapters']} chapters, "
+              f"{e['highlights']} highlights, {e['quotes']} notable quotes ({e['quotes_with_speaker']} with "
+              f"speakers), {e['timed_turns']} timed transcript turns with speakers, {e['passages']} passages")
+        for c in e["conflicts"]:
+            print(f"      sources disagree on {c}")
+    print(f"{len(report)} files, {len(episodes)} episodes, {errors} errors")
+    return 1 if errors else 0
+
+
+def _run_extra(name: str, rest: list[str]) -> int:
+    import importlib
+
+    module, func, _ = EXTRA[name]
+    try:
+        entry = getattr(importlib.import_module(module), func)
+    except ImportError as exc:
+        print(f"error: '{name}' is not available in this install ({exc})", file=sys.stderr)
+        return 1
+    return int(entry(rest) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,276 @@
+"""Every command, declared once: options, limits, autocomplete and handler.
+
+The Discord command tree, the Slack manifest, the CLI and the help text are
+all built from COMMANDS; nothing about a command is written anywhere else.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Literal
+
+from .errors import UserError
+from .library import describe_time
+from .models import Chapter, Episode, Quote, moment_url
+from .replies import Action, Button, Citation, Field_, Reply, Result
+from .search import Hit, chapter_for_time
+from .text import format_time, shorten
+
+if TYPE_CHECKING:
+    from .core import EpisodeBot, Snapshot
+
+PAGE_SIZE = 5
+MAX_QUERY = 300  # characters in a question or topic
+
+Complete = Literal["episode", "chapter", "speaker"]
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    description: str
+    required: bool = False
+    max_length: int = MAX_QUERY
+    autocomplete: Complete | None = None
+    positional: bool = True  # the CLI takes it as an argument, not --name
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str
+    example: str
+    options: tuple[Option, ...]
+    handler: Callable[[EpisodeBot, Snapshot, Episode, dict[str, str], int], Reply]
+    usage_hint: str = ""
+
+    @property
+    def usage(self) -> str:
+        parts = [f"<{o.name}>" if o.required else f"[{o.name}]" for o in self.options]
+        return " ".join([self.name, *parts])
+
+
+EPISODE = Option("episode", "Episode number, part of its title, or 'latest'", max_length=100,
+                 autocomplete="episode", positional=False)
+
+
+# -- handlers -----------------------------------------------------------------
+
+def ask(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
+    question = args["question"]
+    hits, q = snap.index.ask(question, episode)
+    reply = _reply("ask", question, episode, f"{episode.label}")
+    if not hits:
+        return _decline(reply, snap, episode, question, "that")
+    return _page(reply, [_result(h) for h in hits], page, q.corrected)
+
+
+def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
+    text, speaker = args.get("text", ""), args.get("speaker", "")
+    reply = _reply("quote", text, episode, f"Quote from {episode.label}")
+    if speaker and not any(_is(speaker, s) for s in snap.speakers(episode)):
+        raise UserError(f"No one called {speaker!r} speaks in this episode.",
+                        "Try one of: " + ", ".join(snap.speakers(episode)[:8]) + ".")
+    if not text:
+        pool = [q for q in episode.quotes if not speaker or (q.speaker and _is(speaker, q.speaker))]
+        if not pool:
+            reply.message = "This episode has no notable quotes" + (f" from {speaker}." if speaker else ".")
+            return reply
+        chosen = random.choice(pool)
+        hit = Hit(item=chosen, episode=episode, score=1.0, coverage=1.0)
+        return _page(reply, [_result(hit)], 1, {})
+    hits = snap.index.quotes(text, episode, speaker or None)
+    if not hits:
+        return _decline(reply, snap, episode, text, "that quote")
+    return _page(reply, [_result(h) for h in hits], page, {})
+
+
+def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
+    wanted = args.get("title_or_time", "")
+    reply = _reply("chapter", wanted, episode, f"Chapters of {episode.label}")
+    if not episode.chapters:
+        reply.message = "This episode has no chapter list."
+        return reply
+    if not wanted:
+        reply.results = [_chapter_result(episode, c) for c in episode.chapters]
+        reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in episode.chapters)
+        return reply
+    at = chapter_for_time(wanted, episode)
+    if at is not None:
+        seconds, found = at
+        if found is None:
+            raise UserError(f"{format_time(seconds)} is before the first chapter.")
+        last = episode.chapters[-1]
+        if found is last and seconds > last.start + 4 * 3600:
+            raise UserError(f"{format_time(seconds)} is past the end of the episode.")
+        chosen = found
+    else:
+        ranked = snap.index.chapters(wanted, episode)
+        if not ranked:
+            return _decline(reply, snap, episode, wanted, "a chapter like that")
+        chosen = ranked[0][0]
+    reply.title = chosen.title
+    reply.results = [_chapter_result(episode, chosen)]
+    reply.body = _chapter_body(episode, chosen)
+    index = episode.chapters.index(chosen)
+    if index > 0:
+        reply.buttons.append(Button(label="Previous chapter", action=Action(
+            kind="prev", command="chapter", episode=episode.id, query=str(episode.chapters[index - 1].start))))
+    if index + 1 < len(episode.chapters):
+        reply.buttons.append(Button(label="Next chapter", action=Action(
+            kind="next", command="chapter", episode=episode.id, query=str(episode.chapters[index + 1].start))))
+    return reply
+
+
+def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
+    topic = args.get("topic", "")
+    reply = _reply("summary", topic, episode, f"Summary of {episode.label}")
+    if not topic:
+        kinds = ("summary", "takeaway")
+        chosen = [p for k in kinds for p in episode.passages if p.kind == k]
+        hits = [Hit(item=p, episode=episode, score=1.0, coverage=1.0) for p in chosen]
+        return _page(reply, [_result(h) for h in hits], page, {})
+    reply.title = f"{episode.label}: on {topic}"
+    hits = snap.index.summary(topic, episode)
+    if not hits:
+        return _decline(reply, snap, episode, topic, "anything on that topic")
+    return _page(reply, [_result(h) for h in hits], page, {})
+
+
+def episode_info(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int
+                 ) -> Reply:
+    reply = _reply("episode", args.get("episode", ""), episode, episode.label)
+    reply.body = episode.description or ""
+    facts = [("Number", str(episode.number) if episode.number is not None else None),
+             ("Show", episode.show), ("Date", _date(episode)), ("Host", episode.host),
+             ("Guests", ", ".join(episode.guests) or None),
+             ("Links", "\n".join(f"{l.label}: {l.url}" for l in episode.links) or None),
+             ("Chapters", f"{len(episode.chapters)} (see the chapter command)" if episode.chapters else None),
+             ("Sources", "\n".join(episode.sources))]
+    reply.fields = [Field_(name=n, value=v, inline=n in ("Number", "Date", "Host")) for n, v in facts if v]
+    reply.results = [Result(text=f"{episode.label}. {episode.description or ''}".strip(), kind="episode",
+                            title=episode.title, source="; ".join(episode.sources),
+                            link=episode.page_url, score=1.0)]
+    return reply
+
+
+def help_(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
+    reply = Reply(command="help", title="What I can do",
+                  body="Ask about an episode; I answer from its notes and transcript and say when it was said.")
+    for command in COMMANDS:
+        reply.fields.append(Field_(name=command.usage, value=f"{command.description}\nExample: {command.example}"))
+        reply.results.append(Result(text=command.description, kind="command", title=command.usage,
+                                    section=command.example))
+    return reply
+
+
+# -- building replies -----------------------------------------------------------
+
+def _reply(command: str, query: str, episode: Episode, title: str) -> Reply:
+    return Reply(command=command, query=query, episode=episode.id, episode_label=episode.label, title=title)
+
+
+def _result(hit: Hit) -> Result:
+    item, episode = hit.item, hit.episode
+    kind = "quote" if isinstance(item, Quote) else item.kind
+    text = hit.excerpt or item.text
+    return Result(
+        text=text, kind=kind, title=getattr(item, "title", None), speaker=item.speaker,
+        timestamp=format_time(item.time), chapter=item.chapter, section=getattr(item, "section", None),
+        source="; ".join(str(s) for s in item.sources), score=round(hit.score, 4),
+        link=moment_url(episode.video_url or episode.page_url, item.time),
+        seconds=item.time, time_basis=item.time_basis, remark=getattr(item, "remark", None),
+    )
+
+
+def _chapter_result(episode: Episode, c: Chapter) -> Result:
+    end = f" to {format_time(c.end)}" if c.end is not None else ""
+    return Result(text=f"{c.title} ({format_time(c.start)}{end})", kind="chapter", title=c.title,
+                  timestamp=format_time(c.start), chapter=c.title,
+                  source=str(c.source) if c.source else None, score=1.0,
+                  link=moment_url(episode.video_url or episode.page_url, c.start),
+                  seconds=c.start, time_basis="own")
+
+
+def _chapter_body(episode: Episode, c: Chapter) -> str:
+    end = f" to {format_time(c.end)}" if c.end is not None else ""
+    lines = [f"Starts at {format_time(c.start)}{end}."]
+    said = [p for p in episode.passages if p.chapter == c.title and p.time_basis == "own"]
+    for p in said[:3]:
+        lines.append(f"`{format_time(p.time)}` {shorten(p.text, 200)}")
+    return "\n".join(lines)
+
+
+def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, str]) -> Reply:
+    start = (page - 1) * PAGE_SIZE
+    reply.results = results[start:start + PAGE_SIZE]
+    reply.page = page
+    reply.more = len(results) > start + PAGE_SIZE
+    if not reply.results:
+        reply.message = "No more results."
+        return reply
+    if corrected:
+        reply.message = "Searched for " + ", ".join(f"{b!r} (you typed {a!r})" for a, b in corrected.items())
+    top = reply.results[0]
+    when = describe_time(top.seconds, top.time_basis)
+    reply.body = top.text + (f"\n— {top.speaker}" if top.speaker and top.kind in ("quote", "transcript") else "")
+    if when:
+        reply.body += f"\n{when}" + (f" · {top.chapter}" if top.chapter else "")
+    for r in reply.results[1:]:
+        when = describe_time(r.seconds, r.time_basis)
+        name = f"{when} · {r.chapter}" if when and r.chapter else (r.section or r.kind.capitalize())
+        reply.fields.append(Field_(name=name, value=r.text))
+    reply.citations = [Citation(source=r.source or "", timestamp=r.timestamp, link=r.link) for r in reply.results]
+    if reply.more:
+        reply.buttons.append(Button(label="More results", action=Action(
+            kind="more", command=reply.command, episode=reply.episode or "", page=page + 1, query=reply.query)))
+    return reply
+
+
+def _decline(reply: Reply, snap: Snapshot, episode: Episode, query: str, what: str) -> Reply:
+    reply.results = []
+    reply.message = f"I couldn't find {what} in {episode.label}."
+    ranked = snap.index.chapters(query, episode) if episode.chapters else []
+    near = [c.title for c, score in ranked[:3] if score >= 0.55]
+    reply.suggestions = [f"chapter {t}" for t in near] or [f"{c.name}: {c.example}" for c in COMMANDS[:2]]
+    reply.body = reply.message
+    return reply
+
+
+def _date(episode: Episode) -> str | None:
+    if not episode.date:
+        return None
+    conflict = next((c for c in episode.conflicts if c.field == "date"), None)
+    if not conflict:
+        return episode.date.isoformat()
+    others = sorted({v for v, _ in conflict.values} - {episode.date.isoformat()})
+    return f"{episode.date.isoformat()} (other sources say {', '.join(others)})"
+
+
+def _is(asked: str, name: str) -> bool:
+    from .search import _same_person
+    return _same_person(asked, name)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("ask", "Ask a question about an episode", 'ask "What is RLVR?"',
+            (Option("question", "Your question", required=True), EPISODE), ask,
+            usage_hint="Type a question after the command, e.g. /ask What is RLVR?"),
+    Command("quote", "Find a quote, or get a random notable one", "quote calculator",
+            (Option("text", "Words from the quote (leave empty for a random one)"),
+             Option("speaker", "Who said it", max_length=100, autocomplete="speaker", positional=False),
+             EPISODE), quote),
+    Command("chapter", "Find a chapter by title or time, or list them all", "chapter 1:30:00",
+            (Option("title_or_time", "A chapter title or a time like 1:02:38", max_length=100,
+                    autocomplete="chapter"), EPISODE), chapter),
+    Command("summary", "The episode's TL;DR and takeaways, or what it says on a topic",
+            'summary "work culture"', (Option("topic", "A topic, e.g. RLVR (leave empty for the TL;DR)"),
+                                       EPISODE), summary),
+    Command("episode", "Title, date, guests, links and sources of an episode", "episode 490",
+            (Option("episode", "Episode number, part of its title, or 'latest'", max_length=100,
+                    autocomplete="episode"),), episode_info),
+    Command("help", "What the bot can do, with an example of each command", "help", (), help_),
+)
+
+BY_NAME = {c.name: c for c in COMMANDS}

@@ -1,0 +1,192 @@
+"""The bot's one object: a library snapshot, the commands, and safe entry points."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from .commands import BY_NAME, COMMANDS, Command
+from .errors import SeedsError, UserError
+from .formats import MAX_BYTES
+from .library import Library, load_library
+from .models import Episode
+from .replies import Action, Reply, error_reply
+from .search import SearchIndex
+from .text import clean_line, format_time
+
+log = logging.getLogger(__name__)
+
+MAX_CHOICES = 25  # Discord's limit for autocomplete, and plenty for a person
+
+
+@dataclass
+class Choice:
+    name: str  # what the user sees
+    value: str  # what is submitted
+
+
+@dataclass
+class Snapshot:
+    """A library and its index, built together and swapped in together."""
+
+    library: Library
+    index: SearchIndex
+    built_at: float = field(default_factory=time.time)
+    _speakers: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, seeds_dir: Path, max_bytes: int = MAX_BYTES) -> Snapshot:
+        library = load_library(seeds_dir, max_bytes=max_bytes)
+        return cls(library=library, index=SearchIndex(library))
+
+    def speakers(self, episode: Episode) -> list[str]:
+        if episode.id not in self._speakers:
+            names = [x.speaker for x in [*episode.quotes, *episode.passages] if x.speaker]
+            names += [n for n in [episode.host, *episode.guests] if n]
+            self._speakers[episode.id] = list(dict.fromkeys(names))
+        return self._speakers[episode.id]
+
+
+class EpisodeBot:
+    """Answers commands from the episodes in a seeds folder.
+
+    Every front end (CLI, Discord, Slack) calls run(), run_action() and
+    complete(); none of them sees the library directly.
+    """
+
+    def __init__(self, seeds_dir: Path | str, default_episode: str | None = None,
+                 max_bytes: int = MAX_BYTES) -> None:
+        self.seeds_dir = Path(seeds_dir)
+        self.default_episode = default_episode or None
+        self.max_bytes = max_bytes
+        self._reload_lock = threading.Lock()
+        self.snapshot = Snapshot.build(self.seeds_dir, max_bytes)
+
+    @property
+    def library(self) -> Library:
+        return self.snapshot.library
+
+    # -- reload -------------------------------------------------------------
+
+    def reload(self) -> bool:
+        """Build a new library beside the old one and swap it in; keep the old on failure."""
+        with self._reload_lock:
+            try:
+                fresh = Snapshot.build(self.seeds_dir, self.max_bytes)
+            except (SeedsError, OSError) as exc:
+                log.error("reload failed, still serving the previous episodes: %s", exc)
+                return False
+            except Exception:
+                log.exception("reload failed, still serving the previous episodes")
+                return False
+            self.snapshot = fresh  # one reference swap: readers see old or new, never half
+            log.info("reloaded %d episode(s) from %s", len(fresh.library.episodes), self.seeds_dir)
+            return True
+
+    # -- commands -----------------------------------------------------------
+
+    def run(self, name: str, args: dict[str, str] | None = None, page: int = 1) -> Reply:
+        """Run a command; user mistakes come back as an error reply, never an exception."""
+        try:
+            return self._run(name, dict(args or {}), page)
+        except UserError as exc:
+            return error_reply(name, str(exc), query=_first_text(args))
+
+    def _run(self, name: str, args: dict[str, str], page: int) -> Reply:
+        command = BY_NAME.get(name)
+        if command is None:
+            raise UserError(f"There is no command {name!r}.",
+                            "Commands: " + ", ".join(c.name for c in COMMANDS) + ".")
+        values = validate(command, args)
+        snap = self.snapshot
+        episode = self.resolve_episode(values.get("episode"), snap)
+        return command.handler(self, snap, episode, values, max(1, page))
+
+    def run_action(self, token: str) -> Reply:
+        """Run what a button asks for (next page, another chapter, share)."""
+        action = Action.decode(token)
+        if action is None or action.command not in BY_NAME:
+            return error_reply("button", "This button has expired: run the command again.")
+        args = {"episode": action.episode} if action.episode else {}
+        command = BY_NAME[action.command]
+        first = next((o.name for o in command.options if o.name != "episode"), None)
+        if first and action.query:
+            args[first] = action.query
+        if action.extra:
+            args["speaker"] = action.extra
+        reply = self.run(action.command, args, page=action.page)
+        return reply
+
+    def resolve_episode(self, wanted: str | None, snap: Snapshot | None = None) -> Episode:
+        """Find an episode by number, id, title fragment or 'latest'; else the default."""
+        snap = snap or self.snapshot
+        episodes = snap.library.episodes
+        wanted = (wanted or "").strip() or (self.default_episode or "")
+        if not wanted or wanted.lower() == "latest":
+            return episodes[-1]
+        key = wanted.lstrip("#").strip()
+        for e in episodes:
+            if key == e.id or (key.isdigit() and e.number == int(key)):
+                return e
+        titles = {e.id: e.title for e in episodes}
+        found = process.extractOne(wanted, titles, scorer=fuzz.WRatio, processor=str.lower, score_cutoff=70)
+        if found:
+            return next(e for e in episodes if e.id == found[2])
+        raise UserError(f"I don't know an episode {wanted!r}.",
+                        "Try a number, part of a title, or 'latest'.")
+
+    # -- autocomplete -------------------------------------------------------
+
+    def complete(self, kind: str, typed: str, episode: str | None = None) -> list[Choice]:
+        """Suggest at most 25 values for an option as the user types."""
+        typed = clean_line(typed)[:100]
+        snap = self.snapshot
+        if kind == "episode":
+            options = {e.id: f"#{e.number} {e.title}" if e.number is not None else e.title
+                       for e in reversed(snap.library.episodes)}
+        else:
+            try:
+                ep = self.resolve_episode(episode, snap)
+            except UserError:
+                ep = snap.library.episodes[-1]
+            if kind == "chapter":
+                options = {c.title: f"{format_time(c.start)} {c.title}" for c in ep.chapters}
+            elif kind == "speaker":
+                options = {s: s for s in snap.speakers(ep)}
+            else:
+                return []
+        if typed:
+            ranked = process.extract(typed, options, scorer=fuzz.WRatio, processor=str.lower,
+                                     limit=MAX_CHOICES, score_cutoff=40)
+            keys = [k for _, _, k in ranked]
+        else:
+            keys = list(options)[:MAX_CHOICES]
+        return [Choice(name=options[k][:100], value=str(k)[:100]) for k in keys]
+
+
+def validate(command: Command, args: dict[str, str]) -> dict[str, str]:
+    """Clean every option of a command and check it against its limits."""
+    unknown = set(args) - {o.name for o in command.options}
+    if unknown:
+        raise UserError(f"/{command.name} has no option {sorted(unknown)[0]!r}.", f"Usage: {command.usage}")
+    values = {}
+    for option in command.options:
+        raw = args.get(option.name)
+        value = clean_line(str(raw)) if raw is not None else ""
+        if len(value) > option.max_length:
+            raise UserError(f"The {option.name} is {len(value)} characters long; the limit is "
+                            f"{option.max_length}.", "Please shorten it and try again.")
+        if option.required and not value:
+            raise UserError(f"Please give a {option.name}.",
+                            command.usage_hint or f"Usage: {command.usage} (e.g. {command.example})")
+        values[option.name] = value
+    return values
+
+
+def _first_text(args: dict[str, str] | None) -> str:
+    return next((str(v) for k, v in (args or {}).items() if k != "episode" and v), "")[:300]

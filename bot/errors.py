@@ -1,0 +1,28 @@
+"""The errors whose message is written for the person who caused them."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with what the user asked; its message is shown to them as is."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+class RateLimited(UserError):
+    """The user or channel asked too often; says when to try again."""
+
+    def __init__(self, retry_after: float) -> None:
+        seconds = max(1, round(retry_after + 0.49))
+        super().__init__(f"Slow down a little: try again in {seconds} s.")
+        self.retry_after = retry_after
+
+
+class SeedsError(Exception):
+    """The seeds folder cannot give the bot any episode; says what to fix."""

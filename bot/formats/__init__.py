@@ -1,0 +1,62 @@
+"""Readers for seed documents: each knows one format and says how sure it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import labeled_page, markdown, plain, shownotes, summary_page, tldr
+from .base import ParsedDocument, Problem
+
+# Every reader has NAME, sniff(text, name) -> score and read(doc, lines).
+READERS = [labeled_page, summary_page, markdown, shownotes, tldr, plain]
+
+MAX_BYTES = 16 * 1024 * 1024
+
+__all__ = ["READERS", "ParsedDocument", "Problem", "read_document", "MAX_BYTES"]
+
+
+def read_document(path: Path, name: str, max_bytes: int = MAX_BYTES) -> ParsedDocument:
+    """Read one seed file with the reader that recognises it best.
+
+    A file that cannot be read comes back with an error problem and no content.
+    """
+    doc = ParsedDocument(file=name, format="unreadable")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            doc.problems.append(Problem(name, None, f"file is {size / 1e6:.1f} MB, over the "
+                                        f"{max_bytes / 1e6:.0f} MB limit for one document; skipped",
+                                        "error"))
+            return doc
+        data = path.read_bytes()
+    except OSError as exc:
+        doc.problems.append(Problem(name, None, f"could not be read ({exc.strerror or exc}); skipped",
+                                    "error"))
+        return doc
+    text = decode(doc, data)
+    if text is None:
+        return doc
+    if not text.strip():
+        doc.format = "empty"
+        doc.warn(None, "file is empty")
+        return doc
+    reader = max(READERS, key=lambda r: r.sniff(text, name))
+    doc.format = reader.NAME
+    reader.read(doc, text.splitlines())
+    if not (doc.passages or doc.chapters or doc.quotes):
+        doc.warn(None, f"read as {reader.NAME} but nothing usable was found")
+    return doc
+
+
+def decode(doc: ParsedDocument, data: bytes) -> str | None:
+    """Decode UTF-8 text (a BOM is allowed); name the line of the first bad byte."""
+    if b"\x00" in data[:8192]:
+        doc.problems.append(Problem(doc.file, None, "looks binary (NUL bytes); skipped", "error"))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        doc.problems.append(Problem(doc.file, line, f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} "
+                                    f"at offset {exc.start}); skipped", "error"))
+        return None

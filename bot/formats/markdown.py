@@ -1,0 +1,162 @@
+"""Markdown with YAML front matter: the native format for notes and takeaways.
+
+    ---
+    title: "Episode title | Show #490"
+    episode: 490                      # optional; else taken from the title
+    date: 2026-01-31                  # or source: {url, date, title, author}
+    guests: [Nathan Lambert, Sebastian Raschka]
+    links: {video: https://youtube.com/watch?v=..., page: https://...}
+    tags: [ai, llm]
+    ---
+    ## Section
+    - bullet            (one passage each, in that section)
+    > "quote" — Speaker (a block quote with an attribution is a notable quote)
+    [1:02:38] text      (a leading time gives the passage its moment)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import yaml
+
+from ..models import Link, Quote
+from ..text import clean_line, parse_time
+from .base import ParsedDocument, parse_date, split_people, split_title
+
+NAME = "markdown"
+
+_BULLET_RE = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
+_LEAD_TIME_RE = re.compile(r"^\[?\(?(\d{1,2}:\d{2}(?::\d{2})?)\)?\]?\s*[–—:-]?\s*(.*)$")
+_QUOTE_RE = re.compile(r"^[\"“](.+?)[\"”]\s*[—–-]+\s*([^()]+?)\s*(?:\((.*)\))?$")
+_SECTION_KINDS = {"takeaways": "takeaway", "key takeaways": "takeaway", "highlights": "highlight",
+                  "summary": "summary", "tl;dr": "summary", "tldr": "summary"}
+
+
+def sniff(text: str, name: str) -> int:
+    score = 0
+    if text.lstrip("\ufeff").startswith("---\n") or text.startswith("---\r\n"):
+        score += 50
+    if name.lower().endswith((".md", ".markdown")):
+        score += 30
+    if re.search(r"^#{1,3} \S", text, re.M):
+        score += 10
+    return score
+
+
+def read(doc: ParsedDocument, lines: list[str]) -> None:
+    body_start = _read_front_matter(doc, lines)
+    section = None
+    kind = "note"
+    quote_lines: list[tuple[int, str]] = []
+    for n, raw in enumerate(lines[body_start:], start=body_start + 1):
+        line = raw.strip()
+        if line.startswith(">"):
+            quote_lines.append((n, line.lstrip("> ").strip()))
+            continue
+        if quote_lines:
+            _flush_quote(doc, quote_lines, section)
+            quote_lines = []
+        if not line:
+            continue
+        if line.startswith("# "):
+            if doc.title is None:
+                doc.title, number, show = split_title(line)
+                doc.number = doc.number or number
+                doc.show = doc.show or show
+            continue
+        if line.startswith("#"):
+            section = clean_line(line.lstrip("#"))
+            kind = _SECTION_KINDS.get(section.lower(), "note")
+            continue
+        bullet = _BULLET_RE.match(line)
+        text = bullet.group(1) if bullet else line
+        time = None
+        lead = _LEAD_TIME_RE.match(text)
+        if lead and parse_time(lead.group(1)) is not None and lead.group(2):
+            time, text = parse_time(lead.group(1)), lead.group(2)
+        quote = _QUOTE_RE.match(clean_line(text))
+        if quote and kind == "note" and section and "quote" in section.lower():
+            doc.quotes.append(Quote(text=quote.group(1), speaker=quote.group(2), remark=quote.group(3),
+                                    time=time, time_basis="own" if time is not None else None,
+                                    sources=doc.at(n)))
+            continue
+        doc.add(text, kind, n, section=section, time=time,
+                time_basis="own" if time is not None else None)
+    if quote_lines:
+        _flush_quote(doc, quote_lines, section)
+
+
+def _flush_quote(doc: ParsedDocument, lines: list[tuple[int, str]], section: str | None) -> None:
+    text = clean_line(" ".join(t for _, t in lines))
+    m = _QUOTE_RE.match(text)
+    if m:
+        doc.quotes.append(Quote(text=m.group(1), speaker=m.group(2), remark=m.group(3),
+                                sources=doc.at(lines[0][0])))
+    else:
+        doc.add(text, "note", lines[0][0], section=section)
+
+
+def _read_front_matter(doc: ParsedDocument, lines: list[str]) -> int:
+    """Read the YAML block at the top; return the index of the first body line."""
+    if not lines or lines[0].strip().lstrip("\ufeff") != "---":
+        return 0
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        doc.warn(1, "front matter starts with '---' but never ends; read as plain markdown")
+        return 1
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        doc.warn(line, f"broken front matter ({getattr(exc, 'problem', None) or 'not YAML'}); "
+                       "the body is read without it")
+        return end + 1
+    if not isinstance(meta, dict):
+        doc.warn(2, "front matter is not a mapping of keys to values; the body is read without it")
+        return end + 1
+    apply_metadata(doc, meta)
+    return end + 1
+
+
+def apply_metadata(doc: ParsedDocument, meta: dict) -> None:
+    """Fill a document's episode facts from a front-matter mapping."""
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    if meta.get("title"):
+        doc.title, number, show = split_title(str(meta["title"]))
+        doc.number = doc.number or number
+        doc.show = doc.show or show
+    episode = meta.get("episode", meta.get("number"))
+    if isinstance(episode, int) or (isinstance(episode, str) and episode.strip().lstrip("#").isdigit()):
+        doc.number = int(str(episode).strip().lstrip("#"))
+    elif isinstance(episode, str) and episode.strip():
+        doc.episode_key = episode.strip()
+    doc.show = doc.show or meta.get("show") or source.get("title")
+    doc.host = meta.get("host") or source.get("author") or doc.host
+    date = meta.get("date", source.get("date"))
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    doc.date = date if isinstance(date, dt.date) else parse_date(str(date)) if date else None
+    guests = meta.get("guests") or []
+    doc.guests = split_people(guests) if isinstance(guests, str) else [str(g) for g in guests]
+    if meta.get("description"):
+        doc.description = clean_line(str(meta["description"]))
+        doc.add(doc.description, "description", 2)
+    tags = meta.get("tags") or []
+    doc.tags = [str(t) for t in tags] if isinstance(tags, list) else split_people(str(tags))
+    links = meta.get("links") or {}
+    if isinstance(links, dict):
+        doc.links.extend(Link(label=str(k).capitalize(), url=str(v)) for k, v in links.items() if v)
+    elif isinstance(links, list):
+        for item in links:
+            if isinstance(item, dict) and item.get("url"):
+                doc.links.append(Link(label=str(item.get("label", "Link")), url=str(item["url"])))
+            elif isinstance(item, str):
+                doc.links.append(Link(label="Link", url=item))
+    for key in ("video", "url"):
+        if meta.get(key):
+            doc.links.append(Link(label=key.capitalize(), url=str(meta[key])))
+    if source.get("url"):
+        doc.links.append(Link(label="Episode page", url=str(source["url"])))

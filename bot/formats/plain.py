@@ -1,0 +1,19 @@
+"""Any other text: each paragraph is a passage, so nothing an admin drops in is lost."""
+
+from __future__ import annotations
+
+from .base import ParsedDocument, paragraphs, split_title
+
+NAME = "plain-text"
+
+
+def sniff(text: str, name: str) -> int:
+    return 1
+
+
+def read(doc: ParsedDocument, lines: list[str]) -> None:
+    for n, para in paragraphs(lines):
+        if doc.title is None and para.lstrip().startswith("# "):
+            doc.title, doc.number, doc.show = split_title(para)
+            continue
+        doc.add(para.lstrip("#").strip(), "note", n)

@@ -1,0 +1,339 @@
+"""Load the seeds folder into episodes: group documents, merge sources, place passages."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from .errors import SeedsError
+from .formats import MAX_BYTES, ParsedDocument, Problem, read_document
+from .models import Chapter, Conflict, Episode, Link, Passage, Quote
+from .text import content_words, format_time, stem, words
+
+log = logging.getLogger(__name__)
+
+SEED_SUFFIXES = {".txt", ".md", ".markdown", ".json", ".vtt", ".srt", ".xml", ""}
+_SKIP_NAMES = {"readme.md", "readme.txt", "readme"}
+
+
+@dataclass
+class Library:
+    """Every episode the bot knows, with what loading them reported."""
+
+    episodes: list[Episode]
+    documents: list[ParsedDocument] = field(default_factory=list)
+    root: Path | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for d in self.documents for p in d.problems]
+
+    def get(self, episode_id: str) -> Episode | None:
+        return next((e for e in self.episodes if e.id == episode_id), None)
+
+
+def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
+    """Read every seed document under root and build the episodes.
+
+    Raises SeedsError when the folder is missing or holds no usable document.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise SeedsError(f"seeds folder {str(root)!r} does not exist: create it and put the "
+                         "episode documents in it, or point EPISODE_BOT_SEEDS_DIR at it")
+    docs = [read_document(path, name, max_bytes) for path, name in seed_files(root)]
+    for doc in docs:
+        for problem in doc.problems:
+            log.warning("seed %s", problem)
+    usable = [d for d in docs if d.passages or d.chapters or d.quotes]
+    if not usable:
+        raise SeedsError(f"seeds folder {str(root)!r} holds no readable episode document"
+                         + (f" ({len(docs)} file(s) could not be used)" if docs else ""))
+    episodes = [build_episode(group) for group in group_documents(usable)]
+    episodes.sort(key=lambda e: (e.date is None, e.date, e.number or 0, e.title))
+    return Library(episodes=episodes, documents=docs, root=root)
+
+
+def seed_files(root: Path) -> list[tuple[Path, str]]:
+    """Return (path, name relative to root) for every seed file, in a stable order."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in SEED_SUFFIXES and path.name.lower() not in _SKIP_NAMES:
+            found.append((path, rel.as_posix()))
+    return found
+
+
+def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
+    """Group documents into episodes: by subfolder, episode key, number, then title."""
+    groups: list[list[ParsedDocument]] = []
+    keys: list[set[str]] = []
+    loose: list[ParsedDocument] = []
+    for doc in docs:
+        mine = set()
+        if "/" in doc.file:
+            mine.add("dir:" + doc.file.split("/", 1)[0])
+        if doc.episode_key:
+            mine.add("key:" + doc.episode_key.lower())
+        if doc.number is not None:
+            mine.add(f"num:{doc.number}")
+        if not mine and not doc.title:
+            loose.append(doc)
+            continue
+        hits = [i for i, k in enumerate(keys) if k & mine]
+        if not hits and doc.title:
+            hits = [i for i, g in enumerate(groups) if _same_title(doc.title, g)][:1]
+        if not hits:
+            groups.append([doc])
+            keys.append(mine)
+            continue
+        first = hits[0]
+        groups[first].append(doc)
+        keys[first] |= mine
+        for i in reversed(hits[1:]):  # the document joins groups that were apart
+            groups[first].extend(groups.pop(i))
+            keys[first] |= keys.pop(i)
+    for doc in loose:
+        if len(groups) == 1:
+            groups[0].append(doc)
+        else:
+            doc.warn(None, "names no episode (no number, title or folder); kept as an episode of its own")
+            doc.title = Path(doc.file).stem
+            groups.append([doc])
+    return groups
+
+
+def _same_title(title: str, group: list[ParsedDocument]) -> bool:
+    return any(d.title and fuzz.token_set_ratio(title.lower(), d.title.lower()) >= 92 for d in group)
+
+
+def build_episode(docs: list[ParsedDocument]) -> Episode:
+    """Merge the documents of one episode, keeping every source."""
+    docs = sorted(docs, key=lambda d: d.file)
+    number = _most_common([d.number for d in docs if d.number is not None])
+    title = _most_common([d.title for d in docs if d.title]) or Path(docs[0].file).stem
+    episode = Episode(
+        id=str(number) if number is not None else _slug(docs[0].episode_key or title),
+        number=number,
+        title=title,
+        show=_most_common([d.show for d in docs if d.show]),
+        host=_most_common([d.host for d in docs if d.host]),
+        tags=_unique(t for d in docs for t in d.tags),
+        description=next((d.description for d in docs if d.format == "markdown" and d.description),
+                         next((d.description for d in docs if d.description), None)),
+        sources=[d.file for d in docs],
+    )
+    episode.guests = [g for g in _unique(g for d in docs for g in d.guests) if g != episode.host]
+    episode.links = _unique_links(l for d in docs for l in d.links)
+    dates = [(d.date, d.file) for d in docs if d.date]
+    if dates:
+        episode.date = _most_common([d for d, _ in dates])
+        if len({d for d, _ in dates}) > 1:
+            episode.conflicts.append(Conflict(field="date", values=[(d.isoformat(), f) for d, f in dates]))
+    titles = {(d.title, d.file) for d in docs if d.title}
+    if len({t for t, _ in titles}) > 1:
+        episode.conflicts.append(Conflict(field="title", values=sorted(titles)))
+    episode.chapters = _chapters(docs, episode)
+    passages = _merge_passages([p for d in docs for p in d.passages])
+    quotes = _merge_quotes([q for d in docs for q in d.quotes])
+    passages.append(_info_passage(episode, docs))
+    place(episode, passages, quotes)
+    episode.passages = passages
+    episode.quotes = quotes
+    return episode
+
+
+def _chapters(docs: list[ParsedDocument], episode: Episode) -> list[Chapter]:
+    with_chapters = [d for d in docs if d.chapters]
+    if not with_chapters:
+        return []
+    best = max(with_chapters, key=lambda d: len(d.chapters))
+    others = [d for d in with_chapters if d is not best and
+              [c.start for c in d.chapters] != [c.start for c in best.chapters]]
+    if others:
+        episode.conflicts.append(Conflict(field="chapters", values=[
+            (f"{len(d.chapters)} chapters", d.file) for d in [best, *others]]))
+    chapters = sorted(best.chapters, key=lambda c: c.start)
+    for here, after in zip(chapters, chapters[1:]):
+        here.end = after.start
+    return chapters
+
+
+def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
+    """A passage of the episode's own facts, so 'who are the guests?' finds them."""
+    parts = [f"{episode.label}."]
+    if episode.host:
+        parts.append(f"Host: {episode.host}.")
+    if episode.guests:
+        parts.append(f"Guests: {', '.join(episode.guests)}.")
+    if episode.date:
+        parts.append(f"Released {episode.date.isoformat()}.")
+    sources = [p for d in docs for p in d.at(1)][:3]
+    return Passage(text=" ".join(parts), kind="info", section="About the episode", sources=sources)
+
+
+def _merge_passages(passages: list[Passage]) -> list[Passage]:
+    """Make the same passage from two sources one passage with both sources."""
+    timed = [p for p in passages if p.kind == "transcript" and p.time is not None]
+    out: list[Passage] = []
+    seen: dict[str, Passage] = {}
+    last_time: dict[str, int] = {}  # per file: time of the last transcript text placed
+    for p in passages:
+        file = p.sources[0].file
+        key = " ".join(words(p.text))
+        if key in seen:
+            _absorb(seen[key], p)
+            continue
+        if p.kind == "transcript" and p.time is None:
+            match = _containing(p.text, timed, file)
+            if match is not None:
+                _absorb(match, p)
+                last_time[file] = match.time
+                continue
+            if file in last_time:  # spoken right after text we could place
+                p.time, p.time_basis = last_time[file], "nearby"
+        elif p.kind == "transcript":
+            last_time[file] = p.time
+        seen[key] = p
+        out.append(p)
+    return out
+
+
+def _containing(text: str, candidates: list[Passage], not_file: str) -> Passage | None:
+    """Return the timed passage from another file that holds this text."""
+    needle = " ".join(words(text))
+    best, best_score = None, 0.0
+    for c in candidates:
+        if c.sources[0].file == not_file:
+            continue
+        score = fuzz.partial_ratio(needle, " ".join(words(c.text)), score_cutoff=85)
+        if score > best_score:
+            best, best_score = c, score
+    return best
+
+
+def _absorb(keep: Passage, other: Passage) -> None:
+    keep.sources.extend(s for s in other.sources if s not in keep.sources)
+    keep.speaker = keep.speaker or other.speaker
+    if keep.time is None and other.time is not None:
+        keep.time, keep.time_basis = other.time, other.time_basis
+
+
+def _merge_quotes(quotes: list[Quote]) -> list[Quote]:
+    out: list[Quote] = []
+    for q in quotes:
+        same = next((o for o in out if fuzz.ratio(o.text.lower(), q.text.lower()) >= 90), None)
+        if same:
+            same.sources.extend(q.sources)
+            same.speaker = same.speaker or q.speaker
+        else:
+            out.append(q)
+    return out
+
+
+# Passages about the whole episode: they have no one moment.
+_WHOLE_EPISODE = {"summary", "description", "info"}
+
+
+def place(episode: Episode, passages: list[Passage], quotes: list[Quote]) -> None:
+    """Give every passage and quote a chapter, and a time where one can be found.
+
+    A passage's own time wins. An unattributed transcript passage borrows
+    speaker and time from the turn that holds it (see _merge_passages); a
+    quote borrows them from the transcript line it was taken from. Anything
+    else goes to the chapter whose title and timed passages share the most
+    with it, ranked by SQLite FTS5's BM25.
+    """
+    timed = [p for p in passages if p.kind == "transcript" and p.time is not None]
+    for q in quotes:
+        match = _containing(q.text, timed, "")
+        if match is not None:
+            q.time, q.time_basis = match.time, "matched"
+            q.speaker = q.speaker or match.speaker
+    if not episode.chapters:
+        return
+    chapters = ChapterMatcher(episode, passages)
+    for item in [*passages, *quotes]:
+        if getattr(item, "kind", None) in _WHOLE_EPISODE:
+            continue
+        if item.time is not None:
+            chapter = episode.chapter_at(item.time)
+        else:
+            section = getattr(item, "section", None)
+            chapter = chapters.best(item.text, section)
+            if chapter is not None:
+                item.time, item.time_basis = chapter.start, "chapter"
+        item.chapter = chapter.title if chapter else None
+
+
+class ChapterMatcher:
+    """Find the chapter a piece of text is about, with an FTS5 index of chapters."""
+
+    def __init__(self, episode: Episode, passages: list[Passage]) -> None:
+        self.chapters = episode.chapters
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute("CREATE VIRTUAL TABLE ch USING fts5(title, body, tokenize='porter unicode61')")
+        bodies = ["" for _ in self.chapters]
+        for p in passages:
+            if p.time is not None and p.time_basis == "own":
+                chapter = episode.chapter_at(p.time)
+                if chapter is not None:
+                    bodies[self.chapters.index(chapter)] += " " + p.text
+        self.db.executemany("INSERT INTO ch(rowid, title, body) VALUES (?, ?, ?)",
+                            [(i, c.title, b) for i, (c, b) in enumerate(zip(self.chapters, bodies))])
+
+    def best(self, text: str, section: str | None = None) -> Chapter | None:
+        scores: Counter[int] = Counter()
+        for part, weight in ((text, 1.0), (section or "", 0.6)):
+            terms = _unique(content_words(part))[:40]
+            if not terms:
+                continue
+            query = " OR ".join(f'"{t}"' for t in terms)
+            rows = self.db.execute(
+                "SELECT rowid, -bm25(ch, 3.0, 1.0) FROM ch WHERE ch MATCH ? ORDER BY rank LIMIT 5",
+                (query,)).fetchall()
+            for rowid, score in rows:
+                scores[rowid] += weight * score
+        if not scores:
+            return None
+        return self.chapters[scores.most_common(1)[0][0]]
+
+
+def _most_common(values: list):
+    return Counter(values).most_common(1)[0][0] if values else None
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _unique_links(links) -> list[Link]:
+    out: dict[str, Link] = {}
+    for link in links:
+        out.setdefault(link.url.rstrip("/"), link)
+    return list(out.values())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "episode"
+
+
+def describe_time(seconds: int | None, basis: str | None) -> str | None:
+    """Say when something was said, and how sure the time is."""
+    if seconds is None:
+        return None
+    stamp = format_time(seconds)
+    if basis == "chapter":
+        return f"{stamp} (start of its chapter)"
+    return f"around {stamp}" if basis == "nearby" else stamp
+
+
+__all__ = ["Library", "load_library", "seed_files", "describe_time", "stem"]

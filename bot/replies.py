@@ -1,0 +1,119 @@
+"""The platform-neutral reply every command returns, and the buttons on it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+ActionKind = Literal["share", "more", "prev", "next"]
+_SEP = "\x1f"  # never in cleaned user text (control characters are stripped)
+
+
+class Result(BaseModel):
+    """One answer: the fields of `episode-bot COMMAND --json` results."""
+
+    text: str
+    kind: str
+    title: str | None = None
+    speaker: str | None = None
+    timestamp: str | None = None  # H:MM:SS
+    chapter: str | None = None
+    section: str | None = None
+    source: str | None = None  # "file:line; file:line"
+    score: float = 0.0
+    link: str | None = None
+    seconds: int | None = None
+    time_basis: str | None = None  # own, matched, nearby, chapter
+    remark: str | None = None
+
+
+class Field_(BaseModel):
+    name: str
+    value: str
+    inline: bool = False
+
+
+class Citation(BaseModel):
+    source: str
+    timestamp: str | None = None
+    link: str | None = None
+
+
+class Action(BaseModel):
+    """What a button does, with everything needed to do it after a restart."""
+
+    kind: ActionKind
+    command: str
+    query: str = ""
+    episode: str = ""
+    page: int = 1
+    extra: str = ""  # e.g. the speaker of a quote
+
+    def encode(self) -> str:
+        """Return a compact token: `v1|kind|command|episode|page|extra|query`."""
+        return "|".join(["v1", self.kind, self.command, self.episode, str(self.page),
+                         self.extra.replace("|", " "), self.query])
+
+    @classmethod
+    def decode(cls, token: str) -> Action | None:
+        """Read a token made by encode(); None when it is not one (or is from an old version)."""
+        parts = token.split("|", 6)
+        if len(parts) != 7 or parts[0] != "v1" or not parts[4].isdigit():
+            return None
+        _, kind, command, episode, page, extra, query = parts
+        if kind not in ("share", "more", "prev", "next"):
+            return None
+        return cls(kind=kind, command=command, episode=episode, page=int(page), extra=extra, query=query)
+
+
+class Button(BaseModel):
+    label: str
+    action: Action
+
+
+class Reply(BaseModel):
+    """What the bot says, before any platform decides how it looks."""
+
+    command: str
+    query: str = ""
+    episode: str | None = None  # episode id
+    episode_label: str | None = None
+    title: str
+    body: str = ""
+    fields: list[Field_] = Field(default_factory=list)
+    results: list[Result] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=list)
+    buttons: list[Button] = Field(default_factory=list)
+    message: str | None = None  # a decline or a note for the user
+    error: bool = False  # a user-safe error, shown privately
+    page: int = 1
+    more: bool = False  # more results exist beyond this page
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable document printed by `--json`."""
+        return {
+            "command": self.command,
+            "query": self.query,
+            "episode": self.episode,
+            "results": [r.model_dump(include={"text", "kind", "title", "speaker", "timestamp",
+                                              "chapter", "section", "source", "score", "link"})
+                        for r in self.results],
+            "message": self.message,
+            "suggestions": self.suggestions,
+        }
+
+    @property
+    def sources(self) -> list[str]:
+        """The files the reply's results came from, each once."""
+        files: dict[str, None] = {}
+        for r in self.results:
+            for part in (r.source or "").split("; "):
+                if part:
+                    files.setdefault(part.rsplit(":", 1)[0], None)
+        return list(files)
+
+
+def error_reply(command: str, message: str, query: str = "") -> Reply:
+    return Reply(command=command, query=query, title="Sorry", body=message, message=message, error=True)

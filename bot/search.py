@@ -1,0 +1,270 @@
+"""Search the library: SQLite FTS5 (BM25) finds candidates, rapidfuzz re-ranks them.
+
+The ranking has three parts, each done by a library:
+- candidates and their BM25 score come from an FTS5 index (porter stemming);
+- misspelt query words are corrected against the index's vocabulary with a
+  rapidfuzz edit distance;
+- candidates are re-ranked by how much of the question they cover (weighted
+  by each word's rarity, from the same index) and by rapidfuzz similarity.
+When the best candidate covers too little of the question, the search
+declines instead of guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .library import Library
+from .models import Chapter, Episode, Passage, Quote
+from .text import STOPWORDS, clean_line, content_words, parse_time, sentences, stem, words
+
+log = logging.getLogger(__name__)
+
+# How much each kind of passage is worth as an answer, all else equal: notes
+# and takeaways are written to answer questions; an overview is vaguer.
+KIND_PRIOR = {"note": 0.06, "takeaway": 0.05, "highlight": 0.04, "transcript": 0.03, "quote": 0.03,
+              "info": 0.06, "summary": 0.0, "description": 0.0}
+CANDIDATES = 60
+DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
+SUMMARY_KINDS = ("takeaway", "summary", "note", "highlight")
+
+
+@dataclass
+class Hit:
+    """A passage or quote found for a query, with its score."""
+
+    item: Passage | Quote
+    episode: Episode
+    score: float
+    coverage: float = 0.0
+    excerpt: str | None = None  # the sentence of a long passage that matched
+
+
+@dataclass
+class Query:
+    """A question split into the words that matter, typos corrected."""
+
+    raw: str
+    terms: list[str]  # surface words, corrected
+    stems: list[str]
+    weights: dict[str, float] = field(default_factory=dict)  # stem -> rarity weight
+    corrected: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+
+class SearchIndex:
+    """An FTS5 index over every passage and quote of a library."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.items: list[tuple[Episode, Passage | Quote]] = []
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.lock = threading.Lock()
+        self.db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(text, title, speaker, ep UNINDEXED, "
+            "tokenize='porter unicode61 remove_diacritics 2')")
+        self.df: Counter[str] = Counter()  # stem -> number of items holding it
+        vocab: Counter[str] = Counter()
+        rows = []
+        for episode in library.episodes:
+            for item in [*episode.passages, *episode.quotes]:
+                rowid = len(self.items)
+                self.items.append((episode, item))
+                heading = " ".join(filter(None, [getattr(item, "title", None),
+                                                 getattr(item, "section", None), item.chapter]))
+                rows.append((rowid, item.text, heading, item.speaker or "", episode.id))
+                surface = set(words(f"{item.text} {heading} {item.speaker or ''}"))
+                vocab.update(surface)
+                self.df.update({stem(w) for w in surface})
+        self.db.executemany("INSERT INTO docs(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)", rows)
+        self.vocab = [w for w in vocab if len(w) >= 3 and not w.isdigit()]
+        self.vocab_df = vocab
+        self.n = max(1, len(self.items))
+
+    # -- queries --------------------------------------------------------------
+
+    def parse(self, text: str) -> Query:
+        """Split a question into weighted stems, correcting words the index lacks."""
+        terms, corrected = [], {}
+        for w in dict.fromkeys(content_words(text)):
+            if w in self.vocab_df or stem(w) in self.df or len(w) < 4 or w.isdigit():
+                terms.append(w)
+                continue
+            fix = self._correct(w)
+            if fix:
+                corrected[w] = fix
+                terms.append(fix)
+            else:
+                terms.append(w)
+        stems = list(dict.fromkeys(stem(t) for t in terms))
+        weights = {s: self.idf(s) for s in stems}
+        return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected)
+
+    def idf(self, s: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(s, 0) + 0.5))
+
+    def _correct(self, word: str) -> str | None:
+        """Return the indexed word a misspelling most likely meant, or None."""
+        limit = 1 if len(word) < 8 else 2
+        found = process.extract(word, self.vocab, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        if not found:
+            return None
+        best = min(d for _, d, _ in found)
+        options = [w for w, d, _ in found if d == best]
+        if len(word) == 4:  # a short word: only a swapped pair of letters is a typo
+            options = [w for w in options if sorted(w) == sorted(word)]
+        return max(options, key=lambda w: self.vocab_df[w]) if options else None
+
+    def candidates(self, q: Query, episode: Episode | None, limit: int = CANDIDATES,
+                   kinds: tuple[str, ...] | None = None) -> list[tuple[int, float]]:
+        """Return (rowid, bm25) for the items that share any word with the query."""
+        if not q.terms:
+            return []
+        match = " OR ".join(f'"{t}"' for t in q.terms)
+        sql = "SELECT rowid, -bm25(docs, 1.0, 0.4, 0.5) FROM docs WHERE docs MATCH ?"
+        args: list = [f"{{text title speaker}}: ({match})"]
+        if episode is not None:
+            sql += " AND ep = ?"
+            args.append(episode.id)
+        sql += " ORDER BY rank LIMIT ?"
+        args.append(limit * (3 if kinds else 1))
+        with self.lock:
+            rows = self.db.execute(sql, args).fetchall()
+        if kinds:
+            rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds][:limit]
+        return rows
+
+    def coverage(self, q: Query, item: Passage | Quote) -> float:
+        """Return the share of the question's weight that an item's words hold."""
+        if not q.total:
+            return 0.0
+        heading = " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None),
+                                         item.chapter, item.speaker]))
+        have = {stem(w) for w in words(f"{item.text} {heading}")}
+        return sum(wt for s, wt in q.weights.items() if s in have) / q.total
+
+    def rank(self, q: Query, rows: list[tuple[int, float]], prior: dict[str, float] | None = None
+             ) -> list[Hit]:
+        """Re-rank candidates by coverage, BM25 and fuzzy similarity."""
+        if not rows:
+            return []
+        prior = KIND_PRIOR if prior is None else prior
+        top = max(score for _, score in rows) or 1.0
+        wanted = " ".join(q.terms)
+        hits = []
+        for rowid, bm25 in rows:
+            episode, item = self.items[rowid]
+            cov = self.coverage(q, item)
+            similar = fuzz.token_set_ratio(wanted, item.text, processor=str.lower) / 100
+            kind = getattr(item, "kind", "quote")
+            score = 0.5 * cov + 0.3 * (bm25 / top) + 0.1 * similar + prior.get(kind, 0.0)
+            hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits
+
+    # -- the commands' searches ----------------------------------------------
+
+    def ask(self, text: str, episode: Episode | None) -> tuple[list[Hit], Query]:
+        q = self.parse(text)
+        hits = self.rank(q, self.candidates(q, episode))
+        if not hits or hits[0].coverage < DECLINE_BELOW:
+            return [], q
+        return [h for h in hits if h.coverage >= DECLINE_BELOW * 0.8], q
+
+    def quotes(self, text: str, episode: Episode | None, speaker: str | None) -> list[Hit]:
+        """Find the notable quote or transcript line closest to the words given."""
+        pool: list[tuple[Episode, Passage | Quote]] = []
+        for ep in self._episodes(episode):
+            pool += [(ep, quote) for quote in ep.quotes]
+            pool += [(ep, p) for p in ep.passages if p.kind == "transcript"]
+        if speaker:
+            pool = [(ep, it) for ep, it in pool if it.speaker and _same_person(speaker, it.speaker)]
+        wanted = clean_line(text).lower()
+        q = self.parse(text)
+        hits = []
+        for ep, item in pool:
+            best_sentence, best = None, 0.0
+            for sentence in ([item.text] if isinstance(item, Quote) else sentences(item.text)):
+                s = fuzz.partial_ratio(wanted, sentence.lower()) * 0.6 + \
+                    fuzz.token_set_ratio(wanted, sentence.lower()) * 0.4
+                if s > best:
+                    best_sentence, best = sentence, s
+            cov = self.coverage(q, item) if q.total else 1.0
+            bonus = 5 if isinstance(item, Quote) else (2 if item.speaker else 0)
+            score = best * 0.7 + cov * 30 + bonus
+            hits.append(Hit(item=item, episode=ep, score=round(score / 100, 4), coverage=cov,
+                            excerpt=None if isinstance(item, Quote) else best_sentence))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return [h for h in hits if h.coverage >= 0.5 and h.score >= 0.6]
+
+    def chapters(self, text: str, episode: Episode) -> list[tuple[Chapter, float]]:
+        """Rank an episode's chapters by how well their titles match (typo tolerant)."""
+        q = self.parse(text)
+        wanted = " ".join(q.terms) or clean_line(text).lower()
+        scored = []
+        for chapter in episode.chapters:
+            title = chapter.title.lower()
+            have = {stem(w) for w in words(title)}
+            cov = (sum(wt for s, wt in q.weights.items() if s in have) / q.total) if q.total else 0.0
+            similar = max(fuzz.token_set_ratio(wanted, title), fuzz.partial_ratio(wanted, title)) / 100
+            scored.append((chapter, round(0.6 * cov + 0.4 * similar, 4)))
+        scored.sort(key=lambda cs: cs[1], reverse=True)
+        return [cs for cs in scored if cs[1] >= 0.5]
+
+    def summary(self, topic: str, episode: Episode) -> list[Hit]:
+        """What the episode says on one topic: the best-matching section first."""
+        q = self.parse(topic)
+        if not q.total:
+            return []
+        sections: dict[str, list[Passage]] = {}
+        for p in episode.passages:
+            if p.section and p.kind in ("note", "takeaway"):
+                sections.setdefault(p.section, []).append(p)
+        best_section, best_cov = None, 0.0
+        for name in sections:
+            have = {stem(w) for w in words(name)}
+            cov = sum(wt for s, wt in q.weights.items() if s in have) / q.total
+            if cov > best_cov:
+                best_section, best_cov = name, cov
+        hits = self.rank(q, self.candidates(q, episode, kinds=SUMMARY_KINDS))
+        hits = [h for h in hits if h.coverage >= DECLINE_BELOW]
+        if best_section and best_cov >= 0.99:
+            # A section about exactly this topic: its bullets, in the order
+            # written (the first states the topic), lead the answer.
+            lead = [Hit(item=p, episode=episode, score=round(1.0 + best_cov - i * 0.01, 4),
+                        coverage=self.coverage(q, p))
+                    for i, p in enumerate(sections[best_section])]
+            lead.sort(key=lambda h: (h.coverage > 0, h.score), reverse=True)
+            seen = {id(h.item) for h in lead}
+            hits = lead + [h for h in hits if id(h.item) not in seen]
+        return hits
+
+    def _episodes(self, episode: Episode | None) -> list[Episode]:
+        return [episode] if episode is not None else self.library.episodes
+
+
+def _same_person(asked: str, name: str) -> bool:
+    asked, name = asked.lower().strip(), name.lower()
+    return asked in name or fuzz.WRatio(asked, name) >= 85
+
+
+def chapter_for_time(text: str, episode: Episode) -> tuple[int, Chapter | None] | None:
+    """Return (seconds, chapter) when text is a time, else None."""
+    seconds = parse_time(text.replace(" ", ""))
+    if seconds is None:
+        return None
+    return seconds, episode.chapter_at(seconds)
+
+
+__all__ = ["SearchIndex", "Hit", "Query", "chapter_for_time", "STOPWORDS"]

@@ -1,0 +1,123 @@
+"""Text helpers shared by the parsers and the search: cleaning, times, tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Characters that change how text is shown without being text: zero-width
+# joiners, bidi overrides and isolates, the BOM, soft hyphen.
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f",
+    )
+)
+
+_TIME_RE = re.compile(r"^(?:(\d{1,2}):)?(\d{1,3}):(\d{2})$")
+_HMS_RE = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?$", re.I)
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren as at be
+    because been before being below between both but by can could did do does
+    doing don down during each either else ever few for from further get gets
+    got had has have having he her here hers herself him himself his how i if
+    in into is isn it its itself just let lets like ll me more most much must my
+    myself no nor not now of off on once only or other ought our ours ourselves
+    out over own re s same say says said she should so some such t than that the
+    their theirs them themselves then there these they this those through to
+    too under until up us ve very was wasn we were what whats when where which
+    while who whom whose why will with would you your yours yourself yourselves
+    tell told talk talked talking mention mentioned mentions discuss discussed
+    discussion explain explained think thought episode podcast show guy guys
+    according anything something someone really way ways kind sort thing things
+    """.split()
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def clean(text: str) -> str:
+    """Return text with invisible and control characters removed, spaces folded."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def clean_line(text: str) -> str:
+    """Return one line of clean text (newlines folded into spaces)."""
+    return re.sub(r"\s+", " ", clean(text)).strip()
+
+
+def parse_time(value: str) -> int | None:
+    """Parse `1:02:38`, `62:38`, `00:16:29`, `1h02m`, `3758` or `3758s` into seconds."""
+    value = value.strip().lower()
+    if not value:
+        return None
+    m = _TIME_RE.match(value)
+    if m:
+        hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
+        if seconds >= 60 or (hours and minutes >= 60):
+            return None
+        return hours * 3600 + minutes * 60 + seconds
+    if value.isdigit():
+        return int(value)
+    m = _HMS_RE.match(value)
+    if m and any(m.groups()):
+        hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
+        return hours * 3600 + minutes * 60 + seconds
+    return None
+
+
+def is_time_line(line: str) -> bool:
+    """Return True for a line that is only a time such as `1:02:38` or `00:00`."""
+    return bool(_TIME_RE.match(line.strip()))
+
+
+def format_time(seconds: int | float | None) -> str | None:
+    """Format seconds as `H:MM:SS` (`1:02:38`, `0:16:29`)."""
+    if seconds is None:
+        return None
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def words(text: str) -> list[str]:
+    """Split text into lowercase word tokens the way the search index does."""
+    return _WORD_RE.findall(text.lower())
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Return the English stem of one lowercase word."""
+    return _stemmer.stemWord(word)
+
+
+def content_words(text: str) -> list[str]:
+    """Return the words of text that carry meaning (no stopwords), in order."""
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping the punctuation."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[\"“A-Z\[(])", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Cut text to at most `limit` characters at a word boundary."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ellipsis):
+        return text[:limit]
+    cut = text[: limit - len(ellipsis)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + ellipsis
