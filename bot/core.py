@@ -90,8 +90,12 @@ class EpisodeBot:
 
     # -- commands -----------------------------------------------------------
 
-    def run(self, name: str, args: dict[str, str] | None = None, page: int = 1) -> Reply:
-        """Run a command; user mistakes come back as an error reply, never an exception."""
+    def run(self, name: str, args: dict[str, str] | None = None, page: int = 1, *,
+            user: str | None = None, channel: str | None = None) -> Reply:
+        """Run a command; user mistakes come back as an error reply, never an exception.
+
+        `user` and `channel` identify who asked where (platform ids), for rate limits.
+        """
         try:
             return self._run(name, dict(args or {}), page)
         except UserError as exc:
@@ -107,7 +111,7 @@ class EpisodeBot:
         episode = self.resolve_episode(values.get("episode"), snap)
         return command.handler(self, snap, episode, values, max(1, page))
 
-    def run_action(self, token: str) -> Reply:
+    def run_action(self, token: str, *, user: str | None = None, channel: str | None = None) -> Reply:
         """Run what a button asks for (next page, another chapter, share)."""
         action = Action.decode(token)
         if action is None or action.command not in BY_NAME:
@@ -119,8 +123,7 @@ class EpisodeBot:
             args[first] = action.query
         if action.extra:
             args["speaker"] = action.extra
-        reply = self.run(action.command, args, page=action.page)
-        return reply
+        return self.run(action.command, args, page=action.page, user=user, channel=channel)
 
     def resolve_episode(self, wanted: str | None, snap: Snapshot | None = None) -> Episode:
         """Find an episode by number, id, title fragment or 'latest'; else the default."""
