@@ -14,6 +14,7 @@ from .commands import BY_NAME, COMMANDS, Command
 from .errors import SeedsError, UserError
 from .formats import MAX_BYTES
 from .library import Library, load_library
+from .limits import RateLimiter
 from .models import Episode
 from .replies import Action, Reply, error_reply
 from .search import SearchIndex
@@ -60,8 +61,9 @@ class EpisodeBot:
     """
 
     def __init__(self, seeds_dir: Path | str, default_episode: str | None = None,
-                 max_bytes: int = MAX_BYTES) -> None:
+                 max_bytes: int = MAX_BYTES, limiter: RateLimiter | None = None) -> None:
         self.seeds_dir = Path(seeds_dir)
+        self.limiter = limiter  # None: nobody is rate limited (CLI, scripts)
         self.default_episode = default_episode or None
         self.max_bytes = max_bytes
         self._reload_lock = threading.Lock()
@@ -97,6 +99,8 @@ class EpisodeBot:
         `user` and `channel` identify who asked where (platform ids), for rate limits.
         """
         try:
+            if self.limiter is not None:
+                self.limiter.check(user, channel)
             return self._run(name, dict(args or {}), page)
         except UserError as exc:
             return error_reply(name, str(exc), query=_first_text(args))
