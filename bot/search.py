@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import sqlite3
 import threading
 from collections import Counter
@@ -24,7 +25,8 @@ from rapidfuzz.distance import OSA
 
 from .library import Library
 from .models import Chapter, Episode, Passage, Quote
-from .text import STOPWORDS, clean_line, content_words, parse_time, sentences, stem, words
+from .text import (STOPWORDS, clean_line, content_words, number_aliases, parse_time, sentences, stem,
+                   words)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,12 @@ KIND_PRIOR = {"note": 0.06, "takeaway": 0.05, "highlight": 0.04, "transcript": 0
 CANDIDATES = 60
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 SUMMARY_KINDS = ("takeaway", "summary", "note", "highlight")
+LEAD_BONUS = 0.1  # for a passage that opens with what the question is about
+DEFINITION_BONUS = 0.12  # for a passage that defines what a 'what is X?' question asks about
+_FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
+# 'What is X?' with X of at most three words: a request for a definition.
+_WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
+                         r"^what does (\S+(?: \S+){0,2}?) (?:mean|stand for)\s*\??$", re.I)
 
 
 @dataclass
@@ -75,7 +83,7 @@ class SearchIndex:
             "CREATE VIRTUAL TABLE docs USING fts5(text, title, speaker, ep UNINDEXED, "
             "tokenize='porter unicode61 remove_diacritics 2')")
         self.df: Counter[str] = Counter()  # stem -> number of items holding it
-        vocab: Counter[str] = Counter()
+        vocab: Counter[str] = Counter()  # surface word -> number of items holding it
         rows = []
         for episode in library.episodes:
             for item in [*episode.passages, *episode.quotes]:
@@ -83,20 +91,31 @@ class SearchIndex:
                 self.items.append((episode, item))
                 heading = " ".join(filter(None, [getattr(item, "title", None),
                                                  getattr(item, "section", None), item.chapter]))
-                rows.append((rowid, item.text, heading, item.speaker or "", episode.id))
-                surface = set(words(f"{item.text} {heading} {item.speaker or ''}"))
+                text = f"{item.text} {number_aliases(item.text)}"
+                rows.append((rowid, text, heading, item.speaker or "", episode.id))
+                surface = set(words(f"{text} {heading} {item.speaker or ''}"))
                 vocab.update(surface)
                 self.df.update({stem(w) for w in surface})
         self.db.executemany("INSERT INTO docs(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)", rows)
-        self.vocab = [w for w in vocab if len(w) >= 3 and not w.isdigit()]
         self.vocab_df = vocab
+        # For typo correction: each stem and the surface word it is most often written as.
+        self.surface: dict[str, str] = {}
+        for w, _ in vocab.most_common():
+            if len(w) >= 3 and not w.isdigit():
+                self.surface.setdefault(stem(w), w)
+        self.stems = list(self.surface)
         self.n = max(1, len(self.items))
 
     # -- queries --------------------------------------------------------------
 
     def parse(self, text: str) -> Query:
-        """Split a question into weighted stems, correcting words the index lacks."""
+        """Split a question into weighted stems, correcting words the index lacks.
+
+        Names, acronyms and words with digits (RLHF, Qwen, gpt-5) say what a
+        question is about, so they weigh double.
+        """
         terms, corrected = [], {}
+        focus = {w.lower() for w in _FOCUS_RE.findall(text)}
         for w in dict.fromkeys(content_words(text)):
             if w in self.vocab_df or stem(w) in self.df or len(w) < 4 or w.isdigit():
                 terms.append(w)
@@ -108,20 +127,25 @@ class SearchIndex:
             else:
                 terms.append(w)
         stems = list(dict.fromkeys(stem(t) for t in terms))
-        weights = {s: self.idf(s) for s in stems}
+        focus_stems = {stem(corrected.get(w, w)) for w in focus}
+        weights = {s: self.idf(s) * (2.0 if s in focus_stems else 1.0) for s in stems}
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected)
 
     def idf(self, s: str) -> float:
         return math.log((self.n + 1) / (self.df.get(s, 0) + 0.5))
 
     def _correct(self, word: str) -> str | None:
-        """Return the indexed word a misspelling most likely meant, or None."""
-        limit = 1 if len(word) < 8 else 2
-        found = process.extract(word, self.vocab, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        """Return the indexed word a misspelling most likely meant, or None.
+
+        Stems are compared, so 'suprise' finds 'surprised' (surpris) too.
+        """
+        target = stem(word)
+        limit = 1 if len(target) < 7 else 2
+        found = process.extract(target, self.stems, scorer=OSA.distance, score_cutoff=limit, limit=8)
         if not found:
             return None
         best = min(d for _, d, _ in found)
-        options = [w for w, d, _ in found if d == best]
+        options = [self.surface[s] for s, d, _ in found if d == best]
         if len(word) == 4:  # a short word: only a swapped pair of letters is a typo
             options = [w for w in options if sorted(w) == sorted(word)]
         return max(options, key=lambda w: self.vocab_df[w]) if options else None
@@ -151,8 +175,14 @@ class SearchIndex:
             return 0.0
         heading = " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None),
                                          item.chapter, item.speaker]))
-        have = {stem(w) for w in words(f"{item.text} {heading}")}
-        return sum(wt for s, wt in q.weights.items() if s in have) / q.total
+        have = {stem(w) for w in words(f"{item.text} {number_aliases(item.text)} {heading}")}
+        got = 0.0
+        for s, wt in q.weights.items():
+            if s in have:
+                got += wt
+            elif len(s) >= 4 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in have):
+                got += 0.7 * wt  # part of a compound: 'raise' in 'fundraise'
+        return got / q.total
 
     def rank(self, q: Query, rows: list[tuple[int, float]], prior: dict[str, float] | None = None
              ) -> list[Hit]:
@@ -162,6 +192,7 @@ class SearchIndex:
         prior = KIND_PRIOR if prior is None else prior
         top = max(score for _, score in rows) or 1.0
         wanted = " ".join(q.terms)
+        defines = _defined_terms(q)
         hits = []
         for rowid, bm25 in rows:
             episode, item = self.items[rowid]
@@ -169,6 +200,9 @@ class SearchIndex:
             similar = fuzz.token_set_ratio(wanted, item.text, processor=str.lower) / 100
             kind = getattr(item, "kind", "quote")
             score = 0.5 * cov + 0.3 * (bm25 / top) + 0.1 * similar + prior.get(kind, 0.0)
+            if defines and _defines(item.text, defines):
+                score += DEFINITION_BONUS
+            score += LEAD_BONUS * _leads_with(q, item.text)
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
@@ -252,6 +286,33 @@ class SearchIndex:
 
     def _episodes(self, episode: Episode | None) -> list[Episode]:
         return [episode] if episode is not None else self.library.episodes
+
+
+def _leads_with(q: Query, text: str) -> float:
+    """Return the share of the question's weight named in the passage's first words.
+
+    A passage that opens with what was asked about is about it, rather than
+    mentioning it in passing.
+    """
+    if not q.total:
+        return 0.0
+    lead = {stem(w) for w in words(text)[:6]}
+    return sum(wt for s, wt in q.weights.items() if s in lead) / q.total
+
+
+def _defined_terms(q: Query) -> list[str]:
+    """For 'what is X' questions, return X's words; else nothing."""
+    m = _WHAT_IS_RE.match(q.raw.strip())
+    return content_words(m.group(1) or m.group(2)) if m else []
+
+
+def _defines(text: str, terms: list[str]) -> bool:
+    """Return True when text spells a term out: `X (what it stands for)` or `(X)`."""
+    for term in terms:
+        t = re.escape(term)
+        if re.search(rf"\b{t}\b\s?\(|\({t}\)", text, re.I):
+            return True
+    return False
 
 
 def _same_person(asked: str, name: str) -> bool:

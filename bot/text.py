@@ -35,8 +35,9 @@ STOPWORDS = frozenset(
     too under until up us ve very was wasn we were what whats when where which
     while who whom whose why will with would you your yours yourself yourselves
     tell told talk talked talking mention mentioned mentions discuss discussed
-    discussion explain explained think thought episode podcast show guy guys
+    discussion explain explained think thought guy guys
     according anything something someone really way ways kind sort thing things
+    today nowadays currently actually basically good many
     """.split()
 )
 
@@ -91,6 +92,14 @@ def format_time(seconds: int | float | None) -> str | None:
 def words(text: str) -> list[str]:
     """Split text into lowercase word tokens the way the search index does."""
     return _WORD_RE.findall(text.lower())
+
+
+_DIGIT_GROUP_RE = re.compile(r"\b\d(?:[/-]\d)+\b")
+
+
+def number_aliases(text: str) -> str:
+    """Return the joined forms of digit groups ('9/9/6' -> '996'), so both spellings match."""
+    return " ".join(re.sub(r"[/-]", "", m) for m in _DIGIT_GROUP_RE.findall(text))
 
 
 @lru_cache(maxsize=65536)

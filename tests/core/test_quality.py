@@ -1,0 +1,51 @@
+"""Answer quality: the shared questions and our own, through the same path as --json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+FIELDS = ("text", "title", "speaker", "timestamp", "section", "chapter")
+
+
+def load(name: str) -> list[dict]:
+    return [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def top_passes(case: dict, results: list[dict]) -> bool:
+    """The shared check: every group has a string in the top result's fields."""
+    if case["none"]:
+        return not results
+    if not results:
+        return False
+    text = " | ".join(str(results[0].get(k) or "") for k in FIELDS).lower()
+    return all(any(s.lower() in text for s in group) for group in case["all_of"])
+
+
+def answer(bot, case: dict) -> list[dict]:
+    from bot.commands import BY_NAME
+
+    command = BY_NAME[case["command"]]
+    first = next(o.name for o in command.options if o.name != "episode")
+    args = {first: case["query"]} if case["query"] else {}
+    if case.get("episode"):
+        args["episode"] = case["episode"]
+    return bot.run(case["command"], args).to_json()["results"]
+
+
+@pytest.mark.parametrize("name", ["dev.jsonl", "ours.jsonl"])
+def test_top_answers_meet_the_target(episode_bot, name):
+    cases = load(name)
+    failures = [f"{c['id']} {c['command']} {c['query']!r}" for c in cases
+                if not top_passes(c, answer(episode_bot, c))]
+    share = 1 - len(failures) / len(cases)
+    assert share >= 0.95, f"top-1 {share:.0%}; failing: {failures}"
+
+
+@pytest.mark.parametrize("name", ["dev.jsonl", "ours.jsonl"])
+def test_every_out_of_scope_question_is_declined(episode_bot, name):
+    wrong = [c["query"] for c in load(name) if c["none"] and answer(episode_bot, c)]
+    assert not wrong, f"answered instead of declining: {wrong}"
