@@ -196,4 +196,4 @@ def validate(command: Command, args: dict[str, str]) -> dict[str, str]:
 
 
 def _first_text(args: dict[str, str] | None) -> str:
-    return next((str(v) for k, v in (args or {}).items() if k != "episode" and v), "")[:300]
+    return clean_line(next((str(v) for k, v in (args or {}).items() if k != "episode" and v), ""))[:300]

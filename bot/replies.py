@@ -59,7 +59,9 @@ class Action(BaseModel):
     def decode(cls, token: str) -> Action | None:
         """Read a token made by encode(); None when it is not one (or is from an old version)."""
         parts = token.split("|", 6)
-        if len(parts) != 7 or parts[0] != "v1" or not parts[4].isdigit():
+        # ASCII digits only, and few: int() raises on '²' and on more than 4300 digits
+        if len(parts) != 7 or parts[0] != "v1" or not (parts[4].isascii() and parts[4].isdigit()
+                                                       and len(parts[4]) <= 6):
             return None
         _, kind, command, episode, page, extra, query = parts
         if kind not in ("share", "more", "prev", "next"):

@@ -44,11 +44,22 @@ STOPWORDS = frozenset(
 _stemmer = snowballstemmer.stemmer("english")
 
 
+# A zero-width joiner between two pictographs builds one emoji (👨‍👩‍👧); anywhere else it only hides text.
+_EMOJI_ZWJ = re.compile("(?<=[\u2600-\u27bf\ufe0f\U0001f000-\U0001faff])\u200d"
+                        "(?=[\u2600-\u27bf\U0001f000-\U0001faff])")
+
+
 def clean(text: str) -> str:
     """Return text with invisible and control characters removed, spaces folded."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = "\u200d".join(_visible(part) for part in _EMOJI_ZWJ.split(text))
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r" ?\n ?", "\n", text).strip()
+
+
+def _visible(text: str) -> str:
+    text = text.translate(_INVISIBLE)
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
 def clean_line(text: str) -> str:

@@ -1,0 +1,1 @@
+"""Hardening tests: rate limits, bad input, secrets in logs, faults."""
