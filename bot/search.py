@@ -104,6 +104,9 @@ class SearchIndex:
             if len(w) >= 3 and not w.isdigit():
                 self.surface.setdefault(stem(w), w)
         self.stems = list(self.surface)
+        self.people = {stem(w) for e in library.episodes
+                       for name in [e.host, *e.guests, *(x.speaker for x in [*e.passages, *e.quotes])]
+                       if name for w in words(name)}
         self.n = max(1, len(self.items))
 
     # -- queries --------------------------------------------------------------
@@ -128,7 +131,11 @@ class SearchIndex:
                 terms.append(w)
         stems = list(dict.fromkeys(stem(t) for t in terms))
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
-        weights = {s: self.idf(s) * (2.0 if s in focus_stems else 1.0) for s in stems}
+        weights = {}
+        for s in stems:
+            # A speaker's name says who, not what: "what did Lex say about X" is about X.
+            factor = 0.5 if s in self.people else 2.0 if s in focus_stems else 1.0
+            weights[s] = self.idf(s) * factor
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected)
 
     def idf(self, s: str) -> float:
@@ -148,6 +155,8 @@ class SearchIndex:
         options = [self.surface[s] for s, d, _ in found if d == best]
         if len(word) == 4:  # a short word: only a swapped pair of letters is a typo
             options = [w for w in options if sorted(w) == sorted(word)]
+        else:  # ...and a longer one must still look like it ('aliens' is not 'allen')
+            options = [w for w in options if fuzz.ratio(word, w) >= 80]
         return max(options, key=lambda w: self.vocab_df[w]) if options else None
 
     def candidates(self, q: Query, episode: Episode | None, limit: int = CANDIDATES,
@@ -200,8 +209,8 @@ class SearchIndex:
             similar = fuzz.token_set_ratio(wanted, item.text, processor=str.lower) / 100
             kind = getattr(item, "kind", "quote")
             score = 0.5 * cov + 0.3 * (bm25 / top) + 0.1 * similar + prior.get(kind, 0.0)
-            if defines and _defines(item.text, defines):
-                score += DEFINITION_BONUS
+            if defines:
+                score += DEFINITION_BONUS * _defines(item.text, defines)
             score += LEAD_BONUS * _leads_with(q, item.text)
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov))
         hits.sort(key=lambda h: h.score, reverse=True)
@@ -306,13 +315,16 @@ def _defined_terms(q: Query) -> list[str]:
     return content_words(m.group(1) or m.group(2)) if m else []
 
 
-def _defines(text: str, terms: list[str]) -> bool:
-    """Return True when text spells a term out: `X (what it stands for)` or `(X)`."""
-    for term in terms:
-        t = re.escape(term)
-        if re.search(rf"\b{t}\b\s?\(|\({t}\)", text, re.I):
-            return True
-    return False
+def _defines(text: str, terms: list[str]) -> float:
+    """Return how surely text defines the asked-about term (0 to 1).
+
+    Spelling it out (`RLVR (Reinforcement Learning ...)`, `... (RLVR)`) is
+    a definition; opening with it (`Post-training encompasses ...`) is half one.
+    """
+    if any(re.search(rf"\b{re.escape(t)}\b\s?\(|\({re.escape(t)}\)", text, re.I) for t in terms):
+        return 1.0
+    phrase = r"[\s-]+".join(re.escape(t) for t in terms)
+    return 0.5 if re.match(rf"^(?:the |an? )?{phrase}\b", text, re.I) else 0.0
 
 
 def _same_person(asked: str, name: str) -> bool:
