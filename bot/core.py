@@ -140,8 +140,15 @@ class EpisodeBot:
         for e in episodes:
             if key == e.id or (key.isdigit() and e.number == int(key)):
                 return e
+        # A word or phrase of a long title ("china") scores too low with WRatio alone.
+        inside = [e for e in episodes if wanted.lower() in e.title.lower()]
+        if inside:
+            return inside[-1]  # the latest episode whose title holds it
         titles = {e.id: e.title for e in episodes}
         found = process.extractOne(wanted, titles, scorer=fuzz.WRatio, processor=str.lower, score_cutoff=70)
+        if not found and len(wanted) >= 4:  # a misspelt fragment: "transistr", "scalng laws"
+            found = process.extractOne(wanted, titles, scorer=fuzz.partial_ratio, processor=str.lower,
+                                       score_cutoff=85)
         if found:
             return next(e for e in episodes if e.id == found[2])
         raise UserError(f"I don't know an episode {wanted!r}.",

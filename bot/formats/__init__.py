@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import labeled_page, markdown, plain, shownotes, summary_page, tldr
+from . import captions, labeled_page, markdown, plain, podcast_json, shownotes, summary_page, tldr
 from .base import ParsedDocument, Problem
 
 # Every reader has NAME, sniff(text, name) -> score and read(doc, lines).
-READERS = [labeled_page, summary_page, markdown, shownotes, tldr, plain]
+READERS = [labeled_page, summary_page, markdown, shownotes, tldr, plain,
+           captions.WEBVTT, captions.SRT, podcast_json.CHAPTERS, podcast_json.TRANSCRIPT]
 
 MAX_BYTES = 16 * 1024 * 1024
 

@@ -12,6 +12,12 @@
     - bullet            (one passage each, in that section)
     > "quote" — Speaker (a block quote with an attribution is a notable quote)
     [1:02:38] text      (a leading time gives the passage its moment)
+    ## Key takeaways
+    - **Headline**: explanation   (a bold lead is the takeaway's headline)
+    ## Chapters
+    - [0:00] Introduction         (timed lines under Chapters/Timestamps are chapters)
+
+docs/seed-format.md documents this format for admins.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import re
 
 import yaml
 
-from ..models import Link, Quote
+from ..models import Chapter, Link, Quote
 from ..text import clean_line, parse_time
 from .base import ParsedDocument, parse_date, split_people, split_title
 
@@ -30,6 +36,9 @@ NAME = "markdown"
 _BULLET_RE = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
 _LEAD_TIME_RE = re.compile(r"^\[?\(?(\d{1,2}:\d{2}(?::\d{2})?)\)?\]?\s*[–—:-]?\s*(.*)$")
 _QUOTE_RE = re.compile(r"^[\"“](.+?)[\"”]\s*[—–-]+\s*([^()]+?)\s*(?:\((.*)\))?$")
+_HEADLINE_RE = re.compile(r"^\*\*(.+?)\*\*\s*[:.–—-]?\s*(.*)$")
+_MDLINK_RE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_CHAPTER_SECTIONS = {"chapters", "timestamps", "chapter list", "outline"}
 _SECTION_KINDS = {"takeaways": "takeaway", "key takeaways": "takeaway", "highlights": "highlight",
                   "summary": "summary", "tl;dr": "summary", "tldr": "summary"}
 
@@ -71,31 +80,47 @@ def read(doc: ParsedDocument, lines: list[str]) -> None:
             kind = _SECTION_KINDS.get(section.lower(), "note")
             continue
         bullet = _BULLET_RE.match(line)
-        text = bullet.group(1) if bullet else line
-        time = None
-        lead = _LEAD_TIME_RE.match(text)
-        if lead and parse_time(lead.group(1)) is not None and lead.group(2):
-            time, text = parse_time(lead.group(1)), lead.group(2)
+        text = _MDLINK_RE.sub(r"\1", bullet.group(1) if bullet else line)
+        time, text = _lead_time(text)
+        if section and section.lower() in _CHAPTER_SECTIONS:
+            if time is None:
+                doc.warn(n, "a chapter line needs a time first, like '- [12:40] Title'; read as a note")
+            else:
+                doc.chapters.append(Chapter(title=clean_line(text), start=time, source=doc.at(n)[0]))
+                continue
+        title = None
+        headline = _HEADLINE_RE.match(text)
+        if headline and headline.group(2):
+            title, text = clean_line(headline.group(1)).rstrip(":."), headline.group(2)
         quote = _QUOTE_RE.match(clean_line(text))
         if quote and kind == "note" and section and "quote" in section.lower():
             doc.quotes.append(Quote(text=quote.group(1), speaker=quote.group(2), remark=quote.group(3),
                                     time=time, time_basis="own" if time is not None else None,
                                     sources=doc.at(n)))
             continue
-        doc.add(text, kind, n, section=section, time=time,
+        doc.add(text, kind, n, section=section, time=time, title=title,
                 time_basis="own" if time is not None else None)
     if quote_lines:
         _flush_quote(doc, quote_lines, section)
 
 
 def _flush_quote(doc: ParsedDocument, lines: list[tuple[int, str]], section: str | None) -> None:
-    text = clean_line(" ".join(t for _, t in lines))
+    time, text = _lead_time(clean_line(" ".join(t for _, t in lines)))
+    basis = "own" if time is not None else None
     m = _QUOTE_RE.match(text)
     if m:
-        doc.quotes.append(Quote(text=m.group(1), speaker=m.group(2), remark=m.group(3),
-                                sources=doc.at(lines[0][0])))
+        doc.quotes.append(Quote(text=m.group(1), speaker=m.group(2), remark=m.group(3), time=time,
+                                time_basis=basis, sources=doc.at(lines[0][0])))
     else:
-        doc.add(text, "note", lines[0][0], section=section)
+        doc.add(text, "note", lines[0][0], section=section, time=time, time_basis=basis)
+
+
+def _lead_time(text: str) -> tuple[int | None, str]:
+    """Split a leading `[1:02:38]` (or `1:02:38 -`) off a line."""
+    lead = _LEAD_TIME_RE.match(text)
+    if lead and parse_time(lead.group(1)) is not None and lead.group(2):
+        return parse_time(lead.group(1)), lead.group(2)
+    return None, text
 
 
 def _read_front_matter(doc: ParsedDocument, lines: list[str]) -> int:
