@@ -127,8 +127,9 @@ def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
     topic = args.get("topic", "")
     reply = _reply("summary", topic, episode, f"Summary of {episode.label}")
     if not topic:
-        kinds = ("summary", "takeaway")
-        chosen = [p for k in kinds for p in episode.passages if p.kind == k]
+        # A TL;DR first, then the overview lines, then the takeaways.
+        chosen = sorted((p for p in episode.passages if p.kind in ("summary", "takeaway")),
+                        key=lambda p: (p.kind != "summary", p.section != "TL;DR"))
         hits = [Hit(item=p, episode=episode, score=1.0, coverage=1.0) for p in chosen]
         return _page(reply, [_result(h) for h in hits], page, {})
     reply.title = f"{episode.label}: on {topic}"
@@ -233,7 +234,7 @@ def _decline(reply: Reply, snap: Snapshot, episode: Episode, query: str, what: s
     reply.message = f"I couldn't find {what} in {episode.label}."
     ranked = snap.index.chapters(query, episode) if episode.chapters else []
     near = [c.title for c, score in ranked[:3] if score >= 0.55]
-    reply.suggestions = [f"chapter {t}" for t in near] or [f"{c.name}: {c.example}" for c in COMMANDS[:2]]
+    reply.suggestions = [f"chapter {t}" for t in near] or [BY_NAME[n].example for n in ("summary", "chapter")]
     reply.body = reply.message
     return reply
 

@@ -97,7 +97,9 @@ def split_title(raw: str) -> tuple[str, int | None, str | None]:
         if _NUMBER_RE.search(tail):
             text, show = head, _NUMBER_RE.sub("", tail).strip(" -–—")
     # "#490 – Title"
-    text = re.sub(r"^#?\s?\d{1,6}\s*[–—:-]\s*", "", text) if number is not None else text
+    if number is not None:
+        text = re.sub(r"^#?\s?\d{1,6}\s*[–—:-]\s*", "", text)  # "#490 – Title"
+        text = re.sub(r"\s*[|–—-]?\s*#\s?\d{1,6}\s*$", "", text)  # "Title #490"
     return text.strip(), number, show or None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .base import ParsedDocument, paragraphs, split_title
 
 NAME = "plain-text"
@@ -13,7 +15,8 @@ def sniff(text: str, name: str) -> int:
 
 def read(doc: ParsedDocument, lines: list[str]) -> None:
     for n, para in paragraphs(lines):
-        if doc.title is None and para.lstrip().startswith("# "):
+        first = doc.title is None and not doc.passages
+        if first and len(para) < 150 and (para.startswith("# ") or re.match(r"^#\d+\b", para)):
             doc.title, doc.number, doc.show = split_title(para)
             continue
         doc.add(para.lstrip("#").strip(), "note", n)

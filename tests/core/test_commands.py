@@ -1,0 +1,145 @@
+"""Commands through the core: answers, declines, times, buttons, autocomplete, reload."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bot.commands import COMMANDS, MAX_QUERY
+from bot.core import EpisodeBot
+from bot.replies import Action
+from bot.text import format_time, parse_time
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("1:02:38", 3758), ("62:38", 3758), ("1h02m", 3720), ("3758", 3758), ("00:16:29", 989),
+    ("1h2m38s", 3758), ("16:29", 989), ("1:99:00", None), ("soon", None)])
+def test_times_are_read_in_every_common_spelling(text, seconds):
+    assert parse_time(text) == seconds
+
+
+def test_times_are_written_h_mm_ss():
+    assert format_time(3758) == "1:02:38" and format_time(989) == "0:16:29"
+
+
+def test_ask_answers_with_the_moment_and_the_source(episode_bot):
+    reply = episode_bot.run("ask", {"question": "What is RLVR?"})
+    top = reply.results[0]
+    assert "Verifiable Rewards" in top.text
+    assert top.timestamp and top.chapter and top.source.startswith("002_")
+    assert top.link.startswith("https://lexfridman.com/")
+
+
+def test_ask_declines_with_suggestions_instead_of_guessing(episode_bot):
+    reply = episode_bot.run("ask", {"question": "Who won the 2022 FIFA World Cup?"})
+    assert reply.results == [] and "couldn't find" in reply.message
+    assert reply.suggestions
+
+
+def test_chapter_by_time_title_typo_and_list(episode_bot):
+    assert episode_bot.run("chapter", {"title_or_time": "1:02:38"}).results[0].timestamp == "1:02:38"
+    assert episode_bot.run("chapter", {"title_or_time": "scaling laws"}).results[0].timestamp == "1:02:38"
+    assert episode_bot.run("chapter", {"title_or_time": "scalling lwas"}).results[0].timestamp == "1:02:38"
+    listing = episode_bot.run("chapter", {})
+    assert len(listing.results) == 27 and listing.results[0].title == "Introduction"
+
+
+def test_chapter_replies_page_to_the_neighbours(episode_bot):
+    reply = episode_bot.run("chapter", {"title_or_time": "scaling laws"})
+    labels = {b.label: b.action for b in reply.buttons}
+    assert set(labels) == {"Previous chapter", "Next chapter"}
+    after = episode_bot.run_action(labels["Next chapter"].encode())
+    assert after.results[0].title.startswith("How AI is trained")
+    before = episode_bot.run_action(labels["Previous chapter"].encode())
+    assert before.results[0].title.startswith("Transformers")
+
+
+def test_more_results_pages_through_an_answer(episode_bot):
+    first = episode_bot.run("ask", {"question": "open models"})
+    assert first.more and first.buttons[-1].label == "More results"
+    second = episode_bot.run_action(first.buttons[-1].action.encode())
+    assert second.page == 2 and second.results
+    assert {r.text for r in second.results}.isdisjoint({r.text for r in first.results})
+
+
+def test_a_stale_or_foreign_button_says_it_expired(episode_bot):
+    assert "expired" in episode_bot.run_action("v0|junk").body
+    assert Action.decode("v1|more|ask|490|2||a|b") == Action(kind="more", command="ask", episode="490", page=2,
+                                                             query="a|b")
+
+
+def test_quote_finds_the_line_with_speaker_and_time(episode_bot):
+    top = episode_bot.run("quote", {"text": "build it yourself"}).results[0]
+    assert top.speaker == "Lex Fridman" and top.timestamp == "0:00:51" and "build it yourself" in top.text
+
+
+def test_quote_without_text_is_a_notable_quote_of_that_speaker(episode_bot):
+    for _ in range(5):
+        top = episode_bot.run("quote", {"speaker": "Nathan"}).results[0]
+        assert top.kind == "quote" and top.speaker == "Nathan Lambert"
+
+
+def test_quote_for_an_unknown_speaker_says_who_speaks(episode_bot):
+    reply = episode_bot.run("quote", {"speaker": "Oprah"})
+    assert reply.error and "Lex Fridman" in reply.body
+
+
+def test_summary_without_topic_leads_with_the_tldr(episode_bot):
+    reply = episode_bot.run("summary", {})
+    assert reply.results[0].kind == "summary" and reply.results[0].section == "TL;DR"
+    assert any(r.kind == "takeaway" for r in reply.results) or reply.more
+
+
+def test_episode_shows_facts_and_where_sources_disagree(episode_bot):
+    reply = episode_bot.run("episode", {})
+    fields = {f.name: f.value for f in reply.fields}
+    assert fields["Number"] == "490" and "2026-02-01" in fields["Date"]
+    assert "Nathan Lambert" in fields["Guests"] and fields["Sources"].count(".txt") == 5
+
+
+def test_help_lists_every_command_with_an_example(episode_bot):
+    reply = episode_bot.run("help", {})
+    assert [f.name.split()[0] for f in reply.fields] == [c.name for c in COMMANDS]
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"question": ""}, "Please give a question"),
+    ({"question": "x" * (MAX_QUERY + 1)}, "the limit is"),
+    ({"question": "hi", "colour": "red"}, "no option"),
+])
+def test_bad_input_gets_a_clear_message(episode_bot, args, message):
+    reply = episode_bot.run("ask", args)
+    assert reply.error and message in reply.body
+
+
+def test_control_and_invisible_characters_are_stripped(episode_bot):
+    reply = episode_bot.run("ask", {"question": "What\u200b is\x00 RL\u202eVR?\r\n"})
+    assert not reply.error and reply.query == "What is RLVR?"
+
+
+def test_unknown_episode_and_command_are_user_errors(episode_bot):
+    assert "don't know an episode" in episode_bot.run("ask", {"question": "x", "episode": "999"}).body
+    assert "no command" in episode_bot.run("dance", {}).body
+
+
+def test_autocomplete_gives_at_most_25_ranked_choices(episode_bot):
+    chapters = episode_bot.complete("chapter", "")
+    assert len(chapters) == 25
+    assert episode_bot.complete("chapter", "robtics")[0].value == "Robotics"
+    assert episode_bot.complete("speaker", "seb")[0].value == "Sebastian Raschka"
+    assert episode_bot.complete("episode", "state of ai")[0].value == "490"
+    assert all(len(c.name) <= 100 and len(c.value) <= 100 for c in chapters)
+
+
+def test_reload_swaps_in_a_new_episode_and_keeps_the_old_on_failure(tmp_path, seeds_dir):
+    shutil.copytree(seeds_dir, tmp_path / "seeds")
+    bot = EpisodeBot(tmp_path / "seeds")
+    (tmp_path / "seeds" / "ep2.md").write_text(
+        "---\ntitle: 'Tiny show #2'\ndate: 2026-03-01\n---\n## Notes\n- Photonic chips were the main topic.\n")
+    assert bot.reload()
+    assert len(bot.library.episodes) == 2
+    assert "Photonic" in bot.run("ask", {"question": "photonic chips", "episode": "2"}).results[0].text
+    shutil.rmtree(tmp_path / "seeds")
+    assert not bot.reload()
+    assert bot.run("ask", {"question": "What is RLVR?", "episode": "490"}).results
