@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from . import captions, labeled_page, markdown, plain, podcast_json, shownotes, summary_page, tldr
@@ -43,7 +44,14 @@ def read_document(path: Path, name: str, max_bytes: int = MAX_BYTES) -> ParsedDo
         return doc
     reader = max(READERS, key=lambda r: r.sniff(text, name))
     doc.format = reader.NAME
-    reader.read(doc, text.splitlines())
+    try:
+        reader.read(doc, text.splitlines())
+    except Exception as exc:  # a reader's bug must cost one file, never the whole library
+        logging.getLogger(__name__).exception("reader %s failed on %s", reader.NAME, name)
+        doc.passages, doc.chapters, doc.quotes = [], [], []
+        doc.problems.append(Problem(name, None, f"could not be read as {reader.NAME} "
+                                    f"({type(exc).__name__}); skipped", "error"))
+        return doc
     if not (doc.passages or doc.chapters or doc.quotes):
         doc.warn(None, f"read as {reader.NAME} but nothing usable was found")
     return doc
