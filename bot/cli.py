@@ -99,10 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     reply = bot.run(command.name, values, page=args.page)
-    if args.json:
-        print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
-    else:
-        print(render_text(reply))
+    try:
+        if args.json:
+            print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print(render_text(reply))
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
     return 2 if reply.error else 0
 
 

@@ -107,9 +107,11 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         chosen = found
     else:
         ranked = snap.index.chapters(wanted, episode)
-        if not ranked:
+        chosen = ranked[0][0] if ranked else _chapter_about(snap, episode, wanted)
+        if chosen is None:
             return _decline(reply, snap, episode, wanted, "a chapter like that")
-        chosen = ranked[0][0]
+        if not ranked:
+            reply.message = f"No chapter title matches {wanted!r}; this is the chapter where it comes up."
     reply.title = chosen.title
     reply.results = [_chapter_result(episode, chosen)]
     reply.body = _chapter_body(episode, chosen)
@@ -183,6 +185,15 @@ def _result(hit: Hit) -> Result:
         link=moment_url(episode.video_url or episode.page_url, item.time),
         seconds=item.time, time_basis=item.time_basis, remark=getattr(item, "remark", None),
     )
+
+
+def _chapter_about(snap: Snapshot, episode: Episode, topic: str) -> Chapter | None:
+    """Return the chapter of the best answer about a topic, when one is found."""
+    hits, _ = snap.index.ask(topic, episode)
+    # A passage with its own time is a surer guide than one placed by topic.
+    hits.sort(key=lambda h: h.item.time_basis == "chapter")
+    titles = [h.item.chapter for h in hits if h.item.chapter]
+    return next((c for c in episode.chapters if titles and c.title == titles[0]), None)
 
 
 def _chapter_result(episode: Episode, c: Chapter) -> Result:

@@ -12,6 +12,7 @@ declines instead of guessing.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -65,6 +66,7 @@ class Query:
     stems: list[str]
     weights: dict[str, float] = field(default_factory=dict)  # stem -> rarity weight
     corrected: dict[str, str] = field(default_factory=dict)
+    prefixes: set[str] = field(default_factory=set)  # words typed short: match as prefixes
 
     @property
     def total(self) -> float:
@@ -104,6 +106,7 @@ class SearchIndex:
             if len(w) >= 3 and not w.isdigit():
                 self.surface.setdefault(stem(w), w)
         self.stems = list(self.surface)
+        self.sorted_vocab = sorted(vocab)
         self.people = {stem(w) for e in library.episodes
                        for name in [e.host, *e.guests, *(x.speaker for x in [*e.passages, *e.quotes])]
                        if name for w in words(name)}
@@ -119,8 +122,13 @@ class SearchIndex:
         """
         terms, corrected = [], {}
         focus = {w.lower() for w in _FOCUS_RE.findall(text)}
+        prefixes = set()
         for w in dict.fromkeys(content_words(text)):
             if w in self.vocab_df or stem(w) in self.df or len(w) < 4 or w.isdigit():
+                terms.append(w)
+                continue
+            if self._starts_a_word(w):  # 'intro' for 'introduction': a word cut short
+                prefixes.add(w)
                 terms.append(w)
                 continue
             fix = self._correct(w)
@@ -136,7 +144,12 @@ class SearchIndex:
             # A speaker's name says who, not what: "what did Lex say about X" is about X.
             factor = 0.5 if s in self.people else 2.0 if s in focus_stems else 1.0
             weights[s] = self.idf(s) * factor
-        return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected)
+        return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
+                     prefixes=prefixes)
+
+    def _starts_a_word(self, prefix: str) -> bool:
+        i = bisect.bisect_left(self.sorted_vocab, prefix)
+        return i < len(self.sorted_vocab) and self.sorted_vocab[i].startswith(prefix)
 
     def idf(self, s: str) -> float:
         return math.log((self.n + 1) / (self.df.get(s, 0) + 0.5))
@@ -164,7 +177,7 @@ class SearchIndex:
         """Return (rowid, bm25) for the items that share any word with the query."""
         if not q.terms:
             return []
-        match = " OR ".join(f'"{t}"' for t in q.terms)
+        match = " OR ".join(f'"{t}"*' if t in q.prefixes else f'"{t}"' for t in q.terms)
         sql = "SELECT rowid, -bm25(docs, 1.0, 0.4, 0.5) FROM docs WHERE docs MATCH ?"
         args: list = [f"{{text title speaker}}: ({match})"]
         if episode is not None:
@@ -180,18 +193,9 @@ class SearchIndex:
 
     def coverage(self, q: Query, item: Passage | Quote) -> float:
         """Return the share of the question's weight that an item's words hold."""
-        if not q.total:
-            return 0.0
         heading = " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None),
                                          item.chapter, item.speaker]))
-        have = {stem(w) for w in words(f"{item.text} {number_aliases(item.text)} {heading}")}
-        got = 0.0
-        for s, wt in q.weights.items():
-            if s in have:
-                got += wt
-            elif len(s) >= 4 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in have):
-                got += 0.7 * wt  # part of a compound: 'raise' in 'fundraise'
-        return got / q.total
+        return covered(q, f"{item.text} {number_aliases(item.text)} {heading}")
 
     def rank(self, q: Query, rows: list[tuple[int, float]], prior: dict[str, float] | None = None
              ) -> list[Hit]:
@@ -258,8 +262,7 @@ class SearchIndex:
         scored = []
         for chapter in episode.chapters:
             title = chapter.title.lower()
-            have = {stem(w) for w in words(title)}
-            cov = (sum(wt for s, wt in q.weights.items() if s in have) / q.total) if q.total else 0.0
+            cov = covered(q, title)
             similar = max(fuzz.token_set_ratio(wanted, title), fuzz.partial_ratio(wanted, title)) / 100
             scored.append((chapter, round(0.6 * cov + 0.4 * similar, 4)))
         scored.sort(key=lambda cs: cs[1], reverse=True)
@@ -276,8 +279,7 @@ class SearchIndex:
                 sections.setdefault(p.section, []).append(p)
         best_section, best_cov = None, 0.0
         for name in sections:
-            have = {stem(w) for w in words(name)}
-            cov = sum(wt for s, wt in q.weights.items() if s in have) / q.total
+            cov = covered(q, name)
             if cov > best_cov:
                 best_section, best_cov = name, cov
         hits = self.rank(q, self.candidates(q, episode, kinds=SUMMARY_KINDS))
@@ -295,6 +297,24 @@ class SearchIndex:
 
     def _episodes(self, episode: Episode | None) -> list[Episode]:
         return [episode] if episode is not None else self.library.episodes
+
+
+def covered(q: Query, text: str) -> float:
+    """Return the share of the question's weight (0 to 1) whose words text holds.
+
+    A query word that is part of a longer word counts 0.7: 'raise' in
+    'fundraise', or 'intro' typed for 'introduction'.
+    """
+    if not q.total:
+        return 0.0
+    have = {stem(w) for w in words(text)}
+    got = 0.0
+    for s, wt in q.weights.items():
+        if s in have:
+            got += wt
+        elif len(s) >= 4 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in have):
+            got += 0.7 * wt
+    return got / q.total
 
 
 def _leads_with(q: Query, text: str) -> float:
