@@ -40,7 +40,7 @@ _HEADLINE_RE = re.compile(r"^\*\*(.+?)\*\*\s*[:.–—-]?\s*(.*)$")
 _MDLINK_RE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _CHAPTER_SECTIONS = {"chapters", "timestamps", "chapter list", "outline"}
 _SECTION_KINDS = {"takeaways": "takeaway", "key takeaways": "takeaway", "highlights": "highlight",
-                  "summary": "summary", "tl;dr": "summary", "tldr": "summary"}
+                  "summary": "summary", "tl;dr": "summary", "tldr": "summary", "description": "description"}
 
 
 def sniff(text: str, name: str) -> int:
@@ -68,6 +68,9 @@ def read(doc: ParsedDocument, lines: list[str]) -> None:
             _flush_quote(doc, quote_lines, section)
             quote_lines = []
         if not line:
+            continue
+        if line[:1] == "\\" and line[1:2] in ("#", ">", "-", "*", "+", "["):  # escaped: a plain line
+            doc.add(line[1:], kind, n, section=section)
             continue
         if line.startswith("# "):
             if doc.title is None:

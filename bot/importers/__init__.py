@@ -1,0 +1,1 @@
+"""Importers that bring episodes from elsewhere into the seeds folder (see feed.py)."""
