@@ -185,7 +185,8 @@ def _merge_passages(passages: list[Passage]) -> list[Passage]:
     timed = [p for p in passages if p.kind == "transcript" and p.time is not None]
     out: list[Passage] = []
     seen: dict[str, Passage] = {}
-    last_time: dict[str, int] = {}  # per file: time of the last transcript text placed
+    # Per file: the timed turn that held the last transcript text placed, and that text's line.
+    last: dict[str, tuple[Passage, int]] = {}
     for p in passages:
         file = p.sources[0].file
         key = " ".join(words(p.text))
@@ -196,12 +197,15 @@ def _merge_passages(passages: list[Passage]) -> list[Passage]:
             match = _containing(p.text, timed, file)
             if match is not None:
                 _absorb(match, p)
-                last_time[file] = match.time
+                last[file] = (match, p.sources[0].line)
                 continue
-            if file in last_time:  # spoken right after text we could place
-                p.time, p.time_basis = last_time[file], "nearby"
+            if file in last:  # spoken right after text we could place
+                turn, line = last[file]
+                p.time, p.time_basis = turn.time, "nearby"
+                if line == p.sources[0].line:  # same paragraph, same speaker
+                    p.speaker = p.speaker or turn.speaker
         elif p.kind == "transcript":
-            last_time[file] = p.time
+            last[file] = (p, p.sources[0].line)
         seen[key] = p
         out.append(p)
     return out
