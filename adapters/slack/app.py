@@ -1,0 +1,215 @@
+"""The slack-bolt AsyncApp: one slash command per registry command, buttons, one error handler.
+
+Every listener acks first (usage mistakes go in the ack itself) and then
+posts the answer to the command's `response_url`, so Slack never waits on
+the search. The same app serves Socket Mode and HTTP mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.commands import BY_NAME, COMMANDS, Command
+from bot.core import validate
+from bot.errors import UserError
+from bot.logs import SecretFilter
+from bot.replies import Action
+
+from . import render, syntax
+
+if TYPE_CHECKING:
+    from bot.core import EpisodeBot
+    from bot.replies import Reply
+    from bot.runtime import Shutdown
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+_ACTIONS = re.compile(rf"^{render.ACTION_PREFIX}(share|more|prev|next)$")
+
+
+def retry_handlers() -> list:
+    """Retry Slack's 429s (after Retry-After) and one dropped connection; slack-sdk does neither by default."""
+    return [AsyncRateLimitErrorRetryHandler(max_retry_count=2), AsyncConnectionErrorRetryHandler()]
+
+
+def bolt_logger() -> logging.Logger:
+    """A quiet, redacting base logger for bolt.
+
+    On a bad signature bolt logs the whole body at INFO, response_url included
+    (a live credential), and copies the root level onto its loggers when the
+    app is built; a base logger at WARNING with the secret filter stops both.
+    """
+    logger = logging.getLogger("adapters.slack.bolt")
+    logger.setLevel(logging.WARNING)
+    if not any(isinstance(f, SecretFilter) for f in logger.filters):
+        logger.addFilter(SecretFilter())
+    return logger
+
+
+def build_app(bot: EpisodeBot, settings: Settings, *, shutdown: Shutdown | None = None) -> AsyncApp:
+    """Build the app from the registry, with tokens and API URL passed explicitly."""
+    settings.require("slack_bot_token")
+    assert settings.slack_bot_token is not None
+    client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url,
+                            retry_handlers=retry_handlers(), logger=logging.getLogger("adapters.slack.web"))
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    app = AsyncApp(name="episode-bot", client=client, signing_secret=secret,
+                   # Socket Mode requests are not signed; HTTP mode always has a secret (the CLI checks).
+                   request_verification_enabled=bool(secret), logger=bolt_logger())
+    slack = SlackAnswers(bot, prefix=settings.slack_command_prefix,
+                         private=settings.reply_visibility == "private", shutdown=shutdown)
+    for command in COMMANDS:
+        app.command(syntax.slash_name(command, slack.prefix))(slack.command_listener(command))
+    app.action(_ACTIONS)(slack.action_listener())
+    app.error(slack.on_error)
+    return app
+
+
+class SlackAnswers:
+    """What the listeners share: the core, the command prefix, and private or public answers."""
+
+    def __init__(self, bot: EpisodeBot, prefix: str = "", private: bool = True,
+                 shutdown: Shutdown | None = None) -> None:
+        self.bot = bot
+        self.prefix = prefix
+        self.private = private
+        self.shutdown = shutdown
+
+    def in_flight(self) -> contextlib.AbstractContextManager[None]:
+        """Count a reply being made, so a stopping bot sends it before it exits."""
+        return self.shutdown.track() if self.shutdown is not None else contextlib.nullcontext()
+
+    # -- listeners (built by factories: bolt injects arguments by parameter name) --
+
+    def command_listener(self, command: Command) -> Callable[..., Awaitable[None]]:
+        usage = syntax.usage(command, self.prefix)
+
+        async def on_command(ack: Any, body: dict[str, Any]) -> None:
+            args = syntax.parse(command, body.get("text") or "")
+            try:
+                validate(command, args)
+            except UserError as exc:  # empty or over-long input: the usage goes in the ack
+                await ack(response_type="ephemeral", **render.render_error(str(exc), usage))
+                return
+            await ack()
+            with self.in_flight():
+                reply = await asyncio.to_thread(self.bot.run, command.name, args,
+                                                user=body.get("user_id"), channel=body.get("channel_id"))
+                await self.answer(body, reply, extra=args.get("speaker", ""))
+
+        on_command.__name__ = f"on_{command.name}"
+        return on_command
+
+    def action_listener(self) -> Callable[..., Awaitable[None]]:
+        async def on_button(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            await ack()
+            token = str(action.get("value") or "")
+            user = (body.get("user") or {}).get("id")
+            channel = (body.get("channel") or {}).get("id")
+            decoded = Action.decode(token)
+            with self.in_flight():
+                reply = await asyncio.to_thread(self.bot.run_action, token, user=user, channel=channel)
+                if decoded is not None and decoded.kind == "share" and not reply.error:
+                    await self.share(body, reply, user)
+                else:
+                    await self.answer(body, reply, extra=decoded.extra if decoded else "", replace=True)
+
+        return on_button
+
+    async def on_error(self, error: Exception, body: dict[str, Any],
+                       response: BoltResponse | None) -> BoltResponse | None:
+        """Show user-safe errors as they are; log anything else and apologise."""
+        if isinstance(error, UserError):
+            message = str(error)
+        else:
+            log.error("Slack request failed (%s)", _describe(body), exc_info=error)
+            message = APOLOGY
+        payload = {"response_type": "ephemeral", **render.render_error(message)}
+        if response is not None:  # not acked yet: the message becomes the ack
+            return BoltResponse(status=200, body=json.dumps(payload),
+                                headers={"content-type": "application/json"})
+        url = body.get("response_url") or _first_response_url(body)
+        if url:
+            await deliver(url, payload)
+        return None
+
+    # -- answering ------------------------------------------------------------------
+
+    async def answer(self, body: dict[str, Any], reply: Reply, *, extra: str = "", replace: bool = False) -> None:
+        """Post a reply to the request's response_url, privately with a Share button or in public."""
+        url = body.get("response_url") or _first_response_url(body)
+        if not url:
+            log.warning("Slack request has no response_url (%s); answer dropped", _describe(body))
+            return
+        private = self.private or reply.error
+        usage = syntax.usage(BY_NAME[reply.command], self.prefix) if reply.command in BY_NAME else None
+        share = share_action(reply, extra) if private and not reply.error else None
+        message = render.render_reply(reply, share=share, usage=usage)
+        message["response_type"] = "ephemeral" if private else "in_channel"
+        if replace and not reply.error:
+            message["replace_original"] = True
+        elif replace:
+            message["replace_original"] = False  # keep the answer; show the problem beside it
+        await deliver(url, message)
+
+    async def share(self, body: dict[str, Any], reply: Reply, user: str | None) -> None:
+        """Post a public copy of a private answer, then remove the private one."""
+        url = body.get("response_url") or _first_response_url(body)
+        if not url:
+            return
+        message = render.render_reply(reply, shared_by=user)
+        message.update(response_type="in_channel", replace_original=False)
+        if await deliver(url, message):
+            await deliver(url, {"delete_original": True})
+
+
+def share_action(reply: Reply, extra: str = "") -> Action:
+    """The action that re-creates this answer in public (the private original is not sent back)."""
+    query = reply.query
+    if reply.command == "quote" and not query and reply.results:
+        query = reply.results[0].text[:300]  # a random quote: share that quote, not another one
+    return Action(kind="share", command=reply.command, query=query, episode=reply.episode or "",
+                  page=reply.page, extra=extra)
+
+
+async def deliver(url: str, message: dict[str, Any]) -> bool:
+    """Post a message to a response_url; 429s and one dropped connection are retried."""
+    client = AsyncWebhookClient(url=url, timeout=10, retry_handlers=retry_handlers(),
+                                logger=logging.getLogger("adapters.slack.webhook"))
+    try:
+        result = await client.send_dict(message)
+    except Exception as exc:  # network trouble must not crash the listener
+        log.warning("could not post the answer to Slack: %s", type(exc).__name__)
+        return False
+    if result.status_code != 200:
+        log.warning("Slack refused the answer: HTTP %s %s", result.status_code, (result.body or "")[:200])
+        return False
+    return True
+
+
+def _first_response_url(body: dict[str, Any]) -> str | None:
+    urls = body.get("response_urls") or []
+    return urls[0].get("response_url") if urls else None
+
+
+def _describe(body: dict[str, Any]) -> str:
+    """Name a request for the log without its text or response_url."""
+    kind = body.get("command") or body.get("type") or "request"
+    user = body.get("user_id") or (body.get("user") or {}).get("id") or "?"
+    return f"{kind} from {user}"
