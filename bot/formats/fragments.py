@@ -125,11 +125,13 @@ def dedupe_rolling(lines_per_cue: list[list[str]]) -> list[list[str]]:
     last line again above the new one, and tiny 10 ms cues repeat it alone.
     """
     out: list[list[str]] = []
-    previous: list[str] = []
+    previous: set[str] = set()
     for lines in lines_per_cue:
-        fresh = [line for line in lines if line.strip() and line not in previous]
-        out.append(fresh)
-        previous = [line for line in lines if line.strip()]
+        keys = [clean_fragment(line) for line in lines]
+        out.append([line for line, key in zip(lines, keys) if key and key not in previous])
+        spoken = {key for key in keys if key and not is_sound(key)}
+        if spoken:  # a [Music] cue between two scrolling cues does not break the chain
+            previous = spoken
     return out
 
 
