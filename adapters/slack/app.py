@@ -48,14 +48,15 @@ def retry_handlers() -> list:
     return [AsyncRateLimitErrorRetryHandler(max_retry_count=2), AsyncConnectionErrorRetryHandler()]
 
 
-def bolt_logger() -> logging.Logger:
-    """A quiet, redacting base logger for bolt.
+def quiet_logger(name: str) -> logging.Logger:
+    """A redacting logger at WARNING for the Slack libraries.
 
-    On a bad signature bolt logs the whole body at INFO, response_url included
-    (a live credential), and copies the root level onto its loggers when the
-    app is built; a base logger at WARNING with the secret filter stops both.
+    Their DEBUG and INFO lines carry whole requests: response_urls (live
+    credentials), users' questions. bolt logs the whole body at INFO on a bad
+    signature and copies the root level onto its loggers when the app is built,
+    so it gets this logger as its base logger.
     """
-    logger = logging.getLogger("adapters.slack.bolt")
+    logger = logging.getLogger(f"adapters.slack.{name}")
     logger.setLevel(logging.WARNING)
     if not any(isinstance(f, SecretFilter) for f in logger.filters):
         logger.addFilter(SecretFilter())
@@ -67,11 +68,11 @@ def build_app(bot: EpisodeBot, settings: Settings, *, shutdown: Shutdown | None 
     settings.require("slack_bot_token")
     assert settings.slack_bot_token is not None
     client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url,
-                            retry_handlers=retry_handlers(), logger=logging.getLogger("adapters.slack.web"))
+                            retry_handlers=retry_handlers(), logger=quiet_logger("web"))
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = AsyncApp(name="episode-bot", client=client, signing_secret=secret,
                    # Socket Mode requests are not signed; HTTP mode always has a secret (the CLI checks).
-                   request_verification_enabled=bool(secret), logger=bolt_logger())
+                   request_verification_enabled=bool(secret), logger=quiet_logger("bolt"))
     slack = SlackAnswers(bot, prefix=settings.slack_command_prefix,
                          private=settings.reply_visibility == "private", shutdown=shutdown)
     for command in COMMANDS:
@@ -109,9 +110,10 @@ class SlackAnswers:
                 return
             await ack()
             with self.in_flight():
-                reply = await asyncio.to_thread(self.bot.run, command.name, args,
-                                                user=body.get("user_id"), channel=body.get("channel_id"))
-                await self.answer(body, reply, extra=args.get("speaker", ""))
+                async with self.after_ack(body):
+                    reply = await asyncio.to_thread(self.bot.run, command.name, args, user=body.get("user_id"),
+                                                    channel=body.get("channel_id"))
+                    await self.answer(body, reply, extra=args.get("speaker", ""))
 
         on_command.__name__ = f"on_{command.name}"
         return on_command
@@ -124,13 +126,26 @@ class SlackAnswers:
             channel = (body.get("channel") or {}).get("id")
             decoded = Action.decode(token)
             with self.in_flight():
-                reply = await asyncio.to_thread(self.bot.run_action, token, user=user, channel=channel)
-                if decoded is not None and decoded.kind == "share" and not reply.error:
-                    await self.share(body, reply, user)
-                else:
-                    await self.answer(body, reply, extra=decoded.extra if decoded else "", replace=True)
+                async with self.after_ack(body):
+                    reply = await asyncio.to_thread(self.bot.run_action, token, user=user, channel=channel)
+                    if decoded is not None and decoded.kind == "share" and not reply.error:
+                        await self.share(body, reply, user)
+                    else:
+                        await self.answer(body, reply, extra=decoded.extra if decoded else "", replace=True)
 
         return on_button
+
+    @contextlib.asynccontextmanager
+    async def after_ack(self, body: dict[str, Any]):
+        """Send a failure after the ack to the error handler ourselves.
+
+        bolt 1.30 forgets the ack when an acked listener raises (it resets
+        `ack.response`), and then answers 404 after 3 s as if never acked.
+        """
+        try:
+            yield
+        except Exception as exc:
+            await self.on_error(exc, body, None)
 
     async def on_error(self, error: Exception, body: dict[str, Any],
                        response: BoltResponse | None) -> BoltResponse | None:
@@ -191,7 +206,7 @@ def share_action(reply: Reply, extra: str = "") -> Action:
 async def deliver(url: str, message: dict[str, Any]) -> bool:
     """Post a message to a response_url; 429s and one dropped connection are retried."""
     client = AsyncWebhookClient(url=url, timeout=10, retry_handlers=retry_handlers(),
-                                logger=logging.getLogger("adapters.slack.webhook"))
+                                logger=quiet_logger("webhook"))
     try:
         result = await client.send_dict(message)
     except Exception as exc:  # network trouble must not crash the listener
