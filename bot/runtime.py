@@ -1,19 +1,31 @@
-"""What a long-running adapter shares: heartbeat, live reload, graceful stop."""
+"""What a long-running adapter shares: heartbeat, live reload, graceful stop.
+
+An adapter hands its platform connection to `run_service`, which adds the
+rest: a heartbeat file that `episode-bot health` reads, a pid file that
+`episode-bot reload` signals, a watch on the seeds folder, and a stop on
+SIGTERM that lets replies in flight finish before it disconnects.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import os
 import signal
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable, Iterator
 
 if TYPE_CHECKING:
     from .core import EpisodeBot
+    from .settings import Settings
 
 log = logging.getLogger(__name__)
+
+RELOAD_STATUS = "reload.{pid}.json"  # written in state_dir after every reload, one per process
+DISCONNECT_TIMEOUT = 1.0  # seconds left for closing the platform connection after the drain
 
 
 class Heartbeat:
@@ -24,22 +36,24 @@ class Heartbeat:
         self.interval = interval
 
     def beat(self) -> None:
+        """Write the time and pid atomically, so a reader never sees half a file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         tmp.write_text(f"{time.time():.0f} {os.getpid()}\n")
         os.replace(tmp, self.path)
 
     def clear(self) -> None:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        except FileNotFoundError:
-            pass
 
     async def run(self, is_alive: Callable[[], bool]) -> None:
         """Beat every interval while is_alive() says the connection is up."""
         while True:
-            if is_alive():
-                self.beat()
+            try:
+                if is_alive():
+                    self.beat()
+            except OSError as exc:  # a full or read-only /tmp must not stop the bot
+                log.warning("could not write the heartbeat %s: %s", self.path, exc.strerror or exc)
             await asyncio.sleep(self.interval)
 
 
@@ -51,19 +65,208 @@ def is_fresh(path: Path | str, max_age: float) -> bool:
         return False
 
 
-async def watch_seeds(bot: EpisodeBot, debounce_ms: int = 800) -> None:
-    """Reload the episodes whenever files in the seeds folder change."""
+def heartbeat_pid(path: Path | str) -> int | None:
+    """Return the pid written in a heartbeat file, or None."""
+    try:
+        return int(Path(path).read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def pid_alive(pid: int) -> bool:
+    """Return True when a process with this pid exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+# -- reload -------------------------------------------------------------------
+
+
+async def reload_now(bot: EpisodeBot, state_dir: Path | str | None = None) -> bool:
+    """Reload the episodes off the event loop and record the outcome for `episode-bot reload`."""
+    ok = await asyncio.to_thread(bot.reload)
+    if state_dir is not None:
+        status = {"ok": ok, "time": time.time(), "pid": os.getpid(),
+                  "episodes": len(bot.library.episodes)}
+        try:
+            path = Path(state_dir) / RELOAD_STATUS.format(pid=os.getpid())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(status))
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("could not record the reload status in %s: %s", state_dir, exc.strerror or exc)
+    return ok
+
+
+def _is_seed_change(path: str) -> bool:
+    """Ignore editors' swap and backup files: they change often and are never episodes."""
+    name = Path(path).name
+    return not (name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".part")))
+
+
+async def watch_seeds(bot: EpisodeBot, debounce_ms: int = 800, state_dir: Path | str | None = None,
+                      retry_after: float = 5.0) -> None:
+    """Reload the episodes whenever files in the seeds folder change; runs until cancelled."""
     from watchfiles import awatch
 
-    async for changes in awatch(bot.seeds_dir, debounce=debounce_ms, recursive=True):
-        log.info("seeds folder changed (%d file(s)); reloading", len(changes))
-        await asyncio.to_thread(bot.reload)
+    while True:
+        try:
+            async for changes in awatch(bot.seeds_dir, debounce=debounce_ms, recursive=True,
+                                        watch_filter=lambda _change, path: _is_seed_change(path)):
+                log.info("seeds folder changed (%d file(s)); reloading", len(changes))
+                await reload_now(bot, state_dir)
+        except (OSError, RuntimeError) as exc:  # folder gone or unwatchable: keep serving, try again
+            log.warning("cannot watch %s (%s); retrying in %.0f s; `episode-bot reload` still works",
+                        bot.seeds_dir, exc, retry_after)
+        await asyncio.sleep(retry_after)
 
 
-def install_reload_signal(bot: EpisodeBot) -> None:
-    """Reload the episodes on SIGHUP (what `episode-bot reload` sends)."""
+def pid_file(state_dir: Path | str, name: str) -> Path:
+    return Path(state_dir) / f"{name}.pid"
+
+
+def install_reload_signal(bot: EpisodeBot, state_dir: Path | str | None = None,
+                          name: str = "episode-bot") -> Path | None:
+    """Reload the episodes on SIGHUP (what `episode-bot reload` sends).
+
+    With a state_dir, write the pid file `episode-bot reload` finds and return its path.
+    """
     loop = asyncio.get_running_loop()
     try:
-        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(asyncio.to_thread(bot.reload)))
-    except (NotImplementedError, RuntimeError):  # not on the main thread, or no SIGHUP
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(reload_now(bot, state_dir)))
+    except (NotImplementedError, RuntimeError, ValueError):  # not on the main thread, or no SIGHUP
         log.debug("SIGHUP reload not available here")
+        return None
+    if state_dir is None:
+        return None
+    path = pid_file(state_dir, name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{os.getpid()}\n")
+    except OSError as exc:
+        log.warning("could not write %s (%s): `episode-bot reload` will not find this bot", path,
+                    exc.strerror or exc)
+        return None
+    return path
+
+
+# -- graceful stop ------------------------------------------------------------
+
+
+class Shutdown:
+    """Stop on SIGTERM/SIGINT after the replies in flight are sent.
+
+    Adapters wrap each command in `with shutdown.track():`; `drain()` waits for
+    them up to `grace` seconds. A second signal stops waiting.
+    """
+
+    def __init__(self, grace: float = 8.0) -> None:
+        self.grace = grace
+        self.requested = asyncio.Event()
+        self._forced = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.in_flight = 0
+
+    def install(self, signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in signals:
+            try:
+                loop.add_signal_handler(sig, self.request, sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                log.debug("cannot handle signal %s here", sig)
+
+    def request(self, sig: int | None = None) -> None:
+        """Ask the service to stop; a second request stops waiting for replies."""
+        what = signal.Signals(sig).name if sig else "request"
+        if self.requested.is_set():
+            log.warning("%s again: stopping without waiting for %d repl(ies)", what, self.in_flight)
+            self._forced.set()
+            return
+        log.info("%s received: finishing %d repl(ies) in flight, then stopping", what, self.in_flight)
+        self.requested.set()
+
+    @contextlib.contextmanager
+    def track(self) -> Iterator[None]:
+        """Count one reply in flight for as long as the block runs."""
+        self.in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+            if self.in_flight == 0:
+                self._idle.set()
+
+    async def drain(self) -> bool:
+        """Wait until no reply is in flight, at most `grace` seconds; True when all finished."""
+        idle = asyncio.ensure_future(self._idle.wait())
+        forced = asyncio.ensure_future(self._forced.wait())
+        try:
+            await asyncio.wait({idle, forced}, timeout=self.grace, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            idle.cancel()
+            forced.cancel()
+        if self.in_flight:
+            log.warning("stopped waiting with %d repl(ies) still in flight", self.in_flight)
+            return False
+        return True
+
+
+async def run_service(name: str, bot: EpisodeBot, settings: Settings,
+                      connect: Callable[[], Awaitable[object]], is_alive: Callable[[], bool], *,
+                      disconnect: Callable[[], Awaitable[object]] | None = None,
+                      shutdown: Shutdown | None = None, heartbeat_interval: float = 10.0) -> int:
+    """Run a platform connection with heartbeat, reload and graceful stop; return an exit code.
+
+    `connect()` runs until the connection ends; `is_alive()` says whether it is up
+    right now; `disconnect()` closes it. Returns 0 after a requested stop, 1 when
+    the connection ended on its own (the container's restart policy takes over).
+    """
+    shutdown = shutdown or Shutdown(settings.stop_grace)
+    shutdown.install()
+    heartbeat = Heartbeat(settings.heartbeat_path, heartbeat_interval)
+    pid_path = install_reload_signal(bot, settings.state_dir, name)
+    helpers = [asyncio.create_task(heartbeat.run(is_alive), name="heartbeat")]
+    if settings.watch_seeds:
+        helpers.append(asyncio.create_task(watch_seeds(bot, state_dir=settings.state_dir), name="watch-seeds"))
+    main = asyncio.ensure_future(connect())
+    stop = asyncio.create_task(shutdown.requested.wait())
+    code = 0
+    try:
+        await asyncio.wait({main, stop}, return_when=asyncio.FIRST_COMPLETED)
+        if main.done():
+            exc = None if main.cancelled() else main.exception()
+            if exc:
+                log.error("%s connection failed: %s", name, exc, exc_info=exc)
+            else:
+                log.warning("%s connection ended", name)
+            code = 0 if shutdown.requested.is_set() else 1
+        else:
+            heartbeat.clear()  # stop reporting healthy: we no longer take new work
+            for task in helpers:
+                task.cancel()
+            await shutdown.drain()
+            if disconnect is not None:
+                try:
+                    await asyncio.wait_for(disconnect(), DISCONNECT_TIMEOUT)
+                except (asyncio.TimeoutError, Exception) as exc:  # stopping anyway
+                    log.warning("%s did not disconnect cleanly: %s", name, exc or "timed out")
+            log.info("%s stopped", name)
+    finally:
+        for task in (*helpers, main, stop):
+            task.cancel()
+        await asyncio.gather(*helpers, main, stop, return_exceptions=True)
+        heartbeat.clear()
+        for path in (pid_path, Path(settings.state_dir) / RELOAD_STATUS.format(pid=os.getpid())):
+            with contextlib.suppress(OSError, TypeError):
+                path.unlink()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+    return code

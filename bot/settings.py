@@ -1,20 +1,35 @@
-"""The one place that reads configuration: environment, `.env`, `/run/secrets`."""
+"""The one place that reads configuration: environment, `.env`, `/run/secrets`.
+
+Precedence, highest first: arguments to `load_settings`, environment variables,
+the `.env` file, secret files, defaults. A bad value stops start-up with one
+line per problem that names the variable and the fix, never the value.
+"""
 
 from __future__ import annotations
 
+import difflib
+import json
+import logging
 import os
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+log = logging.getLogger(__name__)
 
 PREFIX = "EPISODE_BOT_"
 SECRETS_DIR = Path("/run/secrets")
 
 
 def _alias(name: str) -> AliasChoices:
+    # The lower-case spelling matches compose secret files (/run/secrets/discord_token).
     return AliasChoices(name, name.lower())
+
+
+IdList = Annotated[list[int], NoDecode]
 
 
 class ConfigError(Exception):
@@ -62,28 +77,52 @@ class Settings(BaseSettings):
     state_dir: Path = Field(Path("/tmp/episode-bot"), description="Writable folder for small state files")
     max_seed_mb: float = Field(16, gt=0, description="Largest seed file read, in MB")
     watch_seeds: bool = Field(True, description="Reload episodes when the seeds folder changes")
-    discord_guild_ids: list[int] = Field(default_factory=list,
-                                         description="Guilds to sync commands to at start-up (JSON list)")
+    stop_grace: float = Field(8.0, ge=0, le=9, description="Seconds a stopping bot waits for replies in flight")
+    discord_guild_ids: IdList = Field(default_factory=list,
+                                      description="Guilds to sync commands to at start-up (comma-separated ids)")
     discord_shard_count: int | None = Field(None, ge=1, description="Total shards, for sharded runs")
-    discord_shard_ids: list[int] | None = Field(None, description="Shards this process runs (JSON list)")
+    discord_shard_ids: IdList | None = Field(None, description="Shards this process runs (comma-separated ids)")
     slack_command_prefix: str = Field("", pattern=r"^[a-z0-9_-]{0,12}$",
                                       description="Prefix for Slack commands, e.g. pod gives /pod-ask")
     slack_port: int = Field(3000, ge=1, le=65535, description="Port for Slack HTTP mode")
 
     @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
     @classmethod
-    def _not_blank(cls, value: SecretStr | None, info) -> SecretStr | None:
+    def _token_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if value is None:
             return None
         secret = value.get_secret_value().strip()
-        if not secret:
-            raise ValueError("is empty")
-        if any(ch.isspace() for ch in secret):
-            raise ValueError("contains spaces or line breaks; paste the token alone")
-        prefix = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}.get(info.field_name)
-        if prefix and not secret.startswith(prefix):
-            raise ValueError(f"must start with {prefix}")
+        problem = token_problem(info.field_name, secret)
+        if problem:
+            raise ValueError(problem)
         return SecretStr(secret)
+
+    @field_validator("log_level", "log_format", "reply_visibility", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value.upper() if info.field_name == "log_level" else value.lower()
+        return value
+
+    @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: Any) -> Any:
+        """Accept `1,2,3` as admins write it, and JSON `[1, 2, 3]`."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return []
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise ValueError("is not a valid list: write ids separated by commas, like 123,456") from None
+        parts = [p.strip() for p in re.split(r"[,\s]+", text) if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise ValueError("must be whole numbers separated by commas, like 123,456")
+        return [int(p) for p in parts]
 
     def require(self, *names: str) -> None:
         """Raise ConfigError naming every required setting that is missing."""
@@ -95,12 +134,14 @@ class Settings(BaseSettings):
     def masked(self) -> dict[str, str]:
         """The effective configuration with every secret masked, for `episode-bot config`."""
         out = {}
-        for name, info in type(self).model_fields.items():
+        for name in type(self).model_fields:
             value = getattr(self, name)
             if isinstance(value, SecretStr):
                 shown = "********"
             elif value is None:
                 shown = "(not set)"
+            elif isinstance(value, list):
+                shown = ",".join(str(v) for v in value)
             else:
                 shown = str(value)
             out[env_name(name)] = shown
@@ -113,6 +154,32 @@ _HOW = {
     "SLACK_APP_TOKEN": "create an xapp- token with connections:write under Basic Information > App-Level Tokens",
     "SLACK_SIGNING_SECRET": "copy the signing secret from your Slack app's Basic Information page",
 }
+_SLACK_SHAPES = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
+_KNOWN_SHAPES = {"xoxb-": "a Slack bot token", "xoxp-": "a Slack user token", "xapp-": "a Slack app-level token"}
+
+
+def token_problem(field: str, secret: str) -> str | None:
+    """Say what is wrong with a credential's shape, without quoting it; None when it looks right."""
+    if not secret:
+        return "is set but empty"
+    if any(ch.isspace() for ch in secret):
+        if field == "discord_token" and secret.lower().startswith("bot "):
+            return "starts with 'Bot '; paste the token alone, without the prefix"
+        return "contains spaces or line breaks: paste the token alone"
+    looks_like = next((what for p, what in _KNOWN_SHAPES.items() if secret.startswith(p)), None)
+    wanted = _SLACK_SHAPES.get(field)
+    if wanted:
+        if not secret.startswith(wanted):
+            found = f"it looks like {looks_like}" if looks_like else "it does not"
+            return f"must start with {wanted} ({found})"
+        if len(secret) <= len(wanted):
+            return f"holds only the {wanted} prefix: paste the whole token"
+        return None
+    if looks_like:
+        return f"looks like {looks_like}, not this setting: check which value went where"
+    if field == "discord_token" and (secret.count(".") != 2 or "" in secret.split(".")):
+        return "does not look like a Discord bot token (three parts separated by dots)"
+    return None
 
 
 def env_name(field: str) -> str:
@@ -124,22 +191,73 @@ def env_name(field: str) -> str:
     return PREFIX + field.upper()
 
 
+def _field_for(loc: str) -> str | None:
+    """Map an error location (field name or any of its aliases) back to the field."""
+    key = loc.lower()
+    if key in Settings.model_fields:
+        return key
+    if key.startswith(PREFIX.lower()) and key[len(PREFIX):] in Settings.model_fields:
+        return key[len(PREFIX):]
+    return next((f for f in Settings.model_fields if env_name(f).lower() == key), None)
+
+
+def _problem(field: str | None, loc: str, message: str) -> str:
+    name = env_name(field) if field else loc.upper()
+    message = message.removeprefix("Value error, ").rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if name in _HOW:
+        fix = _HOW[name]
+    elif field:
+        what = Settings.model_fields[field].description or "a valid value"
+        fix = f"set {name} to the {what[:1].lower()}{what[1:]} (see .env.example)"
+    else:
+        fix = "see .env.example"
+    return f"{name} {message}. Fix: {fix}."
+
+
+def unknown_settings(env_file: str | Path | None = None) -> list[str]:
+    """Name EPISODE_BOT_* variables that no setting reads (usually typos), with a suggestion."""
+    names = {n.upper() for n in os.environ if n.upper().startswith(PREFIX)}
+    if env_file and Path(env_file).is_file():
+        from dotenv import dotenv_values
+
+        names |= {n.upper() for n in dotenv_values(env_file) if n.upper().startswith(PREFIX)}
+    known = {PREFIX + f.upper() for f in Settings.model_fields}
+    notes = []
+    for name in sorted(names - known):
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        notes.append(f"{name} is not a setting and is ignored" + (f"; did you mean {close[0]}?" if close else ""))
+    return notes
+
+
 def load_settings(env_file: str | Path | None = ".env", secrets_dir: str | Path | None = SECRETS_DIR,
-                  **overrides) -> Settings:
-    """Load settings, turning validation errors into a ConfigError without values."""
-    kwargs: dict = {"_env_file": env_file if env_file and Path(env_file).is_file() else None}
-    if secrets_dir and Path(secrets_dir).is_dir():
-        kwargs["_secrets_dir"] = str(secrets_dir)
+                  **overrides: Any) -> Settings:
+    """Load settings, turning every validation error into a ConfigError without values."""
+    kwargs: dict[str, Any] = {"_env_file": env_file if env_file and Path(env_file).is_file() else None}
+    # pydantic-settings warns about a missing secrets folder; outside a container there is none.
+    kwargs["_secrets_dir"] = str(secrets_dir) if secrets_dir and Path(secrets_dir).is_dir() else None
     try:
-        return Settings(**kwargs, **overrides)
+        settings = Settings(**kwargs, **overrides)
     except ValidationError as exc:
+        # include_input=False: the errors would otherwise carry every loaded secret.
         problems = []
-        for err in exc.errors(include_input=False, include_url=False):
-            field = str(err["loc"][0]) if err["loc"] else "?"
-            name = env_name(field) if field in Settings.model_fields else field.upper()
-            msg = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{name} {msg}" + (f": {_HOW[name]}" if name in _HOW else ""))
+        for err in exc.errors(include_input=False, include_url=False, include_context=False):
+            loc = str(err["loc"][0]) if err["loc"] else "?"
+            problems.append(_problem(_field_for(loc), loc, err["msg"]))
         raise ConfigError(problems) from None
+    except SettingsError as exc:
+        # Raised for a value a source could not decode; its message names the field, never the value.
+        match = re.search(r'field "([^"]+)"', str(exc))
+        field = _field_for(match.group(1)) if match else None
+        raise ConfigError([_problem(field, "settings", "could not be read")]) from None
+    except OSError as exc:  # an unreadable secret file: bind mounts keep the host's owner and mode
+        where = Path(exc.filename).name if exc.filename else "a settings file"
+        raise ConfigError([f"{where} could not be read ({exc.strerror or exc}). Fix: make it readable "
+                           "by the bot's user (uid 10001 in the container), e.g. chmod 644."]) from None
+    for note in unknown_settings(kwargs["_env_file"]):
+        log.warning("%s", note)
+    return settings
 
 
-__all__ = ["Settings", "ConfigError", "load_settings", "env_name", "PREFIX", "os"]
+__all__ = ["Settings", "ConfigError", "load_settings", "env_name", "token_problem", "unknown_settings",
+           "PREFIX", "SECRETS_DIR"]

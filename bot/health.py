@@ -1,0 +1,118 @@
+"""`episode-bot health` and `episode-bot reload`: talk to the bot running beside them.
+
+Both are run inside the bot's container (the image's HEALTHCHECK, `docker
+compose exec`) and find the bot through files in its writable folders: the
+heartbeat the adapter refreshes while its platform connection is live, and
+the pid file it writes so a reload can be asked for with SIGHUP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from .runtime import RELOAD_STATUS, heartbeat_pid, is_fresh, pid_alive
+from .settings import ConfigError, load_settings
+
+
+def _settings_or_exit() -> object:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(f"config error: {line}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 0 while the running adapter's heartbeat is fresh, 1 otherwise."""
+    parser = argparse.ArgumentParser(prog="episode-bot health",
+                                     description="Exit 0 while the running bot is connected to its platform.")
+    parser.add_argument("--heartbeat", metavar="PATH", help="heartbeat file (default: EPISODE_BOT_HEARTBEAT_PATH)")
+    parser.add_argument("--max-age", type=float, metavar="SECONDS",
+                        help="oldest heartbeat that counts (default: EPISODE_BOT_HEARTBEAT_MAX_AGE)")
+    args = parser.parse_args(argv or [])
+    settings = _settings_or_exit()
+    path = Path(args.heartbeat or settings.heartbeat_path)
+    max_age = args.max_age if args.max_age is not None else settings.heartbeat_max_age
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        print(f"unhealthy: no heartbeat at {path}; the bot is not running or not connected yet "
+              "(see its logs)")
+        return 1
+    if not is_fresh(path, max_age):
+        print(f"unhealthy: last heartbeat {age:.0f} s ago (limit {max_age:.0f} s); "
+              "the platform connection is down (see the logs)")
+        return 1
+    pid = heartbeat_pid(path)
+    if pid is not None and not pid_alive(pid):
+        print(f"unhealthy: the process that wrote the heartbeat (pid {pid}) has exited")
+        return 1
+    print(f"healthy: heartbeat {max(age, 0):.0f} s old" + (f" (pid {pid})" if pid else ""))
+    return 0
+
+
+def reload_main(argv: list[str] | None = None) -> int:
+    """Send SIGHUP to every running bot found in the state folder and report the reload."""
+    parser = argparse.ArgumentParser(prog="episode-bot reload",
+                                     description="Ask the running bot to reload the episodes from its seeds folder.")
+    parser.add_argument("--state-dir", metavar="DIR", help="the bot's state folder (default: EPISODE_BOT_STATE_DIR)")
+    parser.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
+                        help="how long to wait for the bot to report back (0: don't wait)")
+    args = parser.parse_args(argv or [])
+    state_dir = Path(args.state_dir or _settings_or_exit().state_dir)
+    targets = []
+    for path in sorted(state_dir.glob("*.pid")):
+        try:
+            pid = int(path.read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if pid_alive(pid):
+            targets.append((path.stem, pid))
+    if not targets:
+        print(f"error: no running bot found in {state_dir} (is it started, and does it use this "
+              "EPISODE_BOT_STATE_DIR?)", file=sys.stderr)
+        return 1
+    sent_at = time.time()
+    for name, pid in targets:
+        try:
+            os.kill(pid, signal.SIGHUP)
+        except OSError as exc:
+            print(f"error: could not signal {name} (pid {pid}): {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"asked {name} (pid {pid}) to reload")
+    if args.wait <= 0:
+        return 0
+    deadline = time.monotonic() + args.wait
+    waiting = {pid for _, pid in targets}
+    failed = False
+    while waiting and time.monotonic() < deadline:
+        for pid in sorted(waiting):
+            status = _read_status(state_dir / RELOAD_STATUS.format(pid=pid))
+            if not status or status.get("time", 0) < sent_at:
+                continue
+            waiting.discard(pid)
+            if status.get("ok"):
+                print(f"reloaded: pid {pid} now serves {status.get('episodes')} episode(s)")
+            else:
+                failed = True
+                print(f"reload failed: pid {pid} still serves the previous {status.get('episodes')} "
+                      "episode(s); its log says why (run `episode-bot check` on the seeds folder)")
+        time.sleep(0.1)
+    if waiting:
+        print(f"no answer within {args.wait:.0f} s; see the bot's logs", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+def _read_status(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
