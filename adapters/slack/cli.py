@@ -46,13 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["manifest"]:
         return print_manifest(manifest_parser().parse_args(argv[1:]), settings)
     args = build_parser().parse_args(argv)
-    from bot.logs import settings_secrets, setup_logging
-
-    setup_logging(settings.log_level, settings.log_format, secrets=settings_secrets(settings))
     try:
         settings.require("slack_bot_token", "slack_signing_secret" if args.http else "slack_app_token")
     except ConfigError as exc:
         return _config_error(exc)
+    from bot.logs import settings_secrets, setup_logging
+
+    setup_logging(settings.log_level, settings.log_format, secrets=settings_secrets(settings))
     try:
         bot = _load_bot(settings, args.seeds)
     except SeedsError as exc:
