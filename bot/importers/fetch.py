@@ -93,7 +93,7 @@ class Fetcher:
         try:
             size = path.stat().st_size
             if size > self.max_bytes:
-                raise FetchError(f"{path.name} is {size / 1e6:.1f} MB, over the {self.max_bytes / 1e6:.0f} MB cap")
+                raise FetchError(f"{path.name} is {_size(size)}, over the {_size(self.max_bytes)} cap")
             return Fetched(path.read_bytes(), url, None)
         except OSError as exc:
             raise FetchError(f"cannot read {path} ({exc.strerror or exc})") from None
@@ -105,13 +105,12 @@ class Fetcher:
             with self._opener.open(request, timeout=self.timeout) as response:
                 length = response.headers.get("Content-Length")
                 if length and length.isdigit() and int(length) > self.max_bytes:
-                    raise FetchError(f"{url} is {int(length) / 1e6:.1f} MB, over the "
-                                     f"{self.max_bytes / 1e6:.0f} MB cap")
+                    raise FetchError(f"{url} is {_size(int(length))}, over the {_size(self.max_bytes)} cap")
                 parts, size = [], 0
                 while chunk := response.read(CHUNK):
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise FetchError(f"{url} is over the {self.max_bytes / 1e6:.0f} MB cap; stopped")
+                        raise FetchError(f"{url} is over the {_size(self.max_bytes)} cap; stopped")
                     if time.monotonic() > deadline:
                         raise FetchError(f"{url} took over {self.total_timeout:.0f} s; stopped")
                     parts.append(chunk)
@@ -125,3 +124,7 @@ class Fetcher:
             raise FetchError(f"{url} did not answer within {self.timeout:.0f} s") from None
         except OSError as exc:
             raise FetchError(f"{url} failed ({exc})") from None
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"

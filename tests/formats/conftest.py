@@ -44,7 +44,7 @@ class Site:
     """Files served over HTTP on 127.0.0.1: path -> (body, content type, delay in seconds)."""
 
     def __init__(self) -> None:
-        self.files: dict[str, tuple[bytes, str, float]] = {}
+        self.files: dict[str, tuple[bytes, str, float, bool]] = {}
         self.hits: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -55,8 +55,10 @@ class Site:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def add(self, path: str, body: bytes | str, content_type: str = "text/plain", delay: float = 0.0) -> str:
-        self.files[path] = (body.encode() if isinstance(body, str) else body, content_type, delay)
+    def add(self, path: str, body: bytes | str, content_type: str = "text/plain", delay: float = 0.0,
+            send_length: bool = True) -> str:
+        """Serve body at path; without send_length the client learns the size only by reading."""
+        self.files[path] = (body.encode() if isinstance(body, str) else body, content_type, delay, send_length)
         return self.url + path
 
     def _handler(self):
@@ -74,14 +76,18 @@ class Site:
                 if found is None:
                     self.send_error(404)
                     return
-                body, content_type, delay = found
+                body, content_type, delay, send_length = found
                 if delay:
                     time.sleep(delay)
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", content_type)
+                    if send_length:
+                        self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test): nothing to answer
 
             def log_message(self, *args):
                 pass
