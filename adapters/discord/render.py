@@ -1,0 +1,227 @@
+"""Turn a neutral Reply into a Discord message: embed, buttons, and nothing over a limit.
+
+This is the one place text is escaped for Discord. Every string that comes
+from a user or a seed file goes through `escape()`, so `@everyone`, role
+mentions, masked links and stray markdown show as typed and never act.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import discord
+
+from .buttons import SHARE_ID, ActionButton
+
+if TYPE_CHECKING:
+    from bot.replies import Reply
+
+    from .buttons import ActionRefs
+
+# Discord's limits (discord-api-docs, "Embed Limits" and "Message" objects).
+CONTENT = 2000
+TITLE = 256
+DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+EMBED_TOTAL = 6000
+BUTTON_LABEL = 80
+BUTTONS_PER_ROW = 5
+
+FOOTER_BUDGET = 300  # the footer only names files; keep the room for answers
+COLOUR = discord.Colour(0x5865F2)
+DECLINE_COLOUR = discord.Colour(0xFEE75C)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+_TIME_SPAN = re.compile(r"`(\d{1,2}:\d{2}(?::\d{2})?)`")
+_SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
+_STYLES = {"more": discord.ButtonStyle.primary, "share": discord.ButtonStyle.success}
+
+
+@dataclass
+class ButtonSpec:
+    label: str
+    custom_id: str
+    kind: str
+
+
+@dataclass
+class Rendered:
+    """A message ready for discord.py: content, embeds and buttons."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    buttons: list[ButtonSpec] = field(default_factory=list)
+
+    def view(self) -> discord.ui.View | None:
+        """Build the buttons as a view, or None when there are none."""
+        if not self.buttons:
+            return None
+        view = discord.ui.View(timeout=None)
+        for i, b in enumerate(self.buttons[:BUTTONS_PER_ROW * 5]):
+            view.add_item(ActionButton(b.label, b.custom_id, _STYLES.get(b.kind, discord.ButtonStyle.secondary),
+                                       row=i // BUTTONS_PER_ROW))
+        return view
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for send_message / edit_message / followup.send."""
+        return {"content": self.content, "embeds": self.embeds, "view": self.view(),
+                "allowed_mentions": NO_MENTIONS}
+
+
+def escape(text: str) -> str:
+    """Make user or seed text show literally: no markdown, no mentions, no masked links."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def fit(text: str, limit: int, tail: str = "…") -> str:
+    """Cut plain text to at most `limit` characters, at a line or word break when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[:max(0, limit - len(tail))]
+    for sep in ("\n", " "):
+        at = cut.rfind(sep)
+        if at >= len(cut) * 0.8:
+            cut = cut[:at]
+            break
+    return cut.rstrip() + tail
+
+
+def fit_escaped(text: str, limit: int) -> str:
+    """Escape text and cut it so the escaped form fits `limit` (escaping makes text longer)."""
+    out = escape(text)
+    budget = len(text)
+    while len(out) > limit and budget > 0:
+        budget -= max(1, len(out) - limit)
+        out = escape(fit(text, max(budget, 0)))
+    return out if len(out) <= limit else ""
+
+
+def link(label: str, url: str | None) -> str:
+    """A masked link to the moment, or the bare label when the URL is not safe to embed."""
+    if url and _SAFE_URL.match(url):
+        return f"[{label}]({quote(url, safe=':/?#&=%+.,;~@!$*-_')})"
+    return f"`{label}`"
+
+
+def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None = None) -> Rendered:
+    """Build the Discord message for a reply; `share` adds the Share to channel button."""
+    if reply.error:
+        return Rendered(content=fit_escaped("⚠️ " + (reply.body or reply.message or "Something went wrong."),
+                                            CONTENT))
+    links = _moment_links(reply)
+    embed = discord.Embed(title=fit_escaped(reply.title or reply.command, TITLE),
+                          colour=DECLINE_COLOUR if reply.message and not reply.results else COLOUR)
+    top = next((r for r in reply.results if r.link), None)
+    if top and top.link and _SAFE_URL.match(top.link):
+        embed.url = top.link
+    parts = []
+    if reply.message and reply.message != reply.body:
+        parts.append("*" + escape(reply.message) + "*")
+    if reply.body:
+        body = _with_links(reply.body, links)
+        if reply.results and reply.results[0].timestamp and reply.command not in ("chapter", "episode", "help"):
+            first = reply.results[0]
+            body += f"\n▶ {link(first.timestamp, first.link)}"
+        parts.append(body)
+    description = _fit_lines("\n".join(parts), DESCRIPTION)
+    if description:
+        embed.description = description
+    footer = _footer(reply)
+    used = len(embed.title or "") + len(description) + len(footer) + 40  # room for the "not shown" note
+    fields = [(f.name, f.value, f.inline, r) for f, r in zip(reply.fields, _field_results(reply))]
+    if reply.suggestions:
+        fields.append(("Try", "\n".join("• " + s for s in reply.suggestions[:5]), False, None))
+    dropped = 0
+    for name, value, inline, result in fields:
+        if len(embed.fields) >= FIELDS:
+            dropped += 1
+            continue
+        name = fit_escaped(name, FIELD_NAME) or "…"
+        text = _with_links(value, links) if name != "Try" else escape(value)
+        if result is not None and result.timestamp:
+            text = fit_escaped(value, FIELD_VALUE - 60) + f"\n▶ {link(result.timestamp, result.link)}"
+        text = _fit_lines(text, FIELD_VALUE) or "…"
+        if used + len(name) + len(text) > EMBED_TOTAL:
+            dropped += 1
+            continue
+        used += len(name) + len(text)
+        embed.add_field(name=name, value=text, inline=inline)
+    if dropped:
+        footer = f"{dropped} more not shown · " + footer if footer else f"{dropped} more not shown"
+    if shared_by:
+        footer = fit(f"Shared by {shared_by}", 100) + (" · " + footer if footer else "")
+    if footer:
+        embed.set_footer(text=fit(footer, FOOTER_BUDGET + 140))
+    rendered = Rendered(embeds=[embed])
+    for button in reply.buttons:
+        rendered.buttons.append(ButtonSpec(fit(button.label, BUTTON_LABEL), refs.custom_id(button.action),
+                                           button.action.kind))
+    if share:
+        rendered.buttons.append(ButtonSpec("Share to channel", SHARE_ID, "share"))
+    return rendered
+
+
+def _moment_links(reply: Reply) -> dict[str, str]:
+    """Map each timestamp in the reply to the link to that moment."""
+    links: dict[str, str] = {}
+    for c in reply.citations:
+        if c.timestamp and c.link:
+            links.setdefault(c.timestamp, c.link)
+    for r in reply.results:
+        if r.timestamp and r.link:
+            links.setdefault(r.timestamp, r.link)
+    return links
+
+
+def _with_links(text: str, links: dict[str, str]) -> str:
+    """Escape text, turning the core's `H:MM:SS` code spans into links to the moment."""
+    out, last = [], 0
+    for m in _TIME_SPAN.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(link(m[1], links.get(m[1])))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def _fit_lines(text: str, limit: int) -> str:
+    """Cut already-escaped text at a line break so no link or escape is split; say what was left out."""
+    if len(text) <= limit:
+        return text
+    lines = text.split("\n")
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        note = f"\n… {len(lines) - len(kept)} more lines not shown"
+        if size + len(line) + 1 + len(note) > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    if not kept:  # one huge line: cut it and drop any half-written link
+        cut = fit(text, limit - 2)
+        return re.sub(r"\[[^\]]*\]\([^)]*$|\\$", "", cut[:-1]) + "…"
+    return "\n".join(kept) + f"\n… {len(lines) - len(kept)} more lines not shown"
+
+
+def _field_results(reply: Reply) -> list[Any]:
+    """Pair each field with the result it shows (paged answers list results 2.. as fields)."""
+    paged = reply.command in ("ask", "quote", "summary") and len(reply.fields) == max(0, len(reply.results) - 1)
+    if paged:
+        return list(reply.results[1:])
+    return [None] * len(reply.fields)
+
+
+def _footer(reply: Reply) -> str:
+    sources = reply.sources
+    parts = []
+    if reply.page > 1:
+        parts.append(f"Page {reply.page}")
+    if sources:
+        parts.append("Sources: " + ", ".join(sources))
+    return fit(" · ".join(parts), FOOTER_BUDGET)

@@ -1,0 +1,90 @@
+"""The slash commands, built from the core's command registry (no second list anywhere)."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+from typing import TYPE_CHECKING, Any, Optional
+
+import discord
+from discord import app_commands
+
+from bot.commands import COMMANDS, Command, Option
+
+from .respond import answer_command, report_error
+
+if TYPE_CHECKING:
+    from .client import EpisodeClientMixin
+
+log = logging.getLogger(__name__)
+
+MAX_CHOICES = 25  # Discord's limit for autocomplete
+DESCRIPTION = 100  # Discord's limit for command and option descriptions
+
+
+class EpisodeTree(app_commands.CommandTree):
+    """A command tree whose one error handler keeps the bot running whatever a command does."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await report_error(interaction, error)
+
+
+def build_tree(client: discord.Client) -> EpisodeTree:
+    """Create the tree with one slash command per registry entry."""
+    tree = EpisodeTree(client)
+    for spec in COMMANDS:
+        tree.add_command(make_command(spec))
+    return tree
+
+
+def make_command(spec: Command) -> app_commands.Command:
+    """Build one slash command: options, limits, descriptions and autocomplete from the registry."""
+
+    async def callback(interaction: discord.Interaction, **values: Any) -> None:
+        await answer_command(interaction, spec.name, values)
+
+    params = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=discord.Interaction)]
+    for option in spec.options:
+        # Discord enforces the length in the client; the core checks it again on arrival.
+        bounded = app_commands.Range[str, 1, option.max_length]
+        params.append(inspect.Parameter(
+            option.name, inspect.Parameter.KEYWORD_ONLY,
+            annotation=bounded if option.required else Optional[bounded],
+            default=inspect.Parameter.empty if option.required else None))
+    callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    callback.__doc__ = spec.description
+    if spec.options:
+        app_commands.describe(**{o.name: o.description[:DESCRIPTION] for o in spec.options})(callback)
+        completers = {o.name: make_autocomplete(o) for o in spec.options if o.autocomplete}
+        if completers:
+            app_commands.autocomplete(**completers)(callback)
+    return app_commands.Command(name=spec.name, description=spec.description[:DESCRIPTION], callback=callback)
+
+
+def make_autocomplete(option: Option):
+    """Build the autocomplete callback for an option; the core ranks, Discord shows at most 25."""
+    kind = option.autocomplete
+
+    async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
+        episode = getattr(interaction.namespace, "episode", None) if option.name != "episode" else None
+        # Sub-millisecond in the core, so it runs here: autocomplete cannot be deferred.
+        choices = client.core.complete(kind or "", current or "", episode=str(episode) if episode else None)
+        return [app_commands.Choice(name=c.name[:100] or c.value[:100], value=c.value[:100])
+                for c in choices[:MAX_CHOICES] if c.value]
+
+    return complete
+
+
+def command_payload(tree: app_commands.CommandTree) -> list[dict[str, Any]]:
+    """The JSON Discord receives on sync, in a stable order."""
+    return [command.to_dict(tree) for command in tree.get_commands()]
+
+
+def definitions_hash(tree: app_commands.CommandTree) -> str:
+    """A fingerprint of the command definitions, to sync only when they change."""
+    blob = json.dumps(command_payload(tree), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
