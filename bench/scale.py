@@ -1,0 +1,141 @@
+"""Scale: start-up, memory, index size, latency and top-1 on generated catalogues.
+
+Each size is measured in fresh processes (`python -m bench scale-one ...`), so
+peak RSS is that of one bot serving that catalogue and nothing else. The
+first process starts from nothing; the second starts the way a restarted bot
+does, with whatever the first left on disk (the persisted index).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .quality import BotEngine, load_cases, passes
+from .speed import Timing, percentile
+
+log = logging.getLogger(__name__)
+
+SIZES = (1, 10, 100, 500)
+TARGETS = {"p99_episode_ms": 10.0, "p99_catalogue_ms": 50.0, "start_s": 5.0, "rss_mb": 1536.0}
+
+
+class CatalogueEngine:
+    """The index searching every episode at once (what `ask`/`quote` do with no episode scope)."""
+
+    name = "index, all episodes"
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+
+    def answer(self, case: dict[str, Any]) -> list[dict[str, Any]]:
+        from bot.commands import _result  # the bot's own conversion of a hit into a result
+
+        index = self.bot.snapshot.index
+        if case["command"] == "ask":
+            hits, _ = index.ask(case["query"], None)
+        elif case["command"] == "quote":
+            hits = index.quotes(case["query"], None, None)
+        else:
+            raise ValueError(f"{case['command']} searches one episode only")
+        return [_result(h).model_dump() for h in hits[:5]]
+
+
+def measure_one(seeds: Path, questions: Path, repeats: int) -> dict[str, Any]:
+    """Start a bot on a catalogue and measure it (runs inside the child process)."""
+    from bot.core import EpisodeBot
+
+    start = time.perf_counter()
+    bot = EpisodeBot(seeds)
+    started = time.perf_counter() - start
+    engines = {"episode": BotEngine(bot), "catalogue": CatalogueEngine(bot)}
+    latency: dict[str, Timing] = {}
+    top1: dict[str, list[int]] = {}
+    for case in load_cases(questions):
+        engine = engines[case["scope"]]
+        key = f"{case['command']}{' (decline)' if case['none'] else ''} / {case['scope']}"
+        results = engine.answer(case)
+        score = top1.setdefault(key, [0, 0])
+        score[0] += passes(case, results)
+        score[1] += 1
+        timing = latency.setdefault(f"{case['command']} / {case['scope']}", Timing())
+        for _ in range(repeats):
+            t = time.perf_counter()
+            engine.answer(case)
+            timing.samples.append(time.perf_counter() - t)
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "episodes": len(bot.library.episodes),
+        "items": len(bot.snapshot.index.items),
+        "start_s": round(started, 3),
+        "rss_mb": round(rss_kb / 1024, 1),
+        "latency_ms": {k: {"p50": round(t.p50 * 1000, 3), "p99": round(percentile(t.samples, 99) * 1000, 3),
+                           "n": len(t.samples)} for k, t in sorted(latency.items())},
+        "top1": {k: v for k, v in sorted(top1.items())},
+    }
+
+
+def _folder_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
+def run_size(size: int, seeds_src: Path, words: int, repeats: int, work: Path) -> dict[str, Any]:
+    """Generate (or reuse) a catalogue of `size` episodes and measure it in two fresh processes."""
+    from .catalogue import build
+
+    t = time.perf_counter()
+    seeds, questions = build(size, seeds_src, words=words)
+    generated = time.perf_counter() - t
+    state = work / f"state-{size}"
+    shutil.rmtree(state, ignore_errors=True)
+    state.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
+    env["EPISODE_BOT_STATE_DIR"] = str(state)
+    runs = []
+    for phase in ("cold", "warm"):
+        argv = [sys.executable, "-m", "bench", "scale-one", "--seeds", str(seeds),
+                "--questions", str(questions), "--repeats", str(repeats if phase == "warm" else 1)]
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=3600)
+        if proc.returncode != 0:
+            raise RuntimeError(f"scale run at {size} episodes failed: {proc.stderr[-800:]}")
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    cold, warm = runs
+    size_on_disk = _folder_bytes(state)
+    return {**warm, "size": size, "words_per_episode": words, "generate_s": round(generated, 2),
+            "start_cold_s": cold["start_s"], "start_warm_s": warm["start_s"],
+            "rss_mb": max(cold["rss_mb"], warm["rss_mb"]), "index_mb": round(size_on_disk / 1e6, 1),
+            "seed_mb": round(_folder_bytes(seeds) / 1e6, 1)}
+
+
+def main_one(argv: list[str]) -> int:
+    """`python -m bench scale-one --seeds DIR --questions FILE --repeats N`: print one JSON line."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench scale-one")
+    parser.add_argument("--seeds", required=True)
+    parser.add_argument("--questions", required=True)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level="WARNING", stream=sys.stderr)
+    result = measure_one(Path(args.seeds), Path(args.questions), args.repeats)
+    print(json.dumps(result))
+    return 0
+
+
+def meets(row: dict[str, Any]) -> dict[str, bool]:
+    """Say which of the 500-episode targets a measured row meets."""
+    lat = row["latency_ms"]
+    p99_ep = max((v["p99"] for k, v in lat.items() if k.endswith("/ episode")), default=0.0)
+    p99_cat = max((v["p99"] for k, v in lat.items() if k.endswith("/ catalogue")), default=0.0)
+    start = min(row["start_cold_s"], row["start_warm_s"])
+    return {"p99_episode_ms": p99_ep < TARGETS["p99_episode_ms"],
+            "p99_catalogue_ms": p99_cat < TARGETS["p99_catalogue_ms"],
+            "start_s": start < TARGETS["start_s"], "rss_mb": row["rss_mb"] < TARGETS["rss_mb"]}
