@@ -25,7 +25,7 @@ import webvtt
 from webvtt.errors import MalformedFileError
 
 from .base import ParsedDocument, Problem
-from .fragments import Fragment, Reader, clean_fragment, dedupe_rolling, merge, split_speaker
+from .fragments import Fragment, Reader, clean_fragment, clean_name, dedupe_rolling, merge, split_speaker
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def read_vtt(doc: ParsedDocument, lines: list[str]) -> None:
             voice = _VOICE_RE.search(raw)
             speaker, words, marked = split_speaker(clean_fragment(raw))
             if voice:  # the voice tag names the speaker; a "Name:" inside it is just words
-                speaker, words, marked = voice.group(1).strip(), clean_fragment(raw), False
+                speaker, words, marked = clean_name(voice.group(1)), clean_fragment(raw), False
             fragments.append(Fragment(start=caption.start_in_seconds + _millis(caption.start),
                                       end=caption.end_in_seconds + _millis(caption.end), text=words,
                                       line=line, speaker=speaker, turn=marked))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from ..text import clean_line
@@ -26,6 +27,7 @@ LIMIT = 700
 _TAG_RE = re.compile(r"<[^>]*>|\{\\[^}]*\}")  # HTML/VTT tags, ASS overrides like {\an8}
 _SPEAKER_RE = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z0-9][\w.'’-]*){0,3}|[A-Z]{2,}(?: [A-Z]{2,}){0,2}):\s+(\S.*)$")
 _NOT_SPEAKERS = {"note", "warning", "update", "edit", "ps", "p.s.", "q", "a", "http", "https"}
+_SPACE_RE = re.compile(r"\s+")
 _SOUND_RE = re.compile(r"^[\[(♪][^\])]*[\])♪]?$|^♪+$")  # [Music], (applause), ♪
 
 
@@ -51,9 +53,18 @@ class Fragment:
 
 
 def clean_fragment(raw: str) -> str:
-    """Strip markup and entities from caption text; keep the words."""
-    text = html.unescape(_TAG_RE.sub("", raw))
-    return clean_line(text)
+    """Strip markup and entities from caption text; keep the words.
+
+    Only spaces are folded here: doc.add() cleans the joined passage once,
+    which is much faster than cleaning every two-second fragment.
+    """
+    return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub("", raw))).strip()
+
+
+@lru_cache(maxsize=1024)
+def clean_name(name: str) -> str | None:
+    """Return a speaker's name as shown (a file names the same few people thousands of times)."""
+    return clean_line(name) or None
 
 
 def split_speaker(text: str) -> tuple[str | None, str, bool]:
@@ -67,7 +78,7 @@ def split_speaker(text: str) -> tuple[str | None, str, bool]:
         return None, text[2:].strip(), True
     m = _SPEAKER_RE.match(text)
     if m and m.group(1).lower() not in _NOT_SPEAKERS and not m.group(1).isdigit():
-        return m.group(1), m.group(2), True
+        return clean_name(m.group(1)), m.group(2), True
     return None, text, False
 
 
@@ -84,10 +95,11 @@ def merge(doc: ParsedDocument, fragments: list[Fragment], section: str = "Transc
     """
     count = 0
     buf: list[Fragment] = []
+    size = 0  # characters in buf, kept as we go: word-level files have thousands of fragments
     speaker: str | None = None
 
     def flush() -> None:
-        nonlocal count, buf
+        nonlocal count, buf, size
         if buf:
             text = _join(f.text for f in buf)
             first = buf[0]
@@ -95,7 +107,7 @@ def merge(doc: ParsedDocument, fragments: list[Fragment], section: str = "Transc
             doc.add(text, "transcript", first.line, speaker=first.speaker, time=int(first.start),
                     time_basis="own", section=section)
             count += len(doc.passages) - before
-        buf = []
+        buf, size = [], 0
 
     for frag in sorted(fragments, key=lambda f: f.start):
         if not frag.text or is_sound(frag.text):
@@ -107,13 +119,13 @@ def merge(doc: ParsedDocument, fragments: list[Fragment], section: str = "Transc
         frag.speaker = new_speaker
         if buf:
             last = buf[-1]
-            size = sum(len(f.text) + 1 for f in buf)
             gap = frag.start - (last.end if last.end is not None else last.start)
             if (new_speaker != speaker or frag.turn or gap > PAUSE or size + len(frag.text) > LIMIT
                     or (size >= TARGET and _ends_sentence(last.text))):
                 flush()
         speaker = new_speaker
         buf.append(frag)
+        size += len(frag.text) + 1
     flush()
     return count
 

@@ -23,7 +23,7 @@ from typing import Any
 from ..models import Chapter
 from ..text import clean_line, format_time
 from .base import ParsedDocument, Problem, split_title
-from .fragments import Fragment, Reader, clean_fragment, merge
+from .fragments import Fragment, Reader, clean_fragment, clean_name, merge
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def read_transcript(doc: ParsedDocument, lines: list[str]) -> None:
             doc.warn(line, "segment needs a numeric startTime and a text body; skipped")
             continue
         speaker = item.get("speaker")
-        speaker = clean_line(speaker) or None if isinstance(speaker, str) else None
+        speaker = clean_name(speaker) if isinstance(speaker, str) else None
         fragments.append(Fragment(start=start, end=_seconds(item.get("endTime")), text=clean_fragment(body),
                                   line=line, speaker=speaker))
     merge(doc, fragments)
