@@ -60,7 +60,14 @@ def quiet_logger(name: str) -> logging.Logger:
     logger.setLevel(logging.WARNING)
     if not any(isinstance(f, SecretFilter) for f in logger.filters):
         logger.addFilter(SecretFilter())
+        logger.addFilter(_not_token_unused)
     return logger
+
+
+def _not_token_unused(record: logging.LogRecord) -> bool:
+    """Drop bolt's "`token` will be unused" warning: it reads SLACK_BOT_TOKEN from the
+    environment by itself even though the client we pass already holds that token."""
+    return "`token` will be unused" not in str(record.msg)
 
 
 def build_app(bot: EpisodeBot, settings: Settings, *, shutdown: Shutdown | None = None) -> AsyncApp:

@@ -59,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     port = args.port if args.port is not None else settings.slack_port
+    # Beat a few times within the health check's window, at most every 10 s.
+    interval = max(1.0, min(10.0, settings.heartbeat_max_age / 3))
     try:
-        return asyncio.run(serve(bot, settings, http=args.http, host=args.host, port=port))
+        return asyncio.run(serve(bot, settings, http=args.http, host=args.host, port=port,
+                                 heartbeat_interval=interval))
     except KeyboardInterrupt:
         return 0
 
