@@ -24,6 +24,7 @@ import srt
 import webvtt
 from webvtt.errors import MalformedFileError
 
+from ..text import clean_line
 from .base import ParsedDocument, Problem
 from .fragments import Fragment, Reader, clean_fragment, clean_name, dedupe_rolling, merge, split_speaker
 
@@ -84,10 +85,11 @@ def read_srt(doc: ParsedDocument, lines: list[str]) -> None:
     try:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as exc:
-        line = text[: exc.actual_start].count("\n") + 1 if hasattr(exc, "actual_start") else None
-        doc.warn(line, "this part is not an SRT cue (a number, a 'start --> end' line, then text); "
-                       "the cues before it were read")
-        subtitles = list(srt.parse(text[: exc.actual_start])) if hasattr(exc, "actual_start") else []
+        line = text[: exc.expected_start].count("\n") + 1
+        bad = clean_line(exc.unmatched_content)[:60]
+        doc.warn(line, f"{bad!r} is not an SRT cue (a number, a 'start --> end' line, then text); "
+                       "skipped, the other cues were read")
+        subtitles = list(srt.parse(text, ignore_errors=True))
     timing_lines = _timing_lines(lines, _SRT_TIMING_RE, doc)
     cue_lines = _place_cues([s.start.total_seconds() for s in subtitles], timing_lines, _srt_key)
     texts = dedupe_rolling([s.content.splitlines() for s in subtitles])

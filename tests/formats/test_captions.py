@@ -160,3 +160,11 @@ def test_captions_of_only_sounds_are_reported(read):
     doc = read("music.srt", "1\n00:00:01,000 --> 00:00:03,000\n[Music]\n\n2\n00:00:04,000 --> 00:00:05,000\n♪♪\n")
     assert doc.passages == []
     assert any("no words" in p.message for p in doc.problems)
+
+
+def test_broken_srt_cue_is_reported_with_its_line_and_the_rest_kept(read):
+    doc = read("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n2\n00:00:03,000 -> 00:00:04,000\n"
+                        "broken arrow\n\n3\n00:00:09,000 --> 00:00:10,000\nBye now.\n")
+    assert [(p.time, p.text) for p in doc.passages] == [(1, "Hello there."), (9, "Bye now.")]
+    [problem] = doc.problems
+    assert problem.line == 5 and "broken arrow" in problem.message and problem.severity == "warning"
