@@ -96,3 +96,18 @@ async def _wait(predicate, timeout: float = 15.0, step: float = 0.02) -> None:
             return
         await asyncio.sleep(step)
     raise AssertionError("condition not reached")
+
+
+async def test_button_click_over_the_socket_pages_the_answer(standin, socket_mode):
+    from .conftest import buttons
+    from .standin import click_payload
+
+    await _wait(lambda: bool(standin.sockets) and socket_mode.alive())
+    envelope, key = await _command(standin, "/chapter", "scaling laws")
+    [first] = await standin.answer(key)
+    url, key = standin.response_url()
+    button = buttons(first)["episode_bot_next"]
+    envelope = await standin.send_envelope("interactive", click_payload(button["value"], button["action_id"], url))
+    await standin.wait_for(lambda: _acked(standin, envelope), timeout=3)
+    [after] = await standin.answer(key)
+    assert after["replace_original"] is True and "1:18:45" in flat(after)
