@@ -138,7 +138,11 @@ class SlackAnswers:
                     if decoded is not None and decoded.kind == "share" and not reply.error:
                         await self.share(body, reply, user)
                     else:
-                        await self.answer(body, reply, extra=decoded.extra if decoded else "", replace=True)
+                        # Paging a shared (public) answer must not change it for everyone: the
+                        # clicker gets their own private page instead.
+                        on_public = not (body.get("container") or {}).get("is_ephemeral", False)
+                        await self.answer(body, reply, extra=decoded.extra if decoded else "",
+                                          replace=not (self.private and on_public))
 
         return on_button
 
@@ -173,7 +177,8 @@ class SlackAnswers:
 
     # -- answering ------------------------------------------------------------------
 
-    async def answer(self, body: dict[str, Any], reply: Reply, *, extra: str = "", replace: bool = False) -> None:
+    async def answer(self, body: dict[str, Any], reply: Reply, *, extra: str = "",
+                     replace: bool | None = None) -> None:
         """Post a reply to the request's response_url, privately with a Share button or in public."""
         url = body.get("response_url") or _first_response_url(body)
         if not url:
@@ -184,10 +189,8 @@ class SlackAnswers:
         share = share_action(reply, extra) if private and not reply.error else None
         message = render.render_reply(reply, share=share, usage=usage)
         message["response_type"] = "ephemeral" if private else "in_channel"
-        if replace and not reply.error:
-            message["replace_original"] = True
-        elif replace:
-            message["replace_original"] = False  # keep the answer; show the problem beside it
+        if replace is not None:  # a button: replace its message, but keep it when showing a problem
+            message["replace_original"] = replace and not reply.error
         await deliver(url, message)
 
     async def share(self, body: dict[str, Any], reply: Reply, user: str | None) -> None:

@@ -191,17 +191,18 @@ def command_body(command: str, text: str, response_url: str, **kw: str) -> str:
     return urlencode(command_fields(command, text, response_url, **kw))
 
 
-def click_payload(value: str, action_id: str, response_url: str, user: str = "U0ASKER") -> dict[str, Any]:
-    """A block_actions payload for a button on an ephemeral message (no `message` in it)."""
+def click_payload(value: str, action_id: str, response_url: str, user: str = "U0ASKER",
+                  ephemeral: bool = True) -> dict[str, Any]:
+    """A block_actions payload for a button (on an ephemeral message it has no `message`)."""
     return {"type": "block_actions", "user": {"id": user, "username": "asker", "team_id": "T0TEST"},
             "api_app_id": "A0TEST", "token": "legacy-verification-token",
             "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C0CHAN",
-                          "is_ephemeral": True},
+                          "is_ephemeral": ephemeral},
             "trigger_id": "1337.43.abcdef", "team": {"id": "T0TEST", "domain": "test"},
             "channel": {"id": "C0CHAN", "name": "podcasts"}, "response_url": response_url,
             "actions": [{"action_id": action_id, "block_id": "b1", "text": {"type": "plain_text", "text": "x"},
                          "value": value, "type": "button", "action_ts": "1700000001.000200"}]}
 
 
-def click_body(value: str, action_id: str, response_url: str, **kw: str) -> str:
+def click_body(value: str, action_id: str, response_url: str, **kw: Any) -> str:
     return urlencode({"payload": json.dumps(click_payload(value, action_id, response_url, **kw))})

@@ -6,9 +6,10 @@ from .conftest import buttons, check_limits, flat
 from .standin import click_body
 
 
-async def _click(http_slack, button: dict, user: str = "U0ASKER") -> str:
+async def _click(http_slack, button: dict, user: str = "U0ASKER", ephemeral: bool = True) -> str:
     url, key = http_slack.standin.response_url()
-    status, ack = await http_slack.post(click_body(button["value"], button["action_id"], url, user=user))
+    status, ack = await http_slack.post(click_body(button["value"], button["action_id"], url, user=user,
+                                                   ephemeral=ephemeral))
     assert status == 200 and ack == ""
     return key
 
@@ -65,3 +66,14 @@ async def test_an_expired_or_forged_button_says_so_and_keeps_the_answer(http_sla
     [message] = await http_slack.standin.answer(key)
     assert "expired" in flat(message) and message["replace_original"] is False
     assert message["response_type"] == "ephemeral"
+
+
+async def test_paging_a_shared_answer_gives_the_clicker_a_private_page(http_slack):
+    _, _, key = await http_slack.command("/chapter", "scaling laws")
+    [private] = await http_slack.standin.answer(key)
+    key = await _click(http_slack, buttons(private)["episode_bot_share"])
+    public, _ = await http_slack.standin.answer(key, count=2)
+    key = await _click(http_slack, buttons(public)["episode_bot_next"], user="U0OTHER", ephemeral=False)
+    [page] = await http_slack.standin.answer(key)
+    assert page["response_type"] == "ephemeral" and page["replace_original"] is False
+    assert "1:18:45" in flat(page) and "episode_bot_share" in buttons(page)
