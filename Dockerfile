@@ -16,9 +16,14 @@ RUN python -m venv /opt/venv
 RUN --mount=type=cache,target=/root/.cache/pip /opt/venv/bin/pip install /src
 
 FROM ${PYTHON_IMAGE}
-# A fixed uid that owns nothing in the image: the code and seeds stay read-only to the bot.
+# A fixed uid that owns nothing in the image but its state folder: code and seeds stay
+# read-only to the bot. docker-compose.yml mounts a volume on the state folder, which
+# Docker seeds with this folder's owner, so restarts keep the state (Discord's command
+# sync record and start-up back-off) even with a read-only root filesystem.
 RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
-        --shell /usr/sbin/nologin episodebot
+        --shell /usr/sbin/nologin episodebot \
+    && mkdir -p /var/lib/episode-bot \
+    && chown 10001:10001 /var/lib/episode-bot
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 # Built-in episodes; docker-compose.yml mounts ./seeds over them so adding one needs no rebuild.
@@ -26,7 +31,9 @@ COPY seeds ./seeds
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    EPISODE_BOT_SEEDS_DIR=/app/seeds
+    EPISODE_BOT_SEEDS_DIR=/app/seeds \
+    EPISODE_BOT_STATE_DIR=/var/lib/episode-bot \
+    EPISODE_BOT_RUN_DIR=/tmp/episode-bot
 USER 10001:10001
 EXPOSE 3000
 STOPSIGNAL SIGTERM

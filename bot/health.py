@@ -62,11 +62,12 @@ def reload_main(argv: list[str] | None = None) -> int:
     """Send SIGHUP to every running bot found in the state folder and report the reload."""
     parser = argparse.ArgumentParser(prog="episode-bot reload",
                                      description="Ask the running bot to reload the episodes from its seeds folder.")
-    parser.add_argument("--state-dir", metavar="DIR", help="the bot's state folder (default: EPISODE_BOT_STATE_DIR)")
+    parser.add_argument("--run-dir", metavar="DIR",
+                        help="the bot's pid folder (default: EPISODE_BOT_RUN_DIR, else EPISODE_BOT_STATE_DIR)")
     parser.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
                         help="how long to wait for the bot to report back (0: don't wait)")
     args = parser.parse_args(argv or [])
-    state_dir = Path(args.state_dir or _settings_or_exit().state_dir)
+    state_dir = Path(args.run_dir or _settings_or_exit().runtime_dir)
     targets = []
     for path in sorted(state_dir.glob("*.pid")):
         try:
@@ -77,7 +78,7 @@ def reload_main(argv: list[str] | None = None) -> int:
             targets.append((path.stem, pid))
     if not targets:
         print(f"error: no running bot found in {state_dir} (is it started, and does it use this "
-              "EPISODE_BOT_STATE_DIR?)", file=sys.stderr)
+              "EPISODE_BOT_RUN_DIR or EPISODE_BOT_STATE_DIR?)", file=sys.stderr)
         return 1
     sent_at = time.time()
     for name, pid in targets:

@@ -232,10 +232,10 @@ async def run_service(name: str, bot: EpisodeBot, settings: Settings,
     shutdown = shutdown or Shutdown(settings.stop_grace)
     shutdown.install()
     heartbeat = Heartbeat(settings.heartbeat_path, heartbeat_interval)
-    pid_path = install_reload_signal(bot, settings.state_dir, name)
+    pid_path = install_reload_signal(bot, settings.runtime_dir, name)
     helpers = [asyncio.create_task(heartbeat.run(is_alive), name="heartbeat")]
     if settings.watch_seeds:
-        helpers.append(asyncio.create_task(watch_seeds(bot, state_dir=settings.state_dir), name="watch-seeds"))
+        helpers.append(asyncio.create_task(watch_seeds(bot, state_dir=settings.runtime_dir), name="watch-seeds"))
     main = asyncio.ensure_future(connect())
     stop = asyncio.create_task(shutdown.requested.wait())
     code = 0
@@ -264,7 +264,7 @@ async def run_service(name: str, bot: EpisodeBot, settings: Settings,
             task.cancel()
         await asyncio.gather(*helpers, main, stop, return_exceptions=True)
         heartbeat.clear()
-        for path in (pid_path, Path(settings.state_dir) / RELOAD_STATUS.format(pid=os.getpid())):
+        for path in (pid_path, Path(settings.runtime_dir) / RELOAD_STATUS.format(pid=os.getpid())):
             with contextlib.suppress(OSError, TypeError):
                 path.unlink()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

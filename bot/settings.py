@@ -74,7 +74,10 @@ class Settings(BaseSettings):
     heartbeat_path: Path = Field(Path("/tmp/episode-bot.heartbeat"),
                                  description="File the running adapter touches while connected")
     heartbeat_max_age: int = Field(60, ge=5, description="Seconds after which the heartbeat counts as stale")
-    state_dir: Path = Field(Path("/tmp/episode-bot"), description="Writable folder for small state files")
+    state_dir: Path = Field(Path("/tmp/episode-bot"),
+                            description="Writable folder for small state kept across restarts")
+    run_dir: Path | None = Field(None, description="Folder for this process's pid file and reload status "
+                                 "(unset: the state folder)")
     max_seed_mb: float = Field(16, gt=0, description="Largest seed file read, in MB")
     watch_seeds: bool = Field(True, description="Reload episodes when the seeds folder changes")
     stop_grace: float = Field(8.0, ge=0, le=9, description="Seconds a stopping bot waits for replies in flight")
@@ -123,6 +126,11 @@ class Settings(BaseSettings):
         if not all(p.isdigit() for p in parts):
             raise ValueError("must be whole numbers separated by commas, like 123,456")
         return [int(p) for p in parts]
+
+    @property
+    def runtime_dir(self) -> Path:
+        """Where the running process keeps its pid file and reload status."""
+        return self.run_dir or self.state_dir
 
     def require(self, *names: str) -> None:
         """Raise ConfigError naming every required setting that is missing."""

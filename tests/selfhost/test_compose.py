@@ -32,6 +32,7 @@ def uid_of(user: str) -> str:
 def test_services_and_no_top_level_name():
     doc = compose()
     assert "name" not in doc and "version" not in doc  # docker-compose 1.29 rejects `name:`
+    assert set(doc["volumes"]) == {"state"}
     assert set(doc["services"]) == set(SERVICES)
 
 
@@ -51,6 +52,7 @@ def test_service_is_locked_down(service):
     assert policy == "unless-stopped"
     assert svc["logging"]["options"]["max-size"] and int(svc["logging"]["options"]["max-file"]) >= 1
     assert "./seeds:/app/seeds:ro" in svc["volumes"]
+    assert "state:/var/lib/episode-bot" in svc["volumes"]  # the image's EPISODE_BOT_STATE_DIR
     assert svc["env_file"] in (".env", [".env"])
     assert not svc.get("privileged") and svc.get("network_mode") != "host"
 
@@ -110,6 +112,9 @@ def test_dockerfile_shape():
                    for r in final.all("RUN"))
     assert any(c.flags.get("from") == build.name and "/opt/venv" in c.args for c in final.all("COPY"))
     assert any(c.words()[0] == "seeds" for c in final.all("COPY") if "from" not in c.flags)
+    env = " ".join(e.args for e in final.all("ENV"))
+    assert "EPISODE_BOT_STATE_DIR=/var/lib/episode-bot" in env and "EPISODE_BOT_RUN_DIR=/tmp/" in env
+    assert any("chown 10001:10001 /var/lib/episode-bot" in r.args for r in final.all("RUN"))
     (user,) = final.all("USER")
     assert uid_of(user.args) not in ("0", "root")
     assert final.instructions.index(user) > max(final.instructions.index(i) for i in final.all("RUN"))
