@@ -131,11 +131,19 @@ async def _serve_socket(app, bot, settings: Settings, shutdown, interval: float,
 
     from .socket_mode import SocketMode
 
+    from slack_sdk.errors import SlackApiError
+
     assert settings.slack_app_token is not None
     socket = SocketMode(app, settings.slack_app_token.get_secret_value(), ping_interval=ping_interval)
+    try:
+        await socket.start()
+    except SlackApiError as exc:
+        log.error("Slack refused SLACK_APP_TOKEN (%s): create an xapp- token with connections:write under "
+                  "Basic Information > App-Level Tokens, and turn Socket Mode on", exc.response.get("error", "error"))
+        await socket.close()
+        return 1
 
     async def connect() -> None:
-        await socket.start()
         await socket.watch()  # runs while the client reconnects on its own; logs each change
 
     return await run_service("slack", bot, settings, connect, socket.alive,

@@ -29,7 +29,13 @@ class SocketMode:
         self.client = self.handler.client
 
     async def start(self) -> None:
-        """Open the connection (apps.connections.open, then the websocket); reconnects are automatic."""
+        """Open the connection (apps.connections.open, then the websocket); reconnects are automatic.
+
+        A refused app token raises SlackApiError here, once, instead of being
+        retried forever inside the socket client.
+        """
+        if self.client.wss_uri is None:
+            self.client.wss_uri = await self.client.issue_new_wss_url()
         await self.handler.connect_async()
 
     async def close(self) -> None:

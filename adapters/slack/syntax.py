@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.commands import COMMANDS, Command, Option
+from bot.commands import Command, Option
 
 # `name:value`, `name:"quoted value"` or `name:“smart quotes”` (Slack clients curl quotes).
 _NAMED = re.compile(r'(?<!\S)(?P<name>[a-z_]+):(?:"(?P<plain>[^"]*)"|“(?P<curly>[^”]*)”|(?P<word>\S+))')
@@ -71,7 +71,3 @@ def parse(command: Command, text: str) -> dict[str, str]:
         args[main.name] = rest
     return {k: v for k, v in args.items() if v}
 
-
-def all_names(prefix: str = "") -> list[str]:
-    """Every Slack command name the app answers, in registry order."""
-    return [slash_name(c, prefix) for c in COMMANDS]

@@ -94,3 +94,11 @@ async def test_a_refused_token_exits_with_a_clear_message(standin, seeds_dir, tm
     code, err = await _stop(proc, terminate=False)  # it exits on its own
     assert code == 1 and "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in err
     assert "xoxb-revoked" not in err
+
+
+async def test_a_refused_app_token_exits_instead_of_retrying_forever(standin, seeds_dir, tmp_path):
+    env = _env(standin, tmp_path, SLACK_APP_TOKEN="xapp-1-revoked-999")
+    proc = await _start([], env, seeds_dir.parent)
+    code, err = await _stop(proc, terminate=False)
+    assert code == 1 and "Slack refused SLACK_APP_TOKEN (invalid_auth)" in err
+    assert "xapp-1-revoked" not in err and "Traceback" not in err
