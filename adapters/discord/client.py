@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 import yarl
@@ -158,27 +158,34 @@ class EpisodeClientMixin:
 class EpisodeClient(EpisodeClientMixin, discord.Client):
     """One gateway connection: right for a community server or a few hundred."""
 
-    def __init__(self, core: EpisodeBot, settings: Settings, *, connect: bool = True) -> None:
-        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none(),
-                         max_ratelimit_timeout=RATE_LIMIT_WAIT, chunk_guilds_at_startup=False,
-                         member_cache_flags=discord.MemberCacheFlags.none())
+    def __init__(self, core: EpisodeBot, settings: Settings, *, connect: bool = True, **options: Any) -> None:
+        super().__init__(**_options(options))
         self._setup(core, settings, connect=connect)
 
 
 class ShardedEpisodeClient(EpisodeClientMixin, discord.AutoShardedClient):
     """Several shards in one process (DISCORD_SHARD_COUNT / DISCORD_SHARD_IDS)."""
 
-    def __init__(self, core: EpisodeBot, settings: Settings, *, connect: bool = True) -> None:
-        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none(),
-                         max_ratelimit_timeout=RATE_LIMIT_WAIT, chunk_guilds_at_startup=False,
-                         member_cache_flags=discord.MemberCacheFlags.none(),
-                         shard_count=settings.discord_shard_count, shard_ids=settings.discord_shard_ids)
+    def __init__(self, core: EpisodeBot, settings: Settings, *, connect: bool = True, **options: Any) -> None:
+        super().__init__(shard_count=settings.discord_shard_count, shard_ids=settings.discord_shard_ids,
+                         **_options(options))
         self._setup(core, settings, connect=connect)
 
 
-def make_client(core: EpisodeBot, settings: Settings, *, connect: bool = True) -> discord.Client:
-    """Build the client the settings ask for: sharded when a shard count or shard ids are set."""
+def _options(extra: dict[str, Any]) -> dict[str, Any]:
+    """discord.py options every client gets; mentions and intents cannot be overridden."""
+    options: dict[str, Any] = {"max_ratelimit_timeout": RATE_LIMIT_WAIT, "chunk_guilds_at_startup": False,
+                               "member_cache_flags": discord.MemberCacheFlags.none(), **extra}
+    options.update(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+    return options
+
+
+def make_client(core: EpisodeBot, settings: Settings, *, connect: bool = True, **options: Any) -> discord.Client:
+    """Build the client the settings ask for: sharded when a shard count or shard ids are set.
+
+    `options` go to discord.py's Client (e.g. guild_ready_timeout).
+    """
     use_api_base(settings.discord_api_base)
     if settings.discord_shard_count or settings.discord_shard_ids:
-        return ShardedEpisodeClient(core, settings, connect=connect)
-    return EpisodeClient(core, settings, connect=connect)
+        return ShardedEpisodeClient(core, settings, connect=connect, **options)
+    return EpisodeClient(core, settings, connect=connect, **options)

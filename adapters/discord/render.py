@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
 
 import discord
@@ -39,6 +39,7 @@ DECLINE_COLOUR = discord.Colour(0xFEE75C)
 NO_MENTIONS = discord.AllowedMentions.none()
 
 _TIME_SPAN = re.compile(r"`(\d{1,2}:\d{2}(?::\d{2})?)`")
+_INLINE = re.compile(r"([\\*_~`|\[\]])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
 _STYLES = {"more": discord.ButtonStyle.primary, "share": discord.ButtonStyle.success}
 
@@ -79,6 +80,14 @@ def escape(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
+def escape_inline(text: str) -> str:
+    """Escape text for one-line places (titles, field names): inline markdown and mentions only.
+
+    Headers, quotes and lists do not render there, so escaping them would show a backslash.
+    """
+    return discord.utils.escape_mentions(_INLINE.sub(r"\\\1", text))
+
+
 def fit(text: str, limit: int, tail: str = "…") -> str:
     """Cut plain text to at most `limit` characters, at a line or word break when one is near."""
     if len(text) <= limit:
@@ -92,13 +101,13 @@ def fit(text: str, limit: int, tail: str = "…") -> str:
     return cut.rstrip() + tail
 
 
-def fit_escaped(text: str, limit: int) -> str:
+def fit_escaped(text: str, limit: int, escaper: Callable[[str], str] = escape) -> str:
     """Escape text and cut it so the escaped form fits `limit` (escaping makes text longer)."""
-    out = escape(text)
+    out = escaper(text)
     budget = len(text)
     while len(out) > limit and budget > 0:
         budget -= max(1, len(out) - limit)
-        out = escape(fit(text, max(budget, 0)))
+        out = escaper(fit(text, max(budget, 0)))
     return out if len(out) <= limit else ""
 
 
@@ -115,7 +124,7 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None
         return Rendered(content=fit_escaped("⚠️ " + (reply.body or reply.message or "Something went wrong."),
                                             CONTENT))
     links = _moment_links(reply)
-    embed = discord.Embed(title=fit_escaped(reply.title or reply.command, TITLE),
+    embed = discord.Embed(title=fit_escaped(reply.title or reply.command, TITLE, escape_inline),
                           colour=DECLINE_COLOUR if reply.message and not reply.results else COLOUR)
     top = next((r for r in reply.results if r.link), None)
     if top and top.link and _SAFE_URL.match(top.link):
@@ -142,7 +151,7 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None
         if len(embed.fields) >= FIELDS:
             dropped += 1
             continue
-        name = fit_escaped(name, FIELD_NAME) or "…"
+        name = fit_escaped(name, FIELD_NAME, escape_inline) or "…"
         text = _with_links(value, links) if name != "Try" else escape(value)
         if result is not None and result.timestamp:
             text = fit_escaped(value, FIELD_VALUE - 60) + f"\n▶ {link(result.timestamp, result.link)}"

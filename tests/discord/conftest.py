@@ -70,7 +70,8 @@ class Runner:
         from adapters.discord.client import make_client
 
         settings = self.make_settings(**overrides)
-        client = make_client(core or self.core, settings)
+        # Ready 2 s after the last GUILD_CREATE is discord.py's default; the stand-in sends them at once.
+        client = make_client(core or self.core, settings, guild_ready_timeout=0.05)
         task = asyncio.create_task(client.start(settings.discord_token.get_secret_value()))
         self.running.append((client, task))
         await until(lambda: client.is_ready() or task.done())
