@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
 import itertools
 import json
 import re
@@ -414,7 +415,7 @@ class FakeDiscord:
                 return msg
             return None
 
-        return await self.wait_for(ready, timeout)
+        return copy.deepcopy(await self.wait_for(ready, timeout))  # a snapshot, as a user saw it
 
 
 def check_message(data: dict[str, Any], partial: bool = False) -> list[str]:
