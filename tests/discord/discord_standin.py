@@ -325,14 +325,18 @@ class FakeDiscord:
             await conn.ws.send_json(payload)
 
     def connection_for(self, guild_id: str | None) -> Connection:
-        """The live connection that carries a guild's events (shard = (guild_id >> 22) % count)."""
-        live = [c for c in self.connections if c.session_id and not c.ws.closed]
-        if not live:
-            raise RuntimeError("the bot is not connected to the gateway")
-        for conn in reversed(live):
+        """The connection whose session carries a guild's events (shard = (guild_id >> 22) % count).
+
+        While the bot is away, events go into its session and are replayed when it resumes.
+        """
+        sessions = [c for c in self.connections if c.session_id]
+        if not sessions:
+            raise RuntimeError("the bot never connected to the gateway")
+        candidates = [c for c in sessions if not c.ws.closed] or sessions
+        for conn in reversed(candidates):
             if guild_id is None or (int(guild_id) >> 22) % conn.shard[1] == conn.shard[0]:
                 return conn
-        return live[-1]
+        return sessions[-1]
 
     async def drop(self, code: int = 4000) -> None:
         """Close the gateway connection(s) the way a network blip or a gateway restart does."""
