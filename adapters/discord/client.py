@@ -144,7 +144,10 @@ class EpisodeClientMixin:
         self.heartbeat.beat()
 
     async def on_disconnect(self) -> None:
-        log.warning("gateway connection lost; discord.py is reconnecting")
+        if self.is_closed():  # type: ignore[attr-defined]
+            log.info("disconnected from the gateway")
+        else:
+            log.warning("gateway connection lost; discord.py is reconnecting")
 
     def track(self) -> contextlib.AbstractContextManager[None]:
         """Count a reply in flight, so a stop waits for it to be sent."""
@@ -174,6 +177,8 @@ class ShardedEpisodeClient(EpisodeClientMixin, discord.AutoShardedClient):
 
 def _options(extra: dict[str, Any]) -> dict[str, Any]:
     """discord.py options every client gets; mentions and intents cannot be overridden."""
+    # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     options: dict[str, Any] = {"max_ratelimit_timeout": RATE_LIMIT_WAIT, "chunk_guilds_at_startup": False,
                                "member_cache_flags": discord.MemberCacheFlags.none(), **extra}
     options.update(intents=intents(), allowed_mentions=discord.AllowedMentions.none())

@@ -79,6 +79,7 @@ class FakeDiscord:
         self.resumes: list[dict[str, Any]] = []
         self.connections: list[Connection] = []
         self.sessions: dict[str, list[dict[str, Any]]] = {}  # session id -> events sent, for RESUME
+        self.identify_close_code: int | None = None  # e.g. 4014, to refuse every IDENTIFY
         self.gateway_open = asyncio.Event()
         self.gateway_open.set()
         self.dispatch_times: dict[str, float] = {}  # interaction id -> perf_counter at dispatch
@@ -293,8 +294,11 @@ class FakeDiscord:
             if d.get("token") != self.token:
                 await conn.ws.close(code=4004, message=b"Authentication failed.")
                 return
-            if d.get("intents", 0) & PRIVILEGED_INTENTS:
+            if d.get("intents", 0) & PRIVILEGED_INTENTS or self.identify_close_code == 4014:
                 await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
+                return
+            if self.identify_close_code:
+                await conn.ws.close(code=self.identify_close_code, message=b"refused by the test")
                 return
             conn.shard = d.get("shard") or [0, 1]
             conn.session_id = "session-" + snowflake()
