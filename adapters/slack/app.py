@@ -27,7 +27,7 @@ from bot.commands import BY_NAME, COMMANDS, Command
 from bot.core import validate
 from bot.errors import UserError
 from bot.logs import SecretFilter
-from bot.replies import Action
+from bot.replies import Action, Field_
 
 from . import render, syntax
 
@@ -184,6 +184,8 @@ class SlackAnswers:
         if not url:
             log.warning("Slack request has no response_url (%s); answer dropped", _describe(body))
             return
+        if reply.command == "help" and not reply.error:
+            reply = slack_help(reply, self.prefix)
         private = self.private or reply.error
         usage = syntax.usage(BY_NAME[reply.command], self.prefix) if reply.command in BY_NAME else None
         share = share_action(reply, extra) if private and not reply.error else None
@@ -198,10 +200,19 @@ class SlackAnswers:
         url = body.get("response_url") or _first_response_url(body)
         if not url:
             return
+        if reply.command == "help":
+            reply = slack_help(reply, self.prefix)
         message = render.render_reply(reply, shared_by=user)
         message.update(response_type="in_channel", replace_original=False)
         if await deliver(url, message):
             await deliver(url, {"delete_original": True})
+
+
+def slack_help(reply: Reply, prefix: str = "") -> Reply:
+    """Show the help with the Slack names, usage and examples (`/pod-ask <question> [episode:…]`)."""
+    fields = [Field_(name=syntax.usage(c, prefix), value=f"{c.description}\nExample: {syntax.example(c, prefix)}")
+              for c in COMMANDS]
+    return reply.model_copy(update={"fields": fields})
 
 
 def share_action(reply: Reply, extra: str = "") -> Action:

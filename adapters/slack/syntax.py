@@ -71,3 +71,10 @@ def parse(command: Command, text: str) -> dict[str, str]:
         args[main.name] = rest
     return {k: v for k, v in args.items() if v}
 
+
+def example(command: Command, prefix: str = "") -> str:
+    """The registry's example as typed in Slack: `ask "What is RLVR?"` becomes `/ask What is RLVR?`."""
+    rest = command.example.removeprefix(command.name).strip()
+    if len(rest) > 1 and rest[0] == rest[-1] == '"':
+        rest = rest[1:-1]
+    return f"{slash_name(command, prefix)} {rest}".strip()

@@ -88,3 +88,21 @@ async def test_unknown_episode_is_a_private_user_error(http_slack):
 async def test_healthz(http_slack):
     async with http_slack.session.get(http_slack.base + "/healthz") as resp:
         assert resp.status == 200 and (await resp.json())["status"] == "ok"
+
+
+async def test_help_shows_the_slack_commands_with_the_prefix(standin, episode_bot):
+    import aiohttp
+
+    from .conftest import HttpSlack, serve_http
+
+    runner, base = await serve_http(standin, episode_bot, slack_command_prefix="pod")
+    try:
+        async with aiohttp.ClientSession() as session:
+            _, _, key = await HttpSlack(standin, base, session).command("/pod-help", "")
+            [message] = await standin.answer(key)
+    finally:
+        await runner.cleanup()
+    text = flat(message)
+    for command in COMMANDS:
+        assert f"*/pod-{command.name}" in text
+    assert "Example: /pod-ask What is RLVR?" in text
