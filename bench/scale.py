@@ -3,7 +3,8 @@
 Each size is measured in fresh processes (`python -m bench scale-one ...`), so
 peak RSS is that of one bot serving that catalogue and nothing else. The
 first process starts from nothing; the second starts the way a restarted bot
-does, with whatever the first left on disk (the persisted index).
+does, with the index the first left on disk, and answers the questions; the
+third starts after one seed file changed (only its episode is rebuilt).
 """
 
 from __future__ import annotations
@@ -52,10 +53,16 @@ class CatalogueEngine:
 def measure_one(seeds: Path, questions: Path, repeats: int) -> dict[str, Any]:
     """Start a bot on a catalogue and measure it (runs inside the child process)."""
     from bot.core import EpisodeBot
+    from bot.settings import load_settings
+    from bot.store import default_folder
 
+    cache = default_folder(load_settings(env_file=None).state_dir)  # as `episode-bot` and the adapters
     start = time.perf_counter()
-    bot = EpisodeBot(seeds)
+    bot = EpisodeBot(seeds, cache_dir=cache)
     started = time.perf_counter() - start
+    if repeats == 0:  # a start-up measurement only
+        return {"start_s": round(started, 3), "built": getattr(bot.library, "built", None),
+                "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     engines = {"episode": BotEngine(bot), "catalogue": CatalogueEngine(bot)}
     latency: dict[str, Timing] = {}
     top1: dict[str, list[int]] = {}
@@ -76,6 +83,7 @@ def measure_one(seeds: Path, questions: Path, repeats: int) -> dict[str, Any]:
         "episodes": len(bot.library.episodes),
         "items": len(bot.snapshot.index.items),
         "start_s": round(started, 3),
+        "built": getattr(bot.library, "built", None),
         "rss_mb": round(rss_kb / 1024, 1),
         "latency_ms": {k: {"p50": round(t.p50 * 1000, 3), "p99": round(percentile(t.samples, 99) * 1000, 3),
                            "n": len(t.samples)} for k, t in sorted(latency.items())},
@@ -100,19 +108,24 @@ def run_size(size: int, seeds_src: Path, words: int, repeats: int, work: Path) -
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
     env["EPISODE_BOT_STATE_DIR"] = str(state)
     runs = []
-    for phase in ("cold", "warm"):
+    # First start (nothing cached), a restart, then a restart after one seed file changed.
+    for phase, n in (("cold", 0), ("warm", repeats), ("one changed", 0)):
+        if phase == "one changed":
+            changed = seeds / "ep0001" / "notes.md"
+            os.utime(changed, ns=(time.time_ns(), time.time_ns()))  # looks edited: its episode is stale
         argv = [sys.executable, "-m", "bench", "scale-one", "--seeds", str(seeds),
-                "--questions", str(questions), "--repeats", str(repeats if phase == "warm" else 1)]
+                "--questions", str(questions), "--repeats", str(n)]
         proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=3600)
         if proc.returncode != 0:
             raise RuntimeError(f"scale run at {size} episodes failed: {proc.stderr[-800:]}")
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    cold, warm = runs
+    cold, warm, changed_run = runs
     size_on_disk = _folder_bytes(state)
     return {**warm, "size": size, "words_per_episode": words, "generate_s": round(generated, 2),
             "start_cold_s": cold["start_s"], "start_warm_s": warm["start_s"],
-            "rss_mb": max(cold["rss_mb"], warm["rss_mb"]), "index_mb": round(size_on_disk / 1e6, 1),
-            "seed_mb": round(_folder_bytes(seeds) / 1e6, 1)}
+            "start_changed_s": changed_run["start_s"], "rebuilt_after_change": changed_run["built"],
+            "rss_mb": max(r["rss_mb"] for r in runs), "rss_cold_mb": cold["rss_mb"], "rss_warm_mb": warm["rss_mb"],
+            "index_mb": round(size_on_disk / 1e6, 1), "seed_mb": round(_folder_bytes(seeds) / 1e6, 1)}
 
 
 def main_one(argv: list[str]) -> int:
@@ -135,7 +148,7 @@ def meets(row: dict[str, Any]) -> dict[str, bool]:
     lat = row["latency_ms"]
     p99_ep = max((v["p99"] for k, v in lat.items() if k.endswith("/ episode")), default=0.0)
     p99_cat = max((v["p99"] for k, v in lat.items() if k.endswith("/ catalogue")), default=0.0)
-    start = min(row["start_cold_s"], row["start_warm_s"])
+    start = row["start_warm_s"]
     return {"p99_episode_ms": p99_ep < TARGETS["p99_episode_ms"],
             "p99_catalogue_ms": p99_cat < TARGETS["p99_catalogue_ms"],
             "start_s": start < TARGETS["start_s"], "rss_mb": row["rss_mb"] < TARGETS["rss_mb"]}

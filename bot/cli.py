@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     values = _values(args, command)
     try:
         bot = EpisodeBot(Path(args.seeds or settings.seeds_dir), default_episode=settings.default_episode,
-                         max_bytes=int(settings.max_seed_mb * 1e6))
+                         max_bytes=int(settings.max_seed_mb * 1e6),
+                         cache_dir=settings.state_dir / "index")  # a big catalogue starts fast
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

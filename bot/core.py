@@ -18,6 +18,7 @@ from .limits import RateLimiter
 from .models import Episode
 from .replies import Action, Reply, error_reply
 from .search import SearchIndex
+from .store import Store, load_cached
 from .text import clean_line, format_time
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,11 @@ class Snapshot:
     _speakers: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, seeds_dir: Path, max_bytes: int = MAX_BYTES) -> Snapshot:
-        library = load_library(seeds_dir, max_bytes=max_bytes)
+    def build(cls, seeds_dir: Path, max_bytes: int = MAX_BYTES, store: Store | None = None) -> Snapshot:
+        if store is not None:  # read unchanged episodes and their search rows back from the cache
+            library = load_cached(seeds_dir, max_bytes, store)
+        else:
+            library = load_library(seeds_dir, max_bytes=max_bytes)
         return cls(library=library, index=SearchIndex(library))
 
     def speakers(self, episode: Episode) -> list[str]:
@@ -61,13 +65,16 @@ class EpisodeBot:
     """
 
     def __init__(self, seeds_dir: Path | str, default_episode: str | None = None,
-                 max_bytes: int = MAX_BYTES, limiter: RateLimiter | None = None) -> None:
+                 max_bytes: int = MAX_BYTES, limiter: RateLimiter | None = None,
+                 cache_dir: Path | str | None = None) -> None:
+        """`cache_dir`: where to keep the index between runs (None: build it in memory each time)."""
         self.seeds_dir = Path(seeds_dir)
         self.limiter = limiter  # None: nobody is rate limited (CLI, scripts)
         self.default_episode = default_episode or None
         self.max_bytes = max_bytes
         self._reload_lock = threading.Lock()
-        self.snapshot = Snapshot.build(self.seeds_dir, max_bytes)
+        self.store = Store.open(cache_dir, self.seeds_dir)
+        self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
 
     @property
     def library(self) -> Library:
@@ -79,7 +86,7 @@ class EpisodeBot:
         """Build a new library beside the old one and swap it in; keep the old on failure."""
         with self._reload_lock:
             try:
-                fresh = Snapshot.build(self.seeds_dir, self.max_bytes)
+                fresh = Snapshot.build(self.seeds_dir, self.max_bytes, self.store)
             except (SeedsError, OSError) as exc:
                 log.error("reload failed, still serving the previous episodes: %s", exc)
                 return False

@@ -1,0 +1,346 @@
+"""A persisted library and search index, so a large back catalogue starts in seconds.
+
+One SQLite file per seeds folder, in a cache folder (the bot's state folder
+by default), holds:
+- for every seed file, what grouping needs (number, title, folder, problems),
+  keyed by the file's name, size and modification time;
+- for every episode, the built episode (pickled), keyed by the fingerprints
+  of the files it was built from, with a slot number of its own;
+- the FTS5 search rows of every episode (rowids inside its slot's range) and
+  the word counts the ranking needs.
+
+A changed, added or removed seed file changes the key of its episode only:
+that episode is rebuilt and the others are read back as they were. A change
+to the code that reads or indexes seeds changes the code fingerprint, and the
+whole file is rebuilt. A cache that cannot be opened or written is skipped
+with a warning: the bot then builds everything in memory as without one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import pickle
+import sqlite3
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .library import Library
+
+if TYPE_CHECKING:
+    from .formats import ParsedDocument
+    from .models import Episode
+
+log = logging.getLogger(__name__)
+
+SLOT_BITS = 20  # up to about a million passages and quotes per episode
+FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(text, title, speaker, ep UNINDEXED, "
+              "tokenize='porter unicode61 remove_diacritics 2')")
+# The code that decides what is cached: a change to any of it makes old caches stale.
+_CODE = ("formats", "library.py", "models.py", "text.py", "search.py", "store.py")
+
+
+def slot_range(slot: int) -> tuple[int, int]:
+    """Return the first rowid of a slot and the first rowid after it."""
+    return slot << SLOT_BITS, (slot + 1) << SLOT_BITS
+
+
+def code_fingerprint() -> str:
+    """Hash the source of the modules whose output the cache holds."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in _CODE:
+        path = here / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            h.update(file.name.encode())
+            h.update(file.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def file_fingerprint(path: Path, name: str, max_bytes: int) -> str:
+    """Return what identifies one version of a seed file: name, size, modification time, limit."""
+    st = path.stat()
+    return f"{name}|{st.st_size}|{st.st_mtime_ns}|{max_bytes}"
+
+
+def episode_key(fingerprints: Iterable[str]) -> str:
+    """Return the key of an episode built from these file versions."""
+    return hashlib.sha256("\n".join(sorted(fingerprints)).encode()).hexdigest()[:24]
+
+
+class Store:
+    """The cache file of one seeds folder."""
+
+    def __init__(self, folder: Path | str, seeds_root: Path | str) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / self.file_name(seeds_root)
+        self.lock = threading.Lock()
+        self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")  # readers in other processes never block a rebuild
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._setup()
+
+    def _setup(self) -> None:
+        code = code_fingerprint()
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                row = self.db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+                if row is None or row[0] != code:
+                    if row is not None:
+                        log.info("the code that reads seeds changed: rebuilding the cached index")
+                    for table in ("files", "episodes", "docs"):
+                        self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
+                self.db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, "
+                                "fingerprint TEXT, header BLOB)")
+                self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
+                                "key TEXT UNIQUE, episode BLOB, stats BLOB)")
+                self.db.execute(FTS_SCHEMA)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    @classmethod
+    def open(cls, folder: Path | str | None, seeds_root: Path | str) -> Store | None:
+        """Open the cache, or return None (and say why) when it cannot be used."""
+        if folder is None:
+            return None
+        problem: Exception
+        try:
+            return cls(folder, seeds_root)
+        except sqlite3.DatabaseError as exc:  # a damaged file: it only holds what can be rebuilt
+            log.warning("index cache in %s is damaged (%s); rebuilding it", folder, exc)
+            problem = exc
+        except OSError as exc:
+            problem = exc
+        if isinstance(problem, sqlite3.DatabaseError):
+            try:
+                for leftover in Path(folder).glob(cls.file_name(seeds_root) + "*"):
+                    leftover.unlink()
+                return cls(folder, seeds_root)
+            except (OSError, sqlite3.Error) as exc:
+                problem = exc
+        log.warning("index cache in %s cannot be used (%s); building in memory", folder, problem)
+        return None
+
+    @staticmethod
+    def file_name(seeds_root: Path | str) -> str:
+        """Return the cache file's name for a seeds folder (one file per folder)."""
+        tag = hashlib.sha256(str(Path(seeds_root).resolve()).encode()).hexdigest()[:12]
+        return f"library-{tag}.sqlite"
+
+    # -- seed files -------------------------------------------------------------
+
+    def headers(self) -> dict[str, tuple[str, ParsedDocument, bool]]:
+        """Return {file name: (fingerprint, header document, usable)} for every cached file."""
+        with self.lock:
+            rows = self.db.execute("SELECT name, fingerprint, header FROM files").fetchall()
+        out = {}
+        for name, fingerprint, blob in rows:
+            doc, usable = pickle.loads(blob)
+            out[name] = (fingerprint, doc, usable)
+        return out
+
+    def put_headers(self, items: list[tuple[str, str, ParsedDocument, bool]]) -> None:
+        """Remember (name, fingerprint, header, usable) for files just read."""
+        if not items:
+            return
+        rows = [(name, fp, pickle.dumps((doc, usable), protocol=pickle.HIGHEST_PROTOCOL))
+                for name, fp, doc, usable in items]
+        self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", rows)
+
+    # -- episodes ---------------------------------------------------------------
+
+    def episodes(self, keys: Iterable[str]) -> dict[str, tuple[int, Episode]]:
+        """Return {key: (slot, episode)} for the keys that are cached."""
+        wanted = list(keys)
+        out: dict[str, tuple[int, Episode]] = {}
+        with self.lock:
+            for i in range(0, len(wanted), 500):
+                part = wanted[i:i + 500]
+                marks = ",".join("?" * len(part))
+                for slot, key, blob in self.db.execute(
+                        f"SELECT slot, key, episode FROM episodes WHERE key IN ({marks})", part):
+                    out[key] = (slot, pickle.loads(blob))
+        return out
+
+    def put_episode(self, key: str, episode: Episode) -> int:
+        """Store a newly built episode; return its slot."""
+        blob = pickle.dumps(episode, protocol=pickle.HIGHEST_PROTOCOL)
+        with self.lock:
+            self.db.execute("INSERT OR IGNORE INTO episodes (key, episode) VALUES (?, ?)", (key, blob))
+            return self.db.execute("SELECT slot FROM episodes WHERE key = ?", (key,)).fetchone()[0]
+
+    def keep_only(self, keys: set[str], files: set[str]) -> None:
+        """Forget episodes not in keys (with their search rows) and files no longer present."""
+        with self.lock:
+            stale = [(slot, key) for slot, key in self.db.execute("SELECT slot, key FROM episodes")
+                     if key not in keys]
+            gone = [(name,) for (name,) in self.db.execute("SELECT name FROM files") if name not in files]
+        if not stale and not gone:
+            return
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for slot, _ in stale:
+                    lo, hi = slot_range(slot)
+                    self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
+                    self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
+                self.db.executemany("DELETE FROM files WHERE name = ?", gone)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        log.info("index cache: dropped %d episode(s) and %d file(s) no longer in the seeds", len(stale), len(gone))
+
+    # -- search rows ---------------------------------------------------------------
+
+    def stats(self, slots: Iterable[int]) -> dict[int, tuple[Counter, Counter]]:
+        """Return {slot: (stem counts, word counts)} for slots whose search rows are stored."""
+        wanted = list(slots)
+        out = {}
+        with self.lock:
+            for i in range(0, len(wanted), 500):
+                part = wanted[i:i + 500]
+                marks = ",".join("?" * len(part))
+                for slot, blob in self.db.execute(
+                        f"SELECT slot, stats FROM episodes WHERE stats IS NOT NULL AND slot IN ({marks})", part):
+                    out[slot] = pickle.loads(blob)
+        return out
+
+    def put_rows(self, slot: int, rows: list[tuple], df: Counter, vocab: Counter) -> None:
+        """Store one episode's search rows and word counts, once (another process may be first)."""
+        blob = pickle.dumps((df, vocab), protocol=pickle.HIGHEST_PROTOCOL)
+        lo, hi = slot_range(slot)
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                done = self.db.execute("SELECT stats IS NOT NULL FROM episodes WHERE slot = ?", (slot,)).fetchone()
+                if done and not done[0]:
+                    self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
+                    self.db.executemany("INSERT INTO docs(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)", rows)
+                    self.db.execute("UPDATE episodes SET stats = ? WHERE slot = ?", (blob, slot))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def size(self) -> int:
+        """Return the bytes the cache takes on disk."""
+        return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.exists())
+
+    def _write(self, sql: str, rows: list[tuple]) -> None:
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.executemany(sql, rows)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+
+def default_folder(state_dir: Path | str) -> Path:
+    """Return the cache folder inside the bot's state folder."""
+    return Path(state_dir) / "index"
+
+
+
+
+@dataclasses.dataclass
+class CachedLibrary(Library):
+    """A library read through a store: each episode has a slot for its search rows."""
+
+    store: Store | None = None
+    slots: list[int] = dataclasses.field(default_factory=list)
+    built: int = 0  # episodes built in this load (the others were read back)
+
+
+def load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrary:
+    """Load a seeds folder, reading back every episode whose files have not changed.
+
+    The same episodes come out as from `load_library` without a store.
+    """
+    from .formats import read_document
+    from .library import build_episode, group_documents, load_library, seed_files
+
+    root = Path(root)
+    if not root.is_dir():
+        return load_library(root, max_bytes)  # raises the SeedsError that says what to do
+    files = seed_files(root)
+    cached = store.headers()
+    docs: list[ParsedDocument] = []
+    usable: dict[str, bool] = {}
+    fresh: dict[str, ParsedDocument] = {}
+    prints: dict[str, str] = {}
+    new_headers = []
+    for path, name in files:
+        try:
+            fp = file_fingerprint(path, name, max_bytes)
+        except OSError:
+            fp = f"{name}|unreadable"
+        prints[name] = fp
+        hit = cached.get(name)
+        if hit and hit[0] == fp:
+            docs.append(_copy(hit[1]))
+            usable[name] = hit[2]
+            continue
+        doc = read_document(path, name, max_bytes)
+        fresh[name] = doc
+        usable[name] = bool(doc.passages or doc.chapters or doc.quotes)
+        docs.append(doc)
+        new_headers.append((name, fp, _header(doc), usable[name]))
+    store.put_headers(new_headers)
+    for doc in docs:
+        for problem in doc.problems:
+            log.warning("seed %s", problem)
+    if not any(usable.values()):
+        from .errors import SeedsError
+
+        raise SeedsError(f"seeds folder {str(root)!r} holds no readable episode document"
+                         + (f" ({len(docs)} file(s) could not be used)" if docs else ""))
+    groups = group_documents([d for d in docs if usable[d.file]])
+    keys = [episode_key(prints[d.file] for d in group) for group in groups]
+    have = store.episodes(keys)
+    paths = dict((name, path) for path, name in files)
+    pairs: list[tuple[Episode, int]] = []
+    for group, key in zip(groups, keys):
+        if key in have:
+            slot, episode = have[key]
+        else:
+            full = []
+            for d in group:
+                doc = fresh.get(d.file) or read_document(paths[d.file], d.file, max_bytes)
+                doc.title = d.title  # grouping may have named a loose document
+                full.append(doc)
+            episode = build_episode(full)
+            slot = store.put_episode(key, episode)
+        pairs.append((episode, slot))
+    store.keep_only(set(keys), set(prints))
+    pairs.sort(key=lambda p: (p[0].date is None, p[0].date, p[0].number or 0, p[0].title))
+    built = len(set(keys) - set(have))
+    log.info("loaded %d episode(s) from %s: %d from the index cache, %d built",
+             len(pairs), root, len(pairs) - built, built)
+    return CachedLibrary(episodes=[e for e, _ in pairs], documents=[_header(d) for d in docs], root=root,
+                         store=store, slots=[s for _, s in pairs], built=built)
+
+
+def _header(doc: ParsedDocument) -> ParsedDocument:
+    """Return a copy of a document with what grouping and reports need, without its text."""
+    return dataclasses.replace(doc, passages=[], chapters=[], quotes=[], problems=list(doc.problems),
+                               guests=list(doc.guests), links=list(doc.links), tags=list(doc.tags))
+
+
+def _copy(doc: ParsedDocument) -> ParsedDocument:
+    return dataclasses.replace(doc, problems=list(doc.problems))
+
+
+__all__ = ["Store", "CachedLibrary", "load_cached", "slot_range", "file_fingerprint", "episode_key", "code_fingerprint",
+           "default_folder", "FTS_SCHEMA", "SLOT_BITS"]
