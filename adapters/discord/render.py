@@ -124,7 +124,8 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None
         return Rendered(content=fit_escaped("⚠️ " + (reply.body or reply.message or "Something went wrong."),
                                             CONTENT))
     links = _moment_links(reply)
-    embed = discord.Embed(title=fit_escaped(reply.title or reply.command, TITLE, escape_inline),
+    title = fit_escaped(" ".join(reply.title.split()), TITLE, escape_inline) or reply.command.capitalize()
+    embed = discord.Embed(title=title,
                           colour=DECLINE_COLOUR if reply.message and not reply.results else COLOUR)
     top = next((r for r in reply.results if r.link), None)
     if top and top.link and _SAFE_URL.match(top.link):
@@ -138,11 +139,11 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None
             first = reply.results[0]
             body += f"\n▶ {link(first.timestamp, first.link)}"
         parts.append(body)
-    description = _fit_lines("\n".join(parts), DESCRIPTION)
+    description = _fit_lines("\n".join(parts), DESCRIPTION).strip()
     if description:
         embed.description = description
     footer = _footer(reply)
-    used = len(embed.title or "") + len(description) + len(footer) + 40  # room for the "not shown" note
+    used = len(embed.title or "") + len(description) + len(footer) + 140  # room for notes and "Shared by"
     fields = [(f.name, f.value, f.inline, r) for f, r in zip(reply.fields, _field_results(reply))]
     if reply.suggestions:
         fields.append(("Try", "\n".join("• " + s for s in reply.suggestions[:5]), False, None))
@@ -151,11 +152,11 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None
         if len(embed.fields) >= FIELDS:
             dropped += 1
             continue
-        name = fit_escaped(name, FIELD_NAME, escape_inline) or "…"
+        name = fit_escaped(name, FIELD_NAME, escape_inline).strip() or "…"
         text = _with_links(value, links) if name != "Try" else escape(value)
         if result is not None and result.timestamp:
             text = fit_escaped(value, FIELD_VALUE - 60) + f"\n▶ {link(result.timestamp, result.link)}"
-        text = _fit_lines(text, FIELD_VALUE) or "…"
+        text = _fit_lines(text, FIELD_VALUE).strip() or "…"
         if used + len(name) + len(text) > EMBED_TOTAL:
             dropped += 1
             continue
@@ -169,7 +170,8 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None
         embed.set_footer(text=fit(footer, FOOTER_BUDGET + 140))
     rendered = Rendered(embeds=[embed])
     for button in reply.buttons:
-        rendered.buttons.append(ButtonSpec(fit(button.label, BUTTON_LABEL), refs.custom_id(button.action),
+        label = fit(" ".join(button.label.split()), BUTTON_LABEL) or button.action.kind.capitalize()
+        rendered.buttons.append(ButtonSpec(label, refs.custom_id(button.action),
                                            button.action.kind))
     if share:
         rendered.buttons.append(ButtonSpec("Share to channel", SHARE_ID, "share"))

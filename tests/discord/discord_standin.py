@@ -448,8 +448,9 @@ def check_message(data: dict[str, Any], partial: bool = False) -> list[str]:
         fields = e.get("fields") or []
         if len(fields) > 25:
             problems.append(f"{len(fields)} fields > 25")
-        for f in fields:
-            if not 1 <= len(f.get("name") or "") <= 256 or not 1 <= len(f.get("value") or "") <= 1024:
+        for f in fields:  # Discord trims: a blank name or value is an empty one
+            if not 1 <= len((f.get("name") or "").strip()) <= 256 or not 1 <= len((f.get("value") or "").strip()) \
+                    or len(f.get("value") or "") > 1024:
                 problems.append(f"field name/value out of range ({len(f.get('name') or '')}, "
                                 f"{len(f.get('value') or '')})")
             total += len(f.get("name") or "") + len(f.get("value") or "")
@@ -469,8 +470,8 @@ def check_message(data: dict[str, Any], partial: bool = False) -> list[str]:
         for b in buttons:
             if b.get("type") == 2 and b.get("style") != 5 and not 1 <= len(b.get("custom_id") or "") <= 100:
                 problems.append(f"custom_id length {len(b.get('custom_id') or '')} not in 1..100")
-            if len(b.get("label") or "") > 80:
-                problems.append("button label > 80")
+            if not 1 <= len((b.get("label") or "").strip()) <= 80:
+                problems.append("button label empty or > 80")
     return problems
 
 
