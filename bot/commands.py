@@ -83,7 +83,7 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
     hits = snap.index.quotes(text, episode, speaker or None)
     if not hits:
         return _decline(reply, snap, episode, text, "that quote")
-    return _page(reply, [_result(h) for h in hits], page, {})
+    return _page(reply, [_result(h) for h in hits], page, {}, extra=speaker)
 
 
 def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
@@ -214,7 +214,8 @@ def _chapter_body(episode: Episode, c: Chapter) -> str:
     return "\n".join(lines)
 
 
-def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, str]) -> Reply:
+def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, str], extra: str = "") -> Reply:
+    """Show one page of results; `extra` is what the More button must keep (a quote's speaker)."""
     start = (page - 1) * PAGE_SIZE
     reply.results = results[start:start + PAGE_SIZE]
     reply.page = page
@@ -236,7 +237,8 @@ def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, s
     reply.citations = [Citation(source=r.source or "", timestamp=r.timestamp, link=r.link) for r in reply.results]
     if reply.more:
         reply.buttons.append(Button(label="More results", action=Action(
-            kind="more", command=reply.command, episode=reply.episode or "", page=page + 1, query=reply.query)))
+            kind="more", command=reply.command, episode=reply.episode or "", page=page + 1, query=reply.query,
+            extra=extra)))
     return reply
 
 

@@ -27,7 +27,7 @@ from rapidfuzz.distance import OSA
 from .library import Library
 from .models import Chapter, Episode, Passage, Quote
 from .text import (STOPWORDS, clean_line, content_words, number_aliases, parse_time, sentences, stem,
-                   words)
+                   strip_mentions, words)
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ class SearchIndex:
         question is about, so they weigh double.
         """
         terms, corrected = [], {}
+        text = strip_mentions(text)
         focus = {w.lower() for w in _FOCUS_RE.findall(text)}
         prefixes = set()
         for w in dict.fromkeys(content_words(text)):

@@ -100,6 +100,15 @@ def format_time(seconds: int | float | None) -> str | None:
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
+# Platform mention markup: Slack <!channel> <@U1> <#C1|x> <!subteam^S1>, Discord <@1> <@&1> <#1>, @everyone.
+_MENTION_RE = re.compile(r"<[!@#][^>\s]{0,80}>|(?<!\w)@(?:everyone|here|channel)\b", re.I)
+
+
+def strip_mentions(text: str) -> str:
+    """Remove mentions from a question: they name people or channels, not what is asked."""
+    return _MENTION_RE.sub(" ", text)
+
+
 def words(text: str) -> list[str]:
     """Split text into lowercase word tokens the way the search index does."""
     return _WORD_RE.findall(text.lower())

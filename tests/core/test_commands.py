@@ -143,3 +143,17 @@ def test_reload_swaps_in_a_new_episode_and_keeps_the_old_on_failure(tmp_path, se
     shutil.rmtree(tmp_path / "seeds")
     assert not bot.reload()
     assert bot.run("ask", {"question": "What is RLVR?", "episode": "490"}).results
+
+
+@pytest.mark.parametrize("noise", ["<!channel>", "<!here>", "<@U123ABC>", "@everyone", "<@&42>", "<#C1|general>"])
+def test_mentions_in_a_question_do_not_change_the_answer(episode_bot, noise):
+    plain = episode_bot.run("ask", {"question": "what is rlvr"}).results[0].text
+    assert episode_bot.run("ask", {"question": f"{noise} what is rlvr"}).results[0].text == plain
+
+
+def test_more_quotes_keep_the_speaker_filter(episode_bot):
+    first = episode_bot.run("quote", {"text": "models", "speaker": "Sebastian"})
+    if first.more:
+        following = episode_bot.run_action(first.buttons[-1].action.encode())
+        assert all(r.speaker == "Sebastian Raschka" for r in following.results)
+    assert first.buttons == [] or first.buttons[-1].action.extra == "Sebastian"
