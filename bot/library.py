@@ -232,15 +232,24 @@ def _absorb(keep: Passage, other: Passage) -> None:
 
 
 def _merge_quotes(quotes: list[Quote]) -> list[Quote]:
+    """Make a quote given by two sources one quote; different speakers or numbers stay apart."""
     out: list[Quote] = []
     for q in quotes:
-        same = next((o for o in out if fuzz.ratio(o.text.lower(), q.text.lower()) >= 90), None)
+        same = next((o for o in out if _same_quote(o, q)), None)
         if same:
             same.sources.extend(q.sources)
             same.speaker = same.speaker or q.speaker
         else:
             out.append(q)
     return out
+
+
+def _same_quote(a: Quote, b: Quote) -> bool:
+    if a.speaker and b.speaker and a.speaker != b.speaker:
+        return False
+    if re.findall(r"\d+", a.text) != re.findall(r"\d+", b.text):
+        return False
+    return fuzz.ratio(a.text.lower(), b.text.lower()) >= 90
 
 
 # Passages about the whole episode: they have no one moment.
