@@ -22,8 +22,9 @@ from typing import Any, Callable
 
 from aiohttp import WSMsgType, web
 
+from discord_limits import check_choices, check_commands, check_message
+
 DISCORD_EPOCH = 1420070400000
-NAME = re.compile(r"^[-_'\w]{1,32}$")  # Discord's pattern, for the scripts used here
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
 
@@ -424,91 +425,6 @@ class FakeDiscord:
             return None
 
         return copy.deepcopy(await self.wait_for(ready, timeout))  # a snapshot, as a user saw it
-
-
-def check_message(data: dict[str, Any], partial: bool = False) -> list[str]:
-    """Return every way a message breaks Discord's limits (empty when it is fine)."""
-    problems = []
-    content = data.get("content") or ""
-    embeds = data.get("embeds") or []
-    components = data.get("components") or []
-    if len(content) > 2000:
-        problems.append(f"content is {len(content)} > 2000")
-    if not partial and not (content or embeds or components):
-        problems.append("message is empty")
-    if len(embeds) > 10:
-        problems.append("more than 10 embeds")
-    total = 0
-    for e in embeds:
-        for key, limit in (("title", 256), ("description", 4096)):
-            size = len(e.get(key) or "")
-            total += size
-            if size > limit:
-                problems.append(f"embed {key} is {size} > {limit}")
-        fields = e.get("fields") or []
-        if len(fields) > 25:
-            problems.append(f"{len(fields)} fields > 25")
-        for f in fields:  # Discord trims: a blank name or value is an empty one
-            if not 1 <= len((f.get("name") or "").strip()) <= 256 or not 1 <= len((f.get("value") or "").strip()) \
-                    or len(f.get("value") or "") > 1024:
-                problems.append(f"field name/value out of range ({len(f.get('name') or '')}, "
-                                f"{len(f.get('value') or '')})")
-            total += len(f.get("name") or "") + len(f.get("value") or "")
-        footer = (e.get("footer") or {}).get("text") or ""
-        author = (e.get("author") or {}).get("name") or ""
-        total += len(footer) + len(author)
-        if len(footer) > 2048 or len(author) > 256:
-            problems.append("footer or author too long")
-    if total > 6000:
-        problems.append(f"embeds total {total} > 6000")
-    if len(components) > 5:
-        problems.append("more than 5 action rows")
-    for row in components:
-        buttons = row.get("components") or []
-        if row.get("type") != 1 or not 1 <= len(buttons) <= 5:
-            problems.append("action row malformed")
-        for b in buttons:
-            if b.get("type") == 2 and b.get("style") != 5 and not 1 <= len(b.get("custom_id") or "") <= 100:
-                problems.append(f"custom_id length {len(b.get('custom_id') or '')} not in 1..100")
-            if not 1 <= len((b.get("label") or "").strip()) <= 80:
-                problems.append("button label empty or > 80")
-    return problems
-
-
-def check_choices(data: dict[str, Any]) -> list[str]:
-    choices = data.get("choices")
-    if choices is None or len(choices) > 25:
-        return [f"autocomplete answered with {len(choices or [])} choices"]
-    return [f"choice {c!r} out of range" for c in choices
-            if not 1 <= len(c.get("name", "")) <= 100 or len(str(c.get("value", ""))) > 100]
-
-
-def check_commands(commands: list[dict[str, Any]]) -> list[str]:
-    """Return every way a command list breaks Discord's rules for definitions."""
-    problems = []
-    if len(commands) > 100:
-        problems.append("more than 100 commands")
-    for c in commands:
-        where = f"/{c.get('name')}"
-        if not NAME.match(c.get("name", "")) or c["name"] != c["name"].lower():
-            problems.append(f"{where}: bad name")
-        if not 1 <= len(c.get("description", "")) <= 100:
-            problems.append(f"{where}: description length")
-        options = c.get("options") or []
-        if len(options) > 25:
-            problems.append(f"{where}: more than 25 options")
-        seen_optional = False
-        for o in options:
-            if not NAME.match(o.get("name", "")) or not 1 <= len(o.get("description", "")) <= 100:
-                problems.append(f"{where} {o.get('name')}: bad name or description")
-            if o.get("required"):
-                if seen_optional:
-                    problems.append(f"{where}: required option after an optional one")
-            else:
-                seen_optional = True
-            if o.get("type") == 3 and not 1 <= o.get("max_length", 0) <= 6000:
-                problems.append(f"{where} {o.get('name')}: no max_length")
-    return problems
 
 
 def _user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:

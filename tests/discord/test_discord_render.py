@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from adapters.discord.buttons import ActionRefs
 from adapters.discord.render import escape, render
 from bot.replies import Action, Button, Citation, Field_, Reply, Result
-from discord_standin import check_message
+from discord_limits import check_message
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000) | st.sampled_from(
     ["@everyone", "<@&811112222333344445>", "[ok](https://evil.example)", "**bold** `code` ||spoiler||",
