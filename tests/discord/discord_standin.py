@@ -55,6 +55,7 @@ class Fault:
 @dataclass
 class Connection:
     ws: web.WebSocketResponse
+    path: str = "/gateway"
     shard: list[int] = field(default_factory=lambda: [0, 1])
     session_id: str | None = None
 
@@ -94,6 +95,7 @@ class FakeDiscord:
     async def start(self) -> FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/resume-gateway", self._gateway)  # READY's resume_gateway_url, as Discord's differs
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -273,7 +275,7 @@ class FakeDiscord:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         await self.gateway_open.wait()  # a test may hold reconnects here, "gateway down"
-        conn = Connection(ws)
+        conn = Connection(ws, path=request.path)
         self.connections.append(conn)
         await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
         async for msg in ws:
@@ -307,7 +309,8 @@ class FakeDiscord:
             guilds = [g for g in self.guild_ids if (int(g) >> 22) % conn.shard[1] == conn.shard[0]]
             await self._send(conn, "READY", {
                 "v": 10, "user": self.bot_user, "guilds": [{"id": g, "unavailable": True} for g in guilds],
-                "session_id": conn.session_id, "resume_gateway_url": self.gateway_url, "shard": conn.shard,
+                "session_id": conn.session_id, "resume_gateway_url": self.gateway_url.replace("/gateway", "/resume-gateway"),
+                "shard": conn.shard,
                 "application": {"id": self.app_id, "flags": 0}, "private_channels": [], "relationships": []})
             for g in guilds:
                 await self._send(conn, "GUILD_CREATE", self.guild(g))
@@ -342,6 +345,13 @@ class FakeDiscord:
             if guild_id is None or (int(guild_id) >> 22) % conn.shard[1] == conn.shard[0]:
                 return conn
         return sessions[-1]
+
+    async def invalidate(self) -> None:
+        """Send op 9 (invalid session, not resumable) on every live connection, as Discord sometimes does."""
+        for conn in list(self.connections):
+            if not conn.ws.closed:
+                self.sessions.pop(conn.session_id or "", None)
+                await conn.ws.send_json({"op": 9, "d": False, "s": None, "t": None})
 
     async def drop(self, code: int = 4000) -> None:
         """Close the gateway connection(s) the way a network blip or a gateway restart does."""

@@ -110,3 +110,65 @@ async def test_start_up_sync_only_when_definitions_change(standin, runner, tmp_p
     await runner.stop(second)
     third = await runner.start(discord_guild_ids=[guild])
     assert third.synced_guilds == [guild]
+
+
+async def test_a_new_session_after_op_9_does_not_sync_again(standin, runner):
+    guild = int(standin.guild_ids[0])
+    client = await runner.start(discord_guild_ids=[guild])
+    puts = [c for c in standin.calls if c.method == "PUT"]
+    await standin.invalidate()
+    await until(lambda: len(standin.identifies) == 2 and client.sessions == 2 and client.is_connected())
+    # After op 9 discord.py reconnects to DEFAULT_GATEWAY: the adapter set it from GET /gateway/bot.
+    assert [c.path for c in standin.connections] == ["/gateway", "/gateway"]
+    assert [c for c in standin.calls if c.method == "PUT"] == puts  # on_ready again, still no sync
+    assert (await standin.answered(await standin.slash("help")))["type"] == 4
+
+
+async def test_a_resume_uses_the_resume_gateway(standin, bot):
+    await standin.drop()
+    await until(lambda: standin.resumes and bot.is_connected())
+    assert [c.path for c in standin.connections] == ["/gateway", "/resume-gateway"]
+
+
+class SlowBot(EpisodeBot):
+    """A core that takes its time, as on a slow disk or a huge library."""
+
+    def run(self, name, args=None, page=1, **kw):
+        import time
+
+        time.sleep(0.3)
+        if (args or {}).get("question") == "crash":
+            raise RuntimeError("slow and broken")
+        return super().run(name, args, page, **kw)
+
+
+async def test_a_slow_answer_is_deferred_then_edited_in(standin, runner, monkeypatch):
+    from adapters.discord import respond
+    from adapters.discord.cli import sync
+
+    monkeypatch.setattr(respond, "DEFER_AFTER", 0.05)  # instead of 2 s, to keep the test short
+    await sync(runner.core, runner.make_settings(), [])
+    await runner.start(core=SlowBot(ROOT / "seeds"))
+    iid = await standin.slash("chapter", {"title_or_time": "scaling laws"})
+    first = await standin.answered(iid)
+    assert first["type"] == 5 and first["data"]["flags"] & EPHEMERAL  # "thinking…", privately
+    message = await standin.message_for(iid)
+    assert message["embeds"][0]["title"].startswith("AI Scaling Laws")
+    assert any(c.method == "PATCH" and c.path.endswith("/messages/@original") for c in standin.calls)
+
+    crash = await standin.slash("ask", {"question": "crash"})
+    await standin.answered(crash)
+    followup = await standin.wait_for(lambda: standin.interactions[crash]["followups"])
+    assert "Sorry, something went wrong" in standin.messages[followup[0]]["content"]
+    assert standin.messages[followup[0]]["flags"] & EPHEMERAL
+
+
+async def test_sharded_run_connects_each_shard(standin, runner):
+    from adapters.discord.client import ShardedEpisodeClient
+
+    client = await runner.start(discord_shard_count=2)
+    assert isinstance(client, ShardedEpisodeClient)
+    assert sorted(tuple(i["shard"]) for i in standin.identifies) == [(0, 2), (1, 2)]
+    assert all(i["intents"] == 1 for i in standin.identifies)
+    await until(client.is_connected)
+    assert (await standin.answered(await standin.slash("help")))["type"] == 4
