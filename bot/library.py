@@ -89,8 +89,8 @@ def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
             loose.append(doc)
             continue
         hits = [i for i, k in enumerate(keys) if k & mine]
-        if not hits and doc.title:
-            hits = [i for i, g in enumerate(groups) if _same_title(doc.title, g)][:1]
+        if not hits and doc.title:  # a like title joins only a group its folder and number don't contradict
+            hits = [i for i, g in enumerate(groups) if _same_title(doc.title, g) and not _clash(mine, keys[i])][:1]
         if not hits:
             groups.append([doc])
             keys.append(mine)
@@ -109,6 +109,16 @@ def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
             doc.title = Path(doc.file).stem
             groups.append([doc])
     return groups
+
+
+def _clash(mine: set[str], theirs: set[str]) -> bool:
+    """Return True when two key sets name different folders or different numbers."""
+    for prefix in ("dir:", "num:"):
+        a = {k for k in mine if k.startswith(prefix)}
+        b = {k for k in theirs if k.startswith(prefix)}
+        if a and b and not a & b:
+            return True
+    return False
 
 
 def _same_title(title: str, group: list[ParsedDocument]) -> bool:
