@@ -18,7 +18,7 @@ from bot.logs import mask, setup_logging
 from bot.runtime import Shutdown, run_service
 from bot.settings import ConfigError, load_settings
 
-from .client import FAILURES_STATE, SYNC_STATE, make_client, use_api_base
+from .client import FAILURES_STATE, SYNC_STATE, client_options, make_client, use_api_base
 from .tree import definitions_hash
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ async def invite_url(settings: Settings, client_id: int | None) -> int:
     """Print the OAuth2 URL that adds the bot with its two scopes and no extra permission."""
     if client_id is None:
         use_api_base(settings.discord_api_base)
-        client = discord.Client(intents=discord.Intents.none())  # REST only: no gateway session
+        client = discord.Client(**client_options({}))  # REST only: login() opens no gateway session
         async with client:
             try:
                 await client.login(settings.discord_token.get_secret_value())  # type: ignore[union-attr]

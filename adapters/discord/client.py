@@ -133,15 +133,24 @@ class EpisodeClientMixin:
     async def on_ready(self) -> None:
         # Fires on every new session (not on RESUME): never sync commands here.
         self.sessions += 1
-        self.heartbeat.beat()
+        self._beat()
         user = self.user  # type: ignore[attr-defined]
         log.info("connected as %s (%s) to %d guild(s); session %d", user, getattr(user, "id", "?"),
                  len(self.guilds), self.sessions)  # type: ignore[attr-defined]
-        (self.state_dir / FAILURES_STATE).unlink(missing_ok=True)  # a good start resets the back-off
+        try:
+            (self.state_dir / FAILURES_STATE).unlink(missing_ok=True)  # a good start resets the back-off
+        except OSError as exc:
+            log.warning("cannot reset the failed-start count in %s: %s", self.state_dir, exc)
 
     async def on_resumed(self) -> None:
         log.info("gateway session resumed")
-        self.heartbeat.beat()
+        self._beat()
+
+    def _beat(self) -> None:
+        try:
+            self.heartbeat.beat()
+        except OSError as exc:  # run_service keeps trying; answering matters more
+            log.warning("could not write the heartbeat %s: %s", self.heartbeat.path, exc)
 
     async def on_disconnect(self) -> None:
         if self.is_closed():  # type: ignore[attr-defined]
@@ -162,7 +171,7 @@ class EpisodeClient(EpisodeClientMixin, discord.Client):
     """One gateway connection: right for a community server or a few hundred."""
 
     def __init__(self, core: EpisodeBot, settings: Settings, *, connect: bool = True, **options: Any) -> None:
-        super().__init__(**_options(options))
+        super().__init__(**client_options(options))
         self._setup(core, settings, connect=connect)
 
 
@@ -171,11 +180,11 @@ class ShardedEpisodeClient(EpisodeClientMixin, discord.AutoShardedClient):
 
     def __init__(self, core: EpisodeBot, settings: Settings, *, connect: bool = True, **options: Any) -> None:
         super().__init__(shard_count=settings.discord_shard_count, shard_ids=settings.discord_shard_ids,
-                         **_options(options))
+                         **client_options(options))
         self._setup(core, settings, connect=connect)
 
 
-def _options(extra: dict[str, Any]) -> dict[str, Any]:
+def client_options(extra: dict[str, Any]) -> dict[str, Any]:
     """discord.py options every client gets; mentions and intents cannot be overridden."""
     # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False

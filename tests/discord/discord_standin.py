@@ -403,6 +403,8 @@ class FakeDiscord:
         command = next((c for scope in self.commands.values() for c in scope if c["name"] == name), None)
         data = {"id": command["id"] if command else snowflake(), "name": name, "type": 1,
                 "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]}
+        if command and command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]  # Discord says where a server command was registered
         return await self.interact(2, data, **kw)
 
     async def autocomplete(self, name: str, options: dict[str, str], focused: str, **kw: Any) -> str:

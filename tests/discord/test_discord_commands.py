@@ -171,3 +171,9 @@ async def test_public_visibility_has_no_share_button(standin, runner):
     assert "Share to channel" not in labels(data)
     error = (await standin.answered(await standin.slash("ask", {"question": "   "})))["data"]
     assert error["flags"] & EPHEMERAL  # mistakes stay private
+
+
+async def test_a_command_this_version_does_not_know_says_so(standin, bot, caplog):
+    data = (await standin.answered(await standin.slash("transcript", {"minute": "3"})))["data"]
+    assert data["flags"] & EPHEMERAL and "just updated" in data["content"]
+    assert any("episode-bot discord sync" in r.getMessage() for r in caplog.records)
