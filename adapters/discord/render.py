@@ -40,6 +40,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 _TIME_SPAN = re.compile(r"`(\d{1,2}:\d{2}(?::\d{2})?)`")
 _INLINE = re.compile(r"([\\*_~`|\[\]])")
+_SPLIT_TAIL = re.compile(r"\[[^\]\n]*(\]\([^)\n]*)?$|\\$")  # "[1:02:38](http..." or a lone "\\" at the end
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
 _STYLES = {"more": discord.ButtonStyle.primary, "share": discord.ButtonStyle.success}
 
@@ -118,7 +119,7 @@ def link(label: str, url: str | None) -> str:
     return f"`{label}`"
 
 
-def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None = None) -> Rendered:
+def render(reply: Reply, *, share: bool, refs: ActionRefs) -> Rendered:
     """Build the Discord message for a reply; `share` adds the Share to channel button."""
     if reply.error:
         return Rendered(content=fit_escaped("⚠️ " + (reply.body or reply.message or "Something went wrong."),
@@ -148,12 +149,12 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None
     if reply.suggestions:
         fields.append(("Try", "\n".join("• " + s for s in reply.suggestions[:5]), False, None))
     dropped = 0
-    for name, value, inline, result in fields:
+    for raw_name, value, inline, result in fields:
         if len(embed.fields) >= FIELDS:
             dropped += 1
             continue
-        name = fit_escaped(name, FIELD_NAME, escape_inline).strip() or "…"
-        text = _with_links(value, links) if name != "Try" else escape(value)
+        name = fit_escaped(raw_name, FIELD_NAME, escape_inline).strip() or "…"
+        text = _with_links(value, links)
         if result is not None and result.timestamp:
             text = fit_escaped(value, FIELD_VALUE - 60) + f"\n▶ {link(result.timestamp, result.link)}"
         text = _fit_lines(text, FIELD_VALUE).strip() or "…"
@@ -164,8 +165,6 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs, shared_by: str | None
         embed.add_field(name=name, value=text, inline=inline)
     if dropped:
         footer = f"{dropped} more not shown · " + footer if footer else f"{dropped} more not shown"
-    if shared_by:
-        footer = fit(f"Shared by {shared_by}", 100) + (" · " + footer if footer else "")
     if footer:
         embed.set_footer(text=fit(footer, FOOTER_BUDGET + 140))
     rendered = Rendered(embeds=[embed])
@@ -214,9 +213,9 @@ def _fit_lines(text: str, limit: int) -> str:
             break
         kept.append(line)
         size += len(line) + 1
-    if not kept:  # one huge line: cut it and drop any half-written link
-        cut = fit(text, limit - 2)
-        return re.sub(r"\[[^\]]*\]\([^)]*$|\\$", "", cut[:-1]) + "…"
+    if not kept:  # one huge line: cut it, then drop a link or an escape the cut split in two
+        cut = text[:limit - 1]
+        return _SPLIT_TAIL.sub("", cut) + "…"
     return "\n".join(kept) + f"\n… {len(lines) - len(kept)} more lines not shown"
 
 
