@@ -57,6 +57,12 @@ def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
                          + (f" ({len(docs)} file(s) could not be used)" if docs else ""))
     episodes = [build_episode(group) for group in group_documents(usable)]
     episodes.sort(key=lambda e: (e.date is None, e.date, e.number or 0, e.title))
+    taken: set[str] = set()
+    for episode in episodes:  # ids are what buttons and autocomplete submit: keep them unique
+        base, n = episode.id, 2
+        while episode.id in taken:
+            episode.id, n = f"{base}-{n}", n + 1
+        taken.add(episode.id)
     return Library(episodes=episodes, documents=docs, root=root)
 
 
@@ -88,7 +94,8 @@ def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
         if not mine and not doc.title:
             loose.append(doc)
             continue
-        hits = [i for i, k in enumerate(keys) if k & mine]
+        # Two folders are two episodes, even with one number (two seasons, two shows).
+        hits = [i for i, k in enumerate(keys) if k & mine and not _clash(mine, k, ("dir:",))]
         if not hits and doc.title:  # a like title joins only a group its folder and number don't contradict
             hits = [i for i, g in enumerate(groups) if _same_title(doc.title, g) and not _clash(mine, keys[i])][:1]
         if not hits:
@@ -111,9 +118,9 @@ def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
     return groups
 
 
-def _clash(mine: set[str], theirs: set[str]) -> bool:
-    """Return True when two key sets name different folders or different numbers."""
-    for prefix in ("dir:", "num:"):
+def _clash(mine: set[str], theirs: set[str], prefixes: tuple[str, ...] = ("dir:", "num:")) -> bool:
+    """Return True when two key sets name different folders (or different numbers)."""
+    for prefix in prefixes:
         a = {k for k in mine if k.startswith(prefix)}
         b = {k for k in theirs if k.startswith(prefix)}
         if a and b and not a & b:

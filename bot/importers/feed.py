@@ -17,13 +17,14 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import feedparser
 
-from ..formats.captions import sniff_srt, sniff_vtt
-from ..formats.podcast_json import sniff_chapters, sniff_transcript
+from ..formats.podcast_json import sniff_chapters
+from . import transcripts
 from .fetch import Fetched, Fetcher, FetchError
 from .notes import html_to_lines, iso_date, notes_markdown
 
@@ -31,20 +32,6 @@ log = logging.getLogger(__name__)
 
 PODCAST_NS = ("https://podcastindex.org/namespace/1.0",
               "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
-# Transcript types we can read, best first, and the file name each is saved as.
-TRANSCRIPT_TYPES = {
-    "application/json": "transcript.json",
-    "text/vtt": "transcript.vtt",
-    "application/x-subrip": "transcript.srt",
-    "application/srt": "transcript.srt",
-    "text/srt": "transcript.srt",
-    "text/html": "transcript.txt",
-    "text/plain": "transcript.txt",
-}
-_SUFFIX_TYPES = {".json": "application/json", ".vtt": "text/vtt", ".srt": "application/x-subrip",
-                 ".html": "text/html", ".htm": "text/html", ".txt": "text/plain"}
-
-
 @dataclass
 class Links:
     """The Podcasting 2.0 links of one feed item."""
@@ -123,7 +110,11 @@ def import_feed(fetcher: Fetcher, source: str, seeds: Path, episodes: int | None
     show = parsed.feed.get("title")
     host = parsed.feed.get("itunes_author") or parsed.feed.get("author")
     outcomes, used = [], set()
+    # A number used twice in the feed (seasons restart at 1) cannot name an episode.
+    numbers = Counter(_number(e) for e in parsed.entries if _number(e) is not None)
     for i, (entry, item_links) in enumerate(items, start=1):
+        if numbers[_number(entry)] > 1:
+            entry["episode_key"] = _season_key(entry)
         folder = _folder_name(entry, used)
         try:
             outcome = import_episode(fetcher, feed_file.url, entry, item_links, seeds, folder, show, host, force)
@@ -150,7 +141,7 @@ def import_episode(fetcher: Fetcher, base: str, entry, links: Links, seeds: Path
                                       .get("url") else [])
     for ref in chapter_refs[:1]:
         got = _fetch(fetcher, ref, base, outcome, "chapters")
-        if got and sniff_chapters(_text(got.data) or "", "chapters.json"):
+        if got and sniff_chapters(transcripts.decode(got.data), "chapters.json"):
             files["chapters.json"] = got.data
         elif got:
             outcome.warnings.append(f"chapters {ref} are not Podcasting 2.0 JSON chapters; not saved")
@@ -159,7 +150,7 @@ def import_episode(fetcher: Fetcher, base: str, entry, links: Links, seeds: Path
         files[transcript[0]] = transcript[1]
     hosts = [n for n, role in links.people if role == "host"]
     meta = {
-        "episode": _number(entry) or entry.get("id") or None,
+        "episode": entry.get("episode_key", _number(entry)),
         "title": _title(entry),
         "show": show,
         "date": iso_date(entry.get("published_parsed")),
@@ -167,6 +158,8 @@ def import_episode(fetcher: Fetcher, base: str, entry, links: Links, seeds: Path
         "guests": [n for n, role in links.people if role == "guest"],
         "links": {k: v for k, v in (("page", entry.get("link")), ("audio", _enclosure(entry))) if v},
         "tags": [t.get("term") for t in entry.get("tags", []) if t.get("term")],
+        "season": _season(entry),
+        "guid": entry.get("id"),  # not read by the bot: says which feed item this was
     }
     content = entry.get("content") or []
     description = max([c.get("value", "") for c in content] + [entry.get("summary", "")], key=len)
@@ -184,26 +177,19 @@ def _transcript(fetcher: Fetcher, base: str, entry, links: Links, outcome: Outco
     single = entry.get("podcast_transcript")
     if not refs and single and single.get("url"):
         refs = [(single["url"], single.get("type", ""))]
-    order = list(TRANSCRIPT_TYPES)
-    ranked = sorted(refs, key=lambda r: order.index(_type(*r)) if _type(*r) in order else len(order))
-    for url, declared in ranked:
-        kind = _type(url, declared)
-        if kind not in TRANSCRIPT_TYPES:
+    for url, declared in transcripts.ranked(refs):
+        kind = transcripts.media_type(url, declared)
+        if kind not in transcripts.TYPES:
             outcome.warnings.append(f"transcript {url} is {declared or 'of an unknown type'}; not read")
             continue
         got = _fetch(fetcher, url, base, outcome, "transcript")
-        text = _text(got.data) if got else None
-        if text is None:
+        if got is None:
             continue
-        name = TRANSCRIPT_TYPES[kind]
-        if kind == "text/html":
-            text = "\n\n".join(html_to_lines(text))
-        sniff = {"transcript.json": sniff_transcript, "transcript.vtt": sniff_vtt,
-                 "transcript.srt": sniff_srt}.get(name)
-        if sniff and sniff(text, "") < 100:
+        seed = transcripts.to_seed(transcripts.decode(got.data), kind)
+        if seed is None:
             outcome.warnings.append(f"transcript {url} does not look like {kind}; not saved")
             continue
-        return name, text.encode()
+        return seed[0], seed[1].encode()
     return None
 
 
@@ -214,14 +200,6 @@ def _fetch(fetcher: Fetcher, ref: str, base: str, outcome: Outcome, what: str) -
         outcome.warnings.append(f"{what} not fetched: {exc}")
         log.warning("%s: %s not fetched: %s", outcome.folder, what, exc)
         return None
-
-
-def _text(data: bytes) -> str | None:
-    """Decode a fetched file as UTF-8, else Windows-1252 (old SRT files)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def _write_folder(seeds: Path, target: Path, files: dict[str, bytes]) -> None:
@@ -269,17 +247,20 @@ def _podcast_links(data: bytes, count: int) -> list[Links]:
     return out
 
 
-def _type(url: str, declared: str) -> str:
-    declared = (declared or "").split(";")[0].strip().lower()
-    if declared in TRANSCRIPT_TYPES:
-        return declared
-    suffix = Path(url.split("?")[0]).suffix.lower()
-    return _SUFFIX_TYPES.get(suffix, declared)
-
-
 def _number(entry) -> int | None:
     value = str(entry.get("itunes_episode") or "").strip()
     return int(value) if value.isdigit() else None
+
+
+def _season(entry) -> int | None:
+    value = str(entry.get("itunes_season") or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _season_key(entry) -> str | None:
+    """Name an episode whose number repeats: `S2E1`, or nothing (its folder groups it)."""
+    season = _season(entry)
+    return f"S{season}E{_number(entry)}" if season is not None else None
 
 
 def _title(entry) -> str:
@@ -296,9 +277,11 @@ def _enclosure(entry) -> str | None:
 def _folder_name(entry, used: set[str]) -> str:
     """Name an episode's folder `491-the-transistor-at-80` (number, else date, then title)."""
     slug = re.sub(r"[^a-z0-9]+", "-", _title(entry).lower()).strip("-")[:50].rstrip("-") or "episode"
-    number = _number(entry)
+    number = _number(entry) if "episode_key" not in entry else None
+    key = (entry.get("episode_key") or "").lower()
     date = iso_date(entry.get("published_parsed"))
-    name = f"{number}-{slug}" if number is not None else f"{date.isoformat()}-{slug}" if date else slug
+    prefix = key or (str(number) if number is not None else date.isoformat() if date else "")
+    name = f"{prefix}-{slug}" if prefix else slug
     base, n = name, 2
     while name in used:
         name, n = f"{base}-{n}", n + 1

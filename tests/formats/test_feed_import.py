@@ -205,3 +205,39 @@ def test_what_is_not_a_feed_is_refused_clearly(tmp_path, site, capsys):
     assert "cannot read the feed" in err and "HTTP 404" in err
     assert feed.main([str(tmp_path / "missing.xml"), "--seeds", str(tmp_path / "seeds")]) == 1
     assert not (tmp_path / "seeds").exists() or not any((tmp_path / "seeds").iterdir())
+
+
+SEASONS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+     xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<channel><title>Signal Path</title>
+  <item><title>Mailbag</title><itunes:season>1</itunes:season><itunes:episode>1</itunes:episode>
+    <pubDate>Mon, 05 Jan 2026 08:00:00 GMT</pubDate><description>Season one questions.</description></item>
+  <item><title>Mailbag</title><itunes:season>2</itunes:season><itunes:episode>1</itunes:episode>
+    <pubDate>Mon, 04 Jan 2027 08:00:00 GMT</pubDate><description>Season two questions.</description>
+    <podcast:transcript url="s2e1.html" type="text/html"/></item>
+</channel></rss>
+"""
+
+HTML_TRANSCRIPT = """<html><body>
+<cite>Maya Chen:</cite><time>0:00</time><p>Welcome to the season two mailbag.</p>
+<cite>Daniel Okafor:</cite><time>1:02:38</time><p>The first question is about germanium &amp; heat.</p>
+</body></html>"""
+
+
+def test_seasons_that_restart_their_numbers_stay_apart_and_html_transcripts_keep_times(tmp_path, capsys):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "feed.xml").write_text(SEASONS)
+    (export / "s2e1.html").write_text(HTML_TRANSCRIPT)
+    seeds = tmp_path / "seeds"
+    assert feed.main([str(export / "feed.xml"), "--seeds", str(seeds)]) == 0
+    assert sorted(p.name for p in seeds.iterdir()) == ["s1e1-mailbag", "s2e1-mailbag"]
+    assert "episode: S2E1\n" in (seeds / "s2e1-mailbag" / "notes.md").read_text()
+    bot = EpisodeBot(seeds)
+    assert [(e.id, e.description) for e in bot.library.episodes] == [
+        ("s1e1", "Season one questions."), ("s2e1", "Season two questions.")]
+    reply = bot.run("ask", {"question": "What is the question about germanium?", "episode": "s2e1"})
+    top = reply.results[0]
+    assert (top.speaker, top.timestamp, top.text) == (
+        "Daniel Okafor", "1:02:38", "The first question is about germanium & heat.")

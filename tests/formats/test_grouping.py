@@ -30,3 +30,19 @@ def test_loose_documents_with_one_title_are_one_episode(tmp_path):
                                             '"chapters": [{"startTime": 0, "title": "Introduction"}]}')
     [episode] = load_library(tmp_path).episodes
     assert sorted(episode.sources) == ["chapters.json", "notes.md"] and len(episode.chapters) == 1
+
+
+def test_one_number_in_two_folders_is_two_episodes_with_distinct_ids(tmp_path):
+    for season, day in ((1, "2026-01-05"), (2, "2027-01-04")):
+        folder = tmp_path / f"s{season}e1"
+        folder.mkdir()
+        (folder / "notes.md").write_text(f"---\nepisode: 1\ntitle: Season {season} opener\ndate: {day}\n---\n"
+                                         f"- Season {season} starts here.\n")
+    library = load_library(tmp_path)
+    assert [(e.id, e.title) for e in library.episodes] == [("1", "Season 1 opener"), ("1-2", "Season 2 opener")]
+    from bot.core import EpisodeBot
+
+    bot = EpisodeBot(tmp_path)
+    assert [c.value for c in bot.complete("episode", "")] == ["1-2", "1"]
+    assert bot.resolve_episode("1-2").title == "Season 2 opener"
+    assert bot.resolve_episode("season 1").title == "Season 1 opener"
