@@ -237,6 +237,7 @@ def test_seasons_that_restart_their_numbers_stay_apart_and_html_transcripts_keep
     bot = EpisodeBot(seeds)
     assert [(e.id, e.description) for e in bot.library.episodes] == [
         ("s1e1", "Season one questions."), ("s2e1", "Season two questions.")]
+    assert bot.resolve_episode("S2E1").id == "s2e1"
     reply = bot.run("ask", {"question": "What is the question about germanium?", "episode": "s2e1"})
     top = reply.results[0]
     assert (top.speaker, top.timestamp, top.text) == (
