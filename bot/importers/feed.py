@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 PODCAST_NS = ("https://podcastindex.org/namespace/1.0",
               "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
+
+
 @dataclass
 class Links:
     """The Podcasting 2.0 links of one feed item."""
@@ -82,6 +84,9 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"error: cannot write to the seeds folder {seeds}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "skipped", "failed")}
     warnings = sum(len(o.warnings) for o in outcomes)
     print(f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed, "
@@ -113,11 +118,11 @@ def import_feed(fetcher: Fetcher, source: str, seeds: Path, episodes: int | None
     # A number used twice in the feed (seasons restart at 1) cannot name an episode.
     numbers = Counter(_number(e) for e in parsed.entries if _number(e) is not None)
     for i, (entry, item_links) in enumerate(items, start=1):
-        if numbers[_number(entry)] > 1:
-            entry["episode_key"] = _season_key(entry)
-        folder = _folder_name(entry, used)
+        key = _season_key(entry) if numbers[_number(entry)] > 1 else _number(entry)
+        folder = _folder_name(entry, key, used)
         try:
-            outcome = import_episode(fetcher, feed_file.url, entry, item_links, seeds, folder, show, host, force)
+            outcome = import_episode(fetcher, feed_file.url, entry, item_links, seeds, folder, key, show, host,
+                                     force)
         except OSError as exc:  # the seeds folder itself: disk full, no permission
             outcome = Outcome(folder, "failed", warnings=[f"cannot write {seeds / folder}: {exc}"])
             log.error("import of %s failed: %s", folder, exc)
@@ -128,8 +133,11 @@ def import_feed(fetcher: Fetcher, source: str, seeds: Path, episodes: int | None
 
 
 def import_episode(fetcher: Fetcher, base: str, entry, links: Links, seeds: Path, folder: str,
-                   show: str | None, host: str | None, force: bool) -> Outcome:
-    """Write one episode's folder: notes, and chapters and transcript when linked."""
+                   key: int | str | None, show: str | None, host: str | None, force: bool) -> Outcome:
+    """Write one episode's folder: notes, and chapters and transcript when linked.
+
+    key is the episode's number, or `S2E1` when the feed repeats the number.
+    """
     target = seeds / folder
     outcome = Outcome(folder, "imported")
     if target.exists() and not force:
@@ -150,7 +158,7 @@ def import_episode(fetcher: Fetcher, base: str, entry, links: Links, seeds: Path
         files[transcript[0]] = transcript[1]
     hosts = [n for n, role in links.people if role == "host"]
     meta = {
-        "episode": entry.get("episode_key", _number(entry)),
+        "episode": key,
         "title": _title(entry),
         "show": show,
         "date": iso_date(entry.get("published_parsed")),
@@ -274,13 +282,11 @@ def _enclosure(entry) -> str | None:
     return None
 
 
-def _folder_name(entry, used: set[str]) -> str:
-    """Name an episode's folder `491-the-transistor-at-80` (number, else date, then title)."""
+def _folder_name(entry, key: int | str | None, used: set[str]) -> str:
+    """Name an episode's folder `491-the-transistor-at-80` (number or key, else date, then title)."""
     slug = re.sub(r"[^a-z0-9]+", "-", _title(entry).lower()).strip("-")[:50].rstrip("-") or "episode"
-    number = _number(entry) if "episode_key" not in entry else None
-    key = (entry.get("episode_key") or "").lower()
     date = iso_date(entry.get("published_parsed"))
-    prefix = key or (str(number) if number is not None else date.isoformat() if date else "")
+    prefix = str(key).lower() if key is not None else date.isoformat() if date else ""
     name = f"{prefix}-{slug}" if prefix else slug
     base, n = name, 2
     while name in used:
