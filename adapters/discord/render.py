@@ -40,6 +40,9 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 _TIME_SPAN = re.compile(r"`(\d{1,2}:\d{2}(?::\d{2})?)`")
 _INLINE = re.compile(r"([\\*_~`|\[\]])")
+_URL = re.compile(r"https?://[^\s<>]+")
+_BRACKETS = re.compile(r"([\[\]])")
+_LINE_START = re.compile(r"^([ \t]*)([>#-])", re.M)  # quote, header, list or subtext at a line's start
 _SPLIT_TAIL = re.compile(r"\[[^\]\n]*(\]\([^)\n]*)?$|\\$")  # "[1:02:38](http..." or a lone "\\" at the end
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
 _STYLES = {"more": discord.ButtonStyle.primary, "share": discord.ButtonStyle.success}
@@ -77,8 +80,24 @@ class Rendered:
 
 
 def escape(text: str) -> str:
-    """Make user or seed text show literally: no markdown, no mentions, no masked links."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    """Make user or seed text show literally: no markdown, no mentions, no masked links.
+
+    Every markdown character is escaped, the backslash first, so a typed
+    backslash cannot undo an escape; discord.py's escape_markdown misses the
+    second of two masked links in one line. Bare URLs keep their characters
+    (an escaped `_` would break the link); only brackets are escaped there.
+    """
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out.append(_escape_plain(text[last:m.start()]))
+        out.append(_BRACKETS.sub(r"\\\1", m.group()))
+        last = m.end()
+    out.append(_escape_plain(text[last:]))
+    return discord.utils.escape_mentions("".join(out))
+
+
+def _escape_plain(text: str) -> str:
+    return _LINE_START.sub(r"\1\\\2", _INLINE.sub(r"\\\1", text))
 
 
 def escape_inline(text: str) -> str:

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from discord_standin import FakeDiscord
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-async def until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """Poll predicate() until it is truthy; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"condition not met within {timeout} s")
+from discord_standin import ROOT, FakeDiscord, until
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from aiohttp import WSMsgType, web
@@ -26,6 +27,20 @@ from discord_limits import check_choices, check_commands, check_message
 
 DISCORD_EPOCH = 1420070400000
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll predicate() until it is truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"condition not met within {timeout} s")
 
 
 def snowflake(counter=itertools.count(1)) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from adapters.discord.cli import invite_url, main
-from conftest import ROOT, until
+from discord_standin import ROOT, until
 
 EPISODE_BOT = str(Path(sys.executable).with_name("episode-bot"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +49,7 @@ def test_mentions_and_links_in_seed_text_stay_inert():
     reply = Reply(command="ask", title="@everyone look", body="@here [free](https://evil.example) <@&1234567890123456789>")
     embed = render(reply, share=True, refs=ActionRefs(None)).embeds[0]
     assert "@\u200beveryone" in embed.title and "@\u200bhere" in embed.description
-    assert "\\[free](https://evil.example)" in embed.description
+    assert "\\[free\\](https://evil.example)" in embed.description  # shown as typed, not a link
     assert "<@\u200b&" in embed.description
 
 
@@ -79,3 +81,11 @@ def test_long_actions_get_short_custom_ids_that_survive_a_restart(tmp_path):
 
 def test_escape_keeps_plain_text_plain():
     assert escape("What is RLVR?") == "What is RLVR?"
+    assert escape("see https://example.com/a_b_c") == "see https://example.com/a_b_c"  # the link still works
+
+
+def test_no_masked_link_survives_escaping():
+    # discord.py's escape_markdown leaves the second of two links live; a typed backslash must not help.
+    for text in ("[a](https://x.example) and [ok](https://evil.example)", "\\[ok](https://evil.example)",
+                 "[[ok](https://evil.example)](https://x)"):
+        assert not re.search(r"(?<!\\)(?:\\\\)*\[[^\]]*\]\(", escape(text)), escape(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.core import EpisodeBot
-from conftest import ROOT, until
+from discord_standin import ROOT, until
 from test_discord_commands import EPHEMERAL
 
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
