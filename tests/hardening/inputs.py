@@ -25,6 +25,7 @@ BAD_INPUTS: dict[str, str] = {
     "slack link": "<https://evil.example|ok> RLVR",
     "pre-escaped &lt;!channel&gt;": "&lt;!channel&gt; RLVR",
     "masked link": "[click here](https://evil.example) RLVR",
+    "two masked links": "[a](https://x.example) RLVR [ok](https://evil.example)",
     "unbalanced markdown": "**RLVR `what _is ~~ ||spoiler",
     "zero-width": "R\u200bL\u200cV\u200dR\u2060\ufeff",
     "U+202E override": "\u202eRLVR si tahw",
