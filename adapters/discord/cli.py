@@ -14,7 +14,7 @@ import aiohttp
 import discord
 
 from bot.errors import SeedsError
-from bot.logs import mask, setup_logging
+from bot.logs import mask, settings_secrets, setup_logging
 from bot.runtime import Shutdown, run_service
 from bot.settings import ConfigError, load_settings
 
@@ -58,14 +58,15 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.problems:
             print(f"config error: {line}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.log_format)
+    setup_logging(settings.log_level, settings.log_format, secrets=settings_secrets(settings))
     if args.cmd == "invite-url":
         return asyncio.run(invite_url(settings, args.client_id))
     from bot.core import EpisodeBot
+    from bot.limits import RateLimiter
 
     try:
         core = EpisodeBot(Path(settings.seeds_dir), default_episode=settings.default_episode,
-                          max_bytes=int(settings.max_seed_mb * 1e6))
+                          max_bytes=int(settings.max_seed_mb * 1e6), limiter=RateLimiter.from_settings(settings))
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
