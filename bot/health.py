@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from .runtime import RELOAD_STATUS, heartbeat_pid, is_fresh, pid_alive
-from .settings import ConfigError, load_settings
+from .settings import ConfigError, Settings, load_settings
 
 
-def _settings_or_exit() -> object:
+def _settings_or_exit() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:

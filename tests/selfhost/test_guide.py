@@ -175,7 +175,8 @@ def test_override_example_for_discord_shards(project: Path):
         svc = services[name]
         assert svc["read_only"] is True and svc["healthcheck"]["test"][-1] == "health"
         env = svc["environment"]
-        settings = load_settings(env_file=None, secrets_dir=None, discord_shard_count=env["EPISODE_BOT_DISCORD_SHARD_COUNT"],
+        settings = load_settings(env_file=None, secrets_dir=None,
+                                 discord_shard_count=env["EPISODE_BOT_DISCORD_SHARD_COUNT"],
                                  discord_shard_ids=env["EPISODE_BOT_DISCORD_SHARD_IDS"])
         shards += settings.discord_shard_ids
         assert settings.discord_shard_count == 2

@@ -97,7 +97,8 @@ def test_secret_files_are_read_and_stripped(tmp_path, spelling):
 
 def test_precedence_arguments_environment_dotenv_secrets_defaults(tmp_path, monkeypatch):
     secrets = {"slack_bot_token": "xoxb-secret-123456", "episode_bot_default_episode": "from-secret"}
-    env_file = write_env(tmp_path, {"SLACK_BOT_TOKEN": "xoxb-dotenv-123456", "EPISODE_BOT_DEFAULT_EPISODE": "from-dotenv"})
+    env_file = write_env(tmp_path, {"SLACK_BOT_TOKEN": "xoxb-dotenv-123456",
+                                    "EPISODE_BOT_DEFAULT_EPISODE": "from-dotenv"})
 
     def bot_token(**overrides) -> str:
         return load(tmp_path, env_file=env_file, secrets=secrets, **overrides).slack_bot_token.get_secret_value()
