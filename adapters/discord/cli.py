@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         core = EpisodeBot(Path(settings.seeds_dir), default_episode=settings.default_episode,
-                          max_bytes=int(settings.max_seed_mb * 1e6), limiter=RateLimiter.from_settings(settings))
+                          max_bytes=int(settings.max_seed_mb * 1e6), limiter=RateLimiter.from_settings(settings),
+                          cache_dir=Path(settings.state_dir) / "index")  # a big catalogue starts fast
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -172,3 +172,17 @@ async def test_sharded_run_connects_each_shard(standin, runner):
     assert all(i["intents"] == 1 for i in standin.identifies)
     await until(client.is_connected)
     assert (await standin.answered(await standin.slash("help")))["type"] == 4
+
+
+async def test_a_member_who_asks_too_fast_is_told_when_to_retry(standin, runner):
+    from adapters.discord.cli import sync
+    from bot.limits import RateLimiter, Rule
+
+    await sync(runner.core, runner.make_settings(), [])
+    limited = EpisodeBot(ROOT / "seeds", limiter=RateLimiter(Rule(0.01, 2), Rule(10, 20)))
+    await runner.start(core=limited)
+    answers = [(await standin.answered(await standin.slash("help")))["data"] for _ in range(3)]
+    assert answers[0]["embeds"] and answers[1]["embeds"]
+    assert answers[2]["flags"] & EPHEMERAL and "Slow down" in answers[2]["content"]
+    other = (await standin.answered(await standin.slash("help", user_id="556677889900112233")))["data"]
+    assert other["embeds"]  # another member is not held up
