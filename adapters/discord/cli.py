@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="Upload the slash commands to Discord and exit")
     sync.add_argument("--guild", type=int, action="append", metavar="ID",
                       help="sync to this server only (repeatable); without it, sync globally")
+    sync.add_argument("--clear", action="store_true",
+                      help="remove the bot's commands instead (e.g. global ones, after moving to --guild)")
     invite = sub.add_parser("invite-url", help="Print the URL that adds the bot to a server")
     invite.add_argument("--client-id", type=int, metavar="ID",
                         help="the application id (default: asked from Discord with DISCORD_TOKEN)")
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.cmd == "sync":
-        return asyncio.run(sync(core, settings, args.guild or []))
+        return asyncio.run(sync(core, settings, args.guild or [], clear=args.clear))
     return asyncio.run(run(core, settings, backoff=args.backoff))
 
 
@@ -148,8 +150,11 @@ def next_backoff(state_dir: Path, base: float) -> float:
     return min(BACKOFF_MAX, base * 2 ** min(failures, 16))
 
 
-async def sync(core: EpisodeBot, settings: Settings, guild_ids: list[int]) -> int:
-    """Bulk-overwrite the commands globally or in each given guild, over REST only (no gateway login)."""
+async def sync(core: EpisodeBot, settings: Settings, guild_ids: list[int], *, clear: bool = False) -> int:
+    """Bulk-overwrite the commands globally or in each given guild, over REST only (no gateway login).
+
+    With `clear`, upload an empty list instead: that removes the bot's commands there.
+    """
     client = make_client(core, settings, connect=False)
     async with client:
         try:
@@ -158,40 +163,52 @@ async def sync(core: EpisodeBot, settings: Settings, guild_ids: list[int]) -> in
             print(f"episode-bot discord sync: {explain(exc, settings)}", file=sys.stderr)
             return 1
         tree = client.tree  # type: ignore[attr-defined]
+        digest = definitions_hash(tree)
+        if clear:
+            tree.clear_commands(guild=None)
         failed = 0
         for guild_id in guild_ids or [None]:
             guild = discord.Object(id=guild_id) if guild_id else None
+            where = f"server {guild_id}" if guild_id else "all servers"
             if guild:
                 tree.copy_global_to(guild=guild)
             try:
                 synced = await tree.sync(guild=guild)
             except discord.HTTPException as exc:
                 failed += 1
-                print(f"could not sync to {f'server {guild_id}' if guild_id else 'Discord'}: "
-                      f"{exc.status} {mask(exc.text or '')[:200]} (is the bot invited with the "
-                      "applications.commands scope?)", file=sys.stderr)
+                print(f"could not sync to {where}: {exc.status} {mask(exc.text or '')[:200]} (is the bot "
+                      "invited with the applications.commands scope?)", file=sys.stderr)
                 continue
-            where = f"server {guild_id}" if guild_id else "all servers (global commands can take a while to show)"
-            print(f"synced {len(synced)} commands to {where}: " + ", ".join(f"/{c.name}" for c in synced))
+            finally:
+                if guild:
+                    tree.clear_commands(guild=guild)
+            if clear:
+                print(f"removed the bot's commands from {where}")
+            else:
+                print(f"synced {len(synced)} commands to {where}"
+                      + ("" if guild_id else " (global commands can take a few minutes to show)")
+                      + ": " + ", ".join(f"/{c.name}" for c in synced))
             if guild_id:
-                tree.clear_commands(guild=guild)
-                _remember_sync(Path(settings.state_dir), guild_id, definitions_hash(tree))
+                _remember_sync(Path(settings.state_dir), guild_id, None if clear else digest)
     return 1 if failed else 0
 
 
-def _remember_sync(state_dir: Path, guild_id: int, digest: str) -> None:
+def _remember_sync(state_dir: Path, guild_id: int, digest: str | None) -> None:
     """Record a manual guild sync, so the next start does not sync the same definitions again."""
     path = state_dir / SYNC_STATE
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         stored = {}
-    stored[str(guild_id)] = digest
+    if digest is None:
+        stored.pop(str(guild_id), None)
+    else:
+        stored[str(guild_id)] = digest
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(stored), encoding="utf-8")
-    except OSError:
-        pass
+    except OSError as exc:
+        log.warning("cannot record the sync in %s: %s", path, exc)
 
 
 async def invite_url(settings: Settings, client_id: int | None) -> int:

@@ -389,22 +389,29 @@ class FakeDiscord:
     # -- interactions -------------------------------------------------------------
 
     async def interact(self, kind: int, data: dict[str, Any], *, message: dict[str, Any] | None = None,
-                       user_id: str | None = None, guild_id: str | None = None) -> str:
-        """Dispatch an INTERACTION_CREATE as Discord does; return the interaction id."""
-        guild_id = guild_id or self.guild_ids[0]
+                       user_id: str | None = None, guild_id: str | None = None, dm: bool = False) -> str:
+        """Dispatch an INTERACTION_CREATE as Discord does; return the interaction id.
+
+        In a server the payload carries `member`; in a DM with the bot, `user` and a DM channel.
+        """
+        guild_id = None if dm else guild_id or self.guild_ids[0]
         interaction_id, token = snowflake(), "itoken-" + snowflake()
         user = _user(user_id or "223344556677889900", "listener")
-        payload = {
+        payload: dict[str, Any] = {
             "id": interaction_id, "application_id": self.app_id, "type": kind, "data": data, "token": token,
-            "version": 1, "guild_id": guild_id, "channel_id": self.channel_id,
-            "channel": {"id": self.channel_id, "type": 0, "name": "general", "guild_id": guild_id, "position": 0,
-                        "permission_overwrites": [], "nsfw": False, "flags": 0},
-            "member": {"user": user, "roles": [], "joined_at": _now(), "deaf": False, "mute": False, "flags": 0,
-                       "pending": False, "nick": None, "avatar": None, "permissions": "2248473465835073"},
-            "locale": "en-US", "guild_locale": "en-US", "app_permissions": "2248473465835073",
-            "entitlements": [], "authorizing_integration_owners": {"0": guild_id}, "context": 0,
-            "attachment_size_limit": 10485760,
+            "version": 1, "channel_id": self.channel_id, "locale": "en-US",
+            "app_permissions": "2248473465835073", "entitlements": [], "attachment_size_limit": 10485760,
         }
+        if dm:
+            payload.update(user=user, context=1, authorizing_integration_owners={"0": "0"},
+                           channel={"id": self.channel_id, "type": 1, "recipients": [user], "flags": 0})
+        else:
+            payload.update(
+                guild_id=guild_id, guild_locale="en-US", context=0, authorizing_integration_owners={"0": guild_id},
+                channel={"id": self.channel_id, "type": 0, "name": "general", "guild_id": guild_id, "position": 0,
+                         "permission_overwrites": [], "nsfw": False, "flags": 0},
+                member={"user": user, "roles": [], "joined_at": _now(), "deaf": False, "mute": False, "flags": 0,
+                        "pending": False, "nick": None, "avatar": None, "permissions": "2248473465835073"})
         if message is not None:
             payload["message"] = message
         self.interactions[interaction_id] = {**payload, "answered": False, "callbacks": [], "followups": [],

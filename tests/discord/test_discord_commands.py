@@ -56,6 +56,18 @@ async def test_sync_to_one_guild(standin, runner):
     assert not standin.identifies  # syncing needs REST only: no gateway session spent
 
 
+async def test_sync_clear_removes_the_commands(standin, runner, capsys):
+    settings = runner.make_settings()
+    guild = int(standin.guild_ids[0])
+    await sync(runner.core, settings, [])
+    await sync(runner.core, settings, [guild])
+    assert await sync(runner.core, settings, [], clear=True) == 0
+    assert standin.commands["global"] == [] and len(standin.commands[str(guild)]) == len(COMMANDS)
+    assert await sync(runner.core, settings, [guild], clear=True) == 0
+    assert standin.commands[str(guild)] == []
+    assert "removed the bot's commands from server" in capsys.readouterr().out
+
+
 async def test_identify_asks_for_no_privileged_intent(standin, bot):
     assert len(standin.identifies) == 1
     intents = standin.identifies[0]["intents"]
@@ -177,3 +189,8 @@ async def test_a_command_this_version_does_not_know_says_so(standin, bot, caplog
     data = (await standin.answered(await standin.slash("transcript", {"minute": "3"})))["data"]
     assert data["flags"] & EPHEMERAL and "just updated" in data["content"]
     assert any("episode-bot discord sync" in r.getMessage() for r in caplog.records)
+
+
+async def test_commands_work_in_a_direct_message(standin, bot):
+    data = (await standin.answered(await standin.slash("chapter", {"title_or_time": "scaling laws"}, dm=True)))["data"]
+    assert "1:02:38" in embed_text(data)
