@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+AUTH_FAILED = (":warning: I can't reach Slack right now. Please try again in a moment; "
+               "if this keeps happening, tell the admin who runs Episode Bot.")
 _ACTIONS = re.compile(rf"^{render.ACTION_PREFIX}(share|more|prev|next)$")
 
 
@@ -79,7 +81,9 @@ def build_app(bot: EpisodeBot, settings: Settings, *, shutdown: Shutdown | None 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = AsyncApp(name="episode-bot", client=client, signing_secret=secret,
                    # Socket Mode requests are not signed; HTTP mode always has a secret (the CLI checks).
-                   request_verification_enabled=bool(secret), logger=quiet_logger("bolt"))
+                   request_verification_enabled=bool(secret), logger=quiet_logger("bolt"),
+                   # bolt's default says "reinstall this app", even when auth.test was only rate limited
+                   user_facing_authorize_error_message=AUTH_FAILED)
     slack = SlackAnswers(bot, prefix=settings.slack_command_prefix,
                          private=settings.reply_visibility == "private", shutdown=shutdown)
     for command in COMMANDS:
