@@ -174,6 +174,11 @@ async def sync(core: EpisodeBot, settings: Settings, guild_ids: list[int], *, cl
                 tree.copy_global_to(guild=guild)
             try:
                 synced = await tree.sync(guild=guild)
+            except discord.RateLimited as exc:
+                failed += 1
+                print(f"could not sync to {where}: Discord rate-limits command updates; try again in "
+                      f"{exc.retry_after:.0f} s", file=sys.stderr)
+                continue
             except discord.HTTPException as exc:
                 failed += 1
                 print(f"could not sync to {where}: {exc.status} {mask(exc.text or '')[:200]} (is the bot "

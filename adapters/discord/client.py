@@ -104,6 +104,10 @@ class EpisodeClientMixin:
             self.tree.copy_global_to(guild=guild)
             try:
                 synced = await self.tree.sync(guild=guild)
+            except discord.RateLimited as exc:  # 200 command creations a day per guild; keep running
+                log.error("Discord rate-limits command updates for guild %s (retry in %.0f s); the bot runs "
+                          "with the commands it had", guild_id, exc.retry_after)
+                continue
             except discord.HTTPException as exc:
                 log.error("could not sync commands to guild %s (%s): is the bot invited there with the "
                           "applications.commands scope?", guild_id, exc)

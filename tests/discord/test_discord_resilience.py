@@ -186,3 +186,15 @@ async def test_a_member_who_asks_too_fast_is_told_when_to_retry(standin, runner)
     assert answers[2]["flags"] & EPHEMERAL and "Slow down" in answers[2]["content"]
     other = (await standin.answered(await standin.slash("help", user_id="556677889900112233")))["data"]
     assert other["embeds"]  # another member is not held up
+
+
+async def test_a_rate_limited_start_up_sync_does_not_stop_the_bot(standin, runner, caplog):
+    # Discord allows 200 command creations a day per guild; a long 429 must not keep the bot down.
+    standin.fail("PUT", r"/guilds/\d+/commands$", 429, {"message": "You are being rate limited.",
+                                                          "retry_after": 3600.0, "global": False},
+                 headers={"Via": "1.1 google", "X-RateLimit-Scope": "shared"})
+    guild = int(standin.guild_ids[0])
+    with caplog.at_level(logging.ERROR, logger="adapters.discord"):
+        client = await runner.start(discord_guild_ids=[guild])
+    assert client.synced_guilds == [] and any("rate-limits" in r.getMessage() for r in caplog.records)
+    assert (await standin.answered(await standin.slash("help")))["type"] == 4
