@@ -27,6 +27,30 @@ class SocketMode:
         self.ping_interval = ping_interval
         self.handler = AsyncSocketModeHandler(app, app_token, ping_interval=ping_interval)
         self.client = self.handler.client
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._count_messages()
+
+    def _count_messages(self) -> None:
+        """Count envelopes still being handled (acked and answered), so close() can wait for them.
+
+        slack-sdk runs each envelope as a task it does not keep; closing the
+        socket under one that is still sending its ack logs a traceback.
+        """
+        run = self.client.run_message_listeners
+
+        async def counted(message: dict, raw_message: str) -> None:
+            self._in_flight += 1
+            self._idle.clear()
+            try:
+                await run(message, raw_message)
+            finally:
+                self._in_flight -= 1
+                if not self._in_flight:
+                    self._idle.set()
+
+        self.client.run_message_listeners = counted  # type: ignore[method-assign]
 
     async def start(self) -> None:
         """Open the connection (apps.connections.open, then the websocket); reconnects are automatic.
@@ -38,7 +62,12 @@ class SocketMode:
             self.client.wss_uri = await self.client.issue_new_wss_url()
         await self.handler.connect_async()
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 3.0) -> None:
+        """Let envelopes in flight finish (at most `grace` seconds), then close the socket."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except asyncio.TimeoutError:
+            log.warning("closing Slack Socket Mode with %d envelope(s) still in flight", self._in_flight)
         await self.handler.close_async()
 
     def alive(self) -> bool:
