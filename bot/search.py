@@ -26,8 +26,8 @@ from rapidfuzz.distance import OSA
 
 from .library import Library
 from .models import Chapter, Episode, Passage, Quote
-from .text import (STOPWORDS, clean_line, content_words, number_aliases, parse_time, sentences, stem,
-                   strip_mentions, words)
+from .text import (STOPWORDS, clean_line, content_words, normalize_query, number_aliases, parse_time,
+                   sentences, stem, strip_mentions, words)
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ DEFINITION_BONUS = 0.12  # for a passage that defines what a 'what is X?' questi
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
-                         r"^what does (\S+(?: \S+){0,2}?) (?:mean|stand for)\s*\??$", re.I)
+                         r"^what does (\S+(?: \S+){0,2}?) (?:mean|stand for|do)\s*\??$", re.I)
 
 
 @dataclass
@@ -121,7 +121,7 @@ class SearchIndex:
         question is about, so they weigh double.
         """
         terms, corrected = [], {}
-        text = strip_mentions(text)
+        text = normalize_query(strip_mentions(text))
         focus = {w.lower() for w in _FOCUS_RE.findall(text)}
         prefixes = set()
         for w in dict.fromkeys(content_words(text)):
@@ -339,11 +339,13 @@ def _defined_terms(q: Query) -> list[str]:
 def _defines(text: str, terms: list[str]) -> float:
     """Return how surely text defines the asked-about term (0 to 1).
 
-    Spelling it out (`RLVR (Reinforcement Learning ...)`, `... (RLVR)`) is
-    a definition; opening with it (`Post-training encompasses ...`) is half one.
+    Spelling an abbreviation out (`RLVR (Reinforcement Learning ...)`,
+    `ATOM Project (American ...)`, `... (RLVR)`) is a definition; opening with
+    the term (`Post-training encompasses ...`) is half one.
     """
-    if any(re.search(rf"\b{re.escape(t)}\b\s?\(|\({re.escape(t)}\)", text, re.I) for t in terms):
-        return 1.0
+    for t in (re.escape(t.upper()) for t in terms if len(t) <= 6 and not t.isdigit()):
+        if re.search(rf"\b{t}\b(?: [A-Z]\w+)?\s?\(|\({t}\)", text):  # written as an abbreviation
+            return 1.0
     phrase = r"[\s-]+".join(re.escape(t) for t in terms)
     return 0.5 if re.match(rf"^(?:the |an? )?{phrase}\b", text, re.I) else 0.0
 

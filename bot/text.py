@@ -38,6 +38,7 @@ STOPWORDS = frozenset(
     discussion explain explained think thought guy guys
     according anything something someone really way ways kind sort thing things
     today nowadays currently actually basically good many
+    behind beyond across along around toward towards upon via within without among
     """.split()
 )
 
@@ -114,12 +115,20 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower())
 
 
-_DIGIT_GROUP_RE = re.compile(r"\b\d(?:[/-]\d)+\b")
+# Spellings that tokenize apart but mean one word: '9/9/6' and '996', 'pre-fill' and
+# 'prefill', '100,000' and '100000'.
+_JOINABLE_RE = re.compile(r"\b\d(?:/\d)+\b|\b[^\W_]+(?:-[^\W_]+)+\b|\b\d{1,3}(?:,\d{3})+\b")
+_THOUSANDS_RE = re.compile(r"\b(\d+)k\b", re.I)
 
 
 def number_aliases(text: str) -> str:
-    """Return the joined forms of digit groups ('9/9/6' -> '996'), so both spellings match."""
-    return " ".join(re.sub(r"[/-]", "", m) for m in _DIGIT_GROUP_RE.findall(text))
+    """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match."""
+    return " ".join(re.sub(r"[/,-]", "", m) for m in _JOINABLE_RE.findall(text))
+
+
+def normalize_query(text: str) -> str:
+    """Write numbers in a question the way the index holds them ('100k' -> '100000')."""
+    return _THOUSANDS_RE.sub(lambda m: m.group(1) + "000", text)
 
 
 @lru_cache(maxsize=65536)
