@@ -26,6 +26,7 @@ from rapidfuzz.distance import OSA
 
 from .library import Library
 from .models import Chapter, Episode, Passage, Quote
+from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
 from .text import (STOPWORDS, clean_line, content_words, normalize_query, number_aliases, parse_time,
                    sentences, stem, strip_mentions, words)
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 KIND_PRIOR = {"note": 0.06, "takeaway": 0.05, "highlight": 0.04, "transcript": 0.03, "quote": 0.03,
               "info": 0.06, "summary": 0.0, "description": 0.0}
 CANDIDATES = 60
+QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 SUMMARY_KINDS = ("takeaway", "summary", "note", "highlight")
 LEAD_BONUS = 0.1  # for a passage that opens with what the question is about
@@ -77,28 +79,54 @@ class SearchIndex:
     """An FTS5 index over every passage and quote of a library."""
 
     def __init__(self, library: Library) -> None:
+        with paused_gc():
+            self._build(library)
+
+    def _build(self, library: Library) -> None:
+        """Index every item, or read the rows back from the library's store.
+
+        An item's rowid is slot << SLOT_BITS | its place in the episode, so one
+        episode's rows are one rowid range, whether built now or read back.
+        """
         self.library = library
-        self.items: list[tuple[Episode, Passage | Quote]] = []
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.lock = threading.Lock()
-        self.db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(text, title, speaker, ep UNINDEXED, "
-            "tokenize='porter unicode61 remove_diacritics 2')")
+        store = getattr(library, "store", None)
+        slots = getattr(library, "slots", None) or list(range(len(library.episodes)))
+        self.items: dict[int, tuple[Episode, Passage | Quote]] = {}
+        self.slot_of: dict[int, int] = {}  # id(episode) -> slot
+        totals = store.totals(slots) if store is not None else None
+        if store is not None:  # the rows live in the cache file, shared with the next start
+            self.db, self.lock = store.db, store.lock
+            stored = store.stats(slots) if totals is None else {}
+        else:
+            self.db = sqlite3.connect(":memory:", check_same_thread=False)
+            self.lock = threading.Lock()
+            self.db.execute(FTS_SCHEMA.format(table="docs"))
+            stored = {}
         self.df: Counter[str] = Counter()  # stem -> number of items holding it
         vocab: Counter[str] = Counter()  # surface word -> number of items holding it
-        rows = []
-        for episode in library.episodes:
-            for item in [*episode.passages, *episode.quotes]:
-                rowid = len(self.items)
-                self.items.append((episode, item))
-                heading = " ".join(filter(None, [getattr(item, "title", None),
-                                                 getattr(item, "section", None), item.chapter]))
-                text = f"{item.text} {number_aliases(item.text)}"
-                rows.append((rowid, text, heading, item.speaker or "", episode.id))
-                surface = set(words(f"{text} {heading} {item.speaker or ''}"))
-                vocab.update(surface)
-                self.df.update({stem(w) for w in surface})
-        self.db.executemany("INSERT INTO docs(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)", rows)
+        for episode, slot in zip(library.episodes, slots):
+            self.slot_of[id(episode)] = slot
+            base = slot_range(slot)[0]
+            for i, item in enumerate([*episode.passages, *episode.quotes]):
+                self.items[base + i] = (episode, item)
+            if totals is not None:
+                continue  # every slot's rows are stored, and their counts summed
+            if slot in stored:
+                df, surface = stored[slot]
+            else:
+                rows, df, surface = _episode_rows(episode, base)
+                if store is not None:
+                    store.put_rows(slot, rows, df, surface)
+                else:
+                    self.db.execute(FTS_SCHEMA.format(table=episode_table(slot)))
+                    self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
+                    self.db.executemany(INSERT_ROWS.format(table=episode_table(slot)), rows)
+            self.df.update(df)
+            vocab.update(surface)
+        if totals is not None:
+            self.df, vocab = totals
+        elif store is not None:
+            store.put_totals(slots, self.df, vocab)
         self.vocab_df = vocab
         # For typo correction: each stem and the surface word it is most often written as.
         self.surface: dict[str, str] = {}
@@ -107,9 +135,9 @@ class SearchIndex:
                 self.surface.setdefault(stem(w), w)
         self.stems = list(self.surface)
         self.sorted_vocab = sorted(vocab)
-        self.people = {stem(w) for e in library.episodes
-                       for name in [e.host, *e.guests, *(x.speaker for x in [*e.passages, *e.quotes])]
-                       if name for w in words(name)}
+        names = {name for e in library.episodes
+                 for name in [e.host, *e.guests, *(x.speaker for x in [*e.passages, *e.quotes])] if name}
+        self.people = {stem(w) for name in names for w in words(name)}
         self.n = max(1, len(self.items))
 
     # -- queries --------------------------------------------------------------
@@ -178,19 +206,42 @@ class SearchIndex:
         """Return (rowid, bm25) for the items that share any word with the query."""
         if not q.terms:
             return []
-        match = " OR ".join(f'"{t}"*' if t in q.prefixes else f'"{t}"' for t in q.terms)
+        terms = q.terms if episode is not None else self._essential(q)
+        match = " OR ".join(f'"{t}"*' if t in q.prefixes else f'"{t}"' for t in terms)
         sql = "SELECT rowid, -bm25(docs, 1.0, 0.4, 0.5) FROM docs WHERE docs MATCH ?"
         args: list = [f"{{text title speaker}}: ({match})"]
-        if episode is not None:
+        if episode is not None and id(episode) in self.slot_of:  # one episode: its own table
+            sql = sql.replace("docs", episode_table(self.slot_of[id(episode)]))
+        elif episode is not None:
             sql += " AND ep = ?"
             args.append(episode.id)
         sql += " ORDER BY rank LIMIT ?"
         args.append(limit * (3 if kinds else 1))
         with self.lock:
             rows = self.db.execute(sql, args).fetchall()
+        rows = [r for r in rows if r[0] in self.items]  # a shared cache may already hold a newer load's rows
         if kinds:
             rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds][:limit]
         return rows
+
+    def _essential(self, q: Query) -> list[str]:
+        """Return the query words of which every answer must hold at least one.
+
+        An item with none of them covers less than DECLINE_BELOW * 0.8 of the
+        question, which no search returns; leaving the common words out of the
+        match spares scoring most of a large catalogue.
+        """
+        if not q.total:
+            return q.terms
+        heavy = sorted(q.terms, key=lambda t: q.weights.get(stem(t), 0.0), reverse=True)
+        rest, seen = q.total, set()
+        for i, term in enumerate(heavy):
+            if stem(term) not in seen:  # two words of one stem weigh once
+                seen.add(stem(term))
+                rest -= q.weights.get(stem(term), 0.0)
+            if rest < DECLINE_BELOW * 0.8 * q.total:
+                return heavy[:i + 1]
+        return q.terms
 
     def coverage(self, q: Query, item: Passage | Quote) -> float:
         """Return the share of the question's weight that an item's words hold."""
@@ -232,14 +283,11 @@ class SearchIndex:
 
     def quotes(self, text: str, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Find the notable quote or transcript line closest to the words given."""
-        pool: list[tuple[Episode, Passage | Quote]] = []
-        for ep in self._episodes(episode):
-            pool += [(ep, quote) for quote in ep.quotes]
-            pool += [(ep, p) for p in ep.passages if p.kind == "transcript"]
+        q = self.parse(text)
+        pool = self._quote_pool(q, episode, speaker)
         if speaker:
             pool = [(ep, it) for ep, it in pool if it.speaker and _same_person(speaker, it.speaker)]
         wanted = clean_line(text).lower()
-        q = self.parse(text)
         hits = []
         for ep, item in pool:
             best_sentence, best = None, 0.0
@@ -255,6 +303,23 @@ class SearchIndex:
                             excerpt=None if isinstance(item, Quote) else best_sentence))
         hits.sort(key=lambda h: h.score, reverse=True)
         return [h for h in hits if h.coverage >= 0.5 and h.score >= 0.6]
+
+    def _quote_pool(self, q: Query, episode: Episode | None, speaker: str | None
+                    ) -> list[tuple[Episode, Passage | Quote]]:
+        """Return the quotes and transcript turns worth comparing with the words given.
+
+        Only an item holding half the words' weight is ever returned, so it
+        shares a word with them: the index finds those, best BM25 first,
+        instead of every turn of every episode being compared. Words that are
+        all stopwords ("to be or not to be") are compared with every turn.
+        """
+        if not q.terms:
+            return [(ep, it) for ep in self._episodes(episode)
+                    for it in [*ep.quotes, *(p for p in ep.passages if p.kind == "transcript")]]
+        limit = QUOTE_CANDIDATES * (4 if speaker else 1)  # others' lines must not crowd out the speaker's
+        rows = self.candidates(q, episode, limit=limit * 3)
+        pool = [self.items[rowid] for rowid, _ in rows]
+        return [(ep, it) for ep, it in pool if isinstance(it, Quote) or it.kind == "transcript"][:limit]
 
     def chapters(self, text: str, episode: Episode) -> list[tuple[Chapter, float]]:
         """Rank an episode's chapters by how well their titles match (typo tolerant)."""
@@ -300,6 +365,22 @@ class SearchIndex:
         return [episode] if episode is not None else self.library.episodes
 
 
+def _episode_rows(episode: Episode, base: int) -> tuple[list[tuple], Counter[str], Counter[str]]:
+    """Return an episode's search rows, and per stem and per word how many of its items hold it."""
+    rows: list[tuple] = []
+    df: Counter[str] = Counter()
+    vocab: Counter[str] = Counter()
+    for i, item in enumerate([*episode.passages, *episode.quotes]):
+        heading = " ".join(filter(None, [getattr(item, "title", None),
+                                         getattr(item, "section", None), item.chapter]))
+        text = f"{item.text} {number_aliases(item.text)}"
+        rows.append((base + i, text, heading, item.speaker or "", episode.id))
+        surface = set(words(f"{text} {heading} {item.speaker or ''}"))
+        vocab.update(surface)
+        df.update({stem(w) for w in surface})
+    return rows, df, vocab
+
+
 def covered(q: Query, text: str) -> float:
     """Return the share of the question's weight (0 to 1) whose words text holds.
 
@@ -310,11 +391,15 @@ def covered(q: Query, text: str) -> float:
         return 0.0
     have = {stem(w) for w in words(text)}
     got = 0.0
+    joined = None  # the stems one a line: a substring search finds a longer word in one pass
     for s, wt in q.weights.items():
         if s in have:
             got += wt
-        elif len(s) >= 4 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in have):
-            got += 0.7 * wt
+        elif len(s) >= 4:
+            joined = joined if joined is not None else "\n" + "\n".join(have) + "\n"
+            # s itself is not in have, so a word that starts or ends with s is longer than s.
+            if "\n" + s in joined or s + "\n" in joined:
+                got += 0.7 * wt
     return got / q.total
 
 

@@ -18,7 +18,9 @@ with a warning: the bot then builds everything in memory as without one.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import logging
 import pickle
@@ -26,7 +28,7 @@ import sqlite3
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .library import Library
 
@@ -37,10 +39,38 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SLOT_BITS = 20  # up to about a million passages and quotes per episode
-FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(text, title, speaker, ep UNINDEXED, "
+FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(text, title, speaker, ep UNINDEXED, "
               "tokenize='porter unicode61 remove_diacritics 2')")
+INSERT_ROWS = "INSERT INTO {table}(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)"
+
+
+def episode_table(slot: int) -> str:
+    """Return the name of the FTS table that holds one episode's rows alone.
+
+    Every row is in `docs` (searches of the whole catalogue) and in its
+    episode's own table: FTS5's bm25 counts each query word over the whole
+    table it searches, so a search of one episode stays as fast at 500
+    episodes as at one.
+    """
+    return f"ep_{int(slot)}"
 # The code that decides what is cached: a change to any of it makes old caches stale.
 _CODE = ("formats", "library.py", "models.py", "text.py", "search.py", "store.py")
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many objects are made at once.
+
+    Reading a catalogue back makes hundreds of thousands of objects; the
+    collector would scan them again and again (about twice the time).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def slot_range(slot: int) -> tuple[int, int]:
@@ -82,6 +112,7 @@ class Store:
         self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")  # readers in other processes never block a rebuild
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: a catalogue's hot terms stay in memory
         self._setup()
 
     def _setup(self) -> None:
@@ -94,14 +125,17 @@ class Store:
                 if row is None or row[0] != code:
                     if row is not None:
                         log.info("the code that reads seeds changed: rebuilding the cached index")
-                    for table in ("files", "episodes", "docs"):
+                    fts = [n for (n,) in self.db.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
+                    for table in [*fts, "files", "episodes", "totals"]:
                         self.db.execute(f"DROP TABLE IF EXISTS {table}")
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
+                self.db.execute("CREATE TABLE IF NOT EXISTS totals (slots TEXT PRIMARY KEY, counts BLOB)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, "
                                 "fingerprint TEXT, header BLOB)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
                                 "key TEXT UNIQUE, episode BLOB, stats BLOB)")
-                self.db.execute(FTS_SCHEMA)
+                self.db.execute(FTS_SCHEMA.format(table="docs"))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -192,6 +226,7 @@ class Store:
                 for slot, _ in stale:
                     lo, hi = slot_range(slot)
                     self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
+                    self.db.execute(f"DROP TABLE IF EXISTS {episode_table(slot)}")
                     self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
                 self.db.executemany("DELETE FROM files WHERE name = ?", gone)
                 self.db.execute("COMMIT")
@@ -224,9 +259,32 @@ class Store:
             try:
                 done = self.db.execute("SELECT stats IS NOT NULL FROM episodes WHERE slot = ?", (slot,)).fetchone()
                 if done and not done[0]:
+                    table = episode_table(slot)
                     self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
-                    self.db.executemany("INSERT INTO docs(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)", rows)
+                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                    self.db.execute(FTS_SCHEMA.format(table=table))
+                    self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
+                    self.db.executemany(INSERT_ROWS.format(table=table), rows)
                     self.db.execute("UPDATE episodes SET stats = ? WHERE slot = ?", (blob, slot))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def totals(self, slots: list[int]) -> tuple[Counter, Counter] | None:
+        """Return the summed word counts of exactly these slots, if stored."""
+        with self.lock:
+            row = self.db.execute("SELECT counts FROM totals WHERE slots = ?", (_slots_key(slots),)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def put_totals(self, slots: list[int], df: Counter, vocab: Counter) -> None:
+        """Keep the summed word counts of these slots (one set: the latest load's)."""
+        blob = pickle.dumps((df, vocab), protocol=pickle.HIGHEST_PROTOCOL)
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("DELETE FROM totals")
+                self.db.execute("INSERT INTO totals VALUES (?, ?)", (_slots_key(slots), blob))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -245,6 +303,10 @@ class Store:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+
+def _slots_key(slots: list[int]) -> str:
+    return hashlib.sha256(",".join(map(str, sorted(slots))).encode()).hexdigest()
 
 
 def default_folder(state_dir: Path | str) -> Path:
@@ -268,6 +330,11 @@ def load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrary
 
     The same episodes come out as from `load_library` without a store.
     """
+    with paused_gc():
+        return _load_cached(root, max_bytes, store)
+
+
+def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrary:
     from .formats import read_document
     from .library import build_episode, group_documents, load_library, seed_files
 
@@ -342,5 +409,5 @@ def _copy(doc: ParsedDocument) -> ParsedDocument:
     return dataclasses.replace(doc, problems=list(doc.problems))
 
 
-__all__ = ["Store", "CachedLibrary", "load_cached", "slot_range", "file_fingerprint", "episode_key", "code_fingerprint",
+__all__ = ["Store", "CachedLibrary", "load_cached", "paused_gc", "slot_range", "episode_table", "INSERT_ROWS", "file_fingerprint", "episode_key", "code_fingerprint",
            "default_folder", "FTS_SCHEMA", "SLOT_BITS"]
