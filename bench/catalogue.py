@@ -56,6 +56,10 @@ CITIES = ("Lisbon", "Nairobi", "Montreal", "Tallinn", "Osaka", "Valparaiso", "Re
           "Ljubljana", "Hanoi", "Cordoba", "Tbilisi", "Auckland", "Bergen", "Porto Alegre", "Kraków")
 TOPICS = ("evaluation", "data licensing", "energy use", "open weights", "hiring", "safety testing",
           "pricing", "latency", "regulation", "distillation", "hardware supply", "benchmarks")
+# Questions in the seeds' own words, so every episode of a catalogue may answer them.
+BROAD = ({"command": "ask", "query": "What is RLVR?", "all_of": [["RLVR", "verifiable"]]},
+         {"command": "ask", "query": "What is the differentiating factor in AI?", "all_of": [["differentiat"]]},
+         {"command": "quote", "query": "budget and hardware constraints", "all_of": [["hardware"]]})
 OUT_OF_SCOPE = ("What is the best recipe for sourdough bread?",
                 "Who won the football match between Arsenal and Tottenham?")
 
@@ -312,8 +316,10 @@ def build(size: int, seeds_dir: Path, words: int = WORDS_PER_EPISODE, cache: Pat
     cache = cache or cache_dir()
     pool = cache / f"episodes-{_fingerprint(seeds_dir, words)}"
     target = cache / f"catalogue-{pool.name.split('-', 1)[1]}-{size}"
-    done = target / "complete"
-    if done.exists():
+    if (target / "complete").exists():
+        facts = {n: Planted(**json.loads((pool / f"ep{n:04d}" / "planted.json").read_text()))
+                 for n in range(1, size + 1)}
+        _write_questions(target / "questions.jsonl", facts, size, sample)
         return target / "seeds", target / "questions.jsonl"
     chain = Markov(seed_sentences(seeds_dir))
     titles = chapter_titles(seeds_dir)
@@ -332,12 +338,7 @@ def build(size: int, seeds_dir: Path, words: int = WORDS_PER_EPISODE, cache: Pat
                 os.link(folder / doc, dest / doc)
             except OSError:  # another file system: copy instead
                 shutil.copy2(folder / doc, dest / doc)
-    step = max(1, size // sample)
-    chosen = list(range(1, size + 1, step))[:sample]
-    with open(work / "questions.jsonl", "w", encoding="utf-8") as fh:
-        for number in chosen:
-            for q in questions(facts[number]):
-                fh.write(json.dumps(q) + "\n")
+    _write_questions(work / "questions.jsonl", facts, size, sample)
     (work / "complete").write_text("ok\n")
     shutil.rmtree(target, ignore_errors=True)
     try:
@@ -345,6 +346,18 @@ def build(size: int, seeds_dir: Path, words: int = WORDS_PER_EPISODE, cache: Pat
     except OSError:  # another run finished first: use its copy
         shutil.rmtree(work, ignore_errors=True)
     return target / "seeds", target / "questions.jsonl"
+
+
+def _write_questions(path: Path, facts: dict[int, Planted], size: int, sample: int) -> None:
+    """Write the questions about `sample` episodes spread over the catalogue, and broad ones."""
+    step = max(1, size // sample)
+    chosen = list(range(1, size + 1, step))[:sample]
+    with open(path, "w", encoding="utf-8") as fh:
+        for number in chosen:
+            for q in questions(facts[number]):
+                fh.write(json.dumps(q) + "\n")
+        for i, q in enumerate(BROAD):  # common words: the whole catalogue holds answers
+            fh.write(json.dumps(dict(q, id=f"broad-{i}", none=False, episode=None, scope="catalogue")) + "\n")
 
 
 def _episode(folder: Path, number: int, chain: Markov, titles: list[str], words: int) -> Planted:
