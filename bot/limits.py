@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_KEYS = 50_000  # buckets kept per kind; the least recently used beyond this are dropped
+MAX_KEYS = 50_000  # buckets kept per kind at most, however many users are active at once
 
 
 @dataclass
@@ -71,6 +71,7 @@ class Buckets:
         """Take one token from key's bucket (the caller checked there is one)."""
         bucket = self._buckets.get(key)
         if bucket is None:
+            self._drop_refilled(now)
             bucket = Bucket(tokens=float(self.rule.burst), updated=now)
             self._buckets[key] = bucket
             if len(self._buckets) > self.max_keys:
@@ -83,6 +84,19 @@ class Buckets:
     def _refill(self, bucket: Bucket, now: float) -> float:
         elapsed = max(0.0, now - bucket.updated)  # a clock that steps back never adds tokens
         return min(float(self.rule.burst), bucket.tokens + elapsed * self.rule.rate)
+
+    def _drop_refilled(self, now: float, most: int = 4) -> None:
+        """Forget a few of the least recently used buckets that are full again.
+
+        A full bucket says nothing a new one would not, so forgetting it keeps
+        memory to the users active in the last `burst / rate` seconds; checking
+        only the oldest few keeps every call O(1).
+        """
+        for _ in range(most):
+            oldest = next(iter(self._buckets.values()), None)
+            if oldest is None or self._refill(oldest, now) < self.rule.burst:
+                return
+            self._buckets.popitem(last=False)
 
     def _evict(self, now: float) -> None:
         # Full buckets carry no information: drop those first, then the oldest.

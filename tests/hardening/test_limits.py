@@ -114,6 +114,15 @@ def test_memory_is_bounded():
     assert buckets.wait("u999", clock.now) == 0.0  # the newest keys are kept
 
 
+def test_buckets_of_quiet_users_are_forgotten():
+    clock = FakeClock()
+    buckets = Buckets(Rule(0.5, 5), clock)  # a bucket refills in 10 s
+    for n in range(10_000):  # a steady stream of new users, 20 a second, for 500 s
+        buckets.take(f"u{n}", clock.now)
+        clock.now += 0.05
+    assert len(buckets) <= 210  # about the users of the last 10 s, not all 10,000
+
+
 def test_rule_rejects_nonsense():
     with pytest.raises(ValueError):
         Rule(0, 5)
