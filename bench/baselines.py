@@ -54,6 +54,7 @@ class BM25Lines:
     def __init__(self, seeds_dir: Path | str) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25s = bm25s
         self.lines = read_lines(seeds_dir)
         tokens = bm25s.tokenize([t for t, _ in self.lines], stopwords="en", show_progress=False)
