@@ -94,29 +94,36 @@ class SearchIndex:
         self.items: dict[int, tuple[Episode, Passage | Quote]] = {}
         self.slot_of: dict[int, int] = {}  # id(episode) -> slot
         totals = store.totals(slots) if store is not None else None
+        self.stem_lines: dict[int, str] = {}  # id(item) -> its stem line, for coverage()
         if store is not None:  # the rows live in the cache file, shared with the next start
             self.db, self.lock = store.db, store.lock
             stored = store.stats(slots) if totals is None else {}
+            kept_lines = store.stem_lines(slots)
         else:
             self.db = sqlite3.connect(":memory:", check_same_thread=False)
             self.lock = threading.Lock()
             self.db.execute(FTS_SCHEMA.format(table="docs"))
-            stored = {}
+            stored, kept_lines = {}, {}
         self.df: Counter[str] = Counter()  # stem -> number of items holding it
         vocab: Counter[str] = Counter()  # surface word -> number of items holding it
         for episode, slot in zip(library.episodes, slots):
             self.slot_of[id(episode)] = slot
             base = slot_range(slot)[0]
-            for i, item in enumerate([*episode.passages, *episode.quotes]):
+            items = [*episode.passages, *episode.quotes]
+            for i, item in enumerate(items):
                 self.items[base + i] = (episode, item)
-            if totals is not None:
-                continue  # every slot's rows are stored, and their counts summed
+            lines = kept_lines.get(slot)
+            if lines is not None and len(lines) == len(items):
+                self.stem_lines.update(zip(map(id, items), lines))
+                if totals is not None:
+                    continue  # every slot's rows are stored, and their counts summed
             if slot in stored:
                 df, surface = stored[slot]
             else:
-                rows, df, surface = _episode_rows(episode, base)
+                rows, df, surface, lines = _episode_rows(episode, base)
+                self.stem_lines.update(zip(map(id, items), lines))
                 if store is not None:
-                    store.put_rows(slot, rows, df, surface)
+                    store.put_rows(slot, rows, df, surface, lines)
                 else:
                     self.db.execute(FTS_SCHEMA.format(table=episode_table(slot)))
                     self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
@@ -245,6 +252,9 @@ class SearchIndex:
 
     def coverage(self, q: Query, item: Passage | Quote) -> float:
         """Return the share of the question's weight that an item's words hold."""
+        line = self.stem_lines.get(id(item))  # made once when the item was indexed
+        if line is not None:
+            return _covered_line(q, line)
         heading = " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None),
                                          item.chapter, item.speaker]))
         return covered(q, f"{item.text} {number_aliases(item.text)} {heading}")
@@ -365,11 +375,14 @@ class SearchIndex:
         return [episode] if episode is not None else self.library.episodes
 
 
-def _episode_rows(episode: Episode, base: int) -> tuple[list[tuple], Counter[str], Counter[str]]:
-    """Return an episode's search rows, and per stem and per word how many of its items hold it."""
+def _episode_rows(episode: Episode, base: int
+                  ) -> tuple[list[tuple], Counter[str], Counter[str], list[str]]:
+    """Return an episode's search rows, per stem and per word how many of its items hold it,
+    and each item's stem line (the words coverage() looks at: text, headings, speaker)."""
     rows: list[tuple] = []
     df: Counter[str] = Counter()
     vocab: Counter[str] = Counter()
+    lines: list[str] = []
     for i, item in enumerate([*episode.passages, *episode.quotes]):
         heading = " ".join(filter(None, [getattr(item, "title", None),
                                          getattr(item, "section", None), item.chapter]))
@@ -378,7 +391,8 @@ def _episode_rows(episode: Episode, base: int) -> tuple[list[tuple], Counter[str
         surface = set(words(f"{text} {heading} {item.speaker or ''}"))
         vocab.update(surface)
         df.update({stem(w) for w in surface})
-    return rows, df, vocab
+        lines.append(stem_line(surface))
+    return rows, df, vocab, lines
 
 
 def covered(q: Query, text: str) -> float:
@@ -389,17 +403,25 @@ def covered(q: Query, text: str) -> float:
     """
     if not q.total:
         return 0.0
-    have = {stem(w) for w in words(text)}
+    return _covered_line(q, stem_line(words(text)))
+
+
+def stem_line(surface) -> str:
+    """Return the stems of some words, one a line: what coverage looks words up in."""
+    return "\n" + "\n".join({stem(w) for w in surface}) + "\n"
+
+
+def _covered_line(q: Query, line: str) -> float:
+    """Return covered() for text whose stems are `line` (see stem_line)."""
+    if not q.total:
+        return 0.0
     got = 0.0
-    joined = None  # the stems one a line: a substring search finds a longer word in one pass
     for s, wt in q.weights.items():
-        if s in have:
+        if "\n" + s + "\n" in line:
             got += wt
-        elif len(s) >= 4:
-            joined = joined if joined is not None else "\n" + "\n".join(have) + "\n"
-            # s itself is not in have, so a word that starts or ends with s is longer than s.
-            if "\n" + s in joined or s + "\n" in joined:
-                got += 0.7 * wt
+        # s itself is not there, so a word that starts or ends with s is longer than s.
+        elif len(s) >= 4 and ("\n" + s in line or s + "\n" in line):
+            got += 0.7 * wt
     return got / q.total
 
 
@@ -448,4 +470,4 @@ def chapter_for_time(text: str, episode: Episode) -> tuple[int, Chapter | None] 
     return seconds, episode.chapter_at(seconds)
 
 
-__all__ = ["SearchIndex", "Hit", "Query", "chapter_for_time", "STOPWORDS"]
+__all__ = ["SearchIndex", "Hit", "Query", "stem_line", "chapter_for_time", "STOPWORDS"]

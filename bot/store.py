@@ -134,7 +134,7 @@ class Store:
                 self.db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, "
                                 "fingerprint TEXT, header BLOB)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
-                                "key TEXT UNIQUE, episode BLOB, stats BLOB)")
+                                "key TEXT UNIQUE, episode BLOB, stats BLOB, stemlines BLOB)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
                 self.db.execute("COMMIT")
             except BaseException:
@@ -250,9 +250,23 @@ class Store:
                     out[slot] = pickle.loads(blob)
         return out
 
-    def put_rows(self, slot: int, rows: list[tuple], df: Counter, vocab: Counter) -> None:
-        """Store one episode's search rows and word counts, once (another process may be first)."""
+    def stem_lines(self, slots: Iterable[int]) -> dict[int, list[str]]:
+        """Return {slot: each item's stem line} for slots whose search rows are stored."""
+        wanted = list(slots)
+        out = {}
+        with self.lock:
+            for i in range(0, len(wanted), 500):
+                part = wanted[i:i + 500]
+                marks = ",".join("?" * len(part))
+                for slot, blob in self.db.execute(f"SELECT slot, stemlines FROM episodes WHERE "
+                                                  f"stemlines IS NOT NULL AND slot IN ({marks})", part):
+                    out[slot] = pickle.loads(blob)
+        return out
+
+    def put_rows(self, slot: int, rows: list[tuple], df: Counter, vocab: Counter, lines: list[str]) -> None:
+        """Store one episode's search rows, word counts and stem lines, once (another process may be first)."""
         blob = pickle.dumps((df, vocab), protocol=pickle.HIGHEST_PROTOCOL)
+        lines_blob = pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL)
         lo, hi = slot_range(slot)
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
@@ -265,7 +279,8 @@ class Store:
                     self.db.execute(FTS_SCHEMA.format(table=table))
                     self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
                     self.db.executemany(INSERT_ROWS.format(table=table), rows)
-                    self.db.execute("UPDATE episodes SET stats = ? WHERE slot = ?", (blob, slot))
+                    self.db.execute("UPDATE episodes SET stats = ?, stemlines = ? WHERE slot = ?",
+                                    (blob, lines_blob, slot))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
