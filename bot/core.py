@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,9 +45,12 @@ class Snapshot:
     @classmethod
     def build(cls, seeds_dir: Path, max_bytes: int = MAX_BYTES, store: Store | None = None) -> Snapshot:
         if store is not None:  # read unchanged episodes and their search rows back from the cache
-            library = load_cached(seeds_dir, max_bytes, store)
-        else:
-            library = load_library(seeds_dir, max_bytes=max_bytes)
+            try:
+                library = load_cached(seeds_dir, max_bytes, store)
+                return cls(library=library, index=SearchIndex(library))
+            except sqlite3.Error as exc:  # a full disk, a file pulled away: the cache is only a cache
+                log.warning("index cache failed (%s); building the index in memory", exc)
+        library = load_library(seeds_dir, max_bytes=max_bytes)
         return cls(library=library, index=SearchIndex(library))
 
     def speakers(self, episode: Episode) -> list[str]:

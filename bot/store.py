@@ -1,7 +1,7 @@
 """A persisted library and search index, so a large back catalogue starts in seconds.
 
-One SQLite file per seeds folder, in a cache folder (the bot's state folder
-by default), holds:
+One SQLite file per seeds folder, in the cache folder given to EpisodeBot
+(`episode-bot` uses `index/` in the state folder), holds:
 - for every seed file, what grouping needs (number, title, folder, problems),
   keyed by the file's name, size and modification time;
 - for every episode, the built episode (pickled), keyed by the fingerprints
@@ -13,7 +13,8 @@ A changed, added or removed seed file changes the key of its episode only:
 that episode is rebuilt and the others are read back as they were. A change
 to the code that reads or indexes seeds changes the code fingerprint, and the
 whole file is rebuilt. A cache that cannot be opened or written is skipped
-with a warning: the bot then builds everything in memory as without one.
+with a warning (a damaged file is rebuilt): the bot then builds everything in
+memory as without one.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def episode_table(slot: int) -> str:
     episodes as at one.
     """
     return f"ep_{int(slot)}"
+
+
 # The code that decides what is cached: a change to any of it makes old caches stale.
 _CODE = ("formats", "library.py", "models.py", "text.py", "search.py", "store.py")
 
