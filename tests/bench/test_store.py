@@ -110,3 +110,15 @@ def test_a_broken_cache_file_is_rebuilt(tmp_path, catalogue, caplog):
         bot = EpisodeBot(catalogue, cache_dir=cache)
     assert len(bot.library.episodes) == 3
     assert bot.run("chapter", {"episode": "2"}).results
+
+
+def test_a_cache_that_fails_while_loading_falls_back_to_memory(tmp_path, catalogue, monkeypatch, caplog):
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "put_episode", full)
+    with caplog.at_level(logging.WARNING, logger="bot.core"):
+        bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    assert len(bot.library.episodes) == 3
+    assert bot.run("chapter", {"episode": "3"}).results
+    assert "building the index in memory" in caplog.text
