@@ -224,8 +224,14 @@ class SearchIndex:
             args.append(episode.id)
         sql += " ORDER BY rank LIMIT ?"
         args.append(limit * (3 if kinds else 1))
-        with self.lock:
-            rows = self.db.execute(sql, args).fetchall()
+        try:
+            with self.lock:
+                rows = self.db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            # While a reload builds the next snapshot, the cache drops the rows of
+            # episodes whose files changed; this older snapshot then finds nothing there.
+            log.info("search skipped rows no longer in the index cache: %s", exc)
+            return []
         rows = [r for r in rows if r[0] in self.items]  # a shared cache may already hold a newer load's rows
         if kinds:
             rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds][:limit]

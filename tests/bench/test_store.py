@@ -122,3 +122,15 @@ def test_a_cache_that_fails_while_loading_falls_back_to_memory(tmp_path, catalog
     assert len(bot.library.episodes) == 3
     assert bot.run("chapter", {"episode": "3"}).results
     assert "building the index in memory" in caplog.text
+
+
+def test_the_old_snapshot_still_answers_while_a_reload_drops_changed_rows(tmp_path, catalogue):
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    old = bot.snapshot
+    changed = catalogue / "ep0002" / "notes.md"
+    changed.write_text(changed.read_text() + "\n- One more line.\n")
+    assert bot.reload()  # drops episode 2's old rows and table from the shared cache
+    episode = next(e for e in old.library.episodes if e.number == 2)
+    hits, _ = old.index.ask("What is the model trained on?", episode)
+    assert hits == []  # nothing, rather than an error, for the changed episode
+    assert bot.run("ask", {"question": "How many hours was it trained on?", "episode": "2"}).results
