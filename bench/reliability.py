@@ -337,10 +337,14 @@ class DiscordLoad:
         before = len(self.standin.calls)
         for first in range(0, n, size):
             await asyncio.gather(*(self.one(tally, start + first + i) for i in range(min(size, n - first))))
-        for call in self.standin.calls[before:]:
-            if call.path.startswith("/interactions/") or call.path.startswith("/webhooks/"):
-                tally.count_status(call.status)
+        self.count_statuses(tally, before)
         return tally
+
+    def count_statuses(self, tally: Tally, since: int) -> None:
+        """Count what the stand-in answered the bot's callbacks and follow-ups since call number `since`."""
+        for call in self.standin.calls[since:]:
+            if call.path.startswith(("/interactions/", "/webhooks/")):
+                tally.count_status(call.status)
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -350,6 +354,7 @@ async def soak(slack: SlackLoad, discord: DiscordLoad, bots: list[BotProcess], s
     """Send `rate` commands a second (Slack and Discord in turn) for `seconds`; sample memory."""
     samples: list[dict[str, Any]] = []
     slack_tally, discord_tally = Tally(), Tally()
+    calls_before = len(discord.standin.calls)
     tasks: set[asyncio.Task[None]] = set()
     start = time.monotonic()
     next_sample = start
@@ -366,6 +371,7 @@ async def soak(slack: SlackLoad, discord: DiscordLoad, bots: list[BotProcess], s
         await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
     if tasks:
         await asyncio.gather(*tasks)
+    discord.count_statuses(discord_tally, calls_before)
     samples.append({"t": round(time.monotonic() - start, 1), **{b.name: round(b.memory()["rss_mb"], 2) for b in bots}})
     growth = {}
     for b in bots:
