@@ -228,9 +228,11 @@ class SearchIndex:
             with self.lock:
                 rows = self.db.execute(sql, args).fetchall()
         except sqlite3.OperationalError as exc:
-            # While a reload builds the next snapshot, the cache drops the rows of
+            if "no such table" not in str(exc):
+                raise
+            # While a reload builds the next snapshot, the cache drops the tables of
             # episodes whose files changed; this older snapshot then finds nothing there.
-            log.info("search skipped rows no longer in the index cache: %s", exc)
+            log.info("search skipped an episode no longer in the index cache: %s", exc)
             return []
         rows = [r for r in rows if r[0] in self.items]  # a shared cache may already hold a newer load's rows
         if kinds:
