@@ -15,7 +15,7 @@ def test_benchmark_smoke_run(tmp_path, capsys):
     out = tmp_path / "docs" / "benchmarks.md"
     out.parent.mkdir()
     out.write_text("# Benchmarks\n\nNotes written by a person.\n\n" + BEGIN + "\nold\n" + END + "\n\nMore notes.\n")
-    assert main(["--sizes", "1,10", "--repeats", "2", "--words", "6000", "--out", str(out)]) == 0
+    assert main(["--sizes", "1,10", "--repeats", "2", "--out", str(out)]) == 0  # full-length episodes
     text = out.read_text()
     assert "Notes written by a person." in text and "More notes." in text and "\nold\n" not in text
     for heading in ("### Answer quality", "### Speed on the seeds", "### Scale", "BM25 over lines",
