@@ -19,7 +19,7 @@ from .limits import RateLimiter
 from .models import Episode
 from .replies import Action, Reply, error_reply
 from .search import SearchIndex
-from .store import Store, load_cached
+from .store import CachedLibrary, Store, load_cached
 from .text import clean_line, format_time
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,14 @@ class Snapshot:
         library = load_library(seeds_dir, max_bytes=max_bytes)
         return cls(library=library, index=SearchIndex(library))
 
+    def settle(self) -> None:
+        """Now that this snapshot serves, let the index cache drop what only older ones used."""
+        if isinstance(self.library, CachedLibrary):
+            try:
+                self.library.forget_others()
+            except sqlite3.Error as exc:  # the cache is only a cache
+                log.warning("index cache clean-up failed: %s", exc)
+
     def speakers(self, episode: Episode) -> list[str]:
         if episode.id not in self._speakers:
             names = [x.speaker for x in [*episode.quotes, *episode.passages] if x.speaker]
@@ -79,6 +87,7 @@ class EpisodeBot:
         self._reload_lock = threading.Lock()
         self.store = Store.open(cache_dir, self.seeds_dir)
         self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
+        self.snapshot.settle()
 
     @property
     def library(self) -> Library:
@@ -98,6 +107,7 @@ class EpisodeBot:
                 log.exception("reload failed, still serving the previous episodes")
                 return False
             self.snapshot = fresh  # one reference swap: readers see old or new, never half
+            fresh.settle()
             log.info("reloaded %d episode(s) from %s", len(fresh.library.episodes), self.seeds_dir)
             return True
 

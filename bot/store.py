@@ -341,6 +341,17 @@ class CachedLibrary(Library):
     store: Store | None = None
     slots: list[int] = dataclasses.field(default_factory=list)
     built: int = 0  # episodes built in this load (the others were read back)
+    keys: set[str] = dataclasses.field(default_factory=set)
+    files: set[str] = dataclasses.field(default_factory=set)
+
+    def forget_others(self) -> None:
+        """Drop cached episodes and files this library no longer uses.
+
+        Called once this library serves: a library still serving during a
+        reload keeps its rows until the new one has been swapped in.
+        """
+        if self.store is not None:
+            self.store.keep_only(self.keys, self.files)
 
 
 def load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrary:
@@ -408,13 +419,13 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrar
             episode = build_episode(full)
             slot = store.put_episode(key, episode)
         pairs.append((episode, slot))
-    store.keep_only(set(keys), set(prints))
     pairs.sort(key=lambda p: (p[0].date is None, p[0].date, p[0].number or 0, p[0].title))
     built = len(set(keys) - set(have))
     log.info("loaded %d episode(s) from %s: %d from the index cache, %d built",
              len(pairs), root, len(pairs) - built, built)
     return CachedLibrary(episodes=[e for e, _ in pairs], documents=[_header(d) for d in docs], root=root,
-                         store=store, slots=[s for _, s in pairs], built=built)
+                         store=store, slots=[s for _, s in pairs], built=built, keys=set(keys),
+                         files=set(prints))
 
 
 def _header(doc: ParsedDocument) -> ParsedDocument:

@@ -160,3 +160,21 @@ def test_more_quotes_keep_the_speaker_filter(tmp_path):
     assert first.more and {r.speaker for r in first.results} == {"Ada Lovelace"}
     following = bot.run_action(first.buttons[-1].action.encode())
     assert following.results and {r.speaker for r in following.results} == {"Ada Lovelace"}
+
+
+def test_a_reload_keeps_the_serving_answers_until_the_swap(tmp_path, seeds_dir):
+    from bot.core import Snapshot
+
+    shutil.copytree(seeds_dir, tmp_path / "seeds")
+    bot = EpisodeBot(tmp_path / "seeds", cache_dir=tmp_path / "cache")
+    serving = bot.snapshot
+    episode = serving.library.episodes[0]
+    notes = next((tmp_path / "seeds").glob("002_*"))
+    notes.write_text(notes.read_text(encoding="utf-8") + "\n- Photonic chips came up at the end.\n",
+                     encoding="utf-8")
+    fresh = Snapshot.build(bot.seeds_dir, bot.max_bytes, bot.store)  # what reload() builds beside it
+    hits, _ = serving.index.ask("What is RLVR?", episode)
+    assert hits and "Verifiable Rewards" in hits[0].item.text  # still answering mid-reload
+    bot.snapshot = fresh
+    fresh.settle()
+    assert "Photonic" in bot.run("ask", {"question": "photonic chips"}).results[0].text
