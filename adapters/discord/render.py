@@ -71,6 +71,10 @@ class Rendered:
         for i, b in enumerate(self.buttons[:BUTTONS_PER_ROW * 5]):
             view.add_item(ActionButton(b.label, b.custom_id, _STYLES.get(b.kind, discord.ButtonStyle.secondary),
                                        row=i // BUTTONS_PER_ROW))
+        # Clicks reach ActionButton by custom_id alone (client.add_dynamic_items), so discord.py need
+        # not keep the view: a kept ephemeral view gets a 15-minute timeout task, and at 10 answers a
+        # second those held about 25 MB. A stopped view is sent the same but never stored.
+        view.stop()
         return view
 
     def kwargs(self) -> dict[str, Any]:
