@@ -93,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     command = next(c for c in COMMANDS if c.name == args.cmd)
     values = _values(args, command)
     try:
-        bot = EpisodeBot(Path(args.seeds or settings.seeds_dir), default_episode=settings.default_episode,
-                         max_bytes=int(settings.max_seed_mb * 1e6),
-                         cache_dir=settings.state_dir / "index")  # a big catalogue starts fast
+        bot = EpisodeBot.from_settings(settings, args.seeds, rate_limited=False)
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -21,6 +22,9 @@ from .replies import Action, Reply, error_reply
 from .search import SearchIndex
 from .store import CachedLibrary, Store, load_cached
 from .text import clean_line, format_time
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +92,15 @@ class EpisodeBot:
         self.store = Store.open(cache_dir, self.seeds_dir)
         self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
         self.snapshot.settle()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, seeds_dir: Path | str | None = None, *,
+                      rate_limited: bool = True) -> EpisodeBot:
+        """Build the bot a front end runs: seeds, default episode, limits and index cache from settings."""
+        return cls(Path(seeds_dir or settings.seeds_dir), default_episode=settings.default_episode,
+                   max_bytes=int(settings.max_seed_mb * 1e6),
+                   limiter=RateLimiter.from_settings(settings) if rate_limited else None,
+                   cache_dir=Path(settings.state_dir) / "index")  # a big catalogue starts fast
 
     @property
     def library(self) -> Library:

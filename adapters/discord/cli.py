@@ -64,12 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "invite-url":
         return asyncio.run(invite_url(settings, args.client_id))
     from bot.core import EpisodeBot
-    from bot.limits import RateLimiter
 
     try:
-        core = EpisodeBot(Path(settings.seeds_dir), default_episode=settings.default_episode,
-                          max_bytes=int(settings.max_seed_mb * 1e6), limiter=RateLimiter.from_settings(settings),
-                          cache_dir=Path(settings.state_dir) / "index")  # a big catalogue starts fast
+        core = EpisodeBot.from_settings(settings)
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

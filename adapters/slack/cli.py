@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import sys
-from pathlib import Path
 
 from bot.errors import SeedsError
 from bot.settings import ConfigError, Settings, load_settings
@@ -152,10 +151,8 @@ async def _serve_socket(app, bot, settings: Settings, shutdown, interval: float,
 
 def _load_bot(settings: Settings, seeds: str | None):
     from bot.core import EpisodeBot
-    from bot.limits import RateLimiter
 
-    return EpisodeBot(Path(seeds or settings.seeds_dir), default_episode=settings.default_episode,
-                      max_bytes=int(settings.max_seed_mb * 1e6), limiter=RateLimiter.from_settings(settings))
+    return EpisodeBot.from_settings(settings, seeds)
 
 
 def _config_error(exc: ConfigError) -> int:

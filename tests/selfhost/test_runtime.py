@@ -9,7 +9,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 
 from bot.core import EpisodeBot
 from bot.runtime import Heartbeat, Shutdown, _is_seed_change, reload_now, run_service, watch_seeds
