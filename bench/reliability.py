@@ -50,8 +50,6 @@ WORK = [("ask", "What is RLVR?"), ("chapter", "scaling laws"), ("quote", "calcul
         ("ask", "Who said coding agents changed their work?")]
 OPTION = {"ask": "question", "chapter": "title_or_time", "quote": "text", "summary": "topic", "episode": "episode"}
 
-log = logging.getLogger(__name__)
-
 
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile; 0 for no values."""
