@@ -172,7 +172,7 @@ class EpisodeBot:
             return episodes[-1]
         key = wanted.lstrip("#").strip()
         for e in episodes:
-            if key.lower() == e.id or (key.isdigit() and e.number == int(key)):
+            if key.lower() == e.id or (key.isdecimal() and e.number == int(key)):
                 return e
         # A word or phrase of a long title ("china") scores too low with WRatio alone.
         inside = [e for e in episodes if wanted.lower() in e.title.lower()]

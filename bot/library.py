@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import sqlite3
@@ -56,7 +57,7 @@ def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
         raise SeedsError(f"seeds folder {str(root)!r} holds no readable episode document"
                          + (f" ({len(docs)} file(s) could not be used)" if docs else ""))
     episodes = [build_episode(group) for group in group_documents(usable)]
-    episodes.sort(key=lambda e: (e.date is None, e.date, e.number or 0, e.title))
+    episodes.sort(key=release_order(episodes))
     taken: set[str] = set()
     for episode in episodes:  # ids are what buttons and autocomplete submit: keep them unique
         base, n = episode.id, 2
@@ -132,11 +133,31 @@ def _same_title(title: str, group: list[ParsedDocument]) -> bool:
     return any(d.title and fuzz.token_set_ratio(title.lower(), d.title.lower()) >= 92 for d in group)
 
 
+def release_order(episodes: list[Episode]):
+    """Return a sort key that puts episodes oldest first, so the last one is 'latest'.
+
+    Numbers order a numbered catalogue; otherwise dates do, and an episode
+    with no date counts as older than any dated one (it never becomes the
+    default just for lacking a date).
+    """
+    if episodes and all(e.number is not None for e in episodes):
+        return lambda e: (e.number, e.date or dt.date.min, e.title)
+    return lambda e: (e.date is not None, e.date or dt.date.min, e.number or 0, e.title)
+
+
+_FOLDER_NUMBER_RE = re.compile(r"(?:^|[-_ ]|ep|episode)(\d{1,6})$")
+
+
 def build_episode(docs: list[ParsedDocument]) -> Episode:
     """Merge the documents of one episode, keeping every source."""
     docs = sorted(docs, key=lambda d: d.file)
+    folders = {d.file.split("/", 1)[0] for d in docs if "/" in d.file}
+    folder = folders.pop() if len(folders) == 1 and all("/" in d.file for d in docs) else None
     number = _most_common([d.number for d in docs if d.number is not None])
-    title = _most_common([d.title for d in docs if d.title]) or Path(docs[0].file).stem
+    if number is None and folder:  # a folder named "ep12" or "episode-12"
+        m = _FOLDER_NUMBER_RE.search(folder.lower())
+        number = int(m.group(1)) if m else None
+    title = _most_common([d.title for d in docs if d.title]) or folder or Path(docs[0].file).stem
     episode = Episode(
         id=str(number) if number is not None else _slug(docs[0].episode_key or title),
         number=number,

@@ -123,7 +123,7 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("is not a valid list: write ids separated by commas, like 123,456") from None
         parts = [p.strip() for p in re.split(r"[,\s]+", text) if p.strip()]
-        if not all(p.isdigit() for p in parts):
+        if not all(p.isdecimal() for p in parts):
             raise ValueError("must be whole numbers separated by commas, like 123,456")
         return [int(p) for p in parts]
 

@@ -365,7 +365,7 @@ def load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrary
 
 def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrary:
     from .formats import read_document
-    from .library import build_episode, group_documents, load_library, seed_files
+    from .library import build_episode, group_documents, load_library, release_order, seed_files
 
     root = Path(root)
     if not root.is_dir():
@@ -419,7 +419,8 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrar
             episode = build_episode(full)
             slot = store.put_episode(key, episode)
         pairs.append((episode, slot))
-    pairs.sort(key=lambda p: (p[0].date is None, p[0].date, p[0].number or 0, p[0].title))
+    order = release_order([e for e, _ in pairs])
+    pairs.sort(key=lambda p: order(p[0]))
     built = len(set(keys) - set(have))
     log.info("loaded %d episode(s) from %s: %d from the index cache, %d built",
              len(pairs), root, len(pairs) - built, built)

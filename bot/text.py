@@ -79,7 +79,7 @@ def parse_time(value: str) -> int | None:
         if seconds >= 60 or (hours and minutes >= 60):
             return None
         return hours * 3600 + minutes * 60 + seconds
-    if value.isdigit():
+    if value.isdecimal():
         return int(value)
     m = _HMS_RE.match(value)
     if m and any(m.groups()):

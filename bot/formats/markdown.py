@@ -157,7 +157,7 @@ def apply_metadata(doc: ParsedDocument, meta: dict) -> None:
         doc.number = doc.number or number
         doc.show = doc.show or show
     episode = meta.get("episode", meta.get("number"))
-    if isinstance(episode, int) or (isinstance(episode, str) and episode.strip().lstrip("#").isdigit()):
+    if isinstance(episode, int) or (isinstance(episode, str) and episode.strip().lstrip("#").isdecimal()):
         doc.number = int(str(episode).strip().lstrip("#"))
     elif isinstance(episode, str) and episode.strip():
         doc.episode_key = episode.strip()

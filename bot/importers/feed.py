@@ -257,12 +257,12 @@ def _podcast_links(data: bytes, count: int) -> list[Links]:
 
 def _number(entry) -> int | None:
     value = str(entry.get("itunes_episode") or "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 def _season(entry) -> int | None:
     value = str(entry.get("itunes_season") or "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 def _season_key(entry) -> str | None:

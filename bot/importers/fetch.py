@@ -104,7 +104,7 @@ class Fetcher:
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 length = response.headers.get("Content-Length")
-                if length and length.isdigit() and int(length) > self.max_bytes:
+                if length and length.isdecimal() and int(length) > self.max_bytes:
                     raise FetchError(f"{url} is {_size(int(length))}, over the {_size(self.max_bytes)} cap")
                 parts, size = [], 0
                 while chunk := response.read(CHUNK):

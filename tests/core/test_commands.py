@@ -178,3 +178,12 @@ def test_a_reload_keeps_the_serving_answers_until_the_swap(tmp_path, seeds_dir):
     bot.snapshot = fresh
     fresh.settle()
     assert "Photonic" in bot.run("ask", {"question": "photonic chips"}).results[0].text
+
+
+@pytest.mark.parametrize("odd", ["²", "³²¹", "٣", "①", "Ⅻ"])
+def test_unusual_digits_never_raise(episode_bot, odd):
+    for name, args in [("chapter", {"title_or_time": odd}), ("ask", {"question": "RLVR", "episode": odd}),
+                       ("episode", {"episode": odd}), ("quote", {"text": odd})]:
+        reply = episode_bot.run(name, args)
+        assert reply.results or reply.message or reply.error
+    assert isinstance(episode_bot.complete("chapter", "sc", episode=odd), list)

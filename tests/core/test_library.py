@@ -124,3 +124,21 @@ def test_an_empty_or_missing_seeds_folder_is_a_clear_error(tmp_path):
         load_library(tmp_path / "nope")
     with pytest.raises(SeedsError, match="no readable episode"):
         load_library(tmp_path)
+
+
+def test_an_undated_episode_never_becomes_the_latest(tmp_path, seeds_dir):
+    for f in seeds_dir.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    folder = tmp_path / "old-episode-12"
+    folder.mkdir()
+    (folder / "captions.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Hello and welcome.\n")
+    library = load_library(tmp_path)
+    old = next(e for e in library.episodes if e.number != 490)
+    assert (old.number, old.title) == (12, "old-episode-12")  # named by its folder, not its file
+    assert library.episodes[-1].number == 490
+
+
+def test_numbers_order_a_numbered_catalogue(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: 'Later #9'\n---\n- Nine.\n")
+    (tmp_path / "b.md").write_text("---\ntitle: 'Earlier #3'\ndate: 2026-05-01\n---\n- Three.\n")
+    assert [e.number for e in load_library(tmp_path).episodes] == [3, 9]
