@@ -24,9 +24,11 @@ import dataclasses
 import gc
 import hashlib
 import logging
+import os
 import pickle
 import sqlite3
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+KEEP_UNUSED = 24 * 3600  # seconds an episode no load asked for stays cached (see keep_only)
 SLOT_BITS = 20  # up to about a million passages and quotes per episode
 FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(text, title, speaker, ep UNINDEXED, "
               "tokenize='porter unicode61 remove_diacritics 2')")
@@ -109,8 +112,12 @@ class Store:
 
     def __init__(self, folder: Path | str, seeds_root: Path | str) -> None:
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = folder / self.file_name(seeds_root)
+        # The cache holds pickles, which run code when read: only read one that
+        # nobody else could have written.
+        for path in (folder, self.path):
+            _check_private(path)
         self.lock = threading.Lock()
         self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")  # readers in other processes never block a rebuild
@@ -137,7 +144,7 @@ class Store:
                 self.db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, "
                                 "fingerprint TEXT, header BLOB)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
-                                "key TEXT UNIQUE, episode BLOB, stats BLOB, stemlines BLOB)")
+                                "key TEXT UNIQUE, episode BLOB, stats BLOB, stemlines BLOB, used REAL)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
                 self.db.execute("COMMIT")
             except BaseException:
@@ -206,20 +213,29 @@ class Store:
                 for slot, key, blob in self.db.execute(
                         f"SELECT slot, key, episode FROM episodes WHERE key IN ({marks})", part):
                     out[key] = (slot, pickle.loads(blob))
+        self._write("UPDATE episodes SET used = ? WHERE key = ?", [(time.time(), k) for k in out])
         return out
 
     def put_episode(self, key: str, episode: Episode) -> int:
         """Store a newly built episode; return its slot."""
         blob = pickle.dumps(episode, protocol=pickle.HIGHEST_PROTOCOL)
         with self.lock:
-            self.db.execute("INSERT OR IGNORE INTO episodes (key, episode) VALUES (?, ?)", (key, blob))
+            self.db.execute("INSERT OR IGNORE INTO episodes (key, episode, used) VALUES (?, ?, ?)",
+                            (key, blob, time.time()))
             return self.db.execute("SELECT slot FROM episodes WHERE key = ?", (key,)).fetchone()[0]
 
-    def keep_only(self, keys: set[str], files: set[str]) -> None:
-        """Forget episodes not in keys (with their search rows) and files no longer present."""
+    def keep_only(self, keys: set[str], files: set[str], unused_for: float = KEEP_UNUSED) -> None:
+        """Forget episodes not in keys (with their search rows), and files no longer present.
+
+        Several processes (the Discord and Slack services, replicas, the CLI)
+        may share one cache, and one of them may still serve an episode this
+        load replaced: its rows stay until no load has asked for them for
+        `unused_for` seconds.
+        """
+        cutoff = time.time() - unused_for
         with self.lock:
-            stale = [(slot, key) for slot, key in self.db.execute("SELECT slot, key FROM episodes")
-                     if key not in keys]
+            stale = [(slot, key) for slot, key, used in self.db.execute("SELECT slot, key, used FROM episodes")
+                     if key not in keys and (used or 0) < cutoff]
             gone = [(name,) for (name,) in self.db.execute("SELECT name FROM files") if name not in files]
         if not stale and not gone:
             return
@@ -321,6 +337,17 @@ class Store:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+
+def _check_private(path: Path) -> None:
+    """Raise OSError unless path is missing or owned by us and writable by us alone."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    if st.st_uid != os.getuid() or st.st_mode & 0o022:
+        raise OSError(f"{path} is not private to this user (owner {st.st_uid}, mode {st.st_mode & 0o777:o}); "
+                      "point EPISODE_BOT_STATE_DIR at a folder only the bot can write")
 
 
 def _slots_key(slots: list[int]) -> str:

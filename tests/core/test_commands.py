@@ -187,3 +187,12 @@ def test_unusual_digits_never_raise(episode_bot, odd):
         reply = episode_bot.run(name, args)
         assert reply.results or reply.message or reply.error
     assert isinstance(episode_bot.complete("chapter", "sc", episode=odd), list)
+
+
+def test_a_cache_others_could_write_is_not_read(tmp_path, seeds_dir, caplog):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # like a /tmp folder anyone may write: its pickles could run anyone's code
+    bot = EpisodeBot(seeds_dir, cache_dir=shared)
+    assert bot.store is None and "not private" in caplog.text
+    assert bot.run("ask", {"question": "What is RLVR?"}).results
