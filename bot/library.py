@@ -207,13 +207,17 @@ def _chapters(docs: list[ParsedDocument], episode: Episode) -> list[Chapter]:
 
 def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
     """A passage of the episode's own facts, so 'who are the guests?' finds them."""
-    parts = [f"{episode.label}."]
+    number = f"Episode number {episode.number}: " if episode.number is not None else "Episode: "
+    parts = [f"{number}{episode.title}."]
     if episode.host:
         parts.append(f"Host: {episode.host}.")
     if episode.guests:
         parts.append(f"Guests: {', '.join(episode.guests)}.")
     if episode.date:
-        parts.append(f"Released {episode.date.isoformat()}.")
+        others = sorted({v for c in episode.conflicts if c.field == "date" for v, _ in c.values}
+                        - {episode.date.isoformat()})
+        parts.append(f"Released {episode.date.isoformat()}"
+                     + (f" (another source says {', '.join(others)})." if others else "."))
     sources = [p for d in docs for p in d.at(1)][:3]
     return Passage(text=" ".join(parts), kind="info", section="About the episode", sources=sources)
 

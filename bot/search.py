@@ -40,6 +40,9 @@ CANDIDATES = 60
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 SUMMARY_KINDS = ("takeaway", "summary", "note", "highlight")
+# The episode's own facts answer questions that ask for one of them by name.
+FACT_STEMS = {stem(w) for w in ("host", "guest", "guests", "released", "release", "date", "number", "aired")}
+FACT_BONUS = 0.1
 LEAD_BONUS = 0.1  # for a passage that opens with what the question is about
 DEFINITION_BONUS = 0.12  # for a passage that defines what a 'what is X?' question asks about
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
@@ -263,9 +266,7 @@ class SearchIndex:
         line = self.stem_lines.get(id(item))  # made once when the item was indexed
         if line is not None:
             return _covered_line(q, line)
-        heading = " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None),
-                                         item.chapter, item.speaker]))
-        return covered(q, f"{item.text} {number_aliases(item.text)} {heading}")
+        return covered(q, f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}")
 
     def rank(self, q: Query, rows: list[tuple[int, float]], prior: dict[str, float] | None = None
              ) -> list[Hit]:
@@ -286,6 +287,8 @@ class SearchIndex:
             if defines:
                 score += DEFINITION_BONUS * _defines(item.text, defines)
             score += LEAD_BONUS * _leads_with(q, item.text)
+            if kind == "info" and FACT_STEMS & set(q.weights):
+                score += FACT_BONUS  # a question about the episode itself: its host, guests, date
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
@@ -383,6 +386,16 @@ class SearchIndex:
         return [episode] if episode is not None else self.library.episodes
 
 
+def heading(item: Passage | Quote) -> str:
+    """Return the words an item is filed under: its headline, section, and chapter.
+
+    The chapter counts only when the item's own time puts it there; a chapter
+    guessed from the topic would make words of the guess look like an answer.
+    """
+    chapter = item.chapter if item.time_basis in ("own", "matched", "nearby") else None
+    return " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None), chapter]))
+
+
 def _episode_rows(episode: Episode, base: int
                   ) -> tuple[list[tuple], Counter[str], Counter[str], list[str]]:
     """Return an episode's search rows, per stem and per word how many of its items hold it,
@@ -392,11 +405,10 @@ def _episode_rows(episode: Episode, base: int
     vocab: Counter[str] = Counter()
     lines: list[str] = []
     for i, item in enumerate([*episode.passages, *episode.quotes]):
-        heading = " ".join(filter(None, [getattr(item, "title", None),
-                                         getattr(item, "section", None), item.chapter]))
+        head = heading(item)
         text = f"{item.text} {number_aliases(item.text)}"
-        rows.append((base + i, text, heading, item.speaker or "", episode.id))
-        surface = set(words(f"{text} {heading} {item.speaker or ''}"))
+        rows.append((base + i, text, head, item.speaker or "", episode.id))
+        surface = set(words(f"{text} {head} {item.speaker or ''}"))
         vocab.update(surface)
         df.update({stem(w) for w in surface})
         lines.append(stem_line(surface))
