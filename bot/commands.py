@@ -132,6 +132,9 @@ def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         # A TL;DR first, then the overview lines, then the takeaways.
         chosen = sorted((p for p in episode.passages if p.kind in ("summary", "takeaway")),
                         key=lambda p: (p.kind != "summary", p.section != "TL;DR"))
+        if not chosen:
+            reply.message = "This episode has no TL;DR or takeaways; ask about a topic instead."
+            return reply
         hits = [Hit(item=p, episode=episode, score=1.0, coverage=1.0) for p in chosen]
         return _page(reply, [_result(h) for h in hits], page, {})
     reply.title = f"{episode.label}: on {topic}"
@@ -247,7 +250,8 @@ def _decline(reply: Reply, snap: Snapshot, episode: Episode, query: str, what: s
     reply.message = f"I couldn't find {what} in {episode.label}."
     ranked = snap.index.chapters(query, episode) if episode.chapters else []
     near = [c.title for c, score in ranked[:3] if score >= 0.55]
-    reply.suggestions = [f"chapter {t}" for t in near] or [BY_NAME[n].example for n in ("summary", "chapter")]
+    fallback = ("summary", "chapter") if episode.chapters else ("summary",)
+    reply.suggestions = [f"chapter {t}" for t in near] or [BY_NAME[n].example for n in fallback]
     reply.body = reply.message
     return reply
 

@@ -478,8 +478,18 @@ def _defines(text: str, terms: list[str]) -> float:
 
 
 def _same_person(asked: str, name: str) -> bool:
-    asked, name = asked.lower().strip(), name.lower()
-    return asked in name or fuzz.WRatio(asked, name) >= 85
+    """Return True when `asked` names this person: 'Nathan', 'lambert', 'Nathan Lambrt'.
+
+    Each word asked must start a word of the name (or the whole must be a
+    near spelling), so a lone 'a' matches nobody.
+    """
+    asked_words, name_words = words(asked), words(name)
+    if not asked_words:
+        return False
+    if all(any(n.startswith(a) for n in name_words) for a in asked_words) and len("".join(asked_words)) >= 3:
+        return True
+    return fuzz.ratio(" ".join(asked_words), " ".join(name_words)) >= 85 or any(
+        fuzz.ratio(a, n) >= 85 for a in asked_words for n in name_words if len(a) >= 4)
 
 
 def chapter_for_time(text: str, episode: Episode) -> tuple[int, Chapter | None] | None:

@@ -196,3 +196,17 @@ def test_a_cache_others_could_write_is_not_read(tmp_path, seeds_dir, caplog):
     bot = EpisodeBot(seeds_dir, cache_dir=shared)
     assert bot.store is None and "not private" in caplog.text
     assert bot.run("ask", {"question": "What is RLVR?"}).results
+
+
+def test_an_episode_without_summary_or_chapters_says_so(tmp_path):
+    (tmp_path / "ep.md").write_text("---\ntitle: 'Bare #3'\n---\n## Notes\n- Lathes and mills were compared.\n")
+    bot = EpisodeBot(tmp_path)
+    assert "no TL;DR" in bot.run("summary", {}).message
+    assert "no chapter list" in bot.run("chapter", {}).message
+    declined = bot.run("ask", {"question": "photosynthesis in ferns"})
+    assert declined.results == [] and not any(s.startswith("chapter") for s in declined.suggestions)
+
+
+def test_a_speaker_is_named_by_words_not_letters(episode_bot):
+    assert episode_bot.run("quote", {"speaker": "a"}).error
+    assert episode_bot.run("quote", {"speaker": "lambert"}).results[0].speaker == "Nathan Lambert"
