@@ -126,6 +126,21 @@ def _lead_time(text: str) -> tuple[int | None, str]:
     return None, text
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text: parse_date() reads them and a bad one is
+    a warning about that field, not a document that cannot be read."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def _key_line(lines: list[str], key: str) -> int | None:
+    """Return the 1-based line of `key:` in front matter, if it is there."""
+    return next((i for i, line in enumerate(lines, 1) if line.lstrip().startswith(f"{key}:")), None)
+
+
 def _read_front_matter(doc: ParsedDocument, lines: list[str]) -> int:
     """Read the YAML block at the top; return the index of the first body line."""
     if not lines or lines[0].strip().lstrip("\ufeff") != "---":
@@ -135,7 +150,7 @@ def _read_front_matter(doc: ParsedDocument, lines: list[str]) -> int:
         doc.warn(1, "front matter starts with '---' but never ends; read as plain markdown")
         return 1
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -145,12 +160,17 @@ def _read_front_matter(doc: ParsedDocument, lines: list[str]) -> int:
     if not isinstance(meta, dict):
         doc.warn(2, "front matter is not a mapping of keys to values; the body is read without it")
         return end + 1
-    apply_metadata(doc, meta)
+    apply_metadata(doc, meta, lines)
     return end + 1
 
 
-def apply_metadata(doc: ParsedDocument, meta: dict) -> None:
-    """Fill a document's episode facts from a front-matter mapping."""
+def apply_metadata(doc: ParsedDocument, meta: dict, lines: list[str] | None = None) -> None:
+    """Fill a document's episode facts from a front-matter mapping.
+
+    A value of the wrong kind is left out with a warning naming its line
+    (`lines` are the document's lines, to find it); the rest still counts.
+    """
+    lines = lines or []
     source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
     if meta.get("title"):
         doc.title, number, show = split_title(str(meta["title"]))
@@ -167,13 +187,21 @@ def apply_metadata(doc: ParsedDocument, meta: dict) -> None:
     if isinstance(date, dt.datetime):
         date = date.date()
     doc.date = date if isinstance(date, dt.date) else parse_date(str(date)) if date else None
+    if date and doc.date is None:
+        doc.warn(_key_line(lines, "date"), f"date {str(date)!r} is not a date like 2026-01-31; left out")
     guests = meta.get("guests") or []
-    doc.guests = split_people(guests) if isinstance(guests, str) else [str(g) for g in guests]
+    if isinstance(guests, str):
+        doc.guests = split_people(guests)
+    elif isinstance(guests, list):
+        doc.guests = [clean_line(str(g)) for g in guests if isinstance(g, (str, int)) and str(g).strip()]
+    else:
+        doc.warn(_key_line(lines, "guests"), "guests should be a list of names; left out")
     if meta.get("description"):
         doc.description = clean_line(str(meta["description"]))
         doc.add(doc.description, "description", 2)
     tags = meta.get("tags") or []
-    doc.tags = [str(t) for t in tags] if isinstance(tags, list) else split_people(str(tags))
+    doc.tags = [str(t) for t in tags if isinstance(t, (str, int, float))] if isinstance(tags, list) \
+        else split_people(str(tags))
     links = meta.get("links") or {}
     if isinstance(links, dict):
         doc.links.extend(Link(label=str(k).capitalize(), url=str(v)) for k, v in links.items() if v)

@@ -16,6 +16,7 @@ into readable passages by fragments.merge().
 from __future__ import annotations
 
 import json
+import math
 import logging
 import re
 from typing import Any
@@ -148,16 +149,16 @@ def _element_lines(text: str, key: str, count: int) -> list[int]:
 
 
 def _seconds(value: Any) -> float | None:
+    """Return a time in seconds: a finite number from 0 to 100 hours, else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)) and value >= 0:
-        return float(value)
     if isinstance(value, str):
         try:
-            number = float(value)
+            value = float(value)
         except ValueError:
             return None
-        return number if number >= 0 else None
+    if isinstance(value, (int, float)) and math.isfinite(value) and 0 <= value <= 100 * 3600:
+        return float(value)
     return None
 
 

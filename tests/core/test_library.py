@@ -142,3 +142,19 @@ def test_numbers_order_a_numbered_catalogue(tmp_path):
     (tmp_path / "a.md").write_text("---\ntitle: 'Later #9'\n---\n- Nine.\n")
     (tmp_path / "b.md").write_text("---\ntitle: 'Earlier #3'\ndate: 2026-05-01\n---\n- Three.\n")
     assert [e.number for e in load_library(tmp_path).episodes] == [3, 9]
+
+
+def test_a_front_matter_field_of_the_wrong_kind_costs_that_field_only(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: 'Bad fields #5'\nguests: 5\ndate: 2026-13-45\n---\n"
+                                   "## Notes\n- Lathes were compared to mills.\n")
+    (tmp_path / "b.chapters.json").write_text(
+        '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Start"}, '
+        '{"startTime": 1e999, "title": "Never"}, {"startTime": 60, "title": "Later"}]}')
+    library = load_library(tmp_path)
+    problems = [str(p) for p in library.problems]
+    assert "a.md:4: date '2026-13-45' is not a date like 2026-01-31; left out" in problems
+    assert any(p.startswith("a.md:3: guests") for p in problems)
+    assert any("b.chapters.json" in p and "startTime" in p for p in problems)
+    episode = library.episodes[0]
+    assert episode.number == 5 and [c.title for c in episode.chapters] == ["Start", "Later"]
+    assert any("Lathes" in p.text for p in episode.passages)
