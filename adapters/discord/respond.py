@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFER_AFTER = 2.0  # seconds; Discord drops an interaction not answered within 3 s
+CALLBACK_WAIT = 30.0  # seconds an answer may wait out Discord's rate limits (as max_ratelimit_timeout)
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 OUT_OF_DATE = "This command was just updated. Please try again in a minute."
 UNKNOWN_INTERACTION = 10062
@@ -42,7 +43,21 @@ async def run_core(interaction: discord.Interaction, work: Callable[[], Reply], 
 
 async def send(interaction: discord.Interaction, rendered: Rendered, *, private: bool,
                update: bool = False) -> None:
-    """Send a rendered reply: as a new message, or by editing the message a button sits on."""
+    """Send a rendered reply; give up after CALLBACK_WAIT with one warning.
+
+    discord.py sends interaction answers through its webhook path, which sleeps
+    out any 429 however long (max_ratelimit_timeout does not apply there), up
+    to five times: without a cap one answer could wait ten minutes.
+    """
+    try:
+        await asyncio.wait_for(_deliver(interaction, rendered, private=private, update=update), CALLBACK_WAIT)
+    except asyncio.TimeoutError:
+        log.warning("answer to interaction %s dropped: Discord kept it rate limited for over %g s",
+                    interaction.id, CALLBACK_WAIT)
+
+
+async def _deliver(interaction: discord.Interaction, rendered: Rendered, *, private: bool, update: bool) -> None:
+    """Send as a new message, or by editing the message a button sits on."""
     kwargs = rendered.kwargs()
     response = interaction.response
     if update:
@@ -99,8 +114,19 @@ async def handle_button(interaction: discord.Interaction, custom_id: str) -> Non
 
 
 async def share(interaction: discord.Interaction) -> None:
-    """Post the private answer the button sits on to the channel, for everyone."""
+    """Post the private answer the button sits on to the channel, for everyone.
+
+    A public post counts against the member's and the channel's rate limits
+    like a command, so a Share button cannot flood a channel.
+    """
+    client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
     message = interaction.message
+    if client.core.limiter is not None:
+        try:
+            client.core.limiter.check(str(interaction.user.id), str(interaction.channel_id))
+        except UserError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
     if message is None or not message.embeds:
         await interaction.response.send_message("There is nothing to share here.", ephemeral=True,
                                                 allowed_mentions=NO_MENTIONS)

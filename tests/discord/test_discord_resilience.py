@@ -198,3 +198,17 @@ async def test_a_rate_limited_start_up_sync_does_not_stop_the_bot(standin, runne
         client = await runner.start(discord_guild_ids=[guild])
     assert client.synced_guilds == [] and any("rate-limits" in r.getMessage() for r in caplog.records)
     assert (await standin.answered(await standin.slash("help")))["type"] == 4
+
+
+async def test_share_counts_against_the_rate_limit(standin, runner):
+    from adapters.discord.cli import sync
+    from bot.limits import RateLimiter, Rule
+
+    await sync(runner.core, runner.make_settings(), [])
+    limited = EpisodeBot(ROOT / "seeds", limiter=RateLimiter(Rule(0.01, 2), Rule(10, 20)))
+    await runner.start(core=limited)
+    private = await standin.message_for(await standin.slash("ask", {"question": "What is RLVR?"}))
+    shared = (await standin.answered(await standin.click(private, "Share to channel")))["data"]
+    assert not shared.get("flags", 0) & EPHEMERAL and shared["embeds"]
+    again = (await standin.answered(await standin.click(private, "Share to channel")))["data"]
+    assert again["flags"] & EPHEMERAL and "Slow down" in again["content"]
