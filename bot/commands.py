@@ -155,6 +155,9 @@ def episode_info(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[s
              ("Chapters", f"{len(episode.chapters)} (see the chapter command)" if episode.chapters else None),
              ("Sources", "\n".join(episode.sources))]
     reply.fields = [Field_(name=n, value=v, inline=n in ("Number", "Date", "Host")) for n, v in facts if v]
+    reply.details = episode.model_dump(mode="json", include={
+        "id", "number", "title", "show", "date", "host", "guests", "links", "tags", "description", "chapters",
+        "sources", "conflicts"})
     reply.results = [Result(text=f"{episode.label}. {episode.description or ''}".strip(), kind="episode",
                             title=episode.title, source="; ".join(episode.sources),
                             link=episode.page_url, score=1.0)]

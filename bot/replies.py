@@ -92,6 +92,7 @@ class Reply(BaseModel):
     error: bool = False  # a user-safe error, shown privately
     page: int = 1
     more: bool = False  # more results exist beyond this page
+    details: dict[str, Any] | None = None  # structured facts (the episode command's), for --json
 
     def to_json(self) -> dict[str, Any]:
         """The stable document printed by `--json`."""
@@ -104,6 +105,7 @@ class Reply(BaseModel):
                         for r in self.results],
             "message": self.message,
             "suggestions": self.suggestions,
+            **({"details": self.details} if self.details is not None else {}),
         }
 
     @property

@@ -80,3 +80,11 @@ def test_the_installed_console_script_answers(seeds_dir):
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert "Verifiable Rewards" in json.loads(p.stdout)["results"][0]["text"]
+
+
+def test_episode_json_carries_the_facts_for_scripts(capsys, seeds_dir):
+    doc = run_json(capsys, "episode", "--seeds", str(seeds_dir))
+    details = doc["details"]
+    assert details["number"] == 490 and details["date"] == "2026-01-31" and details["host"] == "Lex Fridman"
+    assert len(details["chapters"]) == 27 and details["chapters"][7]["start"] == 3758
+    assert details["conflicts"][0]["field"] == "date"
