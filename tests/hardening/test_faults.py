@@ -198,3 +198,28 @@ async def test_slack_seed_file_vanishing_mid_run(slack_standin, tmp_path):
             assert status == 200 and (await slack_standin.answer(key))[0]["blocks"]
     finally:
         await runner.cleanup()
+
+
+async def test_discord_500_is_retried_once_and_answered(discord_standin, discord_runner, episode_bot):
+    await discord_runner.start(episode_bot)
+    discord_standin.fail("POST", CALLBACK, 500, {"message": "500: Internal Server Error", "code": 0})
+    iid = await discord_standin.slash("help")
+    assert (await discord_standin.answered(iid))["type"] == 4  # discord.py retries a 5xx after a second
+
+
+async def test_discord_long_429_is_not_slept_through(discord_standin, discord_runner, episode_bot, caplog,
+                                                    monkeypatch):
+    """discord.py's webhook path sleeps out any 429; the adapter caps the wait and logs it once."""
+    from adapters.discord import respond
+
+    monkeypatch.setattr(respond, "CALLBACK_WAIT", 0.5)  # 30 s in production
+    await discord_runner.start(episode_bot)
+    discord_standin.fail("POST", CALLBACK, 429, {"message": "You are being rate limited.", "retry_after": 120,
+                                                 "global": False}, headers={"Via": "1.1 google"})
+    caplog.set_level(logging.WARNING)
+    stuck = await discord_standin.slash("help")
+    other = await discord_standin.slash("help", user_id="300000000000000003")
+    assert (await discord_standin.answered(other))["type"] == 4  # nobody else waits for it
+    await until(lambda: errors_about(caplog, "dropped", stuck))
+    assert len(errors_about(caplog, "dropped")) == 1
+    assert not discord_standin.interactions[stuck]["callbacks"]
