@@ -17,7 +17,7 @@ from pathlib import Path
 from .commands import COMMANDS, Command
 from .errors import SeedsError
 from .replies import Reply
-from .settings import ConfigError, load_settings
+from .settings import ConfigError, load_settings, report
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        for line in exc.problems:
-            print(f"config error: {line}", file=sys.stderr)
-        return 2
+        return report(exc)
     logging.basicConfig(level=settings.log_level if args.cmd == "config" else "ERROR",
                         format="%(levelname)s %(name)s: %(message)s")
     if args.cmd == "config":

@@ -17,16 +17,14 @@ import time
 from pathlib import Path
 
 from .runtime import RELOAD_STATUS, heartbeat_pid, is_fresh, pid_alive
-from .settings import ConfigError, Settings, load_settings
+from .settings import ConfigError, Settings, load_settings, report
 
 
 def _settings_or_exit() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        for line in exc.problems:
-            print(f"config error: {line}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise SystemExit(report(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ import difflib
 import json
 import logging
 import os
+import sys
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -188,6 +189,13 @@ def token_problem(field: str, secret: str) -> str | None:
     if field == "discord_token" and (secret.count(".") != 2 or "" in secret.split(".")):
         return "does not look like a Discord bot token (three parts separated by dots)"
     return None
+
+
+def report(exc: ConfigError) -> int:
+    """Print each configuration problem on its own line (never a value); return exit code 2."""
+    for line in exc.problems:
+        print(f"config error: {line}", file=sys.stderr)
+    return 2
 
 
 def env_name(field: str) -> str:

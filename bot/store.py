@@ -258,27 +258,22 @@ class Store:
 
     def stats(self, slots: Iterable[int]) -> dict[int, tuple[Counter, Counter]]:
         """Return {slot: (stem counts, word counts)} for slots whose search rows are stored."""
-        wanted = list(slots)
-        out = {}
-        with self.lock:
-            for i in range(0, len(wanted), 500):
-                part = wanted[i:i + 500]
-                marks = ",".join("?" * len(part))
-                for slot, blob in self.db.execute(
-                        f"SELECT slot, stats FROM episodes WHERE stats IS NOT NULL AND slot IN ({marks})", part):
-                    out[slot] = pickle.loads(blob)
-        return out
+        return self._slot_blobs("stats", slots)
 
     def stem_lines(self, slots: Iterable[int]) -> dict[int, list[str]]:
         """Return {slot: each item's stem line} for slots whose search rows are stored."""
+        return self._slot_blobs("stemlines", slots)
+
+    def _slot_blobs(self, column: str, slots: Iterable[int]) -> dict:
+        """Return {slot: the unpickled value of an episodes column} where it is set."""
         wanted = list(slots)
         out = {}
         with self.lock:
             for i in range(0, len(wanted), 500):
                 part = wanted[i:i + 500]
                 marks = ",".join("?" * len(part))
-                for slot, blob in self.db.execute(f"SELECT slot, stemlines FROM episodes WHERE "
-                                                  f"stemlines IS NOT NULL AND slot IN ({marks})", part):
+                for slot, blob in self.db.execute(f"SELECT slot, {column} FROM episodes "
+                                                  f"WHERE {column} IS NOT NULL AND slot IN ({marks})", part):
                     out[slot] = pickle.loads(blob)
         return out
 

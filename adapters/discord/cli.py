@@ -16,7 +16,7 @@ import discord
 from bot.errors import SeedsError
 from bot.logs import mask, settings_secrets, setup_logging
 from bot.runtime import Shutdown, run_service
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError, load_settings, report
 
 from .client import FAILURES_STATE, SYNC_STATE, client_options, make_client, use_api_base
 from .tree import definitions_hash
@@ -57,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.cmd == "invite-url" and args.client_id):
             settings.require("discord_token")
     except ConfigError as exc:
-        for line in exc.problems:
-            print(f"config error: {line}", file=sys.stderr)
-        return 2
+        return report(exc)
     setup_logging(settings.log_level, settings.log_format, secrets=settings_secrets(settings))
     if args.cmd == "invite-url":
         return asyncio.run(invite_url(settings, args.client_id))

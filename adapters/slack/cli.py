@@ -8,7 +8,7 @@ import logging
 import sys
 
 from bot.errors import SeedsError
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import ConfigError, Settings, load_settings, report
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        return _config_error(exc)
+        return report(exc)
     if argv[:1] == ["manifest"]:
         return print_manifest(manifest_parser().parse_args(argv[1:]), settings)
     args = build_parser().parse_args(argv)
     try:
         settings.require("slack_bot_token", "slack_signing_secret" if args.http else "slack_app_token")
     except ConfigError as exc:
-        return _config_error(exc)
+        return report(exc)
     from bot.logs import settings_secrets, setup_logging
 
     setup_logging(settings.log_level, settings.log_format, secrets=settings_secrets(settings))
@@ -153,9 +153,3 @@ def _load_bot(settings: Settings, seeds: str | None):
     from bot.core import EpisodeBot
 
     return EpisodeBot.from_settings(settings, seeds)
-
-
-def _config_error(exc: ConfigError) -> int:
-    for line in exc.problems:
-        print(f"config error: {line}", file=sys.stderr)
-    return 2

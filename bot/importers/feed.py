@@ -63,14 +63,12 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.episodes is not None and args.episodes < 1:
         parser.error("--episodes must be at least 1")
-    from ..settings import ConfigError, load_settings
+    from ..settings import ConfigError, load_settings, report
 
     try:
         settings = load_settings()
     except ConfigError as exc:
-        for line in exc.problems:
-            print(f"config error: {line}", file=sys.stderr)
-        return 2
+        return report(exc)
     seeds = Path(args.seeds or settings.seeds_dir)
     max_bytes = int((args.max_mb or settings.max_seed_mb) * 1e6)
     fetcher = Fetcher(args.feed, timeout=args.timeout, max_bytes=max_bytes)
