@@ -59,6 +59,8 @@ def clean(text: str) -> str:
 
 
 def _visible(text: str) -> str:
+    if text.isprintable():  # no control, format (zero-width, bidi) or separator character: nothing to do
+        return text
     text = text.translate(_INVISIBLE)
     return "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
