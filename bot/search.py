@@ -171,6 +171,8 @@ class SearchIndex:
                 terms.append(w)
                 continue
             fix = self._correct(w)
+            if fix in STOPWORDS:  # 'actualy' meant 'actually': no more a search word than that is
+                continue
             if fix:
                 corrected[w] = fix
                 terms.append(fix)
@@ -312,7 +314,7 @@ class SearchIndex:
         hits = []
         for ep, item in pool:
             best_sentence, best = None, 0.0
-            for sentence in ([item.text] if isinstance(item, Quote) else sentences(item.text)):
+            for sentence in ([item.text] if isinstance(item, Quote) else _windows(sentences(item.text))):
                 s = fuzz.partial_ratio(wanted, sentence.lower()) * 0.6 + \
                     fuzz.token_set_ratio(wanted, sentence.lower()) * 0.4
                 if s > best:
@@ -475,6 +477,11 @@ def _defines(text: str, terms: list[str]) -> float:
             return 1.0
     phrase = r"[\s-]+".join(re.escape(t) for t in terms)
     return 0.5 if re.match(rf"^(?:the |an? )?{phrase}\b", text, re.I) else 0.0
+
+
+def _windows(parts: list[str]) -> list[str]:
+    """Return each sentence, then each pair of neighbours: a remembered line may span two."""
+    return parts + [f"{a} {b}" for a, b in zip(parts, parts[1:])]
 
 
 def _same_person(asked: str, name: str) -> bool:

@@ -121,6 +121,7 @@ def words(text: str) -> list[str]:
 # 'prefill', '100,000' and '100000'.
 _JOINABLE_RE = re.compile(r"\b\d(?:/\d)+\b|\b[^\W_]+(?:-[^\W_]+)+\b|\b\d{1,3}(?:,\d{3})+\b")
 _THOUSANDS_RE = re.compile(r"\b(\d+)k\b", re.I)
+_MONEY_RE = re.compile(r"\$(\d+(?:\.\d+)?)\s?([mb])n?\b", re.I)
 
 
 def number_aliases(text: str) -> str:
@@ -129,14 +130,21 @@ def number_aliases(text: str) -> str:
 
 
 def normalize_query(text: str) -> str:
-    """Write numbers in a question the way the index holds them ('100k' -> '100000')."""
+    """Write numbers in a question the way the index holds them ('100k' -> '100000',
+    '$5M' -> '$5 million')."""
+    text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {'million' if m.group(2).lower() == 'm' else 'billion'}", text)
     return _THOUSANDS_RE.sub(lambda m: m.group(1) + "000", text)
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Return the English stem of one lowercase word."""
-    return _stemmer.stemWord(word)
+    """Return the English stem of one lowercase word.
+
+    Snowball keeps the s of a short plural after a vowel ('gpus', 'tpus'), so
+    'GPUs' and 'GPU' would not match; such stems lose it.
+    """
+    s = _stemmer.stemWord(word)
+    return s[:-1] if s == word and len(s) <= 5 and s.endswith("us") else s
 
 
 def content_words(text: str) -> list[str]:

@@ -36,16 +36,22 @@ def answer(bot, case: dict) -> list[dict]:
     return bot.run(case["command"], args).to_json()["results"]
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "ours.jsonl"])
+# dev.jsonl: the shared questions; ours.jsonl: our own; heldout.jsonl: 80 written by
+# someone who had not seen the ranking code, in members' own words (paraphrases the
+# words of the episode do not contain are what it still misses).
+TARGETS = {"dev.jsonl": 0.95, "ours.jsonl": 0.95, "heldout.jsonl": 0.85}
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
 def test_top_answers_meet_the_target(episode_bot, name):
     cases = load(name)
     failures = [f"{c['id']} {c['command']} {c['query']!r}" for c in cases
                 if not top_passes(c, answer(episode_bot, c))]
     share = 1 - len(failures) / len(cases)
-    assert share >= 0.95, f"top-1 {share:.0%}; failing: {failures}"
+    assert share >= TARGETS[name], f"top-1 {share:.0%}; failing: {failures}"
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "ours.jsonl"])
+@pytest.mark.parametrize("name", sorted(TARGETS))
 def test_every_out_of_scope_question_is_declined(episode_bot, name):
     wrong = [c["query"] for c in load(name) if c["none"] and answer(episode_bot, c)]
     assert not wrong, f"answered instead of declining: {wrong}"
