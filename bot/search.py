@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -73,9 +74,9 @@ class Query:
     corrected: dict[str, str] = field(default_factory=dict)
     prefixes: set[str] = field(default_factory=set)  # words typed short: match as prefixes
 
-    @property
+    @cached_property
     def total(self) -> float:
-        return sum(self.weights.values())
+        return sum(self.weights.values())  # weights are set once, in parse()
 
 
 class SearchIndex:
@@ -278,7 +279,7 @@ class SearchIndex:
         prior = KIND_PRIOR if prior is None else prior
         top = max(score for _, score in rows) or 1.0
         wanted = " ".join(q.terms)
-        defines = _defined_terms(q)
+        definition = _definition(q)
         hits = []
         for rowid, bm25 in rows:
             episode, item = self.items[rowid]
@@ -286,8 +287,8 @@ class SearchIndex:
             similar = fuzz.token_set_ratio(wanted, item.text, processor=str.lower) / 100
             kind = getattr(item, "kind", "quote")
             score = 0.5 * cov + 0.3 * (bm25 / top) + 0.1 * similar + prior.get(kind, 0.0)
-            if defines:
-                score += DEFINITION_BONUS * _defines(item.text, defines)
+            if definition is not None:
+                score += DEFINITION_BONUS * definition.score(item.text)
             score += LEAD_BONUS * _leads_with(q, item.text)
             if kind == "info" and FACT_STEMS & set(q.weights):
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
@@ -455,28 +456,35 @@ def _leads_with(q: Query, text: str) -> float:
     """
     if not q.total:
         return 0.0
-    lead = {stem(w) for w in words(text)[:6]}
+    lead = {stem(w) for w in words(text[:120])[:6]}  # six words fit in 120 characters
     return sum(wt for s, wt in q.weights.items() if s in lead) / q.total
 
 
-def _defined_terms(q: Query) -> list[str]:
-    """For 'what is X' questions, return X's words; else nothing."""
-    m = _WHAT_IS_RE.match(q.raw.strip())
-    return content_words(m.group(1) or m.group(2)) if m else []
+@dataclass(frozen=True)
+class _Definition:
+    """What a passage that defines the asked-about term looks like, compiled once a question."""
 
+    spelled_out: re.Pattern[str] | None  # `RLVR (Reinforcement ...)`, `ATOM Project (...)`, `(RLVR)`
+    opening: re.Pattern[str]  # the passage opens with the term
 
-def _defines(text: str, terms: list[str]) -> float:
-    """Return how surely text defines the asked-about term (0 to 1).
-
-    Spelling an abbreviation out (`RLVR (Reinforcement Learning ...)`,
-    `ATOM Project (American ...)`, `... (RLVR)`) is a definition; opening with
-    the term (`Post-training encompasses ...`) is half one.
-    """
-    for t in (re.escape(t.upper()) for t in terms if len(t) <= 6 and not t.isdigit()):
-        if re.search(rf"\b{t}\b(?: [A-Z]\w+)?\s?\(|\({t}\)", text):  # written as an abbreviation
+    def score(self, text: str) -> float:
+        """Return how surely text defines the term: 1 spelled out, 0.5 opening with it, else 0."""
+        if self.spelled_out is not None and self.spelled_out.search(text):
             return 1.0
+        return 0.5 if self.opening.match(text) else 0.0
+
+
+def _definition(q: Query) -> _Definition | None:
+    """For a 'what is X?' question, return how a definition of X looks; else None."""
+    m = _WHAT_IS_RE.match(q.raw.strip())
+    terms = content_words(m.group(1) or m.group(2)) if m else []
+    if not terms:
+        return None
+    abbreviations = [re.escape(t.upper()) for t in terms if len(t) <= 6 and not t.isdigit()]
+    spelled = "|".join(rf"\b{t}\b(?: [A-Z]\w+)?\s?\(|\({t}\)" for t in abbreviations)
     phrase = r"[\s-]+".join(re.escape(t) for t in terms)
-    return 0.5 if re.match(rf"^(?:the |an? )?{phrase}\b", text, re.I) else 0.0
+    return _Definition(spelled_out=re.compile(spelled) if spelled else None,
+                       opening=re.compile(rf"^(?:the |an? )?{phrase}\b", re.I))
 
 
 def _windows(parts: list[str]) -> list[str]:
