@@ -25,16 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from . import QUESTIONS, ROOT, SEEDS
+from .speed import percentile
 
 TARGET_P99_MS = 100.0
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Return the pct-th percentile (nearest rank) of values; 0 for none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))]
 
 
 def questions() -> list[tuple[str, dict[str, str]]]:
@@ -47,7 +40,7 @@ def questions() -> list[tuple[str, dict[str, str]]]:
         command = BY_NAME.get((case or {}).get("command", ""))
         if command is None:
             continue
-        first = next((o.name for o in command.options if o.name != "episode"), None)
+        first = command.query_option
         out.append((command.name, {first: case["query"]} if first and case.get("query") else {}))
     return out or [("ask", {"question": "What is RLVR?"})]
 

@@ -73,7 +73,7 @@ def query_option(command: str) -> str | None:
     """Return the option of a command that takes the query: its first non-episode option."""
     from bot.commands import BY_NAME
 
-    return next((o.name for o in BY_NAME[command].options if o.name != "episode"), None)
+    return BY_NAME[command].query_option
 
 
 class BotEngine:

@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
 import itertools
 import json
 import logging
-import math
 import os
 import signal
 import socket
@@ -37,7 +34,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
+from aiohttp import ClientSession, ClientTimeout, TCPConnector
+
+from .quality import query_option
+from .slack_latency import Sink, signed
+from .speed import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -48,15 +49,6 @@ START_TIMEOUT = 60.0
 WORK = [("ask", "What is RLVR?"), ("chapter", "scaling laws"), ("quote", "calculator"), ("summary", ""),
         ("summary", "work culture"), ("episode", "490"), ("help", ""), ("chapter", "1:30:00"), ("quote", ""),
         ("ask", "Who said coding agents changed their work?")]
-OPTION = {"ask": "question", "chapter": "title_or_time", "quote": "text", "summary": "topic", "episode": "episode"}
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile; 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1))]
 
 
 def free_port() -> int:
@@ -137,54 +129,6 @@ def base_env(tmp: Path, name: str) -> dict[str, str]:
 
 # -- Slack ----------------------------------------------------------------------------------
 
-class SlackSink:
-    """Slack's side on loopback: auth.test, and the response_urls the answers are posted to."""
-
-    def __init__(self) -> None:
-        self.arrived: dict[str, tuple[float, dict[str, Any]]] = {}
-        self.waiters: dict[str, asyncio.Future[None]] = {}
-        self.port = 0
-        self.runner: web.AppRunner | None = None
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/api/auth.test", self.auth_test)
-        app.router.add_post("/respond/{key}", self.respond)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
-
-    async def auth_test(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "team": "Bench", "user": "episodebot", "team_id": "T0BENCH",
-                                  "user_id": "U0BOT", "bot_id": "B0BOT"})
-
-    async def respond(self, request: web.Request) -> web.Response:
-        message = await request.json()
-        key = request.match_info["key"]
-        self.arrived.setdefault(key, (time.perf_counter(), message))
-        waiter = self.waiters.get(key)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-        return web.Response(text="ok")
-
-    def response_url(self, key: str) -> str:
-        self.waiters[key] = asyncio.get_running_loop().create_future()
-        return f"http://127.0.0.1:{self.port}/respond/{key}"
-
-
-def signed(body: str) -> dict[str, str]:
-    ts = str(int(time.time()))
-    digest = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": f"v0={digest}"}
-
-
 @dataclass
 class Tally:
     """What happened to every request of one run."""
@@ -214,7 +158,7 @@ class Tally:
 class SlackLoad:
     """Signed slash commands against `episode-bot slack --http`, each followed to its answer."""
 
-    def __init__(self, sink: SlackSink, port: int) -> None:
+    def __init__(self, sink: Sink, port: int) -> None:
         self.sink = sink
         self.url = f"http://127.0.0.1:{port}/slack/events"
         self.health = f"http://127.0.0.1:{port}/healthz"
@@ -253,7 +197,7 @@ class SlackLoad:
         tally.sent += 1
         start = time.perf_counter()
         try:
-            async with self.session.post(self.url, data=body.encode(), headers=signed(body)) as resp:  # type: ignore[union-attr]
+            async with self.session.post(self.url, data=body.encode(), headers=signed(body, SECRET)) as resp:  # type: ignore[union-attr]
                 ack = await resp.text()
                 status = resp.status
         except Exception as exc:  # a refused or dropped connection is a lost reply, not a crash here
@@ -314,7 +258,7 @@ class DiscordLoad:
 
     async def one(self, tally: Tally, n: int) -> None:
         command, text = WORK[n % len(WORK)]
-        options = {OPTION[command]: text} if text else {}
+        options = {query_option(command): text} if text else {}
         tally.sent += 1
         iid = await self.standin.slash(command, options, user_id=str(next(self.users)))
         try:
@@ -389,7 +333,7 @@ async def run(n_slack: int, concurrency: int, n_discord: int, burst: int, soak_s
     figures: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        sink = SlackSink()
+        sink = Sink()
         await sink.start()
         standin = await FakeDiscord().start()
         slack_port = free_port()

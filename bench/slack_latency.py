@@ -21,9 +21,12 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import ClientSession, ClientTimeout, web
+
+from .speed import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret-0123456789"
@@ -35,20 +38,12 @@ WORK = [("/ask", "What is RLVR?"), ("/chapter", "scaling laws"), ("/quote", "cal
         ("/ask", "Who said coding agents changed their work?"), ("/chapter", "1:30:00"), ("/quote", "")]
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile; 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))]
-
-
 class Sink:
-    """The Slack side: auth.test and the response_urls, counting what arrives and when."""
+    """Slack's side on loopback: auth.test, and the response_urls the answers are posted to."""
 
     def __init__(self) -> None:
-        self.arrived: dict[str, float] = {}
-        self.waiters: dict[str, asyncio.Future[float]] = {}
+        self.arrived: dict[str, tuple[float, dict[str, Any]]] = {}
+        self.waiters: dict[str, asyncio.Future[None]] = {}
         self.port = 0
         self.runner: web.AppRunner | None = None
 
@@ -60,24 +55,34 @@ class Sink:
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
 
     async def auth_test(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "team": "Bench", "user": "bot", "team_id": "T0", "user_id": "U0",
-                                  "bot_id": "B0"})
+        return web.json_response({"ok": True, "team": "Bench", "user": "episodebot", "team_id": "T0BENCH",
+                                  "user_id": "U0BOT", "bot_id": "B0BOT"})
 
     async def respond(self, request: web.Request) -> web.Response:
-        await request.read()
+        message = await request.json()
         key = request.match_info["key"]
+        self.arrived.setdefault(key, (time.perf_counter(), message))
         waiter = self.waiters.get(key)
         if waiter is not None and not waiter.done():
-            waiter.set_result(time.perf_counter())
+            waiter.set_result(None)
         return web.Response(text="ok")
 
+    def response_url(self, key: str) -> str:
+        self.waiters[key] = asyncio.get_running_loop().create_future()
+        return f"http://127.0.0.1:{self.port}/respond/{key}"
 
-def sign(body: str) -> dict[str, str]:
+
+def signed(body: str, secret: str) -> dict[str, str]:
+    """Headers that sign a request body the way Slack does."""
     ts = str(int(time.time()))
-    digest = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
     return {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": f"v0={digest}"}
 
@@ -112,22 +117,21 @@ async def run(n: int, concurrency: int, seeds: Path) -> dict:
     async def one(session: ClientSession, i: int) -> None:
         command, text = WORK[i % len(WORK)]
         key = f"k{next(ids)}"
-        sink.waiters[key] = asyncio.get_running_loop().create_future()
         body = urlencode({"token": "x", "team_id": "T0", "channel_id": f"C{i % 7}", "user_id": f"U{i}",
                           "command": command, "text": text, "api_app_id": "A0",
-                          "response_url": f"http://127.0.0.1:{sink.port}/respond/{key}", "trigger_id": "t"})
+                          "response_url": sink.response_url(key), "trigger_id": "t"})
         async with gate:
             started = time.perf_counter()
             try:
-                async with session.post(url, data=body, headers=sign(body), timeout=ClientTimeout(total=3)) as r:
+                async with session.post(url, data=body, headers=signed(body, SECRET), timeout=ClientTimeout(total=3)) as r:
                     await r.read()
                     acked = time.perf_counter()
                     if r.status != 200:
                         errors.append(f"{command}: HTTP {r.status}")
                         return
                 ack_ms.append((acked - started) * 1000)
-                arrived = await asyncio.wait_for(sink.waiters[key], 10)
-                answer_ms.append((arrived - started) * 1000)
+                await asyncio.wait_for(sink.waiters[key], 10)
+                answer_ms.append((sink.arrived[key][0] - started) * 1000)
             except Exception as exc:  # count it, keep measuring
                 errors.append(f"{command}: {type(exc).__name__}")
 
@@ -141,8 +145,7 @@ async def run(n: int, concurrency: int, seeds: Path) -> dict:
             wall = time.perf_counter() - started
     finally:
         await runner.cleanup()
-        if sink.runner is not None:
-            await sink.runner.cleanup()
+        await sink.stop()
     return {"requests": n, "concurrency": concurrency, "errors": len(errors), "error_kinds": sorted(set(errors)),
             "ack_p50_ms": percentile(ack_ms, 50), "ack_p99_ms": percentile(ack_ms, 99),
             "answer_p50_ms": percentile(answer_ms, 50), "answer_p99_ms": percentile(answer_ms, 99),

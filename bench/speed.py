@@ -7,6 +7,7 @@ Every figure is measured in the same run for the bot and for the baselines
 from __future__ import annotations
 
 import logging
+import math
 import os
 import statistics
 import subprocess
@@ -26,12 +27,11 @@ CLI_QUESTION = "What is RLVR?"
 
 
 def percentile(values: list[float], pct: float) -> float:
-    """Return the pct-th percentile (nearest rank) of values; 0 for none."""
+    """Return the pct-th percentile of values by nearest rank (p99 of 100 is the 99th); 0 for none."""
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1))]
 
 
 @dataclass

@@ -46,6 +46,11 @@ class Command:
     usage_hint: str = ""
 
     @property
+    def query_option(self) -> str | None:
+        """The option that takes what the user typed: the first one that is not the episode."""
+        return next((o.name for o in self.options if o.name != "episode"), None)
+
+    @property
     def usage(self) -> str:
         parts = [f"<{o.name}>" if o.required else f"[{o.name}]" for o in self.options]
         return " ".join([self.name, *parts])

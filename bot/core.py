@@ -156,7 +156,7 @@ class EpisodeBot:
             return error_reply("button", "This button has expired: run the command again.")
         args = {"episode": action.episode} if action.episode else {}
         command = BY_NAME[action.command]
-        first = next((o.name for o in command.options if o.name != "episode"), None)
+        first = command.query_option
         if first and action.query:
             args[first] = action.query
         if action.extra:

@@ -152,10 +152,7 @@ async def sync(core: EpisodeBot, settings: Settings, guild_ids: list[int], *, cl
     """
     client = make_client(core, settings, connect=False)
     async with client:
-        try:
-            await client.login(settings.discord_token.get_secret_value())  # type: ignore[union-attr]
-        except (discord.HTTPException, discord.LoginFailure, aiohttp.ClientError, OSError) as exc:
-            print(f"episode-bot discord sync: {explain(exc, settings)}", file=sys.stderr)
+        if not await _rest_login(client, settings, "sync"):
             return 1
         tree = client.tree  # type: ignore[attr-defined]
         digest = definitions_hash(tree)
@@ -193,6 +190,16 @@ async def sync(core: EpisodeBot, settings: Settings, guild_ids: list[int], *, cl
     return 1 if failed else 0
 
 
+async def _rest_login(client: discord.Client, settings: Settings, subcommand: str) -> bool:
+    """Log in over REST only (no gateway session); on failure say why in one line."""
+    try:
+        await client.login(settings.discord_token.get_secret_value())  # type: ignore[union-attr]
+    except (discord.HTTPException, discord.LoginFailure, aiohttp.ClientError, OSError) as exc:
+        print(f"episode-bot discord {subcommand}: {explain(exc, settings)}", file=sys.stderr)
+        return False
+    return True
+
+
 def _remember_sync(state_dir: Path, guild_id: int, digest: str | None) -> None:
     """Record a manual guild sync, so the next start does not sync the same definitions again."""
     path = state_dir / SYNC_STATE
@@ -217,10 +224,7 @@ async def invite_url(settings: Settings, client_id: int | None) -> int:
         use_api_base(settings.discord_api_base)
         client = discord.Client(**client_options({}))  # REST only: login() opens no gateway session
         async with client:
-            try:
-                await client.login(settings.discord_token.get_secret_value())  # type: ignore[union-attr]
-            except (discord.HTTPException, discord.LoginFailure, aiohttp.ClientError, OSError) as exc:
-                print(f"episode-bot discord invite-url: {explain(exc, settings)}", file=sys.stderr)
+            if not await _rest_login(client, settings, "invite-url"):
                 return 1
             client_id = client.application_id
     # Replies to slash commands and buttons need no channel permission, so none is asked for.

@@ -29,8 +29,7 @@ def answer(bot, case: dict) -> list[dict]:
     from bot.commands import BY_NAME
 
     command = BY_NAME[case["command"]]
-    first = next(o.name for o in command.options if o.name != "episode")
-    args = {first: case["query"]} if case["query"] else {}
+    args = {command.query_option: case["query"]} if case["query"] else {}
     if case.get("episode"):
         args["episode"] = case["episode"]
     return bot.run(case["command"], args).to_json()["results"]
