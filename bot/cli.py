@@ -15,11 +15,14 @@ from collections import Counter
 from pathlib import Path
 
 from .commands import COMMANDS, Command
-from .errors import SeedsError
-from .replies import Reply
+from .errors import SeedsError, UserError
+from .replies import Reply, error_reply
 from .settings import ConfigError, load_settings, report
+from .version import __version__
 
 log = logging.getLogger(__name__)
+
+TOKENS = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
 
 # Subcommands that live beside the core: name -> (module, function, help).
 EXTRA = {
@@ -35,6 +38,7 @@ EXTRA = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="episode-bot", description="Answers about podcast episodes, "
                                      "with the moment they were said.")
+    parser.add_argument("--version", action="version", version=f"episode-bot {__version__}")
     sub = parser.add_subparsers(dest="cmd", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print the answer as JSON")
@@ -70,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     if argv and argv[0] in EXTRA:
         return _run_extra(argv[0], argv[1:])
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # say it with the subcommand's own usage (`ask --speaker` lists ask's options)
+        command_parser = _subparser(parser, args.cmd)
+        command_parser.error("unrecognized arguments: " + " ".join(unknown))
     if not args.cmd:
         parser.print_help()
         return 0
@@ -81,8 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level if args.cmd == "config" else "ERROR",
                         format="%(levelname)s %(name)s: %(message)s")
     if args.cmd == "config":
+        print(f"# episode-bot {__version__}")
         for name, value in settings.masked().items():
             print(f"{name}={value}")
+        for name in TOKENS:  # a bad token stops only the mode that uses it; say so here too
+            problem = settings.token_problem(name)
+            if problem:
+                print(f"warning: {problem}", file=sys.stderr)
         return 0
     if args.cmd == "check":
         return check(Path(args.dir or settings.seeds_dir), as_json=args.json)
@@ -90,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
 
     command = next(c for c in COMMANDS if c.name == args.cmd)
     values = _values(args, command)
+    from .core import validate
+
+    try:
+        validate(command, values)
+    except UserError as exc:  # before loading episodes, with the CLI's own syntax
+        return _usage_error(command, exc, as_json=args.json)
     try:
         bot = EpisodeBot.from_settings(settings, args.seeds, rate_limited=False)
     except SeedsError as exc:
@@ -104,6 +122,37 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
     return 2 if reply.error else 0
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser:
+    """Return the parser of subcommand `name` (the top-level parser when there is none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            return action.choices[name]
+    return parser
+
+
+def cli_usage(command: Command) -> str:
+    """How to type a command here: `episode-bot ask "QUESTION" [--episode EPISODE]`."""
+    parts = [f"episode-bot {command.name}"]
+    for option in command.options:
+        if option.positional and option.name != "episode":
+            word = f'"{option.name.upper()}"'
+            parts.append(word if option.required else f"[{word}]")
+        else:
+            parts.append(f"[--{option.name} {option.name.upper()}]")
+    return " ".join(parts)
+
+
+def _usage_error(command: Command, exc: UserError, as_json: bool = False) -> int:
+    """Report a usage mistake with the CLI syntax (not the chat one); exit code 2."""
+    hint = f"Usage: {cli_usage(command)} (e.g. episode-bot {command.example})"
+    if as_json:
+        reply = error_reply(command.name, f"{exc.message} {hint}")
+        print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{exc.message}\n{hint}")
+    return 2
 
 
 def _values(args: argparse.Namespace, command: Command) -> dict[str, str]:

@@ -15,7 +15,7 @@ from .library import describe_time
 from .models import Chapter, Episode, Quote, moment_url
 from .replies import Action, Button, Citation, Field_, Reply, Result
 from .search import Hit, chapter_for_time
-from .text import format_time, shorten
+from .text import format_time, is_time_line, shorten
 
 if TYPE_CHECKING:
     from .core import EpisodeBot, Snapshot
@@ -102,6 +102,9 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in episode.chapters)
         return reply
     at = chapter_for_time(wanted, episode)
+    if at is None and is_time_line(wanted.replace(" ", "")):  # 9:99:99: time-shaped, but no clock shows it
+        raise UserError(f"{wanted} is not a possible time: minutes and seconds go up to 59.",
+                        "Try e.g. 1:30:00 or 90:00.")
     if at is not None:
         seconds, found = at
         if found is None:

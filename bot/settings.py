@@ -7,6 +7,7 @@ line per problem that names the variable and the fix, never the value.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import logging
@@ -14,9 +15,9 @@ import os
 import sys
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore",
         hide_input_in_errors=True, populate_by_name=True,
+        # An empty `DISCORD_TOKEN=` line in .env must not hide the secret file behind it.
+        env_ignore_empty=True,
     )
 
     # Platform credentials, under the names admins know.
@@ -92,14 +95,10 @@ class Settings(BaseSettings):
 
     @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
     @classmethod
-    def _token_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
-        if value is None:
-            return None
-        secret = value.get_secret_value().strip()
-        problem = token_problem(info.field_name, secret)
-        if problem:
-            raise ValueError(problem)
-        return SecretStr(secret)
+    def _token_strip(cls, value: SecretStr | None) -> SecretStr | None:
+        # Shapes are checked by require(), for the mode that uses the token: a bad Slack token
+        # must not stop `config`, `ask` or the Discord service.
+        return None if value is None else SecretStr(value.get_secret_value().strip())
 
     @field_validator("log_level", "log_format", "reply_visibility", mode="before")
     @classmethod
@@ -128,17 +127,43 @@ class Settings(BaseSettings):
             raise ValueError("must be whole numbers separated by commas, like 123,456")
         return [int(p) for p in parts]
 
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+
     @property
     def runtime_dir(self) -> Path:
         """Where the running process keeps its pid file and reload status."""
         return self.run_dir or self.state_dir
 
     def require(self, *names: str) -> None:
-        """Raise ConfigError naming every required setting that is missing."""
-        missing = [env_name(n) for n in names if getattr(self, n) is None]
-        if missing:
-            raise ConfigError([f"{m} is not set: {_HOW.get(m, 'set it in .env or as a secret')}"
-                               for m in missing])
+        """Raise ConfigError naming every required setting that is missing or malformed, and where it came from."""
+        problems = []
+        for name in names:
+            var = env_name(name)
+            value = getattr(self, name)
+            if value is None:
+                empty = self._sources.get(name + ":empty")
+                where = f" (it is empty in {empty})" if empty else ""
+                problems.append(f"{var} is not set{where}: {_HOW.get(var, 'set it in .env or as a secret')}")
+                continue
+            problem = self.token_problem(name)
+            if problem:
+                problems.append(problem)
+        if problems:
+            raise ConfigError(problems)
+
+    def token_problem(self, name: str) -> str | None:
+        """One line on what is wrong with a credential's shape and where it was set; None when it looks right."""
+        value = getattr(self, name)
+        if not isinstance(value, SecretStr):
+            return None
+        problem = token_problem(name, value.get_secret_value())
+        if problem is None:
+            return None
+        return _problem(name, name, problem, self.source(name))
+
+    def source(self, name: str) -> str | None:
+        """Where a setting's value came from: the environment, the .env file or a secret file."""
+        return self._sources.get(name)
 
     def masked(self) -> dict[str, str]:
         """The effective configuration with every secret masked, for `episode-bot config`."""
@@ -217,18 +242,70 @@ def _field_for(loc: str) -> str | None:
     return next((f for f in Settings.model_fields if env_name(f).lower() == key), None)
 
 
-def _problem(field: str | None, loc: str, message: str) -> str:
+def _problem(field: str | None, loc: str, message: str, source: str | None = None) -> str:
     name = env_name(field) if field else loc.upper()
     message = message.removeprefix("Value error, ").rstrip(".")
     message = message[:1].lower() + message[1:]
     if name in _HOW:
         fix = _HOW[name]
     elif field:
-        what = Settings.model_fields[field].description or "a valid value"
-        fix = f"set {name} to the {what[:1].lower()}{what[1:]} (see .env.example)"
+        info = Settings.model_fields[field]
+        what = info.description or ""
+        allowed = get_args(info.annotation) if get_origin(info.annotation) is Literal else ()
+        if allowed:
+            fix = f"set {name} to " + " or ".join(allowed) + (f"; {what[:1].lower()}{what[1:]}" if what else "")
+        else:
+            fix = f"set {name} to a valid value" + (f": {what[:1].lower()}{what[1:]}" if what else "")
+        fix += " (see .env.example)"
     else:
         fix = "see .env.example"
-    return f"{name} {message}. Fix: {fix}."
+    where = f" (set in {source})" if source else ""
+    return f"{name}{where} {message}. Fix: {fix}."
+
+
+def _names(field: str) -> list[str]:
+    """Every spelling a source may use for a field, lower-cased (sources match case-insensitively)."""
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return [str(a).lower() for a in alias.choices]
+    return [(PREFIX + field).lower()]
+
+
+def _find_sources(env_file: str | Path | None, secrets_dir: str | Path | None,
+                  overrides: dict[str, Any]) -> dict[str, str]:
+    """Say where each set field came from, in the order pydantic-settings reads them.
+
+    Also records `field:empty` when an empty value was skipped, so a message can say
+    "it is empty in .env" instead of just "not set".
+    """
+    environ = {k.lower(): v for k, v in os.environ.items()}
+    dotenv: dict[str, str | None] = {}
+    if env_file:
+        from dotenv import dotenv_values
+
+        dotenv = {k.lower(): v for k, v in dotenv_values(env_file).items()}
+    env_label = "the .env file" if env_file and Path(env_file).name == ".env" else str(env_file)
+    secret_files = {}
+    if secrets_dir:
+        with contextlib.suppress(OSError):
+            secret_files = {p.name.lower(): p for p in Path(secrets_dir).iterdir()}
+    found: dict[str, str] = {}
+    for field in Settings.model_fields:
+        if field in overrides:
+            continue
+        names = _names(field)
+        for label, values in (("the environment", environ), (env_label, dotenv)):
+            value = next((values[n] for n in names if values.get(n) is not None), None)
+            if value is None:
+                continue
+            if value == "":
+                found.setdefault(field + ":empty", label)
+                continue
+            found.setdefault(field, label)
+        path = next((secret_files[n] for n in names if n in secret_files), None)
+        if path is not None:
+            found.setdefault(field, f"the secret file {path}")
+    return found
 
 
 def unknown_settings(env_file: str | Path | None = None) -> list[str]:
@@ -252,6 +329,7 @@ def load_settings(env_file: str | Path | None = ".env", secrets_dir: str | Path 
     kwargs: dict[str, Any] = {"_env_file": env_file if env_file and Path(env_file).is_file() else None}
     # pydantic-settings warns about a missing secrets folder; outside a container there is none.
     kwargs["_secrets_dir"] = str(secrets_dir) if secrets_dir and Path(secrets_dir).is_dir() else None
+    sources = _find_sources(kwargs["_env_file"], kwargs["_secrets_dir"], overrides)
     try:
         settings = Settings(**kwargs, **overrides)
     except ValidationError as exc:
@@ -259,7 +337,8 @@ def load_settings(env_file: str | Path | None = ".env", secrets_dir: str | Path 
         problems = []
         for err in exc.errors(include_input=False, include_url=False, include_context=False):
             loc = str(err["loc"][0]) if err["loc"] else "?"
-            problems.append(_problem(_field_for(loc), loc, err["msg"]))
+            field = _field_for(loc)
+            problems.append(_problem(field, loc, err["msg"], sources.get(field or "")))
         raise ConfigError(problems) from None
     except SettingsError as exc:
         # Raised for a value a source could not decode; its message names the field, never the value.
@@ -272,6 +351,7 @@ def load_settings(env_file: str | Path | None = ".env", secrets_dir: str | Path 
                            "by the bot's user (uid 10001 in the container), e.g. chmod 644."]) from None
     for note in unknown_settings(kwargs["_env_file"]):
         log.warning("%s", note)
+    settings._sources = sources
     return settings
 
 

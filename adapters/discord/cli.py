@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.cmd == "invite-url" and args.client_id):
             settings.require("discord_token")
     except ConfigError as exc:
+        if args.cmd == "invite-url":  # the token is only one way to learn the application id
+            exc.problems = [p.rstrip(".") + "; or give the application id instead: episode-bot discord invite-url "
+                            "--client-id ID (Developer Portal > General Information > Application ID)"
+                            for p in exc.problems]
         return report(exc)
     setup_logging(settings.log_level, settings.log_format, secrets=settings_secrets(settings))
     if args.cmd == "invite-url":

@@ -114,3 +114,11 @@ async def test_invite_url_asks_discord_for_the_application(standin, make_setting
     query = parse_qs(urlparse(capsys.readouterr().out.strip()).query)
     assert query["client_id"] == [standin.app_id]
     assert not standin.identifies  # REST only
+
+
+def test_invite_url_without_a_token_mentions_client_id(capsys, monkeypatch, tmp_path, keep_logging):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert main(["invite-url"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("config error: DISCORD_TOKEN is not set") and "--client-id ID" in err

@@ -126,7 +126,8 @@ def test_every_missing_token_is_named_with_its_fix(tmp_path, name):
 
 @pytest.mark.parametrize("source", ["env", "dotenv", "secret"])
 @pytest.mark.parametrize(("name", "value", "words"), MALFORMED)
-def test_every_malformed_token_stops_start_up_without_its_value(tmp_path, monkeypatch, source, name, value, words):
+def test_every_malformed_token_stops_the_mode_using_it_and_names_its_source(tmp_path, monkeypatch, source, name,
+                                                                             value, words):
     if source == "dotenv" and "\n" in value:
         pytest.skip("a .env line cannot hold a line break unquoted")
     if source == "secret" and not value.strip():
@@ -134,23 +135,60 @@ def test_every_malformed_token_stops_start_up_without_its_value(tmp_path, monkey
     kwargs = {}
     if source == "env":
         monkeypatch.setenv(name, value)
+        where = "the environment"
     elif source == "dotenv":
-        kwargs["env_file"] = write_env(tmp_path, {name: f'"{value}"'})
+        kwargs["env_file"] = write_env(tmp_path, {name: f'"{value}"' if value else ""})
+        where = "test.env"
     else:
         kwargs["secrets"] = {name.lower(): value}
+        where = "secret file"
+    settings = load(tmp_path, **kwargs)  # loading never stops on a token: only the mode that uses it does
     with pytest.raises(ConfigError) as caught:
-        load(tmp_path, **kwargs)
+        settings.require(TOKENS[name])
     (line,) = caught.value.problems
-    assert line.startswith(name + " ") and words in line and "Fix:" in line
+    assert line.startswith(name + " ") and words in line and ("Fix:" in line or "is not set" in line)
+    assert where in line
     for part in [value.strip(), *value.split()]:
         if len(part) >= 10:  # every secret-bearing piece; short ones are words like "Bot" or "xoxb-"
             assert part not in line and part not in str(caught.value)
-    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    others = [t for t in TOKENS.values() if t != TOKENS[name]]
+    for field in others:  # the other modes' tokens are not its business
+        assert settings.token_problem(field) is None
+
+
+def test_a_bad_slack_token_does_not_stop_discord(tmp_path, monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", DISCORD)
+    env_file = write_env(tmp_path, {"SLACK_BOT_TOKEN": APP})
+    settings = load(tmp_path, env_file=env_file)
+    settings.require("discord_token")
+    with pytest.raises(ConfigError) as caught:
+        settings.require("slack_bot_token")
+    assert "SLACK_BOT_TOKEN (set in " in caught.value.problems[0] and "test.env" in caught.value.problems[0]
+
+
+def test_an_empty_line_in_dotenv_does_not_hide_the_secret_file(tmp_path):
+    env_file = write_env(tmp_path, {"DISCORD_TOKEN": ""})
+    settings = load(tmp_path, env_file=env_file, secrets={"discord_token": DISCORD + "\n"})
+    assert settings.discord_token.get_secret_value() == DISCORD
+    assert "secret file" in settings.source("discord_token")
+    # Without the secret file, the message says where the empty value is.
+    settings = load(tmp_path, env_file=env_file)
+    with pytest.raises(ConfigError) as caught:
+        settings.require("discord_token")
+    assert caught.value.problems[0].startswith("DISCORD_TOKEN is not set (it is empty in ")
+    assert "test.env" in caught.value.problems[0]
+
+
+def test_a_bad_choice_says_which_values_are_allowed(tmp_path, monkeypatch):
+    monkeypatch.setenv("EPISODE_BOT_REPLY_VISIBILITY", "secret")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    (line,) = caught.value.problems
+    assert line.startswith("EPISODE_BOT_REPLY_VISIBILITY (set in the environment) ")
+    assert "Fix: set EPISODE_BOT_REPLY_VISIBILITY to private or public; private answers show only" in line
 
 
 def test_every_problem_on_its_own_line(tmp_path, monkeypatch):
-    monkeypatch.setenv("SLACK_BOT_TOKEN", APP)
-    monkeypatch.setenv("SLACK_APP_TOKEN", BOT)
     monkeypatch.setenv("EPISODE_BOT_LOG_LEVEL", "verbose")
     monkeypatch.setenv("EPISODE_BOT_USER_RATE", "-1")
     monkeypatch.setenv("EPISODE_BOT_DISCORD_GUILD_IDS", "12,abc")
@@ -158,10 +196,18 @@ def test_every_problem_on_its_own_line(tmp_path, monkeypatch):
     with pytest.raises(ConfigError) as caught:
         load(tmp_path)
     names = [line.split()[0] for line in caught.value.problems]
-    assert sorted(names) == sorted(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "EPISODE_BOT_LOG_LEVEL",
-                                    "EPISODE_BOT_USER_RATE", "EPISODE_BOT_DISCORD_GUILD_IDS",
-                                    "EPISODE_BOT_SLACK_PORT"])
+    assert sorted(names) == sorted(["EPISODE_BOT_LOG_LEVEL", "EPISODE_BOT_USER_RATE",
+                                    "EPISODE_BOT_DISCORD_GUILD_IDS", "EPISODE_BOT_SLACK_PORT"])
     assert all("\n" not in line and "Fix:" in line for line in caught.value.problems)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", APP)
+    monkeypatch.setenv("SLACK_APP_TOKEN", BOT)
+    monkeypatch.delenv("EPISODE_BOT_LOG_LEVEL")
+    monkeypatch.delenv("EPISODE_BOT_USER_RATE")
+    monkeypatch.delenv("EPISODE_BOT_DISCORD_GUILD_IDS")
+    monkeypatch.delenv("EPISODE_BOT_SLACK_PORT")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path).require("slack_bot_token", "slack_app_token")
+    assert [line.split()[0] for line in caught.value.problems] == ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
     assert BOT not in str(caught.value) and APP not in str(caught.value)
 
 
@@ -206,22 +252,43 @@ def test_config_command_prints_masked_settings(workdir):
 
 
 def test_config_command_exits_2_with_one_line_per_problem(workdir):
-    bad = {"SLACK_BOT_TOKEN": APP, "DISCORD_TOKEN": f"Bot {DISCORD}", "EPISODE_BOT_SLACK_PORT": "99999"}
-    env = {**GOOD, **bad, "EPISODE_BOT_LOG_LEVEL": "DEBUG"}
-    result = run_cli("config", cwd=workdir, env=env)
+    bad = {"EPISODE_BOT_SLACK_PORT": "99999", "EPISODE_BOT_LOG_LEVEL": "verbose"}
+    result = run_cli("config", cwd=workdir, env={**GOOD, **bad})
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 3 and all(line.startswith("config error: ") for line in lines)
+    assert len(lines) == 2 and all(line.startswith("config error: ") for line in lines)
     assert {line.split()[2] for line in lines} == set(bad)
     output = result.stdout + result.stderr
-    for value in [*GOOD.values(), *bad.values()]:
+    for value in GOOD.values():
         assert value not in output
     assert "Traceback" not in output
 
 
+def test_config_command_warns_about_bad_tokens_and_still_prints(workdir):
+    (workdir / ".env").write_text(f"SLACK_BOT_TOKEN={APP}\n")
+    result = run_cli("config", cwd=workdir, env={"DISCORD_TOKEN": f"Bot {DISCORD}"})
+    assert result.returncode == 0, result.stderr
+    assert "SLACK_BOT_TOKEN=********" in result.stdout and "# episode-bot " in result.stdout
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 2 and all(w.startswith("warning: ") for w in warnings)
+    assert any("SLACK_BOT_TOKEN (set in the .env file) must start with xoxb-" in w for w in warnings)
+    assert any("DISCORD_TOKEN (set in the environment) starts with 'Bot '" in w for w in warnings)
+    assert APP not in result.stdout + result.stderr and DISCORD not in result.stdout + result.stderr
+
+
+def test_a_bad_slack_token_in_dotenv_stops_neither_ask_nor_discord(workdir, seeds_dir):
+    (workdir / ".env").write_text(f"SLACK_BOT_TOKEN={APP}\n")
+    asked = run_cli("ask", "What is RLVR?", "--seeds", str(seeds_dir), cwd=workdir)
+    assert asked.returncode == 0 and "RLVR" in asked.stdout, asked.stderr
+    invite = run_cli("discord", "invite-url", "--client-id", "123456789012345678", cwd=workdir)
+    assert invite.returncode == 0 and "client_id=123456789012345678" in invite.stdout, invite.stderr
+    slack = run_cli("slack", "--http", cwd=workdir, env={"SLACK_SIGNING_SECRET": SIGNING})
+    assert slack.returncode == 2
+    assert slack.stderr.startswith("config error: SLACK_BOT_TOKEN (set in the .env file) must start with xoxb-")
+
+
 @pytest.mark.parametrize("command", [["health"], ["reload", "--wait", "0"], ["check"]])
 def test_other_commands_share_the_config_errors(workdir, command):
-    result = run_cli(*command, cwd=workdir, env={"SLACK_APP_TOKEN": BOT})
+    result = run_cli(*command, cwd=workdir, env={"EPISODE_BOT_LOG_LEVEL": "verbose"})
     assert result.returncode == 2
-    assert result.stderr.startswith("config error: SLACK_APP_TOKEN must start with xapp-")
-    assert BOT not in result.stdout + result.stderr
+    assert result.stderr.startswith("config error: EPISODE_BOT_LOG_LEVEL (set in the environment) ")
