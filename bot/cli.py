@@ -29,7 +29,7 @@ EXTRA = {
     "discord": ("adapters.discord.cli", "main", "Run the Discord bot (also: sync, invite-url)"),
     "slack": ("adapters.slack.cli", "main", "Run the Slack app (also: manifest)"),
     "import": ("bot.importers.feed", "main", "Import episodes from a podcast RSS feed"),
-    "bench": ("bench.__main__", "main", "Run the benchmarks"),
+    "bench": ("bench.__main__", "main", "Run the benchmarks (from a source checkout)"),
     "health": ("bot.health", "main", "Exit 0 while the running adapter's heartbeat is fresh"),
     "reload": ("bot.health", "reload_main", "Ask the running bot to reload the episodes"),
 }
@@ -255,10 +255,30 @@ def check(root: Path, as_json: bool = False) -> int:
     return 1 if errors else 0
 
 
+def bench_checkout(candidates: list[Path] | None = None) -> Path | None:
+    """Return the source checkout that holds the benchmarks (bench/ and tests/eval/), or None.
+
+    The benchmarks are not installed with the bot: they need the checkout's eval
+    questions anyway. Look in the current folder, then beside this code.
+    """
+    for root in candidates if candidates is not None else [Path.cwd(), Path(__file__).resolve().parents[1]]:
+        if (root / "bench" / "__main__.py").is_file() and (root / "tests" / "eval").is_dir():
+            return root
+    return None
+
+
 def _run_extra(name: str, rest: list[str]) -> int:
     import importlib
 
     module, func, _ = EXTRA[name]
+    if name == "bench":
+        root = bench_checkout()
+        if root is None:
+            print("error: the benchmarks run from a source checkout of Episode Bot (they need its bench/ and "
+                  "tests/eval/ folders), and this install has none. Run them there: "
+                  "pip install -e \".[bench]\" && episode-bot bench", file=sys.stderr)
+            return 1
+        sys.path.insert(0, str(root))
     try:
         entry = getattr(importlib.import_module(module), func)
     except ImportError as exc:

@@ -15,7 +15,9 @@ from bot.commands import COMMANDS
 from . import syntax
 from .server import EVENTS_PATH
 
-SCOPES = ["commands", "chat:write"]  # slash commands, and answers; nothing more
+# Slash commands, and nothing more: answers and shares go to each request's response_url,
+# which needs no scope (chat:write is only for chat.postMessage, which the bot never calls).
+SCOPES = ["commands"]
 NAME = "Episode Bot"
 DESCRIPTION = "Answers questions about podcast episodes, with the moment it was said."
 

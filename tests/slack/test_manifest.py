@@ -11,7 +11,7 @@ from adapters.slack.syntax import parse, usage
 from bot.commands import BY_NAME, COMMANDS
 
 
-def test_socket_mode_manifest_lists_every_command_and_only_two_scopes():
+def test_socket_mode_manifest_lists_every_command_and_only_the_commands_scope():
     doc = yaml.safe_load(manifest_yaml())
     commands = {c["command"]: c for c in doc["features"]["slash_commands"]}
     assert list(commands) == [f"/{c.name}" for c in COMMANDS]
@@ -20,7 +20,7 @@ def test_socket_mode_manifest_lists_every_command_and_only_two_scopes():
         assert entry["description"] == command.description and len(entry["description"]) <= 100
         assert "url" not in entry
     assert commands["/ask"]["usage_hint"] == "<question> [episode:…]"
-    assert doc["oauth_config"]["scopes"] == {"bot": ["commands", "chat:write"]}
+    assert doc["oauth_config"]["scopes"] == {"bot": ["commands"]}
     assert doc["settings"]["socket_mode_enabled"] is True
     assert doc["settings"]["interactivity"] == {"is_enabled": True}
 
@@ -76,3 +76,18 @@ def test_slash_text_is_split_into_options(name, text, expected):
 def test_usage_lines_use_the_slack_names():
     assert usage(BY_NAME["quote"], "pod") == "/pod-quote [text] [speaker:…] [episode:…]"
     assert usage(BY_NAME["help"]) == "/help"
+
+
+async def test_answers_and_shares_use_no_web_api_scope(http_slack):
+    """The manifest drops chat:write: an answer and its Share go only to the response_url."""
+    from .conftest import buttons
+    from .standin import click_body
+
+    _, _, key = await http_slack.command("/ask", "What is RLVR?")
+    [private] = await http_slack.standin.answer(key)
+    url, key = http_slack.standin.response_url()
+    share = buttons(private)["episode_bot_share"]
+    status, _ = await http_slack.post(click_body(share["value"], share["action_id"], url))
+    assert status == 200
+    await http_slack.standin.answer(key, count=2)  # the public copy, then the private one removed
+    assert [m for m, _ in http_slack.standin.calls if m != "auth.test"] == []
