@@ -37,13 +37,32 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Caller:
+    """Who runs a command, and where: platform ids as they arrive (hashed before anything is stored)."""
+
+    platform: str = "cli"  # cli, discord, slack
+    user: str | None = None
+    channel: str | None = None
+    workspace: str | None = None  # Discord guild or Slack team
+
+
+@dataclass(frozen=True)
 class Command:
+    """A command, declared once. `admin=True` marks a subcommand of /episodebot (ADMIN_GROUP).
+
+    A member command's handler takes (bot, snapshot, episode, values, page); an
+    admin subcommand's takes (bot, caller, values), since what it does depends
+    on who and where (a channel's default episode), not on one episode. Each
+    front end checks the caller is an admin before running one.
+    """
+
     name: str
     description: str
     example: str
     options: tuple[Option, ...]
-    handler: Callable[[EpisodeBot, Snapshot, Episode, dict[str, str], int], Reply]
+    handler: Callable[..., Reply]
     usage_hint: str = ""
+    admin: bool = False
 
     @property
     def query_option(self) -> str | None:
@@ -53,7 +72,7 @@ class Command:
     @property
     def usage(self) -> str:
         parts = [f"<{o.name}>" if o.required else f"[{o.name}]" for o in self.options]
-        return " ".join([self.name, *parts])
+        return " ".join([*([ADMIN_GROUP] if self.admin else []), self.name, *parts])
 
 
 EPISODE = Option("episode", "Episode number, part of its title, or 'latest'", max_length=100,
@@ -256,6 +275,18 @@ def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, s
     return reply
 
 
+def taught_first(reply: Reply, taught: Result, episode: Episode) -> Reply:
+    """Put the answer admins chose for this question first (page 1), above the bot's own results."""
+    same = (taught.source, taught.timestamp)
+    others = [r for r in reply.results if (r.source, r.timestamp) != same]
+    fresh = _reply(reply.command, reply.query, episode, reply.title or episode.label)
+    fresh = _page(fresh, [taught, *others], 1, {})
+    fresh.results = fresh.results[:PAGE_SIZE]
+    fresh.more = reply.more
+    fresh.buttons = [b for b in reply.buttons if b.action.kind not in ("prev", "next")] if reply.results else []
+    return fresh
+
+
 def _decline(reply: Reply, snap: Snapshot, episode: Episode, query: str, what: str) -> Reply:
     reply.results = []
     reply.message = f"I couldn't find {what} in {episode.label}."
@@ -303,3 +334,41 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}
+
+# -- admin subcommands: /episodebot SUBCOMMAND ------------------------------------------
+# Discord shows the group only to members with Manage Server (and the handler checks
+# again); Slack allows EPISODE_BOT_SLACK_ADMINS and workspace admins/owners; the CLI is
+# the host's own. To add one: write its handler (bot, caller, values) -> Reply and
+# declare it here with admin=True.
+
+ADMIN_GROUP = "episodebot"
+ADMIN_GROUP_DESCRIPTION = "Admin tools: what people ask, what goes unanswered, feedback, teaching"
+DAYS = Option("days", "How many days back (default 7)", max_length=4)
+
+from . import admin as _admin  # noqa: E402  (its handlers use the helpers above)
+
+ADMIN_COMMANDS: tuple[Command, ...] = (
+    Command("stats", "Questions per day, decline rate, votes, latency and top commands", "stats 7",
+            (DAYS,), _admin.stats, admin=True),
+    Command("unanswered", "Declined questions, grouped by similar wording, with counts", "unanswered 30",
+            (DAYS,), _admin.unanswered, admin=True),
+    Command("feedback", "Answers people marked 👎, with the question, the source and reasons", "feedback 30",
+            (DAYS,), _admin.feedback, admin=True),
+    Command("teach", "Give a question the answer it should get first (QUESTION → ANSWER)",
+            'teach "What is RLVR? → 1:02:38"',
+            (Option("question", "The question, then → and a time, a chapter or a result number "
+                    "(leave the answer out to pick from the bot's results)", required=True),
+             Option("answer", "A time (1:02:38), 'chapter TITLE', or the number of one of the bot's results",
+                    max_length=100, positional=False), EPISODE), _admin.teach,
+            usage_hint="Type the question, an arrow and the answer, e.g. What is RLVR? → 1:02:38",
+            admin=True),
+    Command("untaught", "List taught answers, or remove one by its number", "untaught 2",
+            (Option("number", "The number of a taught answer to remove (leave empty to list them)",
+                    max_length=12),), _admin.untaught, admin=True),
+    Command("reload", "Read the episodes again from the seeds folder", "reload", (), _admin.reload,
+            admin=True),
+    Command("episodes", "The episodes the bot knows, with what each holds", "episodes", (), _admin.episodes,
+            admin=True),
+)
+
+ADMIN_BY_NAME = {c.name: c for c in ADMIN_COMMANDS}

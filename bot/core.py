@@ -13,12 +13,16 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from .commands import BY_NAME, COMMANDS, Command
+from .commands import ADMIN_BY_NAME, Caller, taught_first
 from .errors import SeedsError, UserError
 from .formats import MAX_BYTES
 from .library import Library, load_library
 from .limits import RateLimiter
 from .models import Episode
 from .replies import Action, Reply, error_reply
+from .replies import Button, Result
+from .records import Question, Records, normalise
+from .records.questions import day_of
 from .search import SearchIndex
 from .store import CachedLibrary, Store, load_cached
 from .text import clean_line, format_time
@@ -82,8 +86,12 @@ class EpisodeBot:
 
     def __init__(self, seeds_dir: Path | str, default_episode: str | None = None,
                  max_bytes: int = MAX_BYTES, limiter: RateLimiter | None = None,
-                 cache_dir: Path | str | None = None) -> None:
-        """`cache_dir`: where to keep the index between runs (None: build it in memory each time)."""
+                 cache_dir: Path | str | None = None, records: Records | None = None) -> None:
+        """`cache_dir`: where to keep the index between runs (None: build it in memory each time).
+
+        `records`: the question log, votes, taught answers and small state (None: none kept).
+        """
+        self.records = records
         self.seeds_dir = Path(seeds_dir)
         self.limiter = limiter  # None: nobody is rate limited (CLI, scripts)
         self.default_episode = default_episode or None
@@ -95,12 +103,13 @@ class EpisodeBot:
 
     @classmethod
     def from_settings(cls, settings: Settings, seeds_dir: Path | str | None = None, *,
-                      rate_limited: bool = True) -> EpisodeBot:
+                      rate_limited: bool = True, platform: str = "cli") -> EpisodeBot:
         """Build the bot a front end runs: seeds, default episode, limits and index cache from settings."""
         return cls(Path(seeds_dir or settings.seeds_dir), default_episode=settings.default_episode,
                    max_bytes=int(settings.max_seed_mb * 1e6),
                    limiter=RateLimiter.from_settings(settings) if rate_limited else None,
-                   cache_dir=Path(settings.state_dir) / "index")  # a big catalogue starts fast
+                   cache_dir=Path(settings.state_dir) / "index",  # a big catalogue starts fast
+                   records=Records.open(settings, platform))  # type: ignore[arg-type]
 
     @property
     def library(self) -> Library:
@@ -127,7 +136,49 @@ class EpisodeBot:
     # -- commands -----------------------------------------------------------
 
     def run(self, name: str, args: dict[str, str] | None = None, page: int = 1, *,
-            user: str | None = None, channel: str | None = None) -> Reply:
+            user: str | None = None, channel: str | None = None, platform: str = "cli",
+            workspace: str | None = None, via: str = "command") -> Reply:
+        """Run a command and, when the question log is on, log it and put 👍/👎 on the answer.
+
+        `platform` and `workspace` (guild or team) say where it was asked; `via`
+        is "button" for a page, chapter step or share, so stats count questions once.
+        """
+        started = time.perf_counter()
+        reply = self._answer(name, args, page, user=user, channel=channel)
+        if name == "ask" and page <= 1 and not reply.error and not (args or {}).get("before"):
+            reply = self._taught_first(reply)
+        self._record(reply, name, args, started, Caller(platform, user, channel, workspace), via)
+        return reply
+
+    def _record(self, reply: Reply, name: str, args: dict[str, str] | None, started: float, caller: Caller,
+                via: str) -> None:
+        """Queue the question's row (never blocks the answer) and add the vote buttons that point at it."""
+        records = self.records
+        if records is None or not records.record_questions or name == "help":
+            return
+        try:
+            now = time.time()
+            top = reply.results[0] if reply.results else None
+            query = reply.query or _first_text(args)
+            reply.record_id = records.new_id()
+            records.record(Question(
+                id=reply.record_id, asked_at=now, day=day_of(now), platform=caller.platform,
+                workspace=caller.workspace, channel=caller.channel,
+                user_key=records.user_key(caller.platform, caller.user) if caller.user else None,
+                command=name, via=via, query=query, norm=normalise(query), episode=reply.episode,
+                declined=int(not reply.error and not reply.results and reply.message is not None),
+                failed=int(reply.error), top_source=top.source if top else None,
+                top_time=top.timestamp if top else None,
+                taught_id=None, latency_ms=(time.perf_counter() - started) * 1000))
+            if not reply.error:
+                reply.buttons += [Button(label="👍", action=Action(kind="up", command=name, query=reply.record_id)),
+                                  Button(label="👎", action=Action(kind="down", command=name,
+                                                                  query=reply.record_id))]
+        except Exception:  # the log is an aid: the answer goes out whatever happens here
+            log.exception("could not queue the question for the log")
+
+    def _answer(self, name: str, args: dict[str, str] | None = None, page: int = 1, *,
+                user: str | None = None, channel: str | None = None) -> Reply:
         """Run a command; user mistakes come back as an error reply, never an exception.
 
         `user` and `channel` identify who asked where (platform ids), for rate limits.
@@ -149,9 +200,16 @@ class EpisodeBot:
         episode = self.resolve_episode(values.get("episode"), snap)
         return command.handler(self, snap, episode, values, max(1, page))
 
-    def run_action(self, token: str, *, user: str | None = None, channel: str | None = None) -> Reply:
-        """Run what a button asks for (next page, another chapter, share)."""
+    def run_action(self, token: str, *, user: str | None = None, channel: str | None = None,
+                   platform: str = "cli", workspace: str | None = None, is_admin: bool = False) -> Reply:
+        """Run what a button asks for (next page, another chapter, share, an admin's pick to teach)."""
         action = Action.decode(token)
+        if action is not None and action.kind == "teach":
+            if not is_admin:
+                return error_reply("teach", "Only the bot's admins can teach it answers.")
+            return self.run_admin("teach", {"question": action.query, "answer": str(action.page),
+                                            "episode": action.episode},
+                                  Caller(platform, user, channel, workspace))
         if action is None or action.command not in BY_NAME:
             return error_reply("button", "This button has expired: run the command again.")
         args = {"episode": action.episode} if action.episode else {}
@@ -161,7 +219,59 @@ class EpisodeBot:
             args[first] = action.query
         if action.extra:
             args["speaker"] = action.extra
-        return self.run(action.command, args, page=action.page, user=user, channel=channel)
+        return self.run(action.command, args, page=action.page, user=user, channel=channel,
+                        platform=platform, workspace=workspace, via="button")
+
+    # -- admins, votes, taught answers ------------------------------------------
+
+    def run_admin(self, name: str, args: dict[str, str] | None, caller: Caller) -> Reply:
+        """Run an /episodebot subcommand; the front end has checked the caller is an admin."""
+        command = ADMIN_BY_NAME.get(name)
+        try:
+            if command is None:
+                raise UserError(f"/episodebot has no subcommand {name!r}.",
+                                "Subcommands: " + ", ".join(ADMIN_BY_NAME) + ".")
+            return command.handler(self, caller, validate(command, dict(args or {})))
+        except UserError as exc:
+            return error_reply(name, str(exc), query=_first_text(args))
+
+    def vote(self, record_id: str, platform: str, user: str, up: bool) -> str:
+        """Record a 👍/👎 on an answer; return what to tell the voter, privately."""
+        if self.records is None:
+            return "Votes are not kept on this bot."
+        return self.records.vote(record_id, self.records.user_key(platform, user), 1 if up else -1).message
+
+    def vote_reason(self, record_id: str, platform: str, user: str, reason: str) -> str:
+        """Attach the reason given with a 👎; return what to tell the voter."""
+        if self.records is None:
+            return "Votes are not kept on this bot."
+        return self.records.set_reason(record_id, self.records.user_key(platform, user),
+                                       clean_line(reason)).message
+
+    def _taught_first(self, reply: Reply) -> Reply:
+        if self.records is None or not reply.episode:
+            return reply
+        try:
+            episode = self.resolve_episode(reply.episode)
+        except UserError:
+            return reply
+        taught = self.taught_answer(reply.query, episode)
+        if taught is None:
+            return reply
+        fresh = taught_first(reply, taught, episode)
+        fresh.message = "The first answer was chosen by the admins."
+        return fresh
+
+    def taught_answer(self, question: str, episode: Episode) -> Result | None:
+        """The answer admins chose for a question that means the same as this one, if any."""
+        if self.records is None:
+            return None
+        try:
+            taught = self.records.taught.match(question, episode.id)
+            return Result.model_validate(taught.answer) if taught else None
+        except Exception:  # a taught answer is extra: never cost the answer
+            log.exception("taught answers could not be read")
+            return None
 
     def resolve_episode(self, wanted: str | None, snap: Snapshot | None = None) -> Episode:
         """Find an episode by number, id, title fragment or 'latest'; else the default."""

@@ -8,6 +8,10 @@ from pydantic import BaseModel, Field
 
 ActionKind = Literal["share", "more", "prev", "next"]
 _SEP = "\x1f"  # never in cleaned user text (control characters are stripped)
+# 👍/👎 on an answer (the action's query is the answer's record id in the question log),
+# and an admin's pick of the answer to teach (query: the question; page: the result's number).
+RecordKind = Literal["up", "down", "teach"]
+RECORD_KINDS = ("up", "down", "teach")
 
 
 class Result(BaseModel):
@@ -43,7 +47,7 @@ class Citation(BaseModel):
 class Action(BaseModel):
     """What a button does, with everything needed to do it after a restart."""
 
-    kind: ActionKind
+    kind: ActionKind | RecordKind
     command: str
     query: str = ""
     episode: str = ""
@@ -64,7 +68,7 @@ class Action(BaseModel):
                                                        and len(parts[4]) <= 6):
             return None
         _, kind, command, episode, page, extra, query = parts
-        if kind not in ("share", "more", "prev", "next"):
+        if kind not in RECORD_KINDS and kind not in ("share", "more", "prev", "next"):
             return None
         return cls(kind=kind, command=command, episode=episode, page=int(page), extra=extra, query=query)
 
@@ -92,6 +96,7 @@ class Reply(BaseModel):
     error: bool = False  # a user-safe error, shown privately
     page: int = 1
     more: bool = False  # more results exist beyond this page
+    record_id: str | None = None  # this answer's row in the question log (its 👍/👎 buttons carry it)
     details: dict[str, Any] | None = None  # structured facts (the episode command's), for --json
 
     def to_json(self) -> dict[str, Any]:

@@ -26,10 +26,11 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .library import Library
+from .meaning import StaticModel, load_model
 from .models import Chapter, Episode, Passage, Quote
 from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
-from .text import (STOPWORDS, clean_line, content_words, normalize_query, number_aliases, parse_time,
-                   sentences, stem, strip_mentions, words)
+from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
+                   parse_time, query_words, sentences, stem, strip_mentions, words)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ KIND_PRIOR = {"note": 0.06, "takeaway": 0.05, "highlight": 0.04, "transcript": 0
 CANDIDATES = 60
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
+CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
 SUMMARY_KINDS = ("takeaway", "summary", "note", "highlight")
 # The episode's own facts answer questions that ask for one of them by name.
 FACT_STEMS = {stem(w) for w in ("host", "guest", "guests", "released", "release", "date", "number", "aired")}
@@ -82,7 +84,9 @@ class Query:
 class SearchIndex:
     """An FTS5 index over every passage and quote of a library."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, model: StaticModel | None | bool = True) -> None:
+        """Index a library; `model` places passages by meaning (True: the configured one, None: words only)."""
+        self.model = load_model() if model is True else (model or None)
         with paused_gc():
             self._build(library)
 
@@ -145,6 +149,7 @@ class SearchIndex:
             if len(w) >= 3 and not w.isdigit():
                 self.surface.setdefault(stem(w), w)
         self.stems = list(self.surface)
+        self.words = [w for w in vocab if len(w) >= 3 and not w.isdigit()]
         self.sorted_vocab = sorted(vocab)
         names = {name for e in library.episodes
                  for name in [e.host, *e.guests, *(x.speaker for x in [*e.passages, *e.quotes])] if name}
@@ -163,7 +168,7 @@ class SearchIndex:
         text = normalize_query(strip_mentions(text))
         focus = {w.lower() for w in _FOCUS_RE.findall(text)}
         prefixes = set()
-        for w in dict.fromkeys(content_words(text)):
+        for w in dict.fromkeys(query_words(text)):
             if w in self.vocab_df or stem(w) in self.df or len(w) < 4 or w.isdigit():
                 terms.append(w)
                 continue
@@ -171,8 +176,11 @@ class SearchIndex:
                 prefixes.add(w)
                 terms.append(w)
                 continue
+            if self.model is not None and self.model.knows(w):
+                terms.append(w)  # a real word or name the index lacks ('paris'): not a typo of 'pairs'
+                continue
             fix = self._correct(w)
-            if fix in STOPWORDS:  # 'actualy' meant 'actually': no more a search word than that is
+            if fix in STOPWORDS or fix in CHAT_FILLER:  # 'actualy' meant 'actually': not a search word
                 continue
             if fix:
                 corrected[w] = fix
@@ -181,10 +189,13 @@ class SearchIndex:
                 terms.append(w)
         stems = list(dict.fromkeys(stem(t) for t in terms))
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
+        guessed = {stem(fix) for fix in corrected.values()}
         weights = {}
         for s in stems:
             # A speaker's name says who, not what: "what did Lex say about X" is about X.
             factor = 0.5 if s in self.people else 2.0 if s in focus_stems else 1.0
+            if s in guessed:
+                factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes)
@@ -199,20 +210,26 @@ class SearchIndex:
     def _correct(self, word: str) -> str | None:
         """Return the indexed word a misspelling most likely meant, or None.
 
-        Stems are compared, so 'suprise' finds 'surprised' (surpris) too.
+        Stems are compared, so 'suprise' finds 'surprised' (surpris) too, and
+        so are the words as typed, so 'traning' (stem 'trane') finds 'training'
+        and 'reflction' finds 'reflection': two edits in a word of 7 letters or more.
         """
         target = stem(word)
-        limit = 1 if len(target) < 7 else 2
-        found = process.extract(target, self.stems, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        found = [(self.surface[s], d) for s, d, _ in process.extract(
+            target, self.stems, scorer=OSA.distance, score_cutoff=1 if len(target) < 7 else 2, limit=8)]
+        found += [(w, d) for w, d, _ in process.extract(
+            word, self.words, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2, limit=8)]
         if not found:
             return None
-        best = min(d for _, d, _ in found)
-        options = [self.surface[s] for s, d, _ in found if d == best]
-        if len(word) == 4:  # a short word: only a swapped pair of letters is a typo
-            options = [w for w in options if sorted(w) == sorted(word)]
+        best = min(d for _, d in found)
+        options = list(dict.fromkeys(w for w, d in found if d == best))
+        if len(word) == 4:  # a short word: only a swapped pair of letters or a letter left out
+            options = [w for w in options if sorted(w) == sorted(word) or
+                       (len(w) == 5 and w[:2] == word[:2] and _leaves_one_out(word, w))]
         else:  # ...and a longer one must still look like it ('aliens' is not 'allen')
             options = [w for w in options if fuzz.ratio(word, w) >= 80]
-        return max(options, key=lambda w: self.vocab_df[w]) if options else None
+        # Typists get a word's start right: 'faill' is 'fail' rather than 'fill'; then the commoner word.
+        return max(options, key=lambda w: (_common_prefix(word, w), self.vocab_df[w])) if options else None
 
     def candidates(self, q: Query, episode: Episode | None, limit: int = CANDIDATES,
                    kinds: tuple[str, ...] | None = None) -> list[tuple[int, float]]:
@@ -485,6 +502,19 @@ def _definition(q: Query) -> _Definition | None:
     phrase = r"[\s-]+".join(re.escape(t) for t in terms)
     return _Definition(spelled_out=re.compile(spelled) if spelled else None,
                        opening=re.compile(rf"^(?:the |an? )?{phrase}\b", re.I))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Return how many letters a and b share from their start."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _leaves_one_out(short: str, long: str) -> bool:
+    """Return True when `long` is `short` with one letter added ('dyin', 'dying')."""
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _windows(parts: list[str]) -> list[str]:

@@ -32,6 +32,7 @@ def _alias(name: str) -> AliasChoices:
 
 
 IdList = Annotated[list[int], NoDecode]
+StrList = Annotated[list[str], NoDecode]
 
 
 class ConfigError(Exception):
@@ -92,6 +93,16 @@ class Settings(BaseSettings):
     slack_command_prefix: str = Field("", pattern=r"^[a-z0-9_-]{0,12}$",
                                       description="Prefix for Slack commands, e.g. pod gives /pod-ask")
     slack_port: int = Field(3000, ge=1, le=65535, description="Port for Slack HTTP mode")
+    # The question log, votes and admin commands (bot/records/, docs/privacy.md).
+    database_url: SecretStr | None = Field(None, description="postgresql://user:password@host/db to share the "
+                                           "question log between replicas (unset: SQLite in the state folder)")
+    records_secret: SecretStr | None = Field(None, description="Secret for hashing user ids in the question "
+                                             "log (unset: generated into the state folder)")
+    record_questions: bool | None = Field(None, description="Keep the question log (unset: on for Discord "
+                                          "and Slack, off for the command line)")
+    retention_days: int = Field(90, ge=1, le=3650, description="Days the question log and votes are kept")
+    slack_admins: StrList = Field(default_factory=list, description="Slack user ids allowed to run "
+                                  "/episodebot besides workspace admins and owners (comma-separated)")
 
     @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
     @classmethod
@@ -107,6 +118,17 @@ class Settings(BaseSettings):
             value = value.strip()
             return value.upper() if info.field_name == "log_level" else value.lower()
         return value
+
+    @field_validator("slack_admins", mode="before")
+    @classmethod
+    def _str_list(cls, value: Any) -> Any:
+        """Accept `U1,U2` as admins write it."""
+        if not isinstance(value, str):
+            return value
+        parts = [p.strip() for p in re.split(r"[,\s]+", value) if p.strip()]
+        if not all(re.fullmatch(r"[A-Z0-9]{2,30}", p) for p in parts):
+            raise ValueError("must be Slack user ids (like U012ABCDEF) separated by commas")
+        return parts
 
     @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
     @classmethod

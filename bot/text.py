@@ -42,6 +42,26 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Words of a chat ask that say how it is asked, not what about: "thoughts on world models",
+# "timestamp for the X bit", "anyone know what GRPO is", "tldr on X lol". Left out of a
+# question's search words (never of the index), so they cannot lower its coverage.
+CHAT_FILLER = frozenset(
+    """
+    thoughts opinion opinions take takes timestamp timestamps anyone anybody somebody bit bits part
+    segment exactly precisely lol lmao lmfao rofl haha hahaha tldr tl dr pls plz please btw imo imho
+    tbh ngl idk fr hey hi hello yo ok okay yeah yep thanks thank thx ty cheers deal story stuff
+    know remember recall wondering curious quick quickly explained real really whole versus vs
+    """.split()
+)
+
+# Community shorthand, read as what it stands for.
+ABBREVIATIONS = {
+    "recs": "recommendations", "rec": "recommendation", "ep": "episode", "eps": "episodes",
+    "vs": "versus", "govt": "government", "gov": "government", "w/": "with",
+    "bc": "because", "cuz": "because", "u": "you", "ur": "your", "abt": "about", "rn": "now",
+}
+_ABBREVIATION_RE = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.I)
+
 _stemmer = snowballstemmer.stemmer("english")
 
 
@@ -122,6 +142,9 @@ def words(text: str) -> list[str]:
 _JOINABLE_RE = re.compile(r"\b\d(?:/\d)+\b|\b[^\W_]+(?:-[^\W_]+)+\b|\b\d{1,3}(?:,\d{3})+\b")
 _THOUSANDS_RE = re.compile(r"\b(\d+)k\b", re.I)
 _MONEY_RE = re.compile(r"\$(\d+(?:\.\d+)?)\s?([mb])n?\b", re.I)
+# '5m', '1.5mn' in a question: an amount (a time such as '5m' is read before any search). Not
+# '120b', which names a model's size the way the episode writes it ('gpt-oss-120b').
+_AMOUNT_RE = re.compile(r"(?<![\w$.])(\d+(?:\.\d+)?)(m)n?\b", re.I)
 
 
 def number_aliases(text: str) -> str:
@@ -130,10 +153,17 @@ def number_aliases(text: str) -> str:
 
 
 def normalize_query(text: str) -> str:
-    """Write numbers in a question the way the index holds them ('100k' -> '100000',
-    '$5M' -> '$5 million')."""
+    """Write numbers and shorthand in a question the way the index holds them ('100k' ->
+    '100000', '$5M' -> '$5 million', '5m' -> '5 million', 'recs' -> 'recommendations')."""
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {'million' if m.group(2).lower() == 'm' else 'billion'}", text)
+    text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} million", text)
+    text = _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text)
     return _THOUSANDS_RE.sub(lambda m: m.group(1) + "000", text)
+
+
+def query_words(text: str) -> list[str]:
+    """Return the words of a question that say what it is about: no stopwords, no chat filler."""
+    return [w for w in words(text) if w not in STOPWORDS and w not in CHAT_FILLER]
 
 
 @lru_cache(maxsize=65536)

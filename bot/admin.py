@@ -1,0 +1,268 @@
+"""Handlers of the admin subcommands (/episodebot ...), declared in `commands.ADMIN_COMMANDS`.
+
+Each takes (bot, caller, values) and returns a Reply; the front end has
+already checked that the caller is an admin. Structured figures go in
+`reply.details`, so `--json` and tests read them without parsing text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from .errors import UserError
+from .replies import Action, Button, Field_, Reply, Result
+from .text import format_time, parse_time, shorten
+
+if TYPE_CHECKING:
+    from .commands import Caller
+    from .core import EpisodeBot
+    from .models import Episode
+    from .records import Records
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DAYS = 7
+MAX_DAYS = 3650
+PICK = 5  # results offered to pick from when teaching
+CHOSEN = "chosen by the admins"
+_ARROW = re.compile(r"\s*(?:→|->|=>)\s*")
+MAX_LINES = 20
+NEAR = 60  # seconds: a passage this close to a taught time is what was meant; else its chapter
+
+
+def _records(bot: EpisodeBot) -> Records:
+    if bot.records is None:
+        raise UserError("The question log is off on this bot, so there is nothing to show.",
+                        "The host can turn it on with EPISODE_BOT_RECORD_QUESTIONS=true.")
+    return bot.records
+
+
+def _days(values: dict[str, str]) -> int:
+    raw = values.get("days", "").strip()
+    if not raw:
+        return DEFAULT_DAYS
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_DAYS:
+        raise UserError(f"{raw!r} is not a number of days.", f"Give a whole number from 1 to {MAX_DAYS}, e.g. 7.")
+    return int(raw)
+
+
+def _admin_reply(name: str, title: str, query: str = "") -> Reply:
+    return Reply(command=name, query=query, title=title)
+
+
+def _lines(items: list[str], more: int) -> str:
+    return "\n".join(items + ([f"… and {more} more"] if more > 0 else []))
+
+
+# -- what people ask ----------------------------------------------------------------
+
+def stats(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
+    from .records import queries
+
+    records, days = _records(bot), _days(values)
+    counts = queries.daily(records.db, days)
+    up, down = queries.votes(records.db, days)
+    p50, p95 = queries.latency(records.db, days)
+    reply = _admin_reply("stats", f"Episode Bot: the last {days} day(s)")
+    asked, declined = counts["questions"], counts["declined"]
+    rate = f"{declined / asked:.0%}" if asked else "-"
+    reply.body = f"{asked} question(s), {declined} declined ({rate}); 👍 {up} · 👎 {down}."
+    per_day = [f"{day}: {c['questions']} ({c['declined']} declined)" for day, c in counts["per_day"].items()]
+    reply.fields = [
+        Field_(name="Questions", value=str(asked), inline=True),
+        Field_(name="Decline rate", value=rate, inline=True),
+        Field_(name="Votes", value=f"👍 {up} · 👎 {down}", inline=True),
+        Field_(name="Latency", value=f"p50 {p50} ms · p95 {p95} ms" if p50 is not None else "-", inline=True),
+        Field_(name="Top commands", value=", ".join(f"{c} {n}" for c, n in list(counts["by_command"].items())[:8])
+               or "-"),
+        Field_(name="Per day", value=_lines(per_day[-14:], 0) or "-"),
+    ]
+    reply.details = {"days": days, "questions": asked, "declined": declined, "up": up, "down": down,
+                     "p50_ms": p50, "p95_ms": p95, "by_command": counts["by_command"],
+                     "per_day": counts["per_day"]}
+    return reply
+
+
+def unanswered(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
+    from .records import queries
+
+    records, days = _records(bot), _days(values)
+    groups = queries.unanswered(records.db, days)
+    reply = _admin_reply("unanswered", f"Unanswered questions, last {days} day(s)")
+    if not groups:
+        reply.body = "No question was declined in that time."
+    else:
+        reply.body = "Questions the bot declined, grouped by similar wording (teach one with /episodebot teach):"
+        reply.fields = [Field_(name=f"{g['count']}× {shorten(g['query'], 200)}",
+                               value=f"last asked {g['last_asked']}" + (f" · episode {g['episode']}"
+                                                                       if g["episode"] else ""))
+                        for g in groups[:MAX_LINES]]
+    reply.details = {"days": days, "unanswered": groups}
+    return reply
+
+
+def feedback(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
+    from .records import queries
+
+    records, days = _records(bot), _days(values)
+    fb = queries.feedback(records.db, days)
+    reply = _admin_reply("feedback", f"Feedback, last {days} day(s)")
+    reply.body = f"👍 {fb['up']} · 👎 {fb['down']}" + ("" if fb["answers"] else "\nNo answer was marked 👎.")
+    for a in fb["answers"][:MAX_LINES]:
+        where = " at ".join(p for p in (a["source"], a["time"]) if p) or "no source"
+        reasons = "; ".join(shorten(r, 150) for r in a["reasons"][:3])
+        reply.fields.append(Field_(name=f"👎 {a['down']} · /{a['command']} {shorten(a['query'], 180)}",
+                                   value=f"answered from {where}" + (f"\nreasons: {reasons}" if reasons else "")))
+    reply.details = {"days": days, **fb}
+    return reply
+
+
+# -- teaching ----------------------------------------------------------------------
+
+def teach(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
+    """Link a question to an answer: a time, a chapter, or one of the bot's own results."""
+    question, answer = values.get("question", ""), values.get("answer", "")
+    if not answer:
+        parts = _ARROW.split(question, maxsplit=1)
+        if len(parts) == 2:
+            question, answer = parts
+    question, answer = question.strip(), answer.strip()
+    if not question:
+        raise UserError("Please give the question to teach.",
+                        "Write the question, an arrow and the answer, e.g. What is RLVR? → 1:02:38")
+    records = _records(bot)
+    snap = bot.snapshot
+    episode = bot.resolve_episode(values.get("episode") or None, snap)
+    if not answer:
+        return _offer(bot, question, episode)
+    result, label = _answer_for(bot, question, episode, answer)
+    result.remark = CHOSEN
+    taught = records.taught.add(records.new_id(), question, episode.id, result.model_dump(), label,
+                                records.user_key(caller.platform, caller.user) if caller.user else None)
+    reply = _admin_reply("teach", "Taught", question)
+    reply.body = (f"“{shorten(question, 200)}” → {label} in {episode.label}.\n"
+                  "Questions that mean the same now get this answer first, marked “chosen by the admins”.")
+    reply.fields = [Field_(name=f"{result.timestamp or ''} {result.chapter or ''}".strip() or "Answer",
+                           value=shorten(result.text, 900))]
+    reply.details = {"taught": {"id": taught.id, "question": question, "episode": episode.id, "answer": label}}
+    return reply
+
+
+def _hits(bot: EpisodeBot, question: str, episode: Episode) -> list[Result]:
+    from .commands import _result
+
+    hits, _ = bot.snapshot.index.ask(question, episode)
+    return [_result(h) for h in hits[:PICK]]
+
+
+def _offer(bot: EpisodeBot, question: str, episode: Episode) -> Reply:
+    """Show the bot's own results for the question, each with a button that teaches it."""
+    results = _hits(bot, question, episode)
+    reply = _admin_reply("teach", "Pick the answer to teach", question)
+    if not results:
+        reply.body = ("I found nothing for that question. Give the answer as a time or a chapter, e.g. "
+                      f"{question} → 1:02:38, or {question} → chapter TITLE.")
+        return reply
+    reply.body = f"Which answer should “{shorten(question, 200)}” get first?"
+    for i, r in enumerate(results, 1):
+        reply.fields.append(Field_(name=f"{i}. {r.timestamp or ''} {r.chapter or ''}".strip(),
+                                   value=shorten(r.text, 400)))
+        reply.buttons.append(Button(label=f"Teach {i}", action=Action(
+            kind="teach", command="teach", query=question, episode=episode.id, page=i)))
+    reply.results = results
+    return reply
+
+
+def _answer_for(bot: EpisodeBot, question: str, episode: Episode, answer: str) -> tuple[Result, str]:
+    from .commands import _chapter_result
+
+    if answer.isascii() and answer.isdigit() and len(answer) <= 2:
+        results = _hits(bot, question, episode)
+        n = int(answer)
+        if not 1 <= n <= len(results):
+            raise UserError(f"There is no result {n} for that question (I have {len(results)}).",
+                            "Leave the answer out to see them.")
+        return results[n - 1], f"result {n} ({results[n - 1].timestamp or results[n - 1].source})"
+    lowered = answer.lower()
+    if lowered.startswith("chapter "):
+        title = answer[len("chapter "):].strip()
+        ranked = bot.snapshot.index.chapters(title, episode) if title else []
+        if not ranked:
+            raise UserError(f"No chapter of {episode.label} is called {title!r}.", "Try /chapter to list them.")
+        chosen = ranked[0][0]
+        return _chapter_result(episode, chosen), f"chapter {chosen.title}"
+    seconds = parse_time(answer)
+    if seconds is None:
+        raise UserError(f"I can't read {answer!r} as an answer.",
+                        "Give a time (1:02:38), 'chapter TITLE', or a result number (leave it out to pick).")
+    return _moment(episode, seconds), format_time(seconds) or answer
+
+
+def _moment(episode: Episode, seconds: int) -> Result:
+    """The passage said at (or just before) a time; the chapter there when nothing has its own time."""
+    from .commands import _chapter_result, _result
+    from .search import Hit
+
+    timed = [p for p in episode.passages if p.time is not None and p.time_basis == "own"
+             and abs(p.time - seconds) <= NEAR]
+    if timed:  # the nearest; on a tie the later one, since an admin names where a point starts
+        best = min(timed, key=lambda p: (abs((p.time or 0) - seconds), -(p.time or 0)))
+        return _result(Hit(item=best, episode=episode, score=1.0, coverage=1.0))
+    chapter = next((c for c in reversed(episode.chapters) if c.start <= seconds), None)
+    if chapter is None:
+        raise UserError(f"Nothing in {episode.label} is at {format_time(seconds)}.",
+                        "Give a time within the episode.")
+    return _chapter_result(episode, chapter)
+
+
+def untaught(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
+    """List taught answers; with a number, remove that one."""
+    records = _records(bot)
+    items = records.taught.all()
+    raw = values.get("number", "").strip()
+    reply = _admin_reply("untaught", "Taught answers")
+    if raw:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= len(items):
+            raise UserError(f"There is no taught answer {raw!r}.", "Run /episodebot untaught to list them.")
+        gone = items[int(raw) - 1]
+        records.taught.remove(gone.id)
+        reply.title = "Untaught"
+        reply.body = f"“{shorten(gone.question, 200)}” no longer has a chosen answer."
+        reply.details = {"removed": gone.id}
+        return reply
+    if not items:
+        reply.body = "Nothing has been taught yet (see /episodebot teach)."
+    else:
+        reply.body = "Remove one with /episodebot untaught NUMBER."
+        reply.fields = [Field_(name=f"{i}. {shorten(t.question, 200)}", value=f"→ {t.label} · episode {t.episode}")
+                        for i, t in enumerate(items[:25], 1)]
+    from .records.queries import taught_json
+
+    reply.details = {"taught": taught_json(items)}
+    return reply
+
+
+# -- running the bot -------------------------------------------------------------------
+
+def reload(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
+    ok = bot.reload()
+    reply = _admin_reply("reload", "Reload")
+    count = len(bot.library.episodes)
+    reply.body = (f"Read the episodes again: {count} episode(s)." if ok else
+                  "The reload failed; the bot still serves the episodes it had. The host's log says why.")
+    reply.details = {"reloaded": ok, "episodes": count}
+    return reply
+
+
+def episodes(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
+    eps = bot.library.episodes
+    reply = _admin_reply("episodes", f"{len(eps)} episode(s)")
+    lines = [f"{e.label}: {len(e.passages)} passages, {len(e.chapters)} chapters, {len(e.quotes)} quotes, "
+             f"{len(e.sources)} files" for e in reversed(eps)]
+    reply.body = _lines(lines[:40], len(lines) - 40)
+    reply.details = {"episodes": [{"id": e.id, "label": e.label, "passages": len(e.passages),
+                                   "chapters": len(e.chapters), "quotes": len(e.quotes), "files": len(e.sources)}
+                                  for e in eps]}
+    return reply
