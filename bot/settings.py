@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
+from .statedir import default_state_dir, ensure_private_dir
+
 log = logging.getLogger(__name__)
 
 PREFIX = "EPISODE_BOT_"
@@ -79,8 +81,9 @@ class Settings(BaseSettings):
     heartbeat_path: Path = Field(Path("/tmp/episode-bot.heartbeat"),
                                  description="File the running adapter touches while connected")
     heartbeat_max_age: int = Field(60, ge=5, description="Seconds after which the heartbeat counts as stale")
-    state_dir: Path = Field(Path("/tmp/episode-bot"),
-                            description="Writable folder for small state kept across restarts")
+    state_dir: Path = Field(default_factory=default_state_dir,
+                            description="Writable folder for small state kept across restarts, private to "
+                            "the bot's user (unset: ~/.local/state/episode-bot)")
     run_dir: Path | None = Field(None, description="Folder for this process's pid file and reload status "
                                  "(unset: the state folder)")
     max_seed_mb: float = Field(16, gt=0, description="Largest seed file read, in MB")
@@ -110,6 +113,13 @@ class Settings(BaseSettings):
         # Shapes are checked by require(), for the mode that uses the token: a bad Slack token
         # must not stop `config`, `ask` or the Discord service.
         return None if value is None else SecretStr(value.get_secret_value().strip())
+
+    @field_validator("state_dir", "run_dir")
+    @classmethod
+    def _private_dir(cls, value: Path | None) -> Path | None:
+        """Create the folder 0700; refuse a symlink, another user's folder or one others can write."""
+        # What the bot reads back from here must be what it wrote (see bot/statedir.py).
+        return None if value is None else ensure_private_dir(value)
 
     @field_validator("log_level", "log_format", "reply_visibility", mode="before")
     @classmethod

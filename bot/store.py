@@ -4,10 +4,14 @@ One SQLite file per seeds folder, in the cache folder given to EpisodeBot
 (`episode-bot` uses `index/` in the state folder), holds:
 - for every seed file, what grouping needs (number, title, folder, problems),
   keyed by the file's name, size and modification time;
-- for every episode, the built episode (pickled), keyed by the fingerprints
+- for every episode, the built episode (as JSON), keyed by the fingerprints
   of the files it was built from, with a slot number of its own;
 - the FTS5 search rows of every episode (rowids inside its slot's range) and
-  the word counts the ranking needs.
+  the word counts the ranking needs (JSON).
+
+Nothing in the file can run code when read back: rows are plain columns and
+everything else is JSON checked against the models on the way in (never
+pickle). A row that does not parse is dropped and its episode rebuilt.
 
 A changed, added or removed seed file changes the key of its episode only:
 that episode is rebuilt and the others are read back as they were. A change
@@ -25,15 +29,18 @@ import gc
 import hashlib
 import logging
 import os
-import pickle
 import sqlite3
 import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from pydantic import TypeAdapter, ValidationError
+
+from .formats.base import ParsedDocument as _ParsedDocument
 from .library import Library
+from .models import Episode as _Episode
 
 if TYPE_CHECKING:
     from .formats import ParsedDocument
@@ -114,8 +121,8 @@ class Store:
         folder = Path(folder)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = folder / self.file_name(seeds_root)
-        # The cache holds pickles, which run code when read: only read one that
-        # nobody else could have written.
+        # Nothing read back can run code (JSON only), but a file another user
+        # could write would still put words in the bot's mouth.
         for path in (folder, self.path):
             _check_private(path)
         self.lock = threading.Lock()
@@ -140,11 +147,11 @@ class Store:
                     for table in [*fts, "files", "episodes", "totals"]:
                         self.db.execute(f"DROP TABLE IF EXISTS {table}")
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
-                self.db.execute("CREATE TABLE IF NOT EXISTS totals (slots TEXT PRIMARY KEY, counts BLOB)")
+                self.db.execute("CREATE TABLE IF NOT EXISTS totals (slots TEXT PRIMARY KEY, counts TEXT)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, "
-                                "fingerprint TEXT, header BLOB)")
+                                "fingerprint TEXT, header TEXT)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
-                                "key TEXT UNIQUE, episode BLOB, stats BLOB, stemlines BLOB, used REAL)")
+                                "key TEXT UNIQUE, episode TEXT, stats TEXT, stemlines TEXT, used REAL)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
                 self.db.execute("COMMIT")
             except BaseException:
@@ -188,7 +195,11 @@ class Store:
             rows = self.db.execute("SELECT name, fingerprint, header FROM files").fetchall()
         out = {}
         for name, fingerprint, blob in rows:
-            doc, usable = pickle.loads(blob)
+            try:
+                doc, usable = _HEADER.validate_json(blob)
+            except ValidationError:  # not ours: read the file again
+                log.warning("index cache: ignoring an unreadable entry for %s", name)
+                continue
             out[name] = (fingerprint, doc, usable)
         return out
 
@@ -196,8 +207,7 @@ class Store:
         """Remember (name, fingerprint, header, usable) for files just read."""
         if not items:
             return
-        rows = [(name, fp, pickle.dumps((doc, usable), protocol=pickle.HIGHEST_PROTOCOL))
-                for name, fp, doc, usable in items]
+        rows = [(name, fp, _HEADER.dump_json((doc, usable))) for name, fp, doc, usable in items]
         self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", rows)
 
     # -- episodes ---------------------------------------------------------------
@@ -206,19 +216,26 @@ class Store:
         """Return {key: (slot, episode)} for the keys that are cached."""
         wanted = list(keys)
         out: dict[str, tuple[int, Episode]] = {}
+        bad: list[int] = []
         with self.lock:
             for i in range(0, len(wanted), 500):
                 part = wanted[i:i + 500]
                 marks = ",".join("?" * len(part))
                 for slot, key, blob in self.db.execute(
                         f"SELECT slot, key, episode FROM episodes WHERE key IN ({marks})", part):
-                    out[key] = (slot, pickle.loads(blob))
+                    try:
+                        out[key] = (slot, _Episode.model_validate_json(blob))
+                    except ValidationError:
+                        bad.append(slot)
+        if bad:  # not written by this code: drop the rows so the episodes are built again
+            log.warning("index cache: %d unreadable episode(s) dropped and rebuilt", len(bad))
+            self._drop_slots(bad)
         self._write("UPDATE episodes SET used = ? WHERE key = ?", [(time.time(), k) for k in out])
         return out
 
     def put_episode(self, key: str, episode: Episode) -> int:
         """Store a newly built episode; return its slot."""
-        blob = pickle.dumps(episode, protocol=pickle.HIGHEST_PROTOCOL)
+        blob = episode.model_dump_json()
         with self.lock:
             self.db.execute("INSERT OR IGNORE INTO episodes (key, episode, used) VALUES (?, ?, ?)",
                             (key, blob, time.time()))
@@ -242,11 +259,7 @@ class Store:
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for slot, _ in stale:
-                    lo, hi = slot_range(slot)
-                    self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
-                    self.db.execute(f"DROP TABLE IF EXISTS {episode_table(slot)}")
-                    self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
+                self._drop_rows([slot for slot, _ in stale])
                 self.db.executemany("DELETE FROM files WHERE name = ?", gone)
                 self.db.execute("COMMIT")
             except BaseException:
@@ -254,18 +267,37 @@ class Store:
                 raise
         log.info("index cache: dropped %d episode(s) and %d file(s) no longer in the seeds", len(stale), len(gone))
 
+    def _drop_slots(self, slots: list[int]) -> None:
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self._drop_rows(slots)
+                self.db.execute("DELETE FROM totals")  # they may count a dropped slot
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def _drop_rows(self, slots: list[int]) -> None:
+        """Delete episodes and their search rows (inside a transaction, under the lock)."""
+        for slot in slots:
+            lo, hi = slot_range(slot)
+            self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
+            self.db.execute(f"DROP TABLE IF EXISTS {episode_table(slot)}")
+            self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
+
     # -- search rows ---------------------------------------------------------------
 
     def stats(self, slots: Iterable[int]) -> dict[int, tuple[Counter, Counter]]:
         """Return {slot: (stem counts, word counts)} for slots whose search rows are stored."""
-        return self._slot_blobs("stats", slots)
+        return {slot: (Counter(df), Counter(vocab)) for slot, (df, vocab) in self._slot_blobs("stats", slots).items()}
 
     def stem_lines(self, slots: Iterable[int]) -> dict[int, list[str]]:
         """Return {slot: each item's stem line} for slots whose search rows are stored."""
         return self._slot_blobs("stemlines", slots)
 
     def _slot_blobs(self, column: str, slots: Iterable[int]) -> dict:
-        """Return {slot: the unpickled value of an episodes column} where it is set."""
+        """Return {slot: the JSON value of an episodes column} where it is set and well formed."""
         wanted = list(slots)
         out = {}
         with self.lock:
@@ -274,13 +306,15 @@ class Store:
                 marks = ",".join("?" * len(part))
                 for slot, blob in self.db.execute(f"SELECT slot, {column} FROM episodes "
                                                   f"WHERE {column} IS NOT NULL AND slot IN ({marks})", part):
-                    out[slot] = pickle.loads(blob)
+                    value = _json(blob, _COLUMNS[column])
+                    if value is not None:
+                        out[slot] = value
         return out
 
     def put_rows(self, slot: int, rows: list[tuple], df: Counter, vocab: Counter, lines: list[str]) -> None:
         """Store one episode's search rows, word counts and stem lines, once (another process may be first)."""
-        blob = pickle.dumps((df, vocab), protocol=pickle.HIGHEST_PROTOCOL)
-        lines_blob = pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL)
+        blob = _COUNTS.dump_json((df, vocab))
+        lines_blob = _LINES.dump_json(lines)
         lo, hi = slot_range(slot)
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
@@ -304,11 +338,12 @@ class Store:
         """Return the summed word counts of exactly these slots, if stored."""
         with self.lock:
             row = self.db.execute("SELECT counts FROM totals WHERE slots = ?", (_slots_key(slots),)).fetchone()
-        return pickle.loads(row[0]) if row else None
+        counts = _json(row[0], _COUNTS) if row else None
+        return (Counter(counts[0]), Counter(counts[1])) if counts is not None else None
 
     def put_totals(self, slots: list[int], df: Counter, vocab: Counter) -> None:
         """Keep the summed word counts of these slots (one set: the latest load's)."""
-        blob = pickle.dumps((df, vocab), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = _COUNTS.dump_json((df, vocab))
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -332,6 +367,22 @@ class Store:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+
+# JSON shapes of the columns that are not plain values; validated on the way in.
+_HEADER = TypeAdapter(tuple[_ParsedDocument, bool])
+_COUNTS = TypeAdapter(tuple[dict[str, int], dict[str, int]])
+_LINES = TypeAdapter(list[str])
+_COLUMNS = {"stats": _COUNTS, "stemlines": _LINES}
+
+
+def _json(blob: Any, shape: TypeAdapter) -> Any:
+    """Return a column's value, or None when it is not the JSON this code writes."""
+    try:
+        return shape.validate_json(blob)
+    except ValidationError:
+        log.warning("index cache: ignoring a malformed value")
+        return None
 
 
 def _check_private(path: Path) -> None:
