@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except ConfigError as exc:  # e.g. a default episode that matches none
+        return report(exc)
     reply = bot.run(command.name, values, page=args.page)
     try:
         if args.json:

@@ -10,11 +10,14 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Literal
 
+from . import examples as _examples
+from . import spoilers
+from .catalogue import catalogue_of, short_label
 from .errors import UserError
 from .library import describe_time
 from .models import Chapter, Episode, Quote, moment_url
 from .replies import Action, Button, Citation, Field_, Reply, Result
-from .search import Hit, chapter_for_time
+from .search import DECLINE_BELOW, Hit, chapter_for_time
 from .text import format_time, is_time_line, shorten
 
 if TYPE_CHECKING:
@@ -23,7 +26,8 @@ if TYPE_CHECKING:
 PAGE_SIZE = 5
 MAX_QUERY = 300  # characters in a question or topic
 
-Complete = Literal["episode", "chapter", "speaker"]
+Complete = Literal["episode", "chapter", "speaker", "before"]
+EPISODES_PAGE = 10  # episodes listed a page
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class Command:
         return " ".join([*([ADMIN_GROUP] if self.admin else []), self.name, *parts])
 
 
+BEFORE = Option("before", "Spoiler-safe: use only what starts before this time, e.g. 45:00", max_length=20,
+                autocomplete="before", positional=False)
 EPISODE = Option("episode", "Episode number, part of its title, or 'latest'", max_length=100,
                  autocomplete="episode", positional=False)
 
@@ -82,43 +88,57 @@ EPISODE = Option("episode", "Episode number, part of its title, or 'latest'", ma
 # -- handlers -----------------------------------------------------------------
 
 def ask(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
-    question = args["question"]
+    question = asked = args["question"]
+    if not args.get("episode"):  # "... in the AI 2026 episode" picks that episode
+        named = catalogue_of(snap.index, snap.library).named_in(question)
+        if named is not None:
+            episode, question = named
+    speaker, before = args.get("speaker", ""), _before(args)
+    if speaker:
+        _check_speaker(snap, episode, speaker)
     hits, q = snap.index.ask(question, episode)
-    reply = _reply("ask", question, episode, f"{episode.label}")
+    hits = _kept(hits, before, speaker)
+    reply = _reply("ask", asked, episode, f"{episode.label}")
     if not hits:
-        return _decline(reply, snap, episode, question, "that")
-    return _page(reply, [_result(h) for h in hits], page, q.corrected)
+        found = _elsewhere(snap, episode, question, asked, before, speaker, page)
+        return found or _decline(reply, snap, episode, question, "that")
+    return _page(reply, [_result(h) for h in hits], page, q.corrected, extra=speaker)
 
 
 def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
     text, speaker = args.get("text", ""), args.get("speaker", "")
+    before = _before(args)
     reply = _reply("quote", text, episode, f"Quote from {episode.label}")
-    if speaker and not any(_is(speaker, s) for s in snap.speakers(episode)):
-        raise UserError(f"No one called {speaker!r} speaks in this episode.",
-                        "Try one of: " + ", ".join(snap.speakers(episode)[:8]) + ".")
+    if speaker:
+        _check_speaker(snap, episode, speaker)
     if not text:
-        pool = [q for q in episode.quotes if not speaker or (q.speaker and _is(speaker, q.speaker))]
+        pool = [q for q in spoilers.items_before(episode.quotes, before)
+                if not speaker or (q.speaker and _is(speaker, q.speaker))]
         if not pool:
             reply.message = "This episode has no notable quotes" + (f" from {speaker}." if speaker else ".")
             return reply
         chosen = random.choice(pool)
         hit = Hit(item=chosen, episode=episode, score=1.0, coverage=1.0)
         return _page(reply, [_result(hit)], 1, {})
-    hits = snap.index.quotes(text, episode, speaker or None)
+    hits = spoilers.hits_before(snap.index.quotes(text, episode, speaker or None), before)
     if not hits:
         return _decline(reply, snap, episode, text, "that quote")
     return _page(reply, [_result(h) for h in hits], page, {}, extra=speaker)
 
 
 def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
-    wanted = args.get("title_or_time", "")
+    wanted, before = args.get("title_or_time", ""), _before(args)
     reply = _reply("chapter", wanted, episode, f"Chapters of {episode.label}")
     if not episode.chapters:
         reply.message = "This episode has no chapter list."
         return reply
+    shown = spoilers.chapters_before(episode.chapters, before)
+    if not shown:
+        reply.message = "No chapter starts before then."
+        return reply
     if not wanted:
-        reply.results = [_chapter_result(episode, c) for c in episode.chapters]
-        reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in episode.chapters)
+        reply.results = [_chapter_result(episode, c) for c in shown]
+        reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in shown)
         return reply
     at = chapter_for_time(wanted, episode)
     if at is None and is_time_line(wanted.replace(" ", "")):  # 9:99:99: time-shaped, but no clock shows it
@@ -131,41 +151,49 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         last = episode.chapters[-1]
         if found is last and seconds > last.start + 4 * 3600:
             raise UserError(f"{format_time(seconds)} is past the end of the episode.")
+        if before is not None and seconds >= before:
+            raise UserError(f"{format_time(seconds)} is after your spoiler-safe limit ({spoilers.short(before)}).",
+                            "Ask about an earlier time, or leave the limit out.")
         chosen = found
     else:
-        ranked = snap.index.chapters(wanted, episode)
+        ranked = [(c, s) for c, s in snap.index.chapters(wanted, episode) if c in shown]
         chosen = ranked[0][0] if ranked else _chapter_about(snap, episode, wanted)
+        if chosen not in shown:
+            chosen = None
         if chosen is None:
             return _decline(reply, snap, episode, wanted, "a chapter like that")
         if not ranked:
             reply.message = f"No chapter title matches {wanted!r}; this is the chapter where it comes up."
     reply.title = chosen.title
     reply.results = [_chapter_result(episode, chosen)]
-    reply.body = _chapter_body(episode, chosen)
+    reply.body = _chapter_body(episode, chosen, before)
     index = episode.chapters.index(chosen)
     if index > 0:
         reply.buttons.append(Button(label="Previous chapter", action=Action(
             kind="prev", command="chapter", episode=episode.id, query=str(episode.chapters[index - 1].start))))
-    if index + 1 < len(episode.chapters):
+    if index + 1 < len(shown):
         reply.buttons.append(Button(label="Next chapter", action=Action(
             kind="next", command="chapter", episode=episode.id, query=str(episode.chapters[index + 1].start))))
     return reply
 
 
 def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
-    topic = args.get("topic", "")
+    topic, before = args.get("topic", ""), _before(args)
     reply = _reply("summary", topic, episode, f"Summary of {episode.label}")
     if not topic:
         # A TL;DR first, then the overview lines, then the takeaways.
-        chosen = sorted((p for p in episode.passages if p.kind in ("summary", "takeaway")),
+        chosen = sorted((p for p in spoilers.items_before(episode.passages, before)
+                         if p.kind in ("summary", "takeaway")),
                         key=lambda p: (p.kind != "summary", p.section != "TL;DR"))
         if not chosen:
-            reply.message = "This episode has no TL;DR or takeaways; ask about a topic instead."
+            reply.message = ("The TL;DR and takeaways cover the whole episode, so none is spoiler-safe; "
+                             "ask about a topic instead." if before is not None else
+                             "This episode has no TL;DR or takeaways; ask about a topic instead.")
             return reply
         hits = [Hit(item=p, episode=episode, score=1.0, coverage=1.0) for p in chosen]
         return _page(reply, [_result(h) for h in hits], page, {})
     reply.title = f"{episode.label}: on {topic}"
-    hits = snap.index.summary(topic, episode)
+    hits = spoilers.hits_before(snap.index.summary(topic, episode), before)
     if not hits:
         return _decline(reply, snap, episode, topic, "anything on that topic")
     return _page(reply, [_result(h) for h in hits], page, {})
@@ -194,10 +222,47 @@ def episode_info(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[s
 def help_(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
     reply = Reply(command="help", title="What I can do",
                   body="Ask about an episode; I answer from its notes and transcript and say when it was said.")
+    examples = _examples.examples(snap.index, episode)  # written for the episode members ask about
     for command in COMMANDS:
-        reply.fields.append(Field_(name=command.usage, value=f"{command.description}\nExample: {command.example}"))
+        example = examples.get(command.name, command.example)
+        reply.fields.append(Field_(name=command.usage, value=f"{command.description}\nExample: {example}"))
         reply.results.append(Result(text=command.description, kind="command", title=command.usage,
-                                    section=command.example))
+                                    section=example))
+    if "chapter" in examples:
+        at = examples["chapter"].removeprefix("chapter ")
+        reply.body += (f"\nStill listening? Give a time (the before option: `before:{at}` in Slack, "
+                       f"`--before {at}` on the command line) and answers use only what comes before it.")
+    return reply
+
+
+def episodes(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
+    query = args.get("query", "")
+    catalogue = catalogue_of(snap.index, snap.library)
+    found = catalogue.find(query) if query else catalogue.entries
+    reply = Reply(command="episodes", query=query, title="Episodes" + (f" matching {query!r}" if query else ""))
+    if not found:
+        reply.message = reply.body = f"No episode's title, guests or topics match {query!r}."
+        reply.suggestions = ["episodes"]
+        return reply
+    start = (page - 1) * EPISODES_PAGE
+    shown = found[start:start + EPISODES_PAGE]
+    reply.page, reply.more = page, len(found) > start + EPISODES_PAGE
+    if not shown:
+        reply.message = reply.body = "No more episodes."
+        return reply
+    reply.results = [Result(text=x.line(), kind="episode", title=x.episode.title, episode=x.episode.id,
+                            link=x.episode.page_url, score=1.0) for x in shown]
+    reply.body = "\n".join(x.line() for x in shown)
+    reply.message = (f"{len(found)} episode{'s' if len(found) != 1 else ''}, newest first"
+                     + (f" (page {page} of {-(-len(found) // EPISODES_PAGE)})." if len(found) > EPISODES_PAGE
+                        else "."))
+    reply.details = {"episodes": [{
+        "id": x.episode.id, "number": x.episode.number, "title": x.episode.title,
+        "date": x.episode.date.isoformat() if x.episode.date else None,
+        "length": format_time(x.length), "chapters": len(x.episode.chapters)} for x in shown]}
+    if reply.more:
+        reply.buttons.append(Button(label="More episodes", action=Action(
+            kind="more", command="episodes", page=page + 1, query=query)))
     return reply
 
 
@@ -217,6 +282,7 @@ def _result(hit: Hit) -> Result:
         source="; ".join(str(s) for s in item.sources), score=round(hit.score, 4),
         link=moment_url(episode.video_url or episode.page_url, item.time),
         seconds=item.time, time_basis=item.time_basis, remark=getattr(item, "remark", None),
+        episode=episode.id,
     )
 
 
@@ -238,10 +304,11 @@ def _chapter_result(episode: Episode, c: Chapter) -> Result:
                   seconds=c.start, time_basis="own")
 
 
-def _chapter_body(episode: Episode, c: Chapter) -> str:
+def _chapter_body(episode: Episode, c: Chapter, before: int | None = None) -> str:
     end = f" to {format_time(c.end)}" if c.end is not None else ""
     lines = [f"Starts at {format_time(c.start)}{end}."]
-    said = [p for p in episode.passages if p.chapter == c.title and p.time_basis == "own"]
+    said = [p for p in spoilers.items_before(episode.passages, before)
+            if p.chapter == c.title and p.time_basis == "own"]
     for p in said[:3]:
         lines.append(f"`{format_time(p.time)}` {shorten(p.text, 200)}")
     return "\n".join(lines)
@@ -275,6 +342,56 @@ def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, s
     return reply
 
 
+def _before(args: dict[str, str]) -> int | None:
+    """Return the spoiler-safe limit the core checked and put in args (seconds), or None."""
+    value = args.get("before", "")
+    return int(value) if value.isdecimal() else None
+
+
+def _check_speaker(snap: Snapshot, episode: Episode, speaker: str) -> None:
+    if not any(_is(speaker, s) for s in snap.speakers(episode)):
+        raise UserError(f"No one called {speaker!r} speaks in this episode.",
+                        "Try one of: " + ", ".join(snap.speakers(episode)[:8]) + ".")
+
+
+def _kept(hits: list[Hit], before: int | None, speaker: str) -> list[Hit]:
+    """Keep the hits before the spoiler-safe limit and by the speaker; none when too little is left."""
+    if before is None and not speaker:
+        return hits
+    kept = spoilers.hits_before(hits, before)
+    if speaker:
+        kept = [h for h in kept if h.item.speaker and _is(speaker, h.item.speaker)]
+    # What is left must still answer the question as well as an unfiltered answer must.
+    return kept if kept and max(h.coverage for h in kept) >= DECLINE_BELOW else []
+
+
+def _elsewhere(snap: Snapshot, asked: Episode, question: str, typed: str, before: int | None, speaker: str,
+               page: int) -> Reply | None:
+    """Answer from another episode of the catalogue when the one asked about has nothing.
+
+    The results keep the episode they came from; the message says so, and a
+    button asks the question in that episode.
+    """
+    if len(snap.library.episodes) < 2:
+        return None
+    hits, q = snap.index.ask(question, None)
+    hits = _kept([h for h in hits if h.episode is not asked], before, speaker)
+    if not hits:
+        return None
+    other = hits[0].episode
+    hits = [h for h in hits if h.episode is other]
+    reply = _page(_reply("ask", typed, asked, other.label), [_result(h) for h in hits], page, q.corrected,
+                  extra=speaker)
+    if reply.results:
+        top = reply.results[0]
+        when = f" ({top.timestamp})" if top.timestamp else ""
+        found = f"Not in {short_label(asked)}. In {short_label(other)}{when}: {shorten(top.text, 200)}"
+        reply.message = f"{found} {reply.message}" if reply.message else found
+    reply.buttons.append(Button(label=f"Ask in {short_label(other)}", action=Action(
+        kind="open", command="ask", episode=other.id, query=question, extra=speaker)))
+    return reply
+
+
 def taught_first(reply: Reply, taught: Result, episode: Episode) -> Reply:
     """Put the answer admins chose for this question first (page 1), above the bot's own results."""
     same = (taught.source, taught.timestamp)
@@ -292,8 +409,7 @@ def _decline(reply: Reply, snap: Snapshot, episode: Episode, query: str, what: s
     reply.message = f"I couldn't find {what} in {episode.label}."
     ranked = snap.index.chapters(query, episode) if episode.chapters else []
     near = [c.title for c, score in ranked[:3] if score >= 0.55]
-    fallback = ("summary", "chapter") if episode.chapters else ("summary",)
-    reply.suggestions = [f"chapter {t}" for t in near] or [BY_NAME[n].example for n in fallback]
+    reply.suggestions = [f"chapter {t}" for t in near] or _examples.suggestions(snap.index, episode)
     reply.body = reply.message
     return reply
 
@@ -315,22 +431,27 @@ def _is(asked: str, name: str) -> bool:
 
 COMMANDS: tuple[Command, ...] = (
     Command("ask", "Ask a question about an episode", 'ask "What is RLVR?"',
-            (Option("question", "Your question", required=True), EPISODE), ask,
-            usage_hint="Type a question after the command, e.g. /ask What is RLVR?"),
+            (Option("question", "Your question", required=True),
+             Option("speaker", "Only what this person said", max_length=100, autocomplete="speaker",
+                    positional=False), EPISODE, BEFORE), ask,
+            usage_hint="Type a question after the command."),
     Command("quote", "Find a quote, or get a random notable one", "quote calculator",
             (Option("text", "Words from the quote (leave empty for a random one)"),
              Option("speaker", "Who said it", max_length=100, autocomplete="speaker", positional=False),
-             EPISODE), quote),
+             EPISODE, BEFORE), quote),
     Command("chapter", "Find a chapter by title or time, or list them all", "chapter 1:30:00",
             (Option("title_or_time", "A chapter title or a time like 1:02:38", max_length=100,
-                    autocomplete="chapter"), EPISODE), chapter),
+                    autocomplete="chapter"), EPISODE, BEFORE), chapter),
     Command("summary", "The episode's TL;DR and takeaways, or what it says on a topic",
-            'summary "work culture"', (Option("topic", "A topic, e.g. RLVR (leave empty for the TL;DR)"),
-                                       EPISODE), summary),
+            'summary "work culture"', (Option("topic", "A topic (leave empty for the TL;DR)"),
+                                       EPISODE, BEFORE), summary),
     Command("episode", "Title, date, guests, links and sources of an episode", "episode 490",
             (Option("episode", "Episode number, part of its title, or 'latest'", max_length=100,
                     autocomplete="episode"),), episode_info),
-    Command("help", "What the bot can do, with an example of each command", "help", (), help_),
+    Command("episodes", "The episodes, newest first, or those whose title, guests or topics match",
+            "episodes scaling", (Option("query", "Words of a title, a guest's name or a topic (leave empty "
+                                        "for all)", max_length=100),), episodes),
+    Command("help", "What the bot can do, with an example of each command", "help", (EPISODE,), help_),
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from . import examples as _examples
+from . import spoilers
+from .catalogue import catalogue_of
 from .commands import BY_NAME, COMMANDS, Command
 from .commands import ADMIN_BY_NAME, Caller, taught_first
 from .errors import SeedsError, UserError
@@ -100,6 +103,8 @@ class EpisodeBot:
         self.store = Store.open(cache_dir, self.seeds_dir)
         self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
         self.snapshot.settle()
+        self._default_missing = False  # the default episode went away in a reload (logged once)
+        self._check_default()
 
     @classmethod
     def from_settings(cls, settings: Settings, seeds_dir: Path | str | None = None, *,
@@ -131,7 +136,35 @@ class EpisodeBot:
             self.snapshot = fresh  # one reference swap: readers see old or new, never half
             fresh.settle()
             log.info("reloaded %d episode(s) from %s", len(fresh.library.episodes), self.seeds_dir)
+            self._default_found(fresh)
             return True
+
+    def _check_default(self) -> None:
+        """Refuse to start with a default episode that matches none: say which ones exist, on one line."""
+        if self.default_episode is None or self._default_found(self.snapshot, at_start=True):
+            return
+        from .settings import ConfigError  # settings sit above the core; only this start-up check needs them
+
+        episodes = catalogue_of(self.snapshot.index, self.library).entries
+        names = ", ".join(x.episode.label for x in episodes[:20])
+        more = f" and {len(episodes) - 20} more (episode-bot episodes lists them)" if len(episodes) > 20 else ""
+        raise ConfigError([f"EPISODE_BOT_DEFAULT_EPISODE={self.default_episode!r} matches no episode; "
+                           f"the episodes are: {names}{more}"])
+
+    def _default_found(self, snap: Snapshot, at_start: bool = False) -> bool:
+        """Return True when the default episode is in a snapshot; log once when a reload removed it."""
+        if self.default_episode is None:
+            return True
+        try:
+            self._find_episode(self.default_episode, snap)
+        except UserError:
+            if not at_start and not self._default_missing:
+                log.warning("the default episode %r is no longer in the seeds; answering from the latest, "
+                            "%s, until it is back", self.default_episode, snap.library.episodes[-1].label)
+            self._default_missing = True
+            return False
+        self._default_missing = False
+        return True
 
     # -- commands -----------------------------------------------------------
 
@@ -195,10 +228,36 @@ class EpisodeBot:
         if command is None:
             raise UserError(f"There is no command {name!r}.",
                             "Commands: " + ", ".join(c.name for c in COMMANDS) + ".")
-        values = validate(command, args)
+        values = self.validate(command, args)
         snap = self.snapshot
         episode = self.resolve_episode(values.get("episode"), snap)
-        return command.handler(self, snap, episode, values, max(1, page))
+        before = None
+        if values.get("before"):  # spoiler-safe: checked once here, used by the handler as seconds
+            length = catalogue_of(snap.index, snap.library).length(episode)
+            before = spoilers.parse_before(values["before"], episode, length)
+            values["before"] = str(before)
+        reply = command.handler(self, snap, episode, values, max(1, page))
+        if before is not None and not reply.error:
+            spoilers.mark(reply, before)
+        return reply
+
+    def validate(self, command: Command, args: dict[str, str]) -> dict[str, str]:
+        """Check a command's options; a missing one is explained with an example from the episode asked about."""
+        try:
+            return validate(command, args)
+        except UserError as exc:
+            if not command.usage_hint or exc.hint != command.usage_hint:
+                raise
+            try:
+                snap = self.snapshot
+                episode = self.resolve_episode(args.get("episode"), snap)
+            except UserError:
+                raise exc from None
+            example = _examples.examples(snap.index, episode).get(command.name, "")
+            example = example.removeprefix(command.name).strip()
+            if not example:
+                raise
+            raise UserError(exc.message, f"{command.usage_hint.rstrip('.')}, e.g. {example}") from None
 
     def run_action(self, token: str, *, user: str | None = None, channel: str | None = None,
                    platform: str = "cli", workspace: str | None = None, is_admin: bool = False) -> Reply:
@@ -219,6 +278,8 @@ class EpisodeBot:
             args[first] = action.query
         if action.extra:
             args["speaker"] = action.extra
+        if action.before and any(o.name == "before" for o in command.options):
+            args["before"] = action.before
         return self.run(action.command, args, page=action.page, user=user, channel=channel,
                         platform=platform, workspace=workspace, via="button")
 
@@ -276,8 +337,17 @@ class EpisodeBot:
     def resolve_episode(self, wanted: str | None, snap: Snapshot | None = None) -> Episode:
         """Find an episode by number, id, title fragment or 'latest'; else the default."""
         snap = snap or self.snapshot
+        if (wanted or "").strip() or not self.default_episode:
+            return self._find_episode(wanted or "", snap)
+        try:
+            return self._find_episode(self.default_episode, snap)
+        except UserError:  # a reload removed it: the latest answers (logged once, in reload)
+            self._default_found(snap)
+            return snap.library.episodes[-1]
+
+    def _find_episode(self, wanted: str, snap: Snapshot) -> Episode:
         episodes = snap.library.episodes
-        wanted = (wanted or "").strip() or (self.default_episode or "")
+        wanted = wanted.strip()
         if not wanted or wanted.lower() == "latest":
             return episodes[-1]
         key = wanted.lstrip("#").strip()
@@ -316,6 +386,9 @@ class EpisodeBot:
                 options = {c.title: f"{format_time(c.start)} {c.title}" for c in ep.chapters}
             elif kind == "speaker":
                 options = {s: s for s in snap.speakers(ep)}
+            elif kind == "before":  # spoiler-safe limits: the chapters' starts
+                options = {spoilers.short(c.start): f"{spoilers.short(c.start)} {c.title}"
+                           for c in ep.chapters if c.start > 0}
             else:
                 return []
         if typed:

@@ -6,7 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-ActionKind = Literal["share", "more", "prev", "next"]
+from .text import format_time
+
+ActionKind = Literal["share", "more", "prev", "next", "open"]  # open: the same question in another episode
 _SEP = "\x1f"  # never in cleaned user text (control characters are stripped)
 # 👍/👎 on an answer (the action's query is the answer's record id in the question log),
 # and an admin's pick of the answer to teach (query: the question; page: the result's number).
@@ -30,6 +32,7 @@ class Result(BaseModel):
     seconds: int | None = None
     time_basis: str | None = None  # own, matched, nearby, chapter
     remark: str | None = None
+    episode: str | None = None  # id of the episode it came from (another one after a fallback)
 
 
 class Field_(BaseModel):
@@ -53,24 +56,34 @@ class Action(BaseModel):
     episode: str = ""
     page: int = 1
     extra: str = ""  # e.g. the speaker of a quote
+    before: str = ""  # a spoiler-safe answer's limit, e.g. 45:00
 
     def encode(self) -> str:
-        """Return a compact token: `v1|kind|command|episode|page|extra|query`."""
+        """Return a compact token: `v1|kind|command|episode|page|extra|query`.
+
+        A spoiler-safe action adds its limit after the page (`v2|...|page|before|extra|query`);
+        the others keep the v1 form, so buttons already posted keep working.
+        """
+        if self.before:
+            return "|".join(["v2", self.kind, self.command, self.episode, str(self.page),
+                             self.before.replace("|", " "), self.extra.replace("|", " "), self.query])
         return "|".join(["v1", self.kind, self.command, self.episode, str(self.page),
                          self.extra.replace("|", " "), self.query])
 
     @classmethod
     def decode(cls, token: str) -> Action | None:
         """Read a token made by encode(); None when it is not one (or is from an old version)."""
-        parts = token.split("|", 6)
+        parts = token.split("|", 7 if token.startswith("v2|") else 6)
         # ASCII digits only, and few: int() raises on '²' and on more than 4300 digits
-        if len(parts) != 7 or parts[0] != "v1" or not (parts[4].isascii() and parts[4].isdigit()
-                                                       and len(parts[4]) <= 6):
+        if (len(parts), parts[0]) not in ((7, "v1"), (8, "v2")) or not (
+                parts[4].isascii() and parts[4].isdigit() and len(parts[4]) <= 6):
             return None
+        before = parts.pop(5) if parts[0] == "v2" else ""
         _, kind, command, episode, page, extra, query = parts
-        if kind not in RECORD_KINDS and kind not in ("share", "more", "prev", "next"):
+        if kind not in RECORD_KINDS and kind not in ("share", "more", "prev", "next", "open"):
             return None
-        return cls(kind=kind, command=command, episode=episode, page=int(page), extra=extra, query=query)
+        return cls(kind=kind, command=command, episode=episode, page=int(page), extra=extra, query=query,
+                   before=before[:20])
 
 
 class Button(BaseModel):
@@ -99,6 +112,7 @@ class Reply(BaseModel):
     record_id: str | None = None  # this answer's row in the question log (its 👍/👎 buttons carry it)
     details: dict[str, Any] | None = None  # structured facts (the episode command's), for --json
 
+    before: int | None = None  # spoiler-safe: only what starts before this many seconds was used
     def to_json(self) -> dict[str, Any]:
         """The stable document printed by `--json`."""
         return {
@@ -106,11 +120,12 @@ class Reply(BaseModel):
             "query": self.query,
             "episode": self.episode,
             "results": [r.model_dump(include={"text", "kind", "title", "speaker", "timestamp",
-                                              "chapter", "section", "source", "score", "link"})
+                                              "chapter", "section", "source", "score", "link", "episode"})
                         for r in self.results],
             "message": self.message,
             "suggestions": self.suggestions,
             **({"details": self.details} if self.details is not None else {}),
+            **({"spoiler_safe_before": format_time(self.before)} if self.before is not None else {}),
         }
 
     @property

@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except ConfigError as exc:  # e.g. a default episode that matches none
+        return report(exc)
     if args.cmd == "sync":
         return asyncio.run(sync(core, settings, args.guild or [], clear=args.clear))
     return asyncio.run(run(core, settings, backoff=args.backoff))

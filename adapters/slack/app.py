@@ -24,7 +24,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.commands import BY_NAME, COMMANDS, Command
-from bot.core import validate
 from bot.errors import UserError
 from bot.logs import SecretFilter
 from bot.replies import Action, Field_
@@ -42,7 +41,7 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 AUTH_FAILED = (":warning: I can't reach Slack right now. Please try again in a moment; "
                "if this keeps happening, tell the admin who runs Episode Bot.")
-_ACTIONS = re.compile(rf"^{render.ACTION_PREFIX}(share|more|prev|next)$")
+_ACTIONS = re.compile(rf"^{render.ACTION_PREFIX}(share|more|prev|next|open)$")
 
 
 def retry_handlers() -> list:
@@ -113,9 +112,9 @@ class SlackAnswers:
         usage = syntax.usage(command, self.prefix)
 
         async def on_command(ack: Any, body: dict[str, Any]) -> None:
-            args = syntax.parse(command, body.get("text") or "")
             try:
-                validate(command, args)
+                args = syntax.parse(command, body.get("text") or "")
+                self.bot.validate(command, args)
             except UserError as exc:  # empty or over-long input: the usage goes in the ack
                 await ack(response_type="ephemeral", **render.render_error(str(exc), usage))
                 return
@@ -213,10 +212,24 @@ class SlackAnswers:
 
 
 def slack_help(reply: Reply, prefix: str = "") -> Reply:
-    """Show the help with the Slack names, usage and examples (`/pod-ask <question> [episode:…]`)."""
-    fields = [Field_(name=syntax.usage(c, prefix), value=f"{c.description}\nExample: {syntax.example(c, prefix)}")
+    """Show the help with the Slack names, usage and examples (`/pod-ask <question> [episode:…]`).
+
+    The examples are the core's, written for the episode in question; options
+    are typed inline, so the help shows how.
+    """
+    derived = {(r.title or "").split(" ")[0]: r.section for r in reply.results if r.kind == "command"}
+    fields = [Field_(name=syntax.usage(c, prefix),
+                     value=f"{c.description}\nExample: {syntax.example(c, prefix, derived.get(c.name))}")
               for c in COMMANDS]
     return reply.model_copy(update={"fields": fields})
+    ask = BY_NAME["ask"]
+    episode = syntax.example_text(derived.get("episode") or "episode latest")
+    at = syntax.example_text(derived.get("chapter") or "chapter 45:00")
+    fields.append(Field_(name="Options", value=(
+        f"Type options after your text: {syntax.known_options(ask)}, e.g. "
+        f"`{syntax.slash_name(ask, prefix)} {syntax.example_text(derived.get('ask') or ask.example)} "
+        f"episode:{episode} before:{at}`. Quote a value with spaces: `episode:\"two words\"`. "
+        f"`before:` keeps an answer spoiler-safe: only what comes before that time.")))
 
 
 def share_action(reply: Reply, extra: str = "") -> Action:

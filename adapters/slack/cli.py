@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except ConfigError as exc:  # e.g. a default episode that matches none
+        return report(exc)
     port = args.port if args.port is not None else settings.slack_port
     # Beat a few times within the health check's window, at most every 10 s.
     interval = max(1.0, min(10.0, settings.heartbeat_max_age / 3))

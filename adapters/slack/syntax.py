@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 
 from bot.commands import Command, Option
+from bot.errors import UserError
 
 # `name:value`, `name:"quoted value"` or `name:“smart quotes”` (Slack clients curl quotes).
-_NAMED = re.compile(r'(?<!\S)(?P<name>[a-z_]+):(?:"(?P<plain>[^"]*)"|“(?P<curly>[^”]*)”|(?P<word>\S+))')
+_NAMED = re.compile(r'(?<!\S)(?P<name>[A-Za-z][A-Za-z_]{0,19}):(?:"(?P<plain>[^"]*)"|“(?P<curly>[^”]*)”|(?P<word>\S+))')
+ALIASES = {"ep": "episode"}  # short names people type
+# `word:` prefixes that are not options: URLs and the like stay part of the question.
+_SCHEMES = {"http", "https", "ftp", "mailto", "tel", "file", "ws", "wss", "slack", "git", "ssh", "urn", "data"}
 
 
 def slash_name(command: Command, prefix: str = "") -> str:
@@ -50,31 +54,67 @@ def usage(command: Command, prefix: str = "") -> str:
 def parse(command: Command, text: str) -> dict[str, str]:
     """Split a slash command's text into the command's options.
 
-    Words like `episode:490` fill the option of that name; everything else is
-    the main option's text. Unknown `word:` prefixes (a time like 1:02:38, a URL)
-    stay part of the text. Limits are checked by the core, not here.
+    Words like `episode:490` (or `ep:490`) fill the option of that name;
+    everything else is the main option's text. A time like 1:02:38, `e.g.` or
+    a URL stays part of the text; an option-shaped word this command doesn't
+    take (`colour:red`) raises a UserError that lists the ones it does, rather
+    than being searched for. Limits are checked by the core, not here.
     """
     names = {o.name for o in command.options}
     args: dict[str, str] = {}
+    unknown: list[str] = []
 
     def take(match: re.Match[str]) -> str:
-        name = match["name"]
-        if name not in names:
-            return match.group(0)
+        typed = match["name"]
+        name = ALIASES.get(typed.lower(), typed.lower())
         value = next(v for v in (match["plain"], match["curly"], match["word"]) if v is not None)
+        if name not in names:
+            if _option_shaped(typed, value) and command.options:
+                unknown.append(typed)
+            return match.group(0)
         args[name] = value.strip()
         return " "
 
     rest = " ".join(_NAMED.sub(take, text or "").split())
+    if unknown:
+        raise UserError(f"`{unknown[0]}:` is not an option of this command.",
+                        f"It takes {known_options(command)}; anything else is your {_main_name(command)}.")
     main = main_option(command)
     if main is not None and rest and not args.get(main.name):
         args[main.name] = rest
     return {k: v for k, v in args.items() if v}
 
 
-def example(command: Command, prefix: str = "") -> str:
-    """The registry's example as typed in Slack: `ask "What is RLVR?"` becomes `/ask What is RLVR?`."""
-    rest = command.example.removeprefix(command.name).strip()
+def _option_shaped(typed: str, value: str) -> bool:
+    """Return True for `word:value` that reads as an option: a lower-case word, not a URL scheme."""
+    return typed.islower() and typed.isascii() and len(typed) >= 2 and typed not in _SCHEMES \
+        and not value.startswith("/")
+
+
+def known_options(command: Command) -> str:
+    """Name the `key:` options a command takes, e.g. `speaker:`, `episode:` (or `ep:`), `before:`."""
+    main = main_option(command)
+    names = [f"`{o.name}:`" + (" (or `ep:`)" if o.name == "episode" else "")
+             for o in command.options if o is not main]
+    return ", ".join(names) if names else "no options"
+
+
+def _main_name(command: Command) -> str:
+    main = main_option(command)
+    return main.name.replace("_", " ") if main is not None else "text"
+
+
+def example(command: Command, prefix: str = "", written: str | None = None) -> str:
+    """An example as typed in Slack: `ask "What is RLVR?"` becomes `/ask What is RLVR?`.
+
+    `written` is an example in the CLI's form (the core's, for one episode); else the registry's.
+    """
+    return f"{slash_name(command, prefix)} {example_text(written or command.example)}".strip()
+
+
+def example_text(written: str) -> str:
+    """What follows the command in an example: `ask "What is RLVR?"` -> `What is RLVR?`."""
+    rest = written.split(" ", 1)[1].strip() if " " in written else ""
     if len(rest) > 1 and rest[0] == rest[-1] == '"':
         rest = rest[1:-1]
-    return f"{slash_name(command, prefix)} {rest}".strip()
+    return rest

@@ -10,7 +10,8 @@ import pytest
 
 from bot.cli import main
 
-KEYS = {"text", "kind", "title", "speaker", "timestamp", "chapter", "section", "source", "score", "link"}
+KEYS = {"text", "kind", "title", "speaker", "timestamp", "chapter", "section", "source", "score", "link",
+        "episode"}  # the episode each result came from (another one after a fallback)
 
 
 def run_json(capsys, *argv: str) -> dict:

@@ -1,0 +1,136 @@
+"""The back catalogue as a listener sees it: each episode's length and chapter count,
+a filter by title, guest or topic, and the episode a question names.
+
+Built once per library snapshot (see `catalogue_of`), so listing or filtering
+500 episodes reads a few prepared sets instead of every passage.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from .text import content_words, format_time, stem, words
+
+if TYPE_CHECKING:
+    from .library import Library
+    from .models import Episode
+
+# "in episode 490", "from #490", "in the AI 2026 episode", "on the transistor show".
+_NAMED_NUMBER = re.compile(r"\s*\b(?:in|on|from|during)\s+(?:the\s+)?(?:episode|ep\.?)\s*#?(\d{1,6})\b"
+                           r"|\s*\b(?:in|on|from|during)\s+(?:the\s+)?#(\d{1,6})\b", re.I)
+_NAMED_TITLE = re.compile(r"\s*\b(?:in|on|from|during)\s+(?:the\s+)?((?:[^\s?!.,;]+\s+){0,5}?[^\s?!.,;]+)"
+                          r"\s+(?:episode|ep|show|podcast)\b", re.I)
+_TIMED_BASES = ("own", "matched", "nearby")  # a chapter-start guess says nothing about the length
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One episode of the catalogue, with what a listing shows and what a filter reads."""
+
+    episode: Episode
+    length: int | None  # seconds: the last moment the episode's documents name
+    title_stems: frozenset[str]  # number, title, host and guests
+    topic_stems: frozenset[str]  # tags, chapter titles, notes sections
+    text: str  # the same words in one line, for typo-tolerant matching
+
+    def line(self) -> str:
+        """Return the listing line: number and title, date, length, chapters."""
+        parts = [self.episode.label]
+        if self.episode.date:
+            parts.append(self.episode.date.isoformat())
+        if self.length:
+            parts.append(format_time(self.length) or "")
+        parts.append(f"{len(self.episode.chapters)} chapter" + ("" if len(self.episode.chapters) == 1 else "s"))
+        return " · ".join(parts)
+
+
+class Catalogue:
+    """Every episode of a library, newest first."""
+
+    def __init__(self, library: Library) -> None:
+        self.entries = [_entry(e) for e in reversed(library.episodes)]
+        self._by_id = {id(x.episode): x for x in self.entries}
+
+    def entry(self, episode: Episode) -> Entry:
+        return self._by_id.get(id(episode)) or _entry(episode)
+
+    def length(self, episode: Episode) -> int | None:
+        return self.entry(episode).length
+
+    def find(self, query: str) -> list[Entry]:
+        """Return the episodes whose title, guests or topics hold every word of query, newest first.
+
+        When no episode holds them all, a near spelling of the query in an
+        episode's title, guests or topics counts (typos: 'transistr').
+        """
+        stems = {stem(w) for w in content_words(query)} or {stem(w) for w in words(query)}
+        if not stems:
+            return list(self.entries)
+        exact = [x for x in self.entries if stems <= (x.title_stems | x.topic_stems)]
+        if exact:
+            return exact
+        wanted = " ".join(words(query))
+        return [x for x in self.entries if len(wanted) >= 4 and fuzz.partial_ratio(wanted, x.text) >= 85]
+
+    def named_in(self, question: str) -> tuple[Episode, str] | None:
+        """Return the episode a question names ('... in the AI 2026 episode') and the question without it.
+
+        Only a name that picks one episode for sure counts (its number, or
+        every word of the phrase in its title or guests), so an ordinary
+        question ('... in the first episode of training') is left alone.
+        """
+        for m in _NAMED_NUMBER.finditer(question):
+            number = int(m.group(1) or m.group(2))
+            found = next((x.episode for x in self.entries if x.episode.number == number), None)
+            if found is not None:
+                return found, _without(question, m)
+        for m in _NAMED_TITLE.finditer(question):
+            phrase = {stem(w) for w in content_words(m.group(1))}
+            if not phrase:
+                continue
+            found = next((x.episode for x in self.entries if phrase <= x.title_stems), None)
+            if found is not None:
+                return found, _without(question, m)
+        return None
+
+
+def _without(question: str, m: re.Match[str]) -> str:
+    rest = (question[:m.start()] + question[m.end():]).strip()
+    return rest or question
+
+
+def _entry(e: Episode) -> Entry:
+    times = [x.time for x in [*e.passages, *e.quotes] if x.time is not None and x.time_basis in _TIMED_BASES]
+    times += [c.start for c in e.chapters]
+    length = max(times) if times else None
+    title = [str(e.number) if e.number is not None else "", e.title, e.host or "", *e.guests]
+    sections = {p.section for p in e.passages if p.section and p.kind in ("note", "takeaway")}
+    topics = [*e.tags, *(c.title for c in e.chapters), *sections]
+    return Entry(episode=e, length=length,
+                 title_stems=frozenset(stem(w) for t in title for w in words(t)),
+                 topic_stems=frozenset(stem(w) for t in topics for w in words(t)),
+                 text=" ".join(words(" ".join([*title, *topics]))))
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def catalogue_of(index: object, library: Library) -> Catalogue:
+    """Return the catalogue of a snapshot, built on first use and dropped with its index."""
+    found = _CACHE.get(index)
+    if found is None:
+        found = _CACHE[index] = Catalogue(library)
+    return found
+
+
+def short_label(episode: Episode, limit: int = 40) -> str:
+    """Return the episode's label cut at a subtitle: '#490 State of AI in 2026'."""
+    title = episode.title
+    if len(title) > limit:
+        title = re.split(r"\s*[:|–—]\s+", title, maxsplit=1)[0]
+    return f"#{episode.number} {title}" if episode.number is not None else title
