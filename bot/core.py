@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from . import examples as _examples
-from . import spoilers
+from . import metrics, spoilers
 from .catalogue import catalogue_of
 from .commands import BY_NAME, COMMANDS, Command
 from .commands import ADMIN_BY_NAME, Caller, taught_first
-from .errors import SeedsError, UserError
+from .errors import RateLimited, SeedsError, UserError
 from .formats import MAX_BYTES
 from .library import Library, load_library
 from .limits import RateLimiter
@@ -103,6 +103,7 @@ class EpisodeBot:
         self.store = Store.open(cache_dir, self.seeds_dir)
         self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
         self.snapshot.settle()
+        metrics.track_episodes(lambda: len(self.snapshot.library.episodes))
         self._default_missing = False  # the default episode went away in a reload (logged once)
         self._check_default()
 
@@ -129,10 +130,13 @@ class EpisodeBot:
                 fresh = Snapshot.build(self.seeds_dir, self.max_bytes, self.store)
             except (SeedsError, OSError) as exc:
                 log.error("reload failed, still serving the previous episodes: %s", exc)
+                metrics.RELOADS.labels(result="failed").inc()
                 return False
             except Exception:
                 log.exception("reload failed, still serving the previous episodes")
+                metrics.RELOADS.labels(result="failed").inc()
                 return False
+            metrics.RELOADS.labels(result="ok").inc()
             self.snapshot = fresh  # one reference swap: readers see old or new, never half
             fresh.settle()
             log.info("reloaded %d episode(s) from %s", len(fresh.library.episodes), self.seeds_dir)
@@ -177,9 +181,15 @@ class EpisodeBot:
         is "button" for a page, chapter step or share, so stats count questions once.
         """
         started = time.perf_counter()
-        reply = self._answer(name, args, page, user=user, channel=channel)
+        counted = name if name in BY_NAME or name in ADMIN_BY_NAME else "unknown"  # bounded metric labels
+        try:
+            reply = self._answer(name, args, page, user=user, channel=channel)
+        except BaseException:
+            metrics.observe(counted, platform, "error", time.perf_counter() - started)
+            raise
         if name == "ask" and page <= 1 and not reply.error and not (args or {}).get("before"):
             reply = self._taught_first(reply)
+        metrics.observe(counted, platform, metrics.outcome(reply), time.perf_counter() - started)
         self._record(reply, name, args, started, Caller(platform, user, channel, workspace), via)
         return reply
 
@@ -221,7 +231,10 @@ class EpisodeBot:
                 self.limiter.check(user, channel)
             return self._run(name, dict(args or {}), page)
         except UserError as exc:
-            return error_reply(name, str(exc), query=_first_text(args))
+            reply = error_reply(name, str(exc), query=_first_text(args))
+            if isinstance(exc, RateLimited):
+                reply.retry_after = exc.retry_after
+            return reply
 
     def _run(self, name: str, args: dict[str, str], page: int) -> Reply:
         command = BY_NAME.get(name)

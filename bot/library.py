@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from .errors import SeedsError
 from .formats import MAX_BYTES, ParsedDocument, Problem, read_document
+from .formats.safety import path_problem
 from .models import Chapter, Conflict, Episode, Link, Passage, Quote
 from .text import content_words, format_time, stem, words
 
@@ -72,7 +73,12 @@ def seed_files(root: Path) -> list[tuple[Path, str]]:
     found = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if not path.is_file():
+            # A link to a folder outside (or a broken one) is listed so `check` says it was not followed.
+            if path.is_symlink() and path_problem(path, rel.as_posix()):
+                found.append((path, rel.as_posix()))
             continue
         if path.suffix.lower() in SEED_SUFFIXES and path.name.lower() not in _SKIP_NAMES:
             found.append((path, rel.as_posix()))

@@ -107,6 +107,7 @@ class Reply(BaseModel):
     buttons: list[Button] = Field(default_factory=list)
     message: str | None = None  # a decline or a note for the user
     error: bool = False  # a user-safe error, shown privately
+    retry_after: float | None = None  # rate limited: seconds until the asker may try again
     page: int = 1
     more: bool = False  # more results exist beyond this page
     record_id: str | None = None  # this answer's row in the question log (its 👍/👎 buttons carry it)

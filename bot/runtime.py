@@ -18,6 +18,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Awaitable, Callable, Iterator
 
+from . import metrics
+from .version import __version__
+
 if TYPE_CHECKING:
     from .core import EpisodeBot
     from .settings import Settings
@@ -219,6 +222,19 @@ class Shutdown:
         return True
 
 
+async def _start_metrics(settings: Settings):
+    """Serve /metrics on EPISODE_BOT_METRICS_PORT when it is set; a busy port is logged, not fatal."""
+    if settings.metrics_port is None:
+        return None
+    try:
+        runner, _ = await metrics.serve(settings.metrics_host, settings.metrics_port)
+    except OSError as exc:  # the bot still answers without its metrics
+        log.error("cannot serve metrics on %s:%d: %s", settings.metrics_host, settings.metrics_port,
+                  exc.strerror or exc)
+        return None
+    return runner
+
+
 async def run_service(name: str, bot: EpisodeBot, settings: Settings,
                       connect: Callable[[], Awaitable[object]], is_alive: Callable[[], bool], *,
                       disconnect: Callable[[], Awaitable[object]] | None = None,
@@ -231,6 +247,10 @@ async def run_service(name: str, bot: EpisodeBot, settings: Settings,
     """
     shutdown = shutdown or Shutdown(settings.stop_grace)
     shutdown.install()
+    log.info("Episode Bot %s starting %s with %d episode(s) from %s", __version__, name,
+             len(bot.library.episodes), bot.seeds_dir)
+    metrics.track_connection(is_alive)
+    metrics_runner = await _start_metrics(settings)
     heartbeat = Heartbeat(settings.heartbeat_path, heartbeat_interval)
     pid_path = install_reload_signal(bot, settings.runtime_dir, name)
     helpers = [asyncio.create_task(heartbeat.run(is_alive), name="heartbeat")]
@@ -264,6 +284,8 @@ async def run_service(name: str, bot: EpisodeBot, settings: Settings,
             task.cancel()
         await asyncio.gather(*helpers, main, stop, return_exceptions=True)
         heartbeat.clear()
+        if metrics_runner is not None:
+            await metrics_runner.cleanup()
         for path in (pid_path, Path(settings.runtime_dir) / RELOAD_STATUS.format(pid=os.getpid())):
             with contextlib.suppress(OSError, TypeError):
                 path.unlink()

@@ -96,6 +96,15 @@ class Settings(BaseSettings):
     slack_command_prefix: str = Field("", pattern=r"^[a-z0-9_-]{0,12}$",
                                       description="Prefix for Slack commands, e.g. pod gives /pod-ask")
     slack_port: int = Field(3000, ge=1, le=65535, description="Port for Slack HTTP mode")
+    # Operations: metrics, and rate limits shared by several copies of the bot.
+    metrics_port: int | None = Field(None, ge=0, le=65535, description="Port for Prometheus /metrics in "
+                                     "Discord and Slack Socket Mode (unset: off; Slack HTTP mode serves "
+                                     "/metrics on its own port)")
+    metrics_host: str = Field("127.0.0.1", description="Address for /metrics; 0.0.0.0 to let another "
+                              "container scrape it")
+    redis_url: SecretStr | None = Field(None, description="redis:// or unix:// address of a Redis or Valkey "
+                                        "that every copy of the bot shares rate limits through (unset: each "
+                                        "copy limits on its own)")
     # The question log, votes and admin commands (bot/records/, docs/privacy.md).
     database_url: SecretStr | None = Field(None, description="postgresql://user:password@host/db to share the "
                                            "question log between replicas (unset: SQLite in the state folder)")

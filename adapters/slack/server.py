@@ -18,6 +18,8 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot import metrics
+
 if TYPE_CHECKING:
     from slack_bolt.app.async_app import AsyncApp
 
@@ -80,6 +82,7 @@ def build_server(app: AsyncApp, signing_secret: str, *,
     server = web.Application(client_max_size=MAX_BODY)
     server.router.add_post(EVENTS_PATH, events)
     server.router.add_get("/healthz", healthz)
+    server.router.add_get("/metrics", metrics.handler)  # Prometheus text: commands, latency, reloads
     return server
 
 

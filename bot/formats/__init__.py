@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import captions, labeled_page, markdown, plain, podcast_json, shownotes, summary_page, tldr
 from .base import ParsedDocument, Problem
+from .safety import UnsafeSeed, mask_document, read_seed_bytes
 
 # Every reader has NAME, sniff(text, name) -> score and read(doc, lines).
 READERS = [labeled_page, summary_page, markdown, shownotes, tldr, plain,
@@ -24,13 +25,10 @@ def read_document(path: Path, name: str, max_bytes: int = MAX_BYTES) -> ParsedDo
     """
     doc = ParsedDocument(file=name, format="unreadable")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            doc.problems.append(Problem(name, None, f"file is {size / 1e6:.1f} MB, over the "
-                                        f"{max_bytes / 1e6:.0f} MB limit for one document; skipped",
-                                        "error"))
-            return doc
-        data = path.read_bytes()
+        data = read_seed_bytes(path, name, max_bytes)  # links out of the folder, /proc, FIFOs refused
+    except UnsafeSeed as exc:
+        doc.problems.append(Problem(name, None, str(exc), "error"))
+        return doc
     except OSError as exc:
         doc.problems.append(Problem(name, None, f"could not be read ({exc.strerror or exc}); skipped",
                                     "error"))
@@ -52,6 +50,8 @@ def read_document(path: Path, name: str, max_bytes: int = MAX_BYTES) -> ParsedDo
         doc.problems.append(Problem(name, None, f"could not be read as {reader.NAME} "
                                     f"({type(exc).__name__}); skipped", "error"))
         return doc
+    if mask_document(doc):  # every member can read a seed: a pasted token must not reach them
+        doc.warn(None, "held something shaped like a Slack or Discord token; masked")
     if not (doc.passages or doc.chapters or doc.quotes):
         doc.warn(None, f"read as {reader.NAME} but nothing usable was found")
     return doc
