@@ -122,7 +122,8 @@ class SlackAnswers:
             with self.in_flight():
                 async with self.after_ack(body):
                     reply = await asyncio.to_thread(self.bot.run, command.name, args, user=body.get("user_id"),
-                                                    channel=body.get("channel_id"))
+                                                    channel=body.get("channel_id"), platform="slack",
+                                                    workspace=body.get("team_id"))
                     await self.answer(body, reply, extra=args.get("speaker", ""))
 
         on_command.__name__ = f"on_{command.name}"
@@ -137,7 +138,8 @@ class SlackAnswers:
             decoded = Action.decode(token)
             with self.in_flight():
                 async with self.after_ack(body):
-                    reply = await asyncio.to_thread(self.bot.run_action, token, user=user, channel=channel)
+                    reply = await asyncio.to_thread(self.bot.run_action, token, user=user, channel=channel,
+                                                    platform="slack", workspace=(body.get("team") or {}).get("id"))
                     if decoded is not None and decoded.kind == "share" and not reply.error:
                         await self.share(body, reply, user)
                     else:
