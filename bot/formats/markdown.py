@@ -29,7 +29,7 @@ import yaml
 
 from ..models import Chapter, Link, Quote
 from ..text import clean_line, parse_time
-from .base import ParsedDocument, parse_date, split_people, split_title
+from .base import ParsedDocument, Problem, parse_date, split_people, split_title
 
 NAME = "markdown"
 
@@ -126,9 +126,69 @@ def _lead_time(text: str) -> tuple[int | None, str]:
     return None, text
 
 
+# Front matter is a few facts about an episode. Anything far bigger is an attack
+# (an alias bomb expands 389 bytes into gigabytes) or a mistake: the file is skipped.
+MAX_FRONT_MATTER = 64_000  # characters of the whole block
+MAX_FIELD = 10_000  # characters of one value
+MAX_ITEMS = 1_000  # entries of one list or mapping
+MAX_DEPTH = 20  # nesting of lists and mappings
+
+
+class RefusedFrontMatter(Exception):
+    """Front matter the bot will not read; carries the line (within the block) and why."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
     """YAML's safe loader, but dates stay text: parse_date() reads them and a bad one is
-    a warning about that field, not a document that cannot be read."""
+    a warning about that field, not a document that cannot be read.
+
+    Aliases are refused (each one can multiply the document: the alias bomb) and
+    nesting is capped before anything is built.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise RefusedFrontMatter(mark.line, "uses a YAML alias (*name), which front matter may not")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise RefusedFrontMatter(self.peek_event().start_mark.line,
+                                         f"is nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _oversized(value: object, depth: int = 0) -> str | None:
+    """Say what in a front-matter value is over the caps; None when all is within them."""
+    if isinstance(value, str):
+        return f"has a value of {len(value):,} characters (at most {MAX_FIELD:,})" if len(value) > MAX_FIELD else None
+    if isinstance(value, (list, dict)):
+        if len(value) > MAX_ITEMS:
+            return f"has a list or mapping of {len(value):,} entries (at most {MAX_ITEMS:,})"
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            problem = _oversized(key, depth + 1) if isinstance(key, str) else None
+            problem = problem or _oversized(item, depth + 1)
+            if problem:
+                return problem
+    return None
+
+
+def _value_line(lines: list[str], meta: dict) -> int | None:
+    """Return the 1-based line of the first top-level key whose value is over the caps."""
+    for key, value in meta.items():
+        if _oversized(key) or _oversized(value):
+            return _key_line(lines, str(key))
+    return None
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
@@ -149,8 +209,18 @@ def _read_front_matter(doc: ParsedDocument, lines: list[str]) -> int:
     if end is None:
         doc.warn(1, "front matter starts with '---' but never ends; read as plain markdown")
         return 1
+    block = "\n".join(lines[1:end])
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_FrontMatterLoader) or {}
+        if len(block) > MAX_FRONT_MATTER:
+            raise RefusedFrontMatter(0, f"is {len(block):,} characters long (at most {MAX_FRONT_MATTER:,})")
+        meta = yaml.load(block, Loader=_FrontMatterLoader) or {}
+        problem = _oversized(meta)
+        if problem:
+            raise RefusedFrontMatter(None, problem)
+    except RefusedFrontMatter as exc:
+        line = exc.line + 2 if exc.line is not None else (_value_line(lines, meta) or 2)
+        doc.problems.append(Problem(doc.file, line, f"front matter {exc.message}; file skipped", "error"))
+        return len(lines)  # nothing of this file is read
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
