@@ -282,7 +282,7 @@ def _result(hit: Hit) -> Result:
         source="; ".join(str(s) for s in item.sources), score=round(hit.score, 4),
         link=moment_url(episode.video_url or episode.page_url, item.time),
         seconds=item.time, time_basis=item.time_basis, remark=getattr(item, "remark", None),
-        episode=episode.id,
+        episode=episode.id, match=hit.match,
     )
 
 
@@ -362,7 +362,7 @@ def _kept(hits: list[Hit], before: int | None, speaker: str) -> list[Hit]:
     if speaker:
         kept = [h for h in kept if h.item.speaker and _is(speaker, h.item.speaker)]
     # What is left must still answer the question as well as an unfiltered answer must.
-    return kept if kept and max(h.coverage for h in kept) >= DECLINE_BELOW else []
+    return kept if kept and (max(h.coverage for h in kept) >= DECLINE_BELOW or kept[0].match == "meaning") else []
 
 
 def _elsewhere(snap: Snapshot, asked: Episode, question: str, typed: str, before: int | None, speaker: str,
@@ -408,10 +408,18 @@ def _decline(reply: Reply, snap: Snapshot, episode: Episode, query: str, what: s
     reply.results = []
     reply.message = f"I couldn't find {what} in {episode.label}."
     ranked = snap.index.chapters(query, episode) if episode.chapters else []
-    near = [c.title for c, score in ranked[:3] if score >= 0.55]
+    near = [c.title for c, score in ranked[:3] if score >= 0.55] or _near_by_meaning(snap, episode, query)
     reply.suggestions = [f"chapter {t}" for t in near] or _examples.suggestions(snap.index, episode)
     reply.body = reply.message
     return reply
+
+
+def _near_by_meaning(snap: Snapshot, episode: Episode, query: str) -> list[str]:
+    """Return the titles of the episode's chapters closest in meaning to a declined question (up to 3)."""
+    from .search import SUGGEST_MEANING_BAR
+
+    ranked = snap.index.chapters_by_meaning(snap.index.parse(query), episode) if episode.chapters else []
+    return [c.title for c, sim in ranked[:3] if sim >= SUGGEST_MEANING_BAR]
 
 
 def _date(episode: Episode) -> str | None:

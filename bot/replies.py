@@ -33,6 +33,7 @@ class Result(BaseModel):
     time_basis: str | None = None  # own, matched, nearby, chapter
     remark: str | None = None
     episode: str | None = None  # id of the episode it came from (another one after a fallback)
+    match: str | None = None  # what found it: "words", "meaning" or "both" (see SearchIndex.accepted)
 
 
 class Field_(BaseModel):
@@ -121,7 +122,8 @@ class Reply(BaseModel):
             "query": self.query,
             "episode": self.episode,
             "results": [r.model_dump(include={"text", "kind", "title", "speaker", "timestamp",
-                                              "chapter", "section", "source", "score", "link", "episode"})
+                                              "chapter", "section", "source", "score", "link", "episode",
+                                              "match"}, exclude_none=False)
                         for r in self.results],
             "message": self.message,
             "suggestions": self.suggestions,

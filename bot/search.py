@@ -25,10 +25,13 @@ from functools import cached_property
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+import numpy as np
+
 from .library import Library
 from .meaning import StaticModel, load_model
 from .models import Chapter, Episode, Passage, Quote
 from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
+from .vectors import VectorCache, text_digest
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
                    parse_time, query_words, sentences, stem, strip_mentions, words)
 
@@ -42,6 +45,20 @@ CANDIDATES = 60
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
+# Meaning beside words (see accepted() and rank()); each figure is calibrated on tests/eval
+# (docs/benchmarks.md has the sweep): the blend's weight of meaning, the cosine under which
+# meaning adds nothing, and the bar a match must clear on meaning: cosine plus half the share
+# of the question's words it holds. Out-of-scope questions reach 0.44 cosine with this model,
+# so meaning alone never answers; a passage must hold some of the question's words too.
+MEANING_WEIGHT = 0.3
+MEANING_FLOOR = 0.2
+MEANING_BAR = 0.6
+MEANING_COVER = 0.5  # how much a share of the question's words counts toward MEANING_BAR
+MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
+MEANING_CANDIDATES = 20  # items closest in meaning, added to FTS5's candidates
+CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks 0.16
+SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at least this close in meaning
+CHAPTER_CONTENT_WEIGHT = 0.5  # a chapter's vector: its title, plus this much of what is said in it
 SUMMARY_KINDS = ("takeaway", "summary", "note", "highlight")
 # The episode's own facts answer questions that ask for one of them by name.
 FACT_STEMS = {stem(w) for w in ("host", "guest", "guests", "released", "release", "date", "number", "aired")}
@@ -63,6 +80,8 @@ class Hit:
     score: float
     coverage: float = 0.0
     excerpt: str | None = None  # the sentence of a long passage that matched
+    meaning: float = 0.0  # cosine between the question's meaning vector and the item's
+    match: str | None = "words"  # what carries the answer: "words", "meaning", "both"; None: neither
 
 
 @dataclass
@@ -75,6 +94,7 @@ class Query:
     weights: dict[str, float] = field(default_factory=dict)  # stem -> rarity weight
     corrected: dict[str, str] = field(default_factory=dict)
     prefixes: set[str] = field(default_factory=set)  # words typed short: match as prefixes
+    vector: np.ndarray | None = None  # the question's meaning, once asked for (SearchIndex.query_vector)
 
     @cached_property
     def total(self) -> float:
@@ -155,6 +175,49 @@ class SearchIndex:
                  for name in [e.host, *e.guests, *(x.speaker for x in [*e.passages, *e.quotes])] if name}
         self.people = {stem(w) for name in names for w in words(name)}
         self.n = max(1, len(self.items))
+        self._build_meaning(library, slots, store)
+
+    def _build_meaning(self, library: Library, slots: list[int], store) -> None:
+        """Place every item and chapter by meaning: read from the cache, or embed and keep them there."""
+        self.vectors: dict[int, np.ndarray] = {}  # slot -> its items' unit vectors, in rowid order
+        self.chapter_vectors: dict[int, np.ndarray] = {}  # slot -> its chapters' unit vectors
+        if self.model is None:
+            return
+        cache = VectorCache(store.db, store.lock) if store is not None else None
+        for episode, slot in zip(library.episodes, slots):
+            items = [*episode.passages, *episode.quotes]
+            texts = [_meaning_text(item) for item in items]
+            chapters = [c.title for c in episode.chapters]
+            digest = text_digest([*texts, "\0chapters", *chapters])
+            kept = cache.get(slot, self.model.digest, digest, len(items), len(chapters)) if cache else None
+            if kept is None:
+                kept = self._embed_episode(episode, texts)
+                if cache is not None:
+                    cache.put(slot, self.model.digest, digest, *kept)
+            self.vectors[slot], self.chapter_vectors[slot] = kept
+
+    def _embed_episode(self, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return an episode's item vectors and chapter vectors.
+
+        A chapter is its title and, at half the weight, what is said in it: a
+        title such as 'Sponsors, Comments, and Reflections' says little of the
+        ad reads and listener mail inside.
+        """
+        assert self.model is not None
+        items = self.model.embed(texts) if texts else np.zeros((0, self.model.dim), np.float32)
+        titles = self.model.embed([c.title for c in episode.chapters]) if episode.chapters else \
+            np.zeros((0, self.model.dim), np.float32)
+        within: dict[str, list[int]] = {}
+        for i, item in enumerate([*episode.passages, *episode.quotes]):
+            if item.chapter and item.time_basis in ("own", "matched", "nearby"):
+                within.setdefault(item.chapter, []).append(i)
+        chapters = titles.copy()
+        for j, chapter in enumerate(episode.chapters):
+            if within.get(chapter.title):
+                content = items[within[chapter.title]].mean(axis=0)
+                chapters[j] = titles[j] + CHAPTER_CONTENT_WEIGHT * content / max(float(np.linalg.norm(content)), 1e-9)
+        chapters /= np.maximum(np.linalg.norm(chapters, axis=1, keepdims=True), 1e-9)
+        return items, chapters
 
     # -- queries --------------------------------------------------------------
 
@@ -288,9 +351,65 @@ class SearchIndex:
             return _covered_line(q, line)
         return covered(q, f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}")
 
+    # -- meaning -------------------------------------------------------------
+
+    def query_vector(self, q: Query) -> np.ndarray | None:
+        """Return the question's meaning vector (its search words, corrected), or None without a model."""
+        if self.model is None or not q.terms:
+            return None
+        if q.vector is None:
+            q.vector = self.model.embed([" ".join(q.terms)])[0]
+        return q.vector
+
+    def similar(self, q: Query, episode: Episode | None, limit: int = MEANING_CANDIDATES) -> list[int]:
+        """Return the rowids of the items closest in meaning to the question, closest first."""
+        qv = self.query_vector(q)
+        if qv is None:
+            return []
+        if episode is not None:
+            slots = [self.slot_of[id(episode)]] if id(episode) in self.slot_of else []
+        else:
+            slots = list(self.vectors)
+        best: list[tuple[float, int]] = []
+        for slot in slots:
+            vectors = self.vectors.get(slot)
+            if vectors is None or not len(vectors):
+                continue
+            sims = vectors @ qv
+            top = np.argpartition(-sims, limit)[:limit] if len(sims) > limit else np.arange(len(sims))
+            base = slot_range(slot)[0]
+            best.extend((float(sims[i]), base + int(i)) for i in top)
+        best.sort(reverse=True)
+        return [rowid for _, rowid in best if rowid in self.items][:limit]
+
+    def meaning(self, q: Query, rowid: int) -> float:
+        """Return the cosine between the question's meaning and an item's (0 without a model)."""
+        if q.vector is None:
+            return 0.0
+        episode, _ = self.items[rowid]
+        slot = self.slot_of.get(id(episode))
+        vectors = self.vectors.get(slot) if slot is not None else None
+        i = rowid - slot_range(slot)[0] if slot is not None else -1
+        return float(vectors[i] @ q.vector) if vectors is not None and 0 <= i < len(vectors) else 0.0
+
+    @staticmethod
+    def accepted(hit: Hit) -> str | None:
+        """Return what makes a hit an answer: "words", "meaning", "both"; None when nothing does.
+
+        Words: the hit holds most of the question's weight (DECLINE_BELOW).
+        Meaning: its cosine, plus half its share of the question's words,
+        clears MEANING_BAR, and it holds at least one of the words.
+        """
+        words = hit.coverage >= DECLINE_BELOW
+        if words:
+            return "both" if hit.meaning >= MEANING_AGREES else "words"
+        if hit.coverage > 0 and hit.meaning + MEANING_COVER * hit.coverage >= MEANING_BAR:
+            return "meaning"
+        return None
+
     def rank(self, q: Query, rows: list[tuple[int, float]], prior: dict[str, float] | None = None
              ) -> list[Hit]:
-        """Re-rank candidates by coverage, BM25 and fuzzy similarity."""
+        """Re-rank candidates by coverage, BM25, fuzzy similarity and meaning (the blend is here only)."""
         if not rows:
             return []
         prior = KIND_PRIOR if prior is None else prior
@@ -309,18 +428,26 @@ class SearchIndex:
             score += LEAD_BONUS * _leads_with(q, item.text)
             if kind == "info" and FACT_STEMS & set(q.weights):
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
-            hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov))
+            sim = self.meaning(q, rowid)
+            score += MEANING_WEIGHT * meaning_signal(sim)
+            hit = Hit(item=item, episode=episode, score=round(score, 4), coverage=cov, meaning=round(sim, 4))
+            hit.match = self.accepted(hit)
+            hits.append(hit)
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
 
     # -- the commands' searches ----------------------------------------------
 
     def ask(self, text: str, episode: Episode | None) -> tuple[list[Hit], Query]:
+        """Answer a question from the items that match its words and those closest in meaning (fused)."""
         q = self.parse(text)
-        hits = self.rank(q, self.candidates(q, episode))
-        if not hits or hits[0].coverage < DECLINE_BELOW:
+        rows = self.candidates(q, episode)
+        found = {rowid for rowid, _ in rows}
+        rows += [(rowid, 0.0) for rowid in self.similar(q, episode) if rowid not in found]
+        hits = self.rank(q, rows)
+        if not hits or hits[0].match is None:
             return [], q
-        return [h for h in hits if h.coverage >= DECLINE_BELOW * 0.8], q
+        return [h for h in hits if h.match or h.coverage >= DECLINE_BELOW * 0.8], q
 
     def quotes(self, text: str, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Find the notable quote or transcript line closest to the words given."""
@@ -373,7 +500,21 @@ class SearchIndex:
             similar = max(fuzz.token_set_ratio(wanted, title), fuzz.partial_ratio(wanted, title)) / 100
             scored.append((chapter, round(0.6 * cov + 0.4 * similar, 4)))
         scored.sort(key=lambda cs: cs[1], reverse=True)
-        return [cs for cs in scored if cs[1] >= 0.5]
+        found = [cs for cs in scored if cs[1] >= 0.5]
+        if not found:  # no title has the words: the chapter closest in meaning, if close enough
+            near = self.chapters_by_meaning(q, episode)
+            found = [(c, sim) for c, sim in near[:1] if sim >= CHAPTER_MEANING_BAR]
+        return found
+
+    def chapters_by_meaning(self, q: Query, episode: Episode) -> list[tuple[Chapter, float]]:
+        """Return an episode's chapters by the cosine of their meaning (title and content) to the question."""
+        qv = self.query_vector(q)
+        vectors = self.chapter_vectors.get(self.slot_of.get(id(episode), -1))
+        if qv is None or vectors is None or len(vectors) != len(episode.chapters):
+            return []
+        sims = vectors @ qv
+        return sorted(((c, round(float(x), 4)) for c, x in zip(episode.chapters, sims)),
+                      key=lambda cs: cs[1], reverse=True)
 
     def summary(self, topic: str, episode: Episode) -> list[Hit]:
         """What the episode says on one topic: the best-matching section first."""
@@ -414,6 +555,16 @@ def heading(item: Passage | Quote) -> str:
     """
     chapter = item.chapter if item.time_basis in ("own", "matched", "nearby") else None
     return " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None), chapter]))
+
+
+def meaning_signal(sim: float) -> float:
+    """Return what a cosine adds to a hit's score: nothing up to MEANING_FLOOR, then linearly to 1."""
+    return max(0.0, sim - MEANING_FLOOR) / (1.0 - MEANING_FLOOR)
+
+
+def _meaning_text(item: Passage | Quote) -> str:
+    """Return what an item's meaning vector is made from: its headline and section, then its text."""
+    return " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None), item.text]))
 
 
 def _episode_rows(episode: Episode, base: int

@@ -11,7 +11,8 @@ import pytest
 from bot.cli import main
 
 KEYS = {"text", "kind", "title", "speaker", "timestamp", "chapter", "section", "source", "score", "link",
-        "episode"}  # the episode each result came from (another one after a fallback)
+        "episode",  # the episode each result came from (another one after a fallback)
+        "match"}  # how it was found: "words", "meaning" or "both"
 
 
 def run_json(capsys, *argv: str) -> dict:

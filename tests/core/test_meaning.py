@@ -48,3 +48,119 @@ def test_a_corrected_word_weighs_less_than_a_typed_one(episode_bot):
     typed, guessed = index.parse("training data"), index.parse("traning data")
     assert guessed.corrected == {"traning": "training"}
     assert guessed.weights["train"] < typed.weights["train"]
+
+
+# -- the model -----------------------------------------------------------------
+
+def tiny_model_folder(tmp_path):
+    """Build a model2vec-layout folder: a word-level tokenizer and a 4-d table the test controls."""
+    from safetensors.numpy import save_file
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+
+    vocab = {"[UNK]": 0, "gpu": 1, "chip": 2, "cheap": 3, "bread": 4}
+    tokenizer = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = Whitespace()
+    tokenizer.save(str(tmp_path / "tokenizer.json"))
+    table = np.array([[0, 0, 0, 0], [1, 0, 0, 0], [0.9, 0.1, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1]], np.float32)
+    save_file({"embeddings": table}, str(tmp_path / "model.safetensors"))
+    return tmp_path
+
+
+def test_a_model_folder_loads_and_places_texts_by_meaning(tmp_path):
+    model = StaticModel.from_folder(tiny_model_folder(tmp_path))
+    gpu, chip, bread = model.embed(["gpu", "chip", "bread"])
+    assert model.dim == 4 and abs(float(np.linalg.norm(gpu)) - 1) < 1e-6
+    assert gpu @ chip > 0.99 and abs(float(gpu @ bread)) < 1e-6
+    assert model.knows("bread") and not model.knows("brexd")
+
+
+def test_the_setting_names_the_model_or_turns_it_off(tmp_path):
+    folder = tiny_model_folder(tmp_path)
+    assert load_model(str(folder)).dim == 4
+    assert load_model("off") is None
+
+
+def test_a_broken_model_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="tokenizer.json"):
+        StaticModel.from_folder(tmp_path)
+    tiny_model_folder(tmp_path)
+    (tmp_path / "model.safetensors").write_bytes(b"not weights")
+    with pytest.raises(ModelError, match="safetensors"):
+        StaticModel.from_folder(tmp_path)
+
+
+def test_the_packaged_model_matches_its_reference_vectors():
+    """Our numpy loader gives wordllama's own vectors (its reference inference on the same files)."""
+    from pathlib import Path
+
+    from tokenizers import Tokenizer
+    wordllama = pytest.importorskip("wordllama")
+    from wordllama.inference import WordLlamaInference
+
+    model = StaticModel.packaged()
+    root = Path(wordllama.__file__).parent
+    ref = WordLlamaInference(model.vectors, Tokenizer.from_file(
+        str(root / "tokenizers" / "l2_supercat_tokenizer_config.json")))
+    texts = ["Why is Google's accelerator cheaper?", "RLVR scales with compute", "lol"]
+    ours, theirs = model.embed(texts), ref.embed(texts, norm=True)
+    assert np.allclose(ours, theirs, atol=1e-4)
+
+
+# -- vectors in the index cache ------------------------------------------------
+
+def test_vectors_are_kept_in_the_cache_and_read_back_on_restart(tmp_path, monkeypatch):
+    from bot import search
+    from bot.core import EpisodeBot
+    from bot.store import Store
+    from tests.conftest import SEEDS
+
+    monkeypatch.setenv("EPISODE_BOT_STATE_DIR", str(tmp_path))
+    first = EpisodeBot(SEEDS, cache_dir=tmp_path) if "cache_dir" in EpisodeBot.__init__.__code__.co_varnames \
+        else None
+    if first is None:
+        store = Store(tmp_path, SEEDS)
+        from bot.store import load_cached
+        library = load_cached(SEEDS, 10 << 20, store)
+        index = search.SearchIndex(library)
+        slot = next(iter(index.vectors))
+        stored = store.db.execute("SELECT dim, length(items) FROM meaning_vectors WHERE slot = ?",
+                                  (slot,)).fetchone()
+        assert stored == (index.model.dim, index.vectors[slot].size * 2)  # float16 bytes
+        calls = []
+        monkeypatch.setattr(search.SearchIndex, "_embed_episode", lambda *a: calls.append(a))
+        again = search.SearchIndex(load_cached(SEEDS, 10 << 20, store))
+        assert not calls, "a restart recomputed vectors the cache holds"
+        assert np.allclose(again.vectors[slot], index.vectors[slot], atol=1e-3)
+
+
+# -- answers ---------------------------------------------------------------------
+
+def ask(bot, question):
+    return bot.run("ask", {"question": question}).to_json()
+
+
+def test_an_answer_says_how_it_matched(episode_bot):
+    words = ask(episode_bot, "What is RLVR?")["results"][0]
+    assert words["match"] in ("words", "both")
+    meaning = ask(episode_bot, "Does the polishing stage after pretraining give a model fresh information?")
+    assert meaning["results"] and meaning["results"][0]["match"] in ("meaning", "both")
+
+
+def test_meaning_alone_does_not_answer_an_off_topic_question(episode_bot):
+    for question in ("How does speculative decoding make inference faster?", "how do I bake sourdough bread",
+                     "lol thanks bot, you're awesome"):
+        assert ask(episode_bot, question)["results"] == [], question
+
+
+def test_a_decline_suggests_the_chapters_closest_in_meaning(episode_bot):
+    reply = ask(episode_bot, "How long can the videos from OpenAI's Sora model be?")
+    titles = {c.title for c in episode_bot.snapshot.library.episodes[0].chapters}
+    assert reply["results"] == [] and reply["suggestions"]
+    assert all(s.removeprefix("chapter ") in titles for s in reply["suggestions"])
+
+
+def test_a_chapter_is_found_by_meaning_when_no_title_has_the_words(episode_bot):
+    reply = episode_bot.run("chapter", {"title_or_time": "where humanity is headed in the long run"}).to_json()
+    assert reply["results"][0]["title"] == "Future of human civilization"

@@ -54,3 +54,32 @@ def test_top_answers_meet_the_target(episode_bot, name):
 def test_every_out_of_scope_question_is_declined(episode_bot, name):
     wrong = [c["query"] for c in load(name) if c["none"] and answer(episode_bot, c)]
     assert not wrong, f"answered instead of declining: {wrong}"
+
+
+# natural.jsonl (shared, written blind) and meaning.jsonl (ours, written before tuning) by kind:
+# the floors are today's figures, so a change that loses answers fails. Issue 11's targets are
+# paraphrase 15/30 and typo 9/10 on natural.jsonl, not met yet with the packaged static model
+# (see docs/benchmarks.md); community and out-of-scope meet theirs.
+KIND_FLOORS = {
+    "natural.jsonl": {"paraphrase": 4, "community": 14, "typo": 8, "oos": 25},
+    "meaning.jsonl": {"paraphrase": 6, "community": 19, "typo": 18, "oos": 21},
+}
+
+
+@pytest.mark.parametrize("name", sorted(KIND_FLOORS))
+def test_each_kind_of_question_keeps_its_floor(episode_bot, name):
+    passed: dict[str, int] = {}
+    failing: list[str] = []
+    for case in load(name):
+        kind = "oos" if case["kind"].startswith("oos") else case["kind"]
+        ok = top_passes(case, answer(episode_bot, case))
+        passed[kind] = passed.get(kind, 0) + ok
+        if not ok:
+            failing.append(f"{case['id']} {case['query']!r}")
+    low = {k: (passed.get(k, 0), floor) for k, floor in KIND_FLOORS[name].items() if passed.get(k, 0) < floor}
+    assert not low, f"kinds under their floor (got, floor): {low}; failing: {failing}"
+
+
+def test_every_natural_out_of_scope_question_is_declined(episode_bot):
+    wrong = [c["query"] for c in load("natural.jsonl") if c["none"] and answer(episode_bot, c)]
+    assert not wrong, f"answered instead of declining: {wrong}"

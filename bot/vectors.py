@@ -1,0 +1,70 @@
+"""Meaning vectors of each episode, kept beside the index cache so a restart does not recompute them.
+
+One row an episode slot and model: the vectors of its items (passages then
+quotes, in index order) and of its chapters, as float16 bytes (numpy, never
+pickle: reading a row back can only ever give numbers). A row is used only
+when its model digest and the episode's text digest both match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+SCHEMA = ("CREATE TABLE IF NOT EXISTS meaning_vectors (slot INTEGER, model TEXT, digest TEXT, "
+          "dim INTEGER, items BLOB, chapters BLOB, PRIMARY KEY (slot, model))")
+
+
+def text_digest(texts: list[str]) -> str:
+    """Return a short digest of the texts a set of vectors was made from."""
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(t.encode("utf-8", "replace"))
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+class VectorCache:
+    """Read and write episode vectors in the index cache's SQLite file."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        self.db, self.lock = db, lock
+        with self.lock:
+            self.db.execute(SCHEMA)
+
+    def get(self, slot: int, model: str, digest: str, n_items: int, n_chapters: int
+            ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return (item vectors, chapter vectors) when stored for exactly this text and model."""
+        with self.lock:
+            row = self.db.execute("SELECT digest, dim, items, chapters FROM meaning_vectors "
+                                  "WHERE slot = ? AND model = ?", (slot, model)).fetchone()
+        if row is None or row[0] != digest:
+            return None
+        dim, items, chapters = row[1], _array(row[2]), _array(row[3])
+        if dim <= 0 or items.size != n_items * dim or chapters.size != n_chapters * dim:
+            log.info("the cached meaning vectors of slot %s have the wrong shape: recomputing them", slot)
+            return None
+        return items.reshape(n_items, dim), chapters.reshape(n_chapters, dim)
+
+    def put(self, slot: int, model: str, digest: str, items: np.ndarray, chapters: np.ndarray) -> None:
+        """Keep an episode's vectors (float16: half the bytes, and cosines still to 3 decimals)."""
+        dim = int(items.shape[1]) if items.ndim == 2 else int(chapters.shape[1])
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO meaning_vectors VALUES (?, ?, ?, ?, ?, ?)",
+                            (slot, model, digest, dim, items.astype("<f2").tobytes(),
+                             chapters.astype("<f2").tobytes()))
+
+
+def _array(blob: bytes | None) -> np.ndarray:
+    if not isinstance(blob, bytes) or len(blob) % 2:
+        return np.zeros(0, dtype=np.float32)
+    return np.frombuffer(blob, dtype="<f2").astype(np.float32)
+
+
+__all__ = ["VectorCache", "text_digest", "SCHEMA"]
