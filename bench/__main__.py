@@ -45,9 +45,10 @@ def run_quality(cases: list[dict[str, Any]], seeds: Path, file: str) -> dict[str
     from bot.core import EpisodeBot
 
     from .baselines import BM25Lines, FuzzLines
-    from .quality import BotEngine, quality_table
+    from .quality import BotEngine, MeaningOnly, quality_table
 
-    engines = [BotEngine(EpisodeBot(seeds)), BM25Lines(seeds), FuzzLines(seeds)]
+    bot = EpisodeBot(seeds)
+    engines = [BotEngine(bot), BM25Lines(seeds), FuzzLines(seeds), MeaningOnly(bot)]
     scores = quality_table(engines, cases, progress=_say)
     out = {name: {g: {k: v for k, v in asdict(s).items() if k != "failures"} for g, s in groups.items()}
            for name, groups in scores.items()}
@@ -125,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     file_label = str(file.relative_to(ROOT)) if file.is_relative_to(ROOT) else file.name
     if "quality" in parts:
         results["quality"] = run_quality(cases, seeds, file_label)
+        natural = ROOT / "tests" / "eval" / "natural.jsonl"  # community asks by kind (issue 11)
+        if natural.exists() and file == QUESTIONS.resolve():
+            results["natural"] = run_quality(load_cases(natural), seeds, str(natural.relative_to(ROOT)))
     if "speed" in parts:
         results["speed"] = run_speed(cases, seeds, args.repeats, cli_repeats=5)
     plot_name = None

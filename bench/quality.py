@@ -123,7 +123,43 @@ class Score:
 
 
 def group_of(case: dict[str, Any]) -> str:
+    """Return a case's row: its kind where the file names kinds (natural.jsonl), else its command."""
+    kind = case.get("kind")
+    if kind:
+        return "out of scope" if kind.startswith("oos") else kind
     return case["command"] + (" (decline)" if case["none"] else "")
+
+
+class MeaningOnly:
+    """The semantic layer alone: the items (and chapters) closest in meaning, no words, never declining.
+
+    It uses the bot's own model and vectors, so it shows what meaning adds and why it can't decline alone.
+    """
+
+    name = "meaning alone (cosine)"
+
+    def __init__(self, bot: EpisodeBot) -> None:
+        self.bot = bot
+
+    def answer(self, case: dict[str, Any]) -> list[dict[str, Any]]:
+        from bot.commands import _result
+        from bot.search import Hit
+
+        index = self.bot.snapshot.index
+        episode = self.bot.snapshot.library.episodes[0]
+        q = index.parse(case.get("query") or "")
+        if case["command"] == "chapter":
+            return [{"text": c.title, "title": c.title, "timestamp": _hms(c.start)}
+                    for c, _ in index.chapters_by_meaning(q, episode)[:K]]
+        hits = [Hit(item=index.items[r][1], episode=index.items[r][0], score=index.meaning(q, r))
+                for r in index.similar(q, episode, limit=K)]
+        return [_result(h).model_dump() for h in hits]
+
+
+def _hms(seconds: float | None) -> str | None:
+    from bot.text import format_time
+
+    return format_time(seconds)
 
 
 def evaluate(engine: Engine, cases: list[dict[str, Any]]) -> dict[str, Score]:

@@ -122,6 +122,10 @@ def render(results: dict[str, Any], plot: str | None = None) -> str:
     if "quality" in results:
         q = results["quality"]
         parts += [f"### Answer quality ({q['cases']} questions from `{q['file']}`)", "", quality_md(q), ""]
+    if "natural" in results:
+        q = results["natural"]
+        parts += [f"### Answer quality by kind of ask ({q['cases']} questions from `{q['file']}`)", "",
+                  quality_md(q), ""]
     if "speed" in results:
         parts += ["### Speed on the seeds", "", speed_md(results["speed"]), ""]
     if results.get("scale"):

@@ -8,6 +8,7 @@ slack, import, bench) are loaded only when used, so a plain question starts fast
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
@@ -115,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except ConfigError as exc:  # e.g. a default episode that matches none
         return report(exc)
-    reply = bot.run(command.name, values, page=args.page)
+    # The local account stands for the member, so /progress works from the command line too.
+    reply = bot.run(command.name, values, page=args.page, user=_local_user())
     try:
         if args.json:
             print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
@@ -155,6 +157,13 @@ def _usage_error(command: Command, exc: UserError, as_json: bool = False) -> int
     else:
         print(f"{exc.message}\n{hint}")
     return 2
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no name for this uid (a bare container)
+        return "local"
 
 
 def _values(args: argparse.Namespace, command: Command) -> dict[str, str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Literal
 
 from . import examples as _examples
-from . import spoilers
+from . import listening, spoilers
 from .catalogue import catalogue_of, short_label
 from .errors import UserError
 from .library import describe_time
@@ -67,6 +67,7 @@ class Command:
     handler: Callable[..., Reply]
     usage_hint: str = ""
     admin: bool = False
+    personal: bool = False  # its handler also takes the Caller: it answers per member (/progress)
 
     @property
     def query_option(self) -> str | None:
@@ -459,6 +460,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("episodes", "The episodes, newest first, or those whose title, guests or topics match",
             "episodes scaling", (Option("query", "Words of a title, a guest's name or a topic (leave empty "
                                         "for all)", max_length=100),), episodes),
+    Command("progress", "Remember where you are in an episode; answers then stop there (spoiler-safe)",
+            "progress 45:00", (Option("time", "Where you are, e.g. 45:00 ('clear' forgets it; empty shows it)",
+                                      max_length=20, autocomplete="before"), EPISODE), listening.progress,
+            personal=True),
     Command("help", "What the bot can do, with an example of each command", "help", (EPISODE,), help_),
 )
 
@@ -498,6 +503,13 @@ ADMIN_COMMANDS: tuple[Command, ...] = (
             admin=True),
     Command("episodes", "The episodes the bot knows, with what each holds", "episodes", (), _admin.episodes,
             admin=True),
+)
+
+ADMIN_COMMANDS += (
+    Command("channel-episode", "The episode this channel answers from when a command names none",
+            "channel-episode 490", (Option("episode", "Episode number, part of its title, or 'clear' (leave "
+                                           "empty to see it)", max_length=100, autocomplete="episode"),),
+            listening.set_channel_episode, admin=True),
 )
 
 ADMIN_BY_NAME = {c.name: c for c in ADMIN_COMMANDS}

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from . import examples as _examples
 from . import metrics, spoilers
+from . import listening
 from .catalogue import catalogue_of
 from .commands import BY_NAME, COMMANDS, Command
 from .commands import ADMIN_BY_NAME, Caller, taught_first
@@ -183,7 +184,8 @@ class EpisodeBot:
         started = time.perf_counter()
         counted = name if name in BY_NAME or name in ADMIN_BY_NAME else "unknown"  # bounded metric labels
         try:
-            reply = self._answer(name, args, page, user=user, channel=channel)
+            reply = self._answer(name, args, page, user=user, channel=channel,
+                                 caller=Caller(platform, user, channel, workspace))
         except BaseException:
             metrics.observe(counted, platform, "error", time.perf_counter() - started)
             raise
@@ -221,7 +223,7 @@ class EpisodeBot:
             log.exception("could not queue the question for the log")
 
     def _answer(self, name: str, args: dict[str, str] | None = None, page: int = 1, *,
-                user: str | None = None, channel: str | None = None) -> Reply:
+                user: str | None = None, channel: str | None = None, caller: Caller | None = None) -> Reply:
         """Run a command; user mistakes come back as an error reply, never an exception.
 
         `user` and `channel` identify who asked where (platform ids), for rate limits.
@@ -229,30 +231,48 @@ class EpisodeBot:
         try:
             if self.limiter is not None:
                 self.limiter.check(user, channel)
-            return self._run(name, dict(args or {}), page)
+            return self._run(name, dict(args or {}), page, caller or Caller(user=user, channel=channel))
         except UserError as exc:
             reply = error_reply(name, str(exc), query=_first_text(args))
             if isinstance(exc, RateLimited):
                 reply.retry_after = exc.retry_after
             return reply
 
-    def _run(self, name: str, args: dict[str, str], page: int) -> Reply:
+    def _run(self, name: str, args: dict[str, str], page: int, caller: Caller) -> Reply:
         command = BY_NAME.get(name)
         if command is None:
             raise UserError(f"There is no command {name!r}.",
                             "Commands: " + ", ".join(c.name for c in COMMANDS) + ".")
         values = self.validate(command, args)
         snap = self.snapshot
-        episode = self.resolve_episode(values.get("episode"), snap)
-        before = None
+        episode = self._episode_for(command, values.get("episode"), caller, snap)
+        before, saved = None, False
         if values.get("before"):  # spoiler-safe: checked once here, used by the handler as seconds
             length = catalogue_of(snap.index, snap.library).length(episode)
             before = spoilers.parse_before(values["before"], episode, length)
+        elif any(o.name == "before" for o in command.options):  # the place the member saved with /progress
+            before = listening.progress_of(self, caller, episode)
+            saved = before is not None
+        if before is not None:
             values["before"] = str(before)
-        reply = command.handler(self, snap, episode, values, max(1, page))
+        if command.personal:
+            reply = command.handler(self, snap, episode, values, caller)
+        else:
+            reply = command.handler(self, snap, episode, values, max(1, page))
         if before is not None and not reply.error:
-            spoilers.mark(reply, before)
+            spoilers.mark(reply, before, from_progress=saved)
         return reply
+
+    def _episode_for(self, command: Command, wanted: str | None, caller: Caller, snap: Snapshot) -> Episode:
+        """Return the episode a command asks about: its own option, else the channel's, else the default."""
+        if not (wanted or "").strip() and any(o.name == "episode" for o in command.options):
+            channel_default = listening.channel_episode(self, caller)
+            if channel_default:
+                try:
+                    return self._find_episode(channel_default, snap)
+                except UserError:  # the channel's episode left the seeds: the bot's default answers
+                    log.info("channel %s's episode %r is gone; using the default", caller.channel, channel_default)
+        return self.resolve_episode(wanted, snap)
 
     def validate(self, command: Command, args: dict[str, str]) -> dict[str, str]:
         """Check a command's options; a missing one is explained with an example from the episode asked about."""

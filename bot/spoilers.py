@@ -89,7 +89,7 @@ def mark(reply: Reply, before: int, from_progress: bool = False) -> None:
     """Say on the reply that it is spoiler-safe, and keep the limit on its buttons."""
     reply.before = before
     note = f"Spoiler-safe: up to {short(before)}" + (
-        " (your progress; /progress clear forgets it)." if from_progress else ".")
+        " (your saved place; `progress clear` forgets it)." if from_progress else ".")
     if reply.message:
         if reply.body == reply.message:
             reply.body = f"{note} {reply.body}"
