@@ -21,7 +21,7 @@ from .commands import ADMIN_BY_NAME, Caller, taught_first
 from .errors import RateLimited, SeedsError, UserError
 from .formats import MAX_BYTES
 from .library import Library, load_library
-from .limits import RateLimiter
+from .limits import Limiter, RateLimiter
 from .models import Episode
 from .replies import Action, Reply, error_reply
 from .replies import Button, Result
@@ -89,7 +89,7 @@ class EpisodeBot:
     """
 
     def __init__(self, seeds_dir: Path | str, default_episode: str | None = None,
-                 max_bytes: int = MAX_BYTES, limiter: RateLimiter | None = None,
+                 max_bytes: int = MAX_BYTES, limiter: Limiter | None = None,
                  cache_dir: Path | str | None = None, records: Records | None = None) -> None:
         """`cache_dir`: where to keep the index between runs (None: build it in memory each time).
 

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from .errors import RateLimited
 
@@ -106,8 +106,14 @@ class Buckets:
             self._buckets.popitem(last=False)
 
 
+class Limiter(Protocol):
+    """What the core needs of a rate limiter: in-process (RateLimiter) or shared (SharedRateLimiter)."""
+
+    def check(self, user: str | None, channel: str | None) -> None: ...
+
+
 class RateLimiter:
-    """Per-user and per-channel token buckets shared by every front end."""
+    """Per-user and per-channel token buckets shared by every front end of one process."""
 
     def __init__(self, user: Rule, channel: Rule, clock: Callable[[], float] = time.monotonic,
                  max_keys: int = MAX_KEYS) -> None:
@@ -120,10 +126,22 @@ class RateLimiter:
                         user.burst, channel.burst)
 
     @classmethod
-    def from_settings(cls, settings: Settings, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
-        """Build the limiter from EPISODE_BOT_USER_RATE/_BURST and CHANNEL_RATE/_BURST."""
-        return cls(Rule(settings.user_rate, settings.user_burst),
-                   Rule(settings.channel_rate, settings.channel_burst), clock=clock)
+    def from_settings(cls, settings: Settings, clock: Callable[[], float] = time.monotonic) -> Limiter:
+        """Build the limiter from EPISODE_BOT_USER_RATE/_BURST and CHANNEL_RATE/_BURST.
+
+        With EPISODE_BOT_REDIS_URL the buckets live in Redis, shared by every copy of the bot.
+        """
+        user, channel = Rule(settings.user_rate, settings.user_burst), Rule(settings.channel_rate,
+                                                                             settings.channel_burst)
+        local = cls(user, channel, clock=clock)
+        redis_url = getattr(settings, "redis_url", None)
+        if redis_url is None:
+            return local
+        from .redis_limits import SharedRateLimiter
+
+        shared = SharedRateLimiter.from_url(redis_url.get_secret_value(), user, channel, fallback=local)
+        log.info("rate limits shared through %s", shared.where)
+        return shared
 
     def check(self, user: str | None, channel: str | None) -> None:
         """Take a token for user and channel, or raise RateLimited saying when to retry.
@@ -148,4 +166,4 @@ class RateLimiter:
                 self.channels.take(channel, now)
 
 
-__all__ = ["RateLimiter", "Rule", "Buckets", "MAX_KEYS"]
+__all__ = ["Limiter", "RateLimiter", "Rule", "Buckets", "MAX_KEYS"]

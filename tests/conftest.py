@@ -32,3 +32,59 @@ def episode_bot():
     from bot.core import EpisodeBot
 
     return EpisodeBot(SEEDS)
+
+
+# -- a throwaway Redis (shared rate limits) ------------------------------------------------------
+
+def _need_server(binary: str, package: str) -> str:
+    """Return the server binary's path; skip without it, but fail in CI (CI=true) so it can't go green hollowly."""
+    import shutil
+
+    path = shutil.which(binary)
+    if path is None:
+        message = f"{binary} is not installed (Debian package {package}; .ci/run installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def redis_server(tmp_path_factory):
+    """Start a private redis-server on a unix socket in a temporary folder; yield its unix:// URL.
+
+    No TCP port (so no clash with anything), no persistence; stopped at the end of the test.
+    """
+    import subprocess
+    import time
+
+    binary = _need_server("redis-server", "redis-server")
+    folder = tmp_path_factory.mktemp("redis")
+    sock = folder / "redis.sock"
+    proc = subprocess.Popen([binary, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
+                             "--save", "", "--appendonly", "no", "--dir", str(folder), "--loglevel", "warning"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"unix://{sock}"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.2)
+        for _ in range(100):  # up to ~5 s for the server to listen
+            if proc.poll() is not None:
+                pytest.fail(f"redis-server exited: {proc.stdout.read().decode(errors='replace')[-500:]}")
+            try:
+                if client.ping():
+                    break
+            except redis.RedisError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not answer within 5 s")
+        client.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
