@@ -10,9 +10,11 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
-from bot.replies import Reply
+from bot.commands import Caller
+from bot.replies import Action, Reply
 
 from .buttons import SHARE_ID
+from .feedback import NOT_ADMIN, is_admin, vote
 from .render import NO_MENTIONS, ButtonSpec, Rendered, fit_escaped, render
 
 if TYPE_CHECKING:
@@ -85,11 +87,28 @@ async def _answer_command(client: EpisodeClientMixin, interaction: discord.Inter
     args = {k: str(v) for k, v in values.items() if v is not None}
     private = client.private
     reply = await run_core(interaction, lambda: client.core.run(
-        name, args, user=str(interaction.user.id), channel=str(interaction.channel_id)), private=private)
+        name, args, user=str(interaction.user.id), channel=str(interaction.channel_id), platform="discord",
+        workspace=str(interaction.guild_id) if interaction.guild_id else None), private=private)
     log.info("/%s by %s in %s: %s", name, interaction.user.id, interaction.guild_id or "DM",
              "error" if reply.error else f"{len(reply.results)} result(s)")
     await send(interaction, render(reply, share=private and not reply.error, refs=client.refs),
                private=private or reply.error)
+
+
+async def answer_admin(interaction: discord.Interaction, name: str, values: dict[str, Any]) -> None:
+    """Run an /episodebot subcommand for a member with Manage Server; answer privately."""
+    client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
+    with client.track():
+        if not is_admin(interaction):
+            log.warning("/episodebot %s refused: %s lacks Manage Server", name, interaction.user.id)
+            await interaction.response.send_message(NOT_ADMIN, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        args = {k: str(v) for k, v in values.items() if v is not None}
+        caller = Caller("discord", str(interaction.user.id), str(interaction.channel_id),
+                        str(interaction.guild_id) if interaction.guild_id else None)
+        reply = await run_core(interaction, lambda: client.core.run_admin(name, args, caller), private=True)
+        log.info("/episodebot %s by %s", name, interaction.user.id)
+        await send(interaction, render(reply, share=False, refs=client.refs), private=True)
 
 
 async def handle_button(interaction: discord.Interaction, custom_id: str) -> None:
@@ -100,10 +119,15 @@ async def handle_button(interaction: discord.Interaction, custom_id: str) -> Non
             await share(interaction)
             return
         token = client.refs.token(custom_id)
+        action = Action.decode(token or "")
+        if action is not None and action.kind in ("up", "down"):
+            await vote(interaction, action)
+            return
         # A click on a private answer updates it in place; one on a public message answers privately.
         on_private = bool(interaction.message and interaction.message.flags.ephemeral)
         reply = await run_core(interaction, lambda: client.core.run_action(
-            token or "", user=str(interaction.user.id), channel=str(interaction.channel_id)),
+            token or "", user=str(interaction.user.id), channel=str(interaction.channel_id), platform="discord",
+            workspace=str(interaction.guild_id) if interaction.guild_id else None, is_admin=is_admin(interaction)),
             private=True, update=on_private)
         log.info("button %s by %s: %s", custom_id[:40], interaction.user.id,
                  "error" if reply.error else f"{reply.command} page {reply.page}")

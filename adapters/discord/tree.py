@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Optional
 import discord
 from discord import app_commands
 
-from bot.commands import COMMANDS, Command, Option
+from bot.commands import ADMIN_COMMANDS, ADMIN_GROUP, ADMIN_GROUP_DESCRIPTION, COMMANDS, Command, Option
 
-from .respond import answer_command, report_error
+from .respond import answer_admin, answer_command, report_error
 
 if TYPE_CHECKING:
     from .client import EpisodeClientMixin
@@ -36,14 +36,28 @@ def build_tree(client: discord.Client) -> EpisodeTree:
     tree = EpisodeTree(client)
     for spec in COMMANDS:
         tree.add_command(make_command(spec))
+    if ADMIN_COMMANDS:
+        tree.add_command(make_admin_group())
     return tree
+
+
+def make_admin_group() -> app_commands.Group:
+    """/episodebot and its subcommands, shown only to members with Manage Server (checked again on use)."""
+    group = app_commands.Group(name=ADMIN_GROUP, description=ADMIN_GROUP_DESCRIPTION[:DESCRIPTION],
+                               default_permissions=discord.Permissions(manage_guild=True), guild_only=True)
+    for spec in ADMIN_COMMANDS:
+        group.add_command(make_command(spec))
+    return group
 
 
 def make_command(spec: Command) -> app_commands.Command:
     """Build one slash command: options, limits, descriptions and autocomplete from the registry."""
 
     async def callback(interaction: discord.Interaction, **values: Any) -> None:
-        await answer_command(interaction, spec.name, values)
+        if spec.admin:
+            await answer_admin(interaction, spec.name, values)
+        else:
+            await answer_command(interaction, spec.name, values)
 
     params = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                 annotation=discord.Interaction)]

@@ -24,10 +24,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.commands import BY_NAME, COMMANDS, Command
+from bot.commands import ADMIN_COMMANDS
 from bot.errors import UserError
 from bot.logs import SecretFilter
 from bot.replies import Action, Field_
 
+from . import admin as slack_admin
 from . import render, syntax
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 AUTH_FAILED = (":warning: I can't reach Slack right now. Please try again in a moment; "
                "if this keeps happening, tell the admin who runs Episode Bot.")
+_RECORD_ACTIONS = re.compile(rf"^{render.ACTION_PREFIX}(up|down|teach)$")  # votes, an admin's pick
 _ACTIONS = re.compile(rf"^{render.ACTION_PREFIX}(share|more|prev|next|open)$")
 
 
@@ -88,6 +91,11 @@ def build_app(bot: EpisodeBot, settings: Settings, *, shutdown: Shutdown | None 
     for command in COMMANDS:
         app.command(syntax.slash_name(command, slack.prefix))(slack.command_listener(command))
     app.action(_ACTIONS)(slack.action_listener())
+    admins = slack_admin.Admins(settings.slack_admins)
+    if ADMIN_COMMANDS:
+        app.command(slack_admin.group_name(slack.prefix))(slack_admin.admin_listener(slack, admins))
+    app.action(_RECORD_ACTIONS)(slack_admin.record_action_listener(slack, admins))
+    app.view(slack_admin.REASON_VIEW)(slack_admin.reason_listener(slack))
     app.error(slack.on_error)
     return app
 

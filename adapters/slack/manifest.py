@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.commands import COMMANDS
+from bot.commands import ADMIN_COMMANDS, COMMANDS
 
 from . import syntax
 from .server import EVENTS_PATH
@@ -44,6 +44,16 @@ def build_manifest(prefix: str = "", http_url: str | None = None, name: str = NA
         if url:
             entry["url"] = url
         commands.append(entry)
+    scopes = list(SCOPES)
+    if ADMIN_COMMANDS:  # /episodebot: admins are found with users.info, which needs users:read
+        from .admin import group_hint, group_name
+
+        entry = {"command": group_name(prefix), "description": "Admin tools: stats, unanswered, feedback, teach",
+                 "usage_hint": group_hint(), "should_escape": False}
+        if url:
+            entry["url"] = url
+        commands.append(entry)
+        scopes.append("users:read")
     interactivity: dict[str, Any] = {"is_enabled": True}
     if url:
         interactivity["request_url"] = url
@@ -54,7 +64,7 @@ def build_manifest(prefix: str = "", http_url: str | None = None, name: str = NA
             "bot_user": {"display_name": name[:80], "always_online": True},
             "slash_commands": commands,
         },
-        "oauth_config": {"scopes": {"bot": list(SCOPES)}},
+        "oauth_config": {"scopes": {"bot": scopes}},
         "settings": {
             "interactivity": interactivity,
             "org_deploy_enabled": False,

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from adapters.discord.cli import sync
-from bot.commands import COMMANDS
+from bot.commands import ADMIN_COMMANDS, COMMANDS
 from discord_standin import PRIVILEGED_INTENTS
 
 NAME = re.compile(r"^[-_'\w]{1,32}$")
@@ -31,7 +31,11 @@ def labels(message: dict) -> list[str]:
 async def test_synced_commands_meet_discords_rules(standin, runner):
     await sync(runner.core, runner.make_settings(), [])
     synced = standin.commands["global"]
-    assert [c["name"] for c in synced] == [c.name for c in COMMANDS]
+    assert [c["name"] for c in synced] == [c.name for c in COMMANDS] + ["episodebot"]  # the admins' group last
+    admin = synced[-1]  # hidden from members without Manage Server, never in DMs
+    assert int(admin["default_member_permissions"]) == 32 and admin["dm_permission"] is False  # Manage Server
+    assert [o["name"] for o in admin["options"]] == [c.name for c in ADMIN_COMMANDS]
+    assert all(o["type"] == 1 and 1 <= len(o["description"]) <= 100 for o in admin["options"])
     for spec, command in zip(COMMANDS, synced):
         assert NAME.match(command["name"]) and command["name"] == command["name"].lower()
         assert 1 <= len(command["description"]) <= 100
@@ -51,7 +55,7 @@ async def test_synced_commands_meet_discords_rules(standin, runner):
 async def test_sync_to_one_guild(standin, runner):
     guild = standin.guild_ids[0]
     assert await sync(runner.core, runner.make_settings(), [int(guild)]) == 0
-    assert [c["name"] for c in standin.commands[guild]] == [c.name for c in COMMANDS]
+    assert [c["name"] for c in standin.commands[guild]] == [c.name for c in COMMANDS] + ["episodebot"]
     assert "global" not in standin.commands
     assert not standin.identifies  # syncing needs REST only: no gateway session spent
 
@@ -62,7 +66,7 @@ async def test_sync_clear_removes_the_commands(standin, runner, capsys):
     await sync(runner.core, settings, [])
     await sync(runner.core, settings, [guild])
     assert await sync(runner.core, settings, [], clear=True) == 0
-    assert standin.commands["global"] == [] and len(standin.commands[str(guild)]) == len(COMMANDS)
+    assert standin.commands["global"] == [] and len(standin.commands[str(guild)]) == len(COMMANDS) + 1
     assert await sync(runner.core, settings, [guild], clear=True) == 0
     assert standin.commands[str(guild)] == []
     assert "removed the bot's commands from server" in capsys.readouterr().out

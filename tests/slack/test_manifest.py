@@ -14,13 +14,14 @@ from bot.commands import BY_NAME, COMMANDS
 def test_socket_mode_manifest_lists_every_command_and_only_the_commands_scope():
     doc = yaml.safe_load(manifest_yaml())
     commands = {c["command"]: c for c in doc["features"]["slash_commands"]}
-    assert list(commands) == [f"/{c.name}" for c in COMMANDS]
+    assert list(commands) == [f"/{c.name}" for c in COMMANDS] + ["/episodebot"]  # the admins' group last
     for command in COMMANDS:
         entry = commands[f"/{command.name}"]
         assert entry["description"] == command.description and len(entry["description"]) <= 100
         assert "url" not in entry
     assert commands["/ask"]["usage_hint"] == "<question> [episode:…]"
-    assert doc["oauth_config"]["scopes"] == {"bot": ["commands"]}
+    # users:read only for /episodebot: workspace admins and owners are found with users.info
+    assert doc["oauth_config"]["scopes"] == {"bot": ["commands", "users:read"]}
     assert doc["settings"]["socket_mode_enabled"] is True
     assert doc["settings"]["interactivity"] == {"is_enabled": True}
 
@@ -28,7 +29,8 @@ def test_socket_mode_manifest_lists_every_command_and_only_the_commands_scope():
 def test_http_manifest_has_request_urls_and_prefix():
     doc = build_manifest(prefix="pod", http_url="https://bot.example.org/")
     url = "https://bot.example.org/slack/events"
-    assert {c["command"] for c in doc["features"]["slash_commands"]} == {f"/pod-{c.name}" for c in COMMANDS}
+    assert {c["command"] for c in doc["features"]["slash_commands"]} == {f"/pod-{c.name}" for c in COMMANDS} | {
+        "/pod-episodebot"}
     assert {c["url"] for c in doc["features"]["slash_commands"]} == {url}
     assert doc["settings"]["interactivity"]["request_url"] == url
     assert doc["settings"]["socket_mode_enabled"] is False
