@@ -33,6 +33,8 @@ EXTRA = {
     "bench": ("bench.__main__", "main", "Run the benchmarks (from a source checkout)"),
     "health": ("bot.health", "main", "Exit 0 while the running adapter's heartbeat is fresh"),
     "reload": ("bot.health", "reload_main", "Ask the running bot to reload the episodes"),
+    "report": ("bot.report", "main", "What people asked, what went unanswered, feedback (--json, --csv, --html)"),
+    "episodebot": ("bot.admin_cli", "main", "Admin tools: stats, unanswered, feedback, teach, untaught"),
 }
 
 

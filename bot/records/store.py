@@ -7,6 +7,7 @@ in the state folder or on PostgreSQL (EPISODE_BOT_DATABASE_URL).
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import hmac
 import logging
@@ -80,6 +81,7 @@ class Records:
         self.record_questions = record_questions
         self.retention_days = retention_days
         self.schema: int | None = None
+        self._closed = False
         self._tried = 0.0
         self._ensure_schema()
         self.log = QuestionLog(db, housekeeping=self.purge, every=purge_every)
@@ -114,11 +116,19 @@ class Records:
             record = platform != "cli"
         try:
             db = open_database(url, Path(settings.state_dir))
-            return cls(db, secret, record_questions=record, retention_days=settings.retention_days)
+            records = cls(db, secret, record_questions=record, retention_days=settings.retention_days)
         except SchemaTooNew as exc:
             raise ConfigError([str(exc)]) from None
+        except DatabaseError as exc:  # e.g. a URL that is not postgresql://
+            raise ConfigError([str(exc)]) from None
+        atexit.register(records.close)  # a short-lived CLI writes what it queued before it exits
+        return records
 
     def close(self) -> None:
+        """Write what is queued (a couple of seconds at most), then close the database."""
+        if self._closed:
+            return
+        self._closed = True
         self.log.close()
         self.db.close()
 
