@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Episode Bot image: `docker compose up -d` builds it (see docs/admin-guide.md).
 # The build stage installs the project into a virtual environment; the final
 # stage copies only that environment, so no pip cache and no compiler ship.

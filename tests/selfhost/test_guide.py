@@ -4,7 +4,8 @@ Commands that need a Docker engine are checked for what can go wrong without
 one (the service, profile or image they name exists); the `episode-bot`
 command each one runs inside the container is run here for real. Shell steps
 (copying .env, writing secret files) run in a scratch copy of the project and
-their result is loaded by the settings.
+their result is loaded by the settings. scripts/container-test runs the same
+lines in a real Docker Engine (CI: .ci/90-container.sh).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def check_compose_command(words: list[str]) -> list[str] | None:
         assert args[1] in profiles, f"no profile {args[1]!r}"
         args = args[2:]
     verb, rest = args[0], args[1:]
-    assert verb in {"build", "up", "ps", "logs", "exec"}, f"unexpected compose verb {verb!r}"
+    assert verb in {"build", "up", "ps", "logs", "exec", "run", "stop", "version"}, f"unexpected compose verb {verb!r}"
     if verb == "up":
         assert "-d" in rest
         for i, word in enumerate(rest):
@@ -69,7 +70,15 @@ def check_compose_command(words: list[str]) -> list[str] | None:
                 service, count = rest[i + 1].split("=")
                 assert service in services and int(count) > 1
     if verb == "build":
-        assert all(svc.get("build") for svc in services.values())
+        # Every service is behind a profile: a bare `docker compose build` builds nothing.
+        assert rest, "`docker compose build` needs a service (or a profile) to build anything"
+        assert all(services[name].get("build") for name in rest)
+    if verb == "run":
+        assert rest[0] == "--rm" and rest[1] == "cli", "one-off commands run in the cli service"
+        assert not services["cli"].get("secrets")
+        return rest[2:]
+    if verb == "stop":
+        assert words[2] == "--profile"
     if verb == "logs":
         assert rest[-1] in services
     if verb == "exec":
@@ -105,7 +114,6 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_every_command_block_is_exercised(project: Path):
-    image = compose()["services"]["discord"]["image"].split(":")[0]
     seen = set()
     for line in sh_lines():
         words = shlex.split(line)
@@ -116,19 +124,15 @@ def test_every_command_block_is_exercised(project: Path):
             assert result.returncode == 0, f"{line}: {result.stderr}"
             seen.add(words[0])
         elif words[:2] == ["docker", "compose"]:
-            inner = check_compose_command(words)
-            if inner:
-                run_episode_bot(inner, project)
-            seen.add("compose")
-        elif words[:3] == ["docker", "run", "--rm"]:
-            assert words[3] == image
             redirect = words.index(">") if ">" in words else len(words)
-            out = run_episode_bot(words[4:redirect], project)
-            if "manifest" in words:
-                assert yaml.safe_load(out)["features"]["slash_commands"]
-            if "invite-url" in words:
-                assert "scope=bot+applications.commands" in out and "permissions=0" in out
-            seen.add("docker run")
+            inner = check_compose_command(words[:redirect])
+            if inner:
+                out = run_episode_bot(inner, project)
+                if "manifest" in words:
+                    assert yaml.safe_load(out)["features"]["slash_commands"]
+                if "invite-url" in words:
+                    assert "scope=bot+applications.commands" in out and "permissions=0" in out
+            seen.add("run" if "run" in words else "compose")
         elif words[0] == "python3" and words[1:3] == ["-m", "venv"]:
             seen.add("venv")  # the same install test_install.py replays from the Dockerfile
         elif words[0] == ".venv/bin/pip" and words[1:] == ["install", "."]:
@@ -138,7 +142,7 @@ def test_every_command_block_is_exercised(project: Path):
             seen.add("episode-bot")
         else:
             pytest.fail(f"the guide's command {line!r} is not exercised by any test")
-    assert {"cp", "mkdir", "read", "compose", "docker run", "episode-bot"} <= seen
+    assert {"cp", "mkdir", "read", "compose", "run", "episode-bot"} <= seen
 
     # What the shell steps made is what the bot reads: .env, and one secret file per token.
     assert (project / ".env").read_text() == (ROOT / ".env.example").read_text()
@@ -156,31 +160,40 @@ def test_inline_commands_are_real(project: Path):
     for command in found:
         words = shlex.split(command)
         if words[:2] == ["docker", "compose"]:
-            assert check_compose_command(words) is None
+            inner = check_compose_command(words)
+            if inner:
+                run_episode_bot(inner, project)
         else:
             run_episode_bot(words[1:], project)
 
 
-@pytest.mark.skipif(not shutil.which("docker-compose"), reason="CI installs Debian's docker-compose")
-def test_override_example_for_discord_shards(project: Path):
-    (override,) = blocks("yaml")
-    (project / "docker-compose.override.yml").write_text(override)
-    shutil.copy(project / ".env.example", project / ".env")
-    result = subprocess.run(["docker-compose", "--profile", "discord", "config"], cwd=project,
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    services = yaml.safe_load(result.stdout)["services"]
-    shards = []
-    for name in ("discord", "discord-2"):
-        svc = services[name]
-        assert svc["read_only"] is True and svc["healthcheck"]["test"][-1] == "health"
-        env = svc["environment"]
-        settings = load_settings(env_file=None, secrets_dir=None,
-                                 discord_shard_count=env["EPISODE_BOT_DISCORD_SHARD_COUNT"],
-                                 discord_shard_ids=env["EPISODE_BOT_DISCORD_SHARD_IDS"])
-        shards += settings.discord_shard_ids
-        assert settings.discord_shard_count == 2
-    assert sorted(shards) == [0, 1]
+def test_order_works_verbatim():
+    """.env exists before compose reads it, the image before anything runs it; nothing uses `docker run`."""
+    lines = sh_lines()
+    first_compose = next(i for i, line in enumerate(lines) if line.startswith("docker compose"))
+    assert lines.index("cp .env.example .env") < first_compose  # every service's env_file
+    build = next(i for i, line in enumerate(lines) if line.startswith("docker compose build"))
+    uses = [i for i, line in enumerate(lines) if re.match(r"docker compose .*\b(run|up|exec)\b", line)]
+    assert build < min(uses)
+    assert not any(line.startswith("docker run") for line in lines)  # compose names the image; run doesn't
+
+
+def test_manifest_reads_the_prefix_from_env(project: Path):
+    """The guide's manifest command and the running bot read the same .env, so they name the same commands."""
+    (line,) = [line for line in sh_lines() if "slack manifest" in line and "--http-url" not in line]
+    inner = check_compose_command(shlex.split(line.split(">")[0]))
+    svc = compose()["services"]["cli"]
+    assert svc["env_file"] == compose()["services"]["slack-http"]["env_file"]
+    (project / ".env").write_text("EPISODE_BOT_SLACK_COMMAND_PREFIX=pod\n")
+    names = [c["command"] for c in yaml.safe_load(run_episode_bot(inner, project))["features"]["slash_commands"]]
+    assert "/pod-ask" in names and all(n.startswith("/pod-") for n in names)
+
+
+def test_sharding_uses_the_compose_profile():
+    text = GUIDE.read_text()
+    assert "docker compose --profile discord-sharded up -d" in sh_lines()
+    assert "extends:" not in text  # Compose v2 rejected the old override example
+    assert {"discord-shard-0", "discord-shard-1"} <= set(compose()["services"])
 
 
 def test_guide_links_exist_or_are_being_written():
