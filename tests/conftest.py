@@ -21,6 +21,10 @@ def clean_environ(monkeypatch, tmp_path):
     monkeypatch.setenv("EPISODE_BOT_STATE_DIR", str(tmp_path / "state"))
 
 
+# A throwaway PostgreSQL, and the question log on SQLite and on PostgreSQL (tests/pgserver.py).
+from pgserver import postgres_server, records_backend  # noqa: E402,F401
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS

@@ -124,6 +124,12 @@ class Records:
         atexit.register(records.close)  # a short-lived CLI writes what it queued before it exits
         return records
 
+    def __enter__(self) -> Records:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Write what is queued (a couple of seconds at most), then close the database."""
         if self._closed:
@@ -212,9 +218,10 @@ class Records:
     def purge(self, now: float | None = None) -> int:
         """Delete questions (and their votes) older than the retention period; return how many."""
         cutoff = (now or time.time()) - self.retention_days * 86400
-        self.db.execute("DELETE FROM votes WHERE question_id IN (SELECT id FROM questions WHERE asked_at < ?)",
-                        (cutoff,))
         gone = self.db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
+        # Votes go with their question (and a vote can never outlive the retention period).
+        self.db.execute("DELETE FROM votes WHERE voted_at < ? OR NOT EXISTS "
+                        "(SELECT 1 FROM questions q WHERE q.id = votes.question_id)", (cutoff,))
         if gone:
             log.info("question log: deleted %d question(s) older than %d days", gone, self.retention_days)
         return gone
