@@ -292,6 +292,18 @@ class EpisodeBot:
                 raise
             raise UserError(exc.message, f"{command.usage_hint.rstrip('.')}, e.g. {example}") from None
 
+    def probe(self) -> dict[str, object]:
+        """Ask the latest episode about its own title through the members' path; raise if that fails.
+
+        For liveness checks: no rate limit, question log or metrics, so a health
+        check every few seconds changes nothing a member or an admin sees.
+        """
+        latest = self.snapshot.library.episodes[-1]
+        reply = self._answer("ask", {"question": latest.title[:200], "episode": latest.id})
+        if reply.error:
+            raise RuntimeError(f"the probe command failed: {reply.message}")
+        return {"episodes": len(self.snapshot.library.episodes), "outcome": metrics.outcome(reply)}
+
     def run_action(self, token: str, *, user: str | None = None, channel: str | None = None,
                    platform: str = "cli", workspace: str | None = None, is_admin: bool = False) -> Reply:
         """Run what a button asks for (next page, another chapter, share, an admin's pick to teach)."""

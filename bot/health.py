@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from .runtime import RELOAD_STATUS, heartbeat_pid, is_fresh, pid_alive
+from .runtime import RELOAD_STATUS, heartbeat_pid, heartbeat_url, is_fresh, pid_alive
 from .settings import ConfigError, Settings, load_settings, report
 
 
@@ -52,8 +52,34 @@ def main(argv: list[str] | None = None) -> int:
     if pid is not None and not pid_alive(pid):
         print(f"unhealthy: the process that wrote the heartbeat (pid {pid}) has exited")
         return 1
-    print(f"healthy: heartbeat {max(age, 0):.0f} s old" + (f" (pid {pid})" if pid else ""))
+    url = heartbeat_url(path)
+    answered = ""
+    if url is not None:  # HTTP mode: connected is not enough, the bot must answer a command
+        problem, answered = _ask_healthz(url)
+        if problem:
+            print(f"unhealthy: {problem}")
+            return 1
+    print(f"healthy: heartbeat {max(age, 0):.0f} s old" + (f" (pid {pid})" if pid else "") + answered)
     return 0
+
+
+def _ask_healthz(url: str, timeout: float = 4.0) -> tuple[str | None, str]:
+    """GET the running bot's /healthz; return (problem or None, what it said when healthy)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - our own loopback URL
+            body = json.loads(resp.read(4096) or b"{}")
+    except urllib.error.HTTPError as exc:
+        try:
+            reason = json.loads(exc.read(4096) or b"{}").get("error") or f"HTTP {exc.code}"
+        except ValueError:
+            reason = f"HTTP {exc.code}"
+        return f"the bot does not answer commands ({reason}; see its logs)", ""
+    except (OSError, ValueError) as exc:
+        return f"cannot reach {url} ({getattr(exc, 'reason', exc)})", ""
+    return None, f"; a test command answered in {body.get('probe_ms', '?')} ms"
 
 
 def reload_main(argv: list[str] | None = None) -> int:

@@ -34,15 +34,18 @@ DISCONNECT_TIMEOUT = 1.0  # seconds left for closing the platform connection aft
 class Heartbeat:
     """A file whose modification time says the platform connection is live."""
 
-    def __init__(self, path: Path | str, interval: float = 10.0) -> None:
+    def __init__(self, path: Path | str, interval: float = 10.0,
+                 health_url: Callable[[], str | None] | None = None) -> None:
         self.path = Path(path)
         self.interval = interval
+        self.health_url = health_url  # HTTP mode: where `episode-bot health` asks whether the bot answers
 
     def beat(self) -> None:
-        """Write the time and pid atomically, so a reader never sees half a file."""
+        """Write the time, pid and health URL atomically, so a reader never sees half a file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(f"{time.time():.0f} {os.getpid()}\n")
+        url = self.health_url() if self.health_url else None
+        tmp.write_text(f"{time.time():.0f} {os.getpid()}" + (f" {url}" if url else "") + "\n")
         os.replace(tmp, self.path)
 
     def clear(self) -> None:
@@ -66,6 +69,15 @@ def is_fresh(path: Path | str, max_age: float) -> bool:
         return time.time() - Path(path).stat().st_mtime <= max_age
     except OSError:
         return False
+
+
+def heartbeat_url(path: Path | str) -> str | None:
+    """Return the health URL written in a heartbeat file (HTTP mode), or None."""
+    try:
+        parts = Path(path).read_text().split()
+    except OSError:
+        return None
+    return parts[2] if len(parts) > 2 and parts[2].startswith("http://") else None
 
 
 def heartbeat_pid(path: Path | str) -> int | None:
@@ -238,7 +250,8 @@ async def _start_metrics(settings: Settings):
 async def run_service(name: str, bot: EpisodeBot, settings: Settings,
                       connect: Callable[[], Awaitable[object]], is_alive: Callable[[], bool], *,
                       disconnect: Callable[[], Awaitable[object]] | None = None,
-                      shutdown: Shutdown | None = None, heartbeat_interval: float = 10.0) -> int:
+                      shutdown: Shutdown | None = None, heartbeat_interval: float = 10.0,
+                      health_url: Callable[[], str | None] | None = None) -> int:
     """Run a platform connection with heartbeat, reload and graceful stop; return an exit code.
 
     `connect()` runs until the connection ends; `is_alive()` says whether it is up
@@ -251,7 +264,7 @@ async def run_service(name: str, bot: EpisodeBot, settings: Settings,
              len(bot.library.episodes), bot.seeds_dir)
     metrics.track_connection(is_alive)
     metrics_runner = await _start_metrics(settings)
-    heartbeat = Heartbeat(settings.heartbeat_path, heartbeat_interval)
+    heartbeat = Heartbeat(settings.heartbeat_path, heartbeat_interval, health_url)
     pid_path = install_reload_signal(bot, settings.runtime_dir, name)
     helpers = [asyncio.create_task(heartbeat.run(is_alive), name="heartbeat")]
     if settings.watch_seeds:

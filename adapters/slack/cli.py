@@ -111,12 +111,18 @@ async def _serve_http(app, bot, settings: Settings, shutdown, host: str, port: i
 
     from .server import build_server, start_server
 
+    from bot.probe import Liveness
+
     assert settings.slack_signing_secret is not None
-    state = {"runner": None}
+    state: dict = {"runner": None, "url": None}
 
     async def connect() -> None:
-        server = build_server(app, settings.slack_signing_secret.get_secret_value())
-        state["runner"], _ = await start_server(server, host, port)
+        server = build_server(app, settings.slack_signing_secret.get_secret_value(),
+                              is_ready=lambda: not shutdown.requested.is_set(), liveness=Liveness(bot))
+        state["runner"], bound = await start_server(server, host, port)
+        # `episode-bot health` (the container's health check) asks /healthz at this address.
+        local = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+        state["url"] = f"http://{local}:{bound}/healthz"
         await asyncio.Event().wait()  # serve until cancelled
 
     async def disconnect() -> None:
@@ -124,7 +130,8 @@ async def _serve_http(app, bot, settings: Settings, shutdown, host: str, port: i
             await state["runner"].cleanup()
 
     return await run_service("slack-http", bot, settings, connect, lambda: state["runner"] is not None,
-                             disconnect=disconnect, shutdown=shutdown, heartbeat_interval=interval)
+                             disconnect=disconnect, shutdown=shutdown, heartbeat_interval=interval,
+                             health_url=lambda: state["url"])
 
 
 async def _serve_socket(app, bot, settings: Settings, shutdown, interval: float, ping_interval: float) -> int:
