@@ -25,7 +25,8 @@ from .statedir import default_state_dir, ensure_private_dir
 log = logging.getLogger(__name__)
 
 PREFIX = "EPISODE_BOT_"
-SECRETS_DIR = Path("/run/secrets")
+# Secret files: systemd's LoadCredential= folder when run as a service, else compose's /run/secrets.
+SECRETS_DIR = Path(os.environ.get("CREDENTIALS_DIRECTORY") or "/run/secrets")
 
 
 def _alias(name: str) -> AliasChoices:
