@@ -1,10 +1,11 @@
-"""Taught answers: a question an admin linked to a passage, matched again by meaning or wording.
+"""Taught answers: a question an admin linked to a passage, matched again when asked alike.
 
 A later question gets the taught answer first when it is the same question
-once folded (case, punctuation, accents), a close paraphrase by rapidfuzz
-token similarity over its content words, or — when the embedding model in
-`bot.meaning` is installed — close in meaning. The taught answer is stored
-as JSON (a Result's fields), never as anything that runs when read back.
+once folded (case, punctuation, accents) or a close paraphrase: the same
+content words in any order, inflections and typos allowed (rapidfuzz), with
+the embedding model of `bot.meaning`, when installed, able to veto. The
+taught answer is stored as JSON (a Result's fields), never as anything that
+runs when read back.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from .db import DatabaseError
 from .questions import normalise
@@ -27,8 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REFRESH_EVERY = 30.0  # seconds: replicas sharing PostgreSQL see each other's teaching this soon
-WORDING_MATCH = 85  # token_sort_ratio over content words; 80 let "rlvr costs" match "rlvr cost model"
-MEANING_MATCH = 0.86  # cosine similarity, when bot.meaning is available
+WORD_MATCH = 80  # fuzz.ratio at which two words are the same word ("pretraining"/"pretrain" 84, "rlvr"/"rlhf" 50)
+MEANING_VETO = 0.5  # cosine under which word-aligned questions still don't mean the same
 # Words that frame a question without saying what it is about.
 FRAMING = frozenset("""
 a an the is are was were be been do does did can could would should will what whats what's which who whom
@@ -59,12 +61,21 @@ class Taught:
 
 
 def _similarity() -> Callable[[str, str], float] | None:
-    """The meaning model's similarity function, when that part of the bot is installed."""
+    """Cosine similarity of two questions by the meaning model (bot.meaning), when it is installed."""
     try:
-        from .. import meaning  # type: ignore[attr-defined]
-    except ImportError:
+        from ..meaning import load_model
+
+        model = load_model()
+    except Exception:  # numpy, tokenizers or the packaged table missing: wording alone
         return None
-    return getattr(meaning, "similarity", None)
+    if model is None:
+        return None
+
+    def similarity(a: str, b: str) -> float:
+        vectors = model.embed([a, b])
+        return float(vectors[0] @ vectors[1])
+
+    return similarity
 
 
 class TaughtAnswers:
@@ -119,7 +130,15 @@ class TaughtAnswers:
         return gone > 0
 
     def match(self, question: str, episode: str | None) -> Taught | None:
-        """Return the taught answer for a question that means the same, for this episode; else None."""
+        """Return the taught answer for a question that means the same, for this episode; else None.
+
+        The same question once folded, or the same content words in any order,
+        inflections and typos allowed (each word matched by rapidfuzz), at most
+        one word apart when the question has three or more. The meaning model,
+        when installed, can only veto: tested on our questions it rates
+        "cost to pretrain" and "cost to post-train" 0.92 alike, and "cost" and
+        "price" (0.67) below "pretrain" and "train" (0.73), so it cannot accept.
+        """
         self.refresh()
         items = [t for t in self._items if t.episode in (None, episode)]
         if not items:
@@ -128,22 +147,33 @@ class TaughtAnswers:
         for t in items:
             if t.norm == norm:
                 return t
-        content = content_words(norm)
-        best, score = None, 0.0
-        for t in items:
-            s = fuzz.token_sort_ratio(content, t.content)
-            if s > score:
-                best, score = t, s
-        if best is not None and score >= WORDING_MATCH:
-            return best
-        if self._meaning is not None:
-            try:
-                scored = [(self._meaning(question, t.question), t) for t in items]
-            except Exception:  # the model is an extra: a failure must not cost the answer
-                log.exception("meaning similarity failed; matching taught answers by wording only")
-                self._meaning = None
-                return None
-            value, chosen = max(scored, key=lambda x: x[0])
-            if value >= MEANING_MATCH:
-                return chosen
+        words = content_words(norm).split()
+        for t in sorted(items, key=lambda t: -t.taught_at):  # the newest teaching wins
+            if aligned(words, t.content.split()) and not self._vetoed(question, t.question):
+                return t
         return None
+
+    def _vetoed(self, asked: str, taught: str) -> bool:
+        if self._meaning is None:
+            return False
+        try:
+            return self._meaning(asked, taught) < MEANING_VETO
+        except Exception:  # the model is an extra: a failure must not cost the answer
+            log.exception("meaning similarity failed; matching taught answers by wording only")
+            self._meaning = None
+            return False
+
+
+def aligned(asked: list[str], taught: list[str]) -> bool:
+    """True when each content word of one question has a close word in the other (one slip allowed in 3+)."""
+    if not asked or not taught:
+        return False
+
+    def same(x: str, y: str) -> bool:  # inflections by ratio; a one-letter slip or swap in a longer word
+        return fuzz.ratio(x, y) >= WORD_MATCH or (min(len(x), len(y)) >= 4 and OSA.distance(x, y) <= 1)
+
+    def misses(xs: list[str], ys: list[str]) -> int:
+        return sum(1 for x in xs if not any(same(x, y) for y in ys))
+
+    missed = misses(asked, taught) + misses(taught, asked)
+    return missed == 0 or (missed == 1 and min(len(asked), len(taught)) >= 3)

@@ -27,6 +27,8 @@ from discord_limits import check_choices, check_commands, check_message
 
 DISCORD_EPOCH = 1420070400000
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+MEMBER = "2248473465835073"  # a member's usual permissions: no Manage Server
+MANAGE_SERVER = str(int(MEMBER) | 1 << 5)
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -389,7 +391,8 @@ class FakeDiscord:
     # -- interactions -------------------------------------------------------------
 
     async def interact(self, kind: int, data: dict[str, Any], *, message: dict[str, Any] | None = None,
-                       user_id: str | None = None, guild_id: str | None = None, dm: bool = False) -> str:
+                       user_id: str | None = None, guild_id: str | None = None, dm: bool = False,
+                       permissions: str = MEMBER) -> str:
         """Dispatch an INTERACTION_CREATE as Discord does; return the interaction id.
 
         In a server the payload carries `member`; in a DM with the bot, `user` and a DM channel.
@@ -411,7 +414,7 @@ class FakeDiscord:
                 channel={"id": self.channel_id, "type": 0, "name": "general", "guild_id": guild_id, "position": 0,
                          "permission_overwrites": [], "nsfw": False, "flags": 0},
                 member={"user": user, "roles": [], "joined_at": _now(), "deaf": False, "mute": False, "flags": 0,
-                        "pending": False, "nick": None, "avatar": None, "permissions": "2248473465835073"})
+                        "pending": False, "nick": None, "avatar": None, "permissions": permissions})
         if message is not None:
             payload["message"] = message
         self.interactions[interaction_id] = {**payload, "answered": False, "callbacks": [], "followups": [],
@@ -428,6 +431,21 @@ class FakeDiscord:
         if command and command.get("guild_id"):
             data["guild_id"] = command["guild_id"]  # Discord says where a server command was registered
         return await self.interact(2, data, **kw)
+
+    async def admin(self, sub: str, options: dict[str, str] | None = None, **kw: Any) -> str:
+        """Run `/episodebot SUB` (a subcommand of the admin group) as the member kw names."""
+        group = next((c for scope in self.commands.values() for c in scope if c["name"] == "episodebot"), None)
+        data = {"id": group["id"] if group else snowflake(), "name": "episodebot", "type": 1,
+                "options": [{"name": sub, "type": 1,
+                             "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]}]}
+        return await self.interact(2, data, **kw)
+
+    async def submit_modal(self, modal: dict[str, Any], values: list[str], **kw: Any) -> str:
+        """Submit a modal the bot opened (a type 9 callback's data), its text inputs filled in order."""
+        inputs = [c for row in modal["components"] for c in row["components"]]
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": v}]}
+                for c, v in zip(inputs, values)]
+        return await self.interact(5, {"custom_id": modal["custom_id"], "components": rows}, **kw)
 
     async def autocomplete(self, name: str, options: dict[str, str], focused: str, **kw: Any) -> str:
         data = {"id": snowflake(), "name": name, "type": 1,

@@ -190,3 +190,19 @@ def test_records_open_reads_the_settings_and_makes_the_secret_private(tmp_path):
     db.close()
     with pytest.raises(ConfigError, match="newer than this Episode Bot knows"):
         Records.open(settings, "discord")
+
+
+@pytest.mark.parametrize("asked, same", [
+    ("How much did pretraining OLMo 3 cost?", True),
+    ("how much did it cost to pretrain olmo3", True),  # one word apart: "olmo3" and "olmo 3"
+    ("How much did it cost to post-train OLMo 3?", False),
+    ("How much did it cost to pretrain OLMo 2?", False),
+    ("how much did it cots to pretrain OLMo 3", True),  # a typo
+])
+def test_paraphrases_of_a_longer_question(tmp_path, asked, same):
+    from bot.records.db import SQLiteDatabase
+
+    with Records(SQLiteDatabase(tmp_path / "r.sqlite3"), b"k" * 32) as records:
+        records.taught.add(records.new_id(), "How much did it cost to pretrain OLMo 3?", "490",
+                           {"text": "t", "kind": "passage"}, "1:18:45", None)
+        assert (records.taught.match(asked, "490") is not None) is same
