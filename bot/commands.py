@@ -464,7 +464,7 @@ COMMANDS: tuple[Command, ...] = (
             "progress 45:00", (Option("time", "Where you are, e.g. 45:00 ('clear' forgets it; empty shows it)",
                                       max_length=20, autocomplete="before"), EPISODE), listening.progress,
             personal=True),
-    Command("help", "What the bot can do, with an example of each command", "help", (EPISODE,), help_),
+    Command("help", "What the bot can do, with an example of each command", "help", (), help_),
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}

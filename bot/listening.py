@@ -66,9 +66,10 @@ def progress(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, 
                   episode_label=episode.label, title=f"Your place in {short_label(episode)}")
     records = bot.records
     key = progress_key(records, caller, episode) if records is not None else None
-    if records is None or key is None:
-        raise UserError("This bot keeps no state database, so it can't remember your place.",
-                        "Give the time with each command instead (the before option).")
+    if records is None or key is None:  # not a mistake of the member's: say what works instead
+        reply.message = reply.body = ("This bot keeps no state database, so it can't remember your place. "
+                                      "Give the time with each command instead (the before option).")
+        return reply
     wanted = args.get("time", "").strip()
     if not wanted:
         saved = progress_of(bot, caller, episode)

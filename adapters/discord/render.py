@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 import discord
 
+from bot.text import format_time
+
 from .buttons import SHARE_ID, ActionButton
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ FOOTER_BUDGET = 300  # the footer only names files; keep the room for answers
 COLOUR = discord.Colour(0x5865F2)
 DECLINE_COLOUR = discord.Colour(0xFEE75C)
 NO_MENTIONS = discord.AllowedMentions.none()
+SPOILER_NOTE = "Spoiler-safe"
 
 _TIME_SPAN = re.compile(r"`(\d{1,2}:\d{2}(?::\d{2})?)`")
 _INLINE = re.compile(r"([\\*_~`|\[\]])")
@@ -250,9 +253,32 @@ def _field_results(reply: Reply) -> list[Any]:
     return [None] * len(reply.fields)
 
 
+def spoil(embed: discord.Embed) -> None:
+    """Hide an embed's text behind spoiler tags (`||…||`), within Discord's limits.
+
+    For spoiler-safe answers posted to a channel: the asker is past that point
+    of the episode, other members may not be. User and seed text is already
+    escaped (`|` included), so nothing inside can close the tag early.
+    """
+    if embed.description:
+        embed.description = f"||{_fit_lines(embed.description, DESCRIPTION - 4)}||"
+    for i, f in enumerate(list(embed.fields)):
+        embed.set_field_at(i, name=f.name or "…", value=f"||{_fit_lines(f.value or '…', FIELD_VALUE - 4)}||",
+                           inline=bool(f.inline))
+    while len(embed) > EMBED_TOTAL and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+
+
+def is_spoiler_safe(embed: discord.Embed) -> bool:
+    """Return True for an embed rendered from a spoiler-safe reply (its footer says so)."""
+    return SPOILER_NOTE in (embed.footer.text or "")
+
+
 def _footer(reply: Reply) -> str:
     sources = reply.sources
     parts = []
+    if reply.before is not None:
+        parts.append(f"{SPOILER_NOTE} up to {format_time(reply.before)}")
     if reply.page > 1:
         parts.append(f"Page {reply.page}")
     if sources:

@@ -15,7 +15,7 @@ from bot.replies import Action, Reply
 
 from .buttons import SHARE_ID
 from .feedback import NOT_ADMIN, is_admin, vote
-from .render import NO_MENTIONS, ButtonSpec, Rendered, fit_escaped, render
+from .render import NO_MENTIONS, ButtonSpec, Rendered, fit_escaped, is_spoiler_safe, render, spoil
 
 if TYPE_CHECKING:
     from .client import EpisodeClientMixin
@@ -91,8 +91,11 @@ async def _answer_command(client: EpisodeClientMixin, interaction: discord.Inter
         workspace=str(interaction.guild_id) if interaction.guild_id else None), private=private)
     log.info("/%s by %s in %s: %s", name, interaction.user.id, interaction.guild_id or "DM",
              "error" if reply.error else f"{len(reply.results)} result(s)")
-    await send(interaction, render(reply, share=private and not reply.error, refs=client.refs),
-               private=private or reply.error)
+    rendered = render(reply, share=private and not reply.error, refs=client.refs)
+    if not private and reply.before is not None:  # posted to the channel: hide what may spoil others
+        for embed in rendered.embeds:
+            spoil(embed)
+    await send(interaction, rendered, private=private or reply.error)
 
 
 async def answer_admin(interaction: discord.Interaction, name: str, values: dict[str, Any]) -> None:
@@ -159,6 +162,9 @@ async def share(interaction: discord.Interaction) -> None:
     who = interaction.user.display_name[:80]  # footers show plain text: no escaping needed
     footer = embeds[0].footer.text or ""
     embeds[0].set_footer(text=f"Shared by {who}" + (f" · {footer}" if footer else ""))
+    if is_spoiler_safe(embeds[0]):  # the member is past that point; the channel may not be
+        for embed in embeds:
+            spoil(embed)
     others = [(c.label or "", c.custom_id or "") for row in message.components
               for c in getattr(row, "children", []) if getattr(c, "custom_id", None) not in (None, SHARE_ID)]
     # The copy keeps the paging buttons; on a public message they answer each clicker privately.

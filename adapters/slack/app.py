@@ -231,7 +231,6 @@ def slack_help(reply: Reply, prefix: str = "") -> Reply:
     fields = [Field_(name=syntax.usage(c, prefix),
                      value=f"{c.description}\nExample: {syntax.example(c, prefix, derived.get(c.name))}")
               for c in COMMANDS]
-    return reply.model_copy(update={"fields": fields})
     ask = BY_NAME["ask"]
     episode = syntax.example_text(derived.get("episode") or "episode latest")
     at = syntax.example_text(derived.get("chapter") or "chapter 45:00")
@@ -240,6 +239,7 @@ def slack_help(reply: Reply, prefix: str = "") -> Reply:
         f"`{syntax.slash_name(ask, prefix)} {syntax.example_text(derived.get('ask') or ask.example)} "
         f"episode:{episode} before:{at}`. Quote a value with spaces: `episode:\"two words\"`. "
         f"`before:` keeps an answer spoiler-safe: only what comes before that time.")))
+    return reply.model_copy(update={"fields": fields})
 
 
 def share_action(reply: Reply, extra: str = "") -> Action:

@@ -19,7 +19,7 @@ def test_socket_mode_manifest_lists_every_command_and_only_the_commands_scope():
         entry = commands[f"/{command.name}"]
         assert entry["description"] == command.description and len(entry["description"]) <= 100
         assert "url" not in entry
-    assert commands["/ask"]["usage_hint"] == "<question> [episode:…]"
+    assert commands["/ask"]["usage_hint"] == "<question> [speaker:…] [episode:…] [before:…]"
     # users:read only for /episodebot: workspace admins and owners are found with users.info
     assert doc["oauth_config"]["scopes"] == {"bot": ["commands", "users:read"]}
     assert doc["settings"]["socket_mode_enabled"] is True
@@ -76,7 +76,7 @@ def test_slash_text_is_split_into_options(name, text, expected):
 
 
 def test_usage_lines_use_the_slack_names():
-    assert usage(BY_NAME["quote"], "pod") == "/pod-quote [text] [speaker:…] [episode:…]"
+    assert usage(BY_NAME["quote"], "pod") == "/pod-quote [text] [speaker:…] [episode:…] [before:…]"
     assert usage(BY_NAME["help"]) == "/help"
 
 

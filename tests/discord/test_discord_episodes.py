@@ -1,0 +1,94 @@
+"""Many episodes and spoiler-safe answers through the real discord.py, against the local stand-in."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from adapters.discord.cli import sync
+from bot.core import EpisodeBot
+
+ROOT = Path(__file__).resolve().parents[2]
+EPHEMERAL = 64
+
+
+def text_of(message: dict) -> str:
+    parts = [message.get("content") or ""]
+    for e in message.get("embeds") or []:
+        parts += [e.get("title") or "", e.get("description") or "", (e.get("footer") or {}).get("text") or ""]
+        parts += [f"{f['name']}\n{f['value']}" for f in e.get("fields") or []]
+    return "\n".join(parts)
+
+
+def labels(message: dict) -> list[str]:
+    return [b["label"] for row in message.get("components") or [] for b in row["components"]]
+
+
+@pytest.fixture
+def two_core(tmp_path) -> EpisodeBot:
+    root = tmp_path / "two"
+    root.mkdir()
+    for path in (ROOT / "seeds").glob("*.txt"):
+        shutil.copy(path, root / path.name)
+    shutil.copytree(ROOT / "tests" / "formats" / "data" / "491-transistor", root / "491-transistor")
+    return EpisodeBot(root)
+
+
+async def test_episodes_lists_the_catalogue(standin, bot):
+    data = (await standin.answered(await standin.slash("episodes", {})))["data"]
+    assert "#490 State of AI in 2026" in text_of(data) and "27 chapters" in text_of(data)
+
+
+async def test_the_newer_episode_answers_from_the_older_and_says_so(standin, runner, two_core):
+    await sync(two_core, runner.make_settings(), [])
+    await runner.start(core=two_core)
+    data = await standin.message_for(await standin.slash("ask", {"question": "What is RLVR?"}))
+    assert "Not in #491 The Transistor at 80. In #490 State of AI in 2026" in text_of(data)
+    assert "RLVR" in text_of(data)
+    assert "Ask in #490 State of AI in 2026" in labels(data)
+    there = await standin.answered(await standin.click(data, "Ask in #490 State of AI in 2026"))
+    answer = there["data"]
+    assert answer["embeds"][0]["title"].startswith("#490") and "Not in" not in text_of(answer)
+
+
+async def test_before_has_autocomplete_from_the_chapter_starts(standin, bot):
+    iid = await standin.autocomplete("ask", {"question": "What is RLVR?", "before": "1:0"}, focused="before")
+    choices = (await standin.answered(iid))["data"]["choices"]
+    assert 1 <= len(choices) <= 25
+    assert all(":" in c["value"] and len(c["name"]) <= 100 for c in choices)
+    assert any(c["value"] == "1:02:38" for c in choices)  # the scaling-laws chapter starts there
+
+
+async def test_a_spoiler_safe_answer_is_shared_behind_spoiler_tags(standin, bot):
+    private = await standin.message_for(await standin.slash(
+        "ask", {"question": "What is RLVR?", "before": "1:00:00"}))
+    assert private["flags"] & EPHEMERAL
+    embed = private["embeds"][0]
+    assert "Spoiler-safe: up to 1:00:00" in embed["description"] and not embed["description"].startswith("||")
+    assert "Spoiler-safe up to 1:00:00" in embed["footer"]["text"]
+    shared = (await standin.answered(await standin.click(private, "Share to channel")))["data"]
+    assert not shared.get("flags", 0) & EPHEMERAL
+    public = shared["embeds"][0]
+    assert public["description"].startswith("||") and public["description"].endswith("||")
+    assert all(f["value"].startswith("||") and f["value"].endswith("||") for f in public.get("fields") or [])
+    assert len(public["description"]) <= 4096
+
+
+async def test_a_public_bot_posts_spoiler_safe_answers_behind_tags(standin, runner):
+    await sync(runner.core, runner.make_settings(), [])
+    await runner.start(reply_visibility="public")
+    data = (await standin.answered(await standin.slash(
+        "ask", {"question": "What is RLVR?", "before": "45:00"})))["data"]
+    assert not data.get("flags", 0) & EPHEMERAL
+    assert data["embeds"][0]["description"].startswith("||")
+    plain = (await standin.answered(await standin.slash("ask", {"question": "What is RLVR?"})))["data"]
+    assert not plain["embeds"][0]["description"].startswith("||")
+
+
+@pytest.mark.parametrize("value, message", [("-5", "before the start"), ("99:99:99", "not a possible time"),
+                                            ("abc", "is not a time"), ("9:00:00", "past the end")])
+async def test_a_bad_before_gets_a_clear_private_message(standin, bot, value, message):
+    data = (await standin.answered(await standin.slash("ask", {"question": "What is RLVR?", "before": value})))["data"]
+    assert data["flags"] & EPHEMERAL and message in data["content"]
