@@ -49,9 +49,24 @@ def add_secrets(values: Iterable[str | None]) -> None:
 
 
 def settings_secrets(settings: Settings) -> list[str]:
-    """Return the value of every secret setting that is set."""
-    names = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
-    return [s.get_secret_value() for s in (getattr(settings, n, None) for n in names) if s is not None]
+    """Return the value of every secret setting that is set, and the password inside any secret URL."""
+    from urllib.parse import urlsplit
+
+    from pydantic import SecretStr
+
+    out = []
+    for name in type(settings).model_fields:  # every SecretStr: tokens, and the Redis and database URLs
+        value = getattr(settings, name, None)
+        if isinstance(value, SecretStr):
+            secret = value.get_secret_value()
+            out.append(secret)
+            try:
+                password = urlsplit(secret).password if "://" in secret else None
+            except ValueError:
+                password = None
+            if password:
+                out.append(password)
+    return out
 
 
 def mask(text: str) -> str:

@@ -105,3 +105,11 @@ def test_settings_choose_the_shared_limiter(redis_server):
 def test_the_log_never_shows_the_password():
     assert redacted("redis://:hunter2@cache.internal:6380/0") == "redis://cache.internal:6380"
     assert redacted("unix:///run/redis/redis.sock") == "unix:///run/redis/redis.sock"
+
+
+def test_the_redis_password_is_masked_in_every_log_line():
+    from bot.logs import settings_secrets
+
+    settings = load_settings(env_file=None, secrets_dir=None, redis_url="redis://:hunter2pass@cache:6379/0")
+    secrets = settings_secrets(settings)
+    assert "hunter2pass" in secrets and "redis://:hunter2pass@cache:6379/0" in secrets
