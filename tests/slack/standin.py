@@ -45,6 +45,8 @@ class SlackStandIn:
     refuse_sockets: bool = False  # apps.connections.open fails
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     connections: int = 0
+    admins: set[str] = field(default_factory=set)  # users.info says is_admin for these ids
+    views: list[dict[str, Any]] = field(default_factory=list)  # modals opened with views.open
     _runner: web.AppRunner | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition | None = None
@@ -54,6 +56,7 @@ class SlackStandIn:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self.web_api)
+        app.router.add_get("/api/{method}", self.web_api)  # users.info is a GET in slack-sdk
         app.router.add_post("/respond/{key}", self.respond)
         app.router.add_get("/socket", self.socket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -127,6 +130,18 @@ class SlackStandIn:
             if request.headers.get("Authorization") != f"Bearer {APP_TOKEN}" or self.refuse_sockets:
                 return web.json_response({"ok": False, "error": "invalid_auth"})
             return web.json_response({"ok": True, "url": f"ws://{self.host}:{self.port}/socket"})
+        if method == "users.info":
+            form = dict(request.query) | dict(await request.post())
+            user = str(form.get("user", ""))
+            return web.json_response({"ok": True, "user": {"id": user, "is_admin": user in self.admins,
+                                                           "is_owner": False, "is_primary_owner": False}})
+        if method == "views.open":
+            sent = await request.json()
+            if not sent.get("trigger_id"):
+                return web.json_response({"ok": False, "error": "invalid_trigger_id"})
+            self.views.append(sent["view"] if isinstance(sent["view"], dict) else json.loads(sent["view"]))
+            await self._notify()
+            return web.json_response({"ok": True, "view": {"id": "V0001"}})
         return web.json_response({"ok": False, "error": "unknown_method"})
 
     async def respond(self, request: web.Request) -> web.Response:
@@ -202,6 +217,17 @@ def click_payload(value: str, action_id: str, response_url: str, user: str = "U0
             "channel": {"id": "C0CHAN", "name": "podcasts"}, "response_url": response_url,
             "actions": [{"action_id": action_id, "block_id": "b1", "text": {"type": "plain_text", "text": "x"},
                          "value": value, "type": "button", "action_ts": "1700000001.000200"}]}
+
+
+def view_submission_body(view: dict[str, Any], values: dict[str, dict[str, str]], user: str = "U0ASKER") -> str:
+    """A view_submission payload for a modal the app opened, its inputs filled (block_id -> action_id -> text)."""
+    state = {"values": {block: {action: {"type": "plain_text_input", "value": text}
+                                for action, text in actions.items()} for block, actions in values.items()}}
+    payload = {"type": "view_submission", "team": {"id": "T0TEST", "domain": "test"},
+               "user": {"id": user, "username": "asker", "team_id": "T0TEST"}, "api_app_id": "A0TEST",
+               "token": "legacy-verification-token", "trigger_id": "1337.44.abcdef",
+               "view": {**view, "id": "V0001", "team_id": "T0TEST", "state": state, "hash": "1.abc"}}
+    return urlencode({"payload": json.dumps(payload)})
 
 
 def click_body(value: str, action_id: str, response_url: str, **kw: Any) -> str:
