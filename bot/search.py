@@ -52,7 +52,7 @@ CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the 
 # so meaning alone never answers; a passage must hold some of the question's words too.
 MEANING_WEIGHT = 0.3
 MEANING_FLOOR = 0.2
-MEANING_BAR = 0.6
+MEANING_BAR = 0.56
 MEANING_COVER = 0.5  # how much a share of the question's words counts toward MEANING_BAR
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
 MEANING_CANDIDATES = 20  # items closest in meaning, added to FTS5's candidates
@@ -95,6 +95,7 @@ class Query:
     corrected: dict[str, str] = field(default_factory=dict)
     prefixes: set[str] = field(default_factory=set)  # words typed short: match as prefixes
     vector: np.ndarray | None = None  # the question's meaning, once asked for (SearchIndex.query_vector)
+    strangers: set[str] = field(default_factory=set)  # names asked about that the index never mentions
 
     @cached_property
     def total(self) -> float:
@@ -260,8 +261,23 @@ class SearchIndex:
             if s in guessed:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
+        # A name the episodes never mention ('Sora', 'AlphaFold') can't be said in other words:
+        # a question about it is not answered by meaning alone.
+        strangers = {w for w in focus if w in terms and w not in self.vocab_df and stem(w) not in self.df
+                     and w not in prefixes and not w.isdigit()}
+        strangers |= {name for name in focus if len(words(name)) > 1 and not self._mentions(words(name))}
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
-                     prefixes=prefixes)
+                     prefixes=prefixes, strangers=strangers)
+
+    def _mentions(self, parts: list[str]) -> bool:
+        """Return True when the index holds these words as one phrase ('Character.AI': 'character ai')."""
+        phrase = '"' + " ".join(p for p in parts if p.isalnum()) + '"'
+        try:
+            with self.lock:
+                return self.db.execute("SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1",
+                                       (f"{{text title speaker}}: {phrase}",)).fetchone() is not None
+        except sqlite3.OperationalError:
+            return True  # a phrase FTS5 can't read: say nothing against the question
 
     def _starts_a_word(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.sorted_vocab, prefix)
@@ -393,17 +409,18 @@ class SearchIndex:
         return float(vectors[i] @ q.vector) if vectors is not None and 0 <= i < len(vectors) else 0.0
 
     @staticmethod
-    def accepted(hit: Hit) -> str | None:
+    def accepted(hit: Hit, q: Query) -> str | None:
         """Return what makes a hit an answer: "words", "meaning", "both"; None when nothing does.
 
         Words: the hit holds most of the question's weight (DECLINE_BELOW).
-        Meaning: its cosine, plus half its share of the question's words,
-        clears MEANING_BAR, and it holds at least one of the words.
+        Meaning: its cosine, plus MEANING_COVER times its share of the
+        question's words, clears MEANING_BAR; it holds at least one of the
+        words; and the question names nothing the episodes never mention.
         """
         words = hit.coverage >= DECLINE_BELOW
         if words:
             return "both" if hit.meaning >= MEANING_AGREES else "words"
-        if hit.coverage > 0 and hit.meaning + MEANING_COVER * hit.coverage >= MEANING_BAR:
+        if hit.coverage > 0 and not q.strangers and hit.meaning + MEANING_COVER * hit.coverage >= MEANING_BAR:
             return "meaning"
         return None
 
@@ -431,7 +448,7 @@ class SearchIndex:
             sim = self.meaning(q, rowid)
             score += MEANING_WEIGHT * meaning_signal(sim)
             hit = Hit(item=item, episode=episode, score=round(score, 4), coverage=cov, meaning=round(sim, 4))
-            hit.match = self.accepted(hit)
+            hit.match = self.accepted(hit, q)
             hits.append(hit)
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits

@@ -164,3 +164,11 @@ def test_a_decline_suggests_the_chapters_closest_in_meaning(episode_bot):
 def test_a_chapter_is_found_by_meaning_when_no_title_has_the_words(episode_bot):
     reply = episode_bot.run("chapter", {"title_or_time": "where humanity is headed in the long run"}).to_json()
     assert reply["results"][0]["title"] == "Future of human civilization"
+
+
+def test_a_name_the_episode_never_mentions_is_not_answered_by_meaning(episode_bot):
+    index = episode_bot.snapshot.index
+    assert index.parse("How long can the videos from OpenAI's Sora model be?").strangers == {"sora"}
+    assert index.parse("What did Google pay to license Character.AI's technology?").strangers == {"character.ai"}
+    assert not index.parse("What makes gpt-oss-120b different from earlier open-weight models?").strangers
+    assert ask(episode_bot, "What did Google pay to license Character.AI's technology?")["results"] == []
