@@ -153,13 +153,17 @@ class Records:
     # -- key/value state -----------------------------------------------------------
 
     def kv_get(self, scope: str, key: str) -> str | None:
-        """Return the value stored under (scope, key), or None."""
-        self._ensure_schema()
-        rows = self.db.query("SELECT value FROM kv WHERE scope = ? AND key = ?", (scope, key))
+        """Return the value stored under (scope, key), or None (also when the database is down)."""
+        try:
+            self._ensure_schema()
+            rows = self.db.query("SELECT value FROM kv WHERE scope = ? AND key = ?", (scope, key))
+        except DatabaseError as exc:  # an answer can go on without a stored default
+            log.warning("state %s not read: %s", scope, exc)
+            return None
         return rows[0][0] if rows else None
 
     def kv_set(self, scope: str, key: str, value: str | None) -> None:
-        """Store a value under (scope, key); None deletes it."""
+        """Store a value under (scope, key); None deletes it. Raises DatabaseError when the database is down."""
         self._ensure_schema()
         if value is None:
             self.db.execute("DELETE FROM kv WHERE scope = ? AND key = ?", (scope, key))
