@@ -18,7 +18,7 @@ from pathlib import Path
 from .commands import COMMANDS, Command
 from .errors import SeedsError, UserError
 from .replies import Reply, error_reply
-from .settings import ConfigError, load_settings, report
+from .settings import ConfigError, Settings, load_settings, report
 from .version import __version__
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         validate(command, values)
-    except UserError as exc:  # before loading episodes, with the CLI's own syntax
-        return _usage_error(command, exc, as_json=args.json)
+    except UserError as exc:  # with the CLI's own syntax, and an example from the episode in question
+        return _usage_error(command, exc, as_json=args.json,
+                            example=_example(settings, args.seeds, command, values))
     try:
         bot = EpisodeBot.from_settings(settings, args.seeds, rate_limited=False)
     except SeedsError as exc:
@@ -150,9 +151,22 @@ def cli_usage(command: Command) -> str:
     return " ".join(parts)
 
 
-def _usage_error(command: Command, exc: UserError, as_json: bool = False) -> int:
+def _example(settings: Settings, seeds: str | None, command: Command, values: dict[str, str]) -> str:
+    """Return an example written for the episode in question (the registry's when none can be read)."""
+    from . import examples
+    from .core import EpisodeBot
+
+    try:
+        bot = EpisodeBot.from_settings(settings, seeds, rate_limited=False)
+        episode = bot.resolve_episode(values.get("episode"))
+        return examples.examples(bot.snapshot.index, episode).get(command.name, command.example)
+    except (SeedsError, ConfigError, UserError, OSError):
+        return command.example
+
+
+def _usage_error(command: Command, exc: UserError, as_json: bool = False, example: str | None = None) -> int:
     """Report a usage mistake with the CLI syntax (not the chat one); exit code 2."""
-    hint = f"Usage: {cli_usage(command)} (e.g. episode-bot {command.example})"
+    hint = f"Usage: {cli_usage(command)} (e.g. episode-bot {example or command.example})"
     if as_json:
         reply = error_reply(command.name, f"{exc.message} {hint}")
         print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))

@@ -19,11 +19,11 @@ def test_version(capsys):
 
 def test_an_unknown_option_prints_the_subcommands_usage(capsys):
     with pytest.raises(SystemExit) as done:
-        main(["ask", "--speaker", "Nathan"])
+        main(["ask", "--colour", "red"])  # ask has --speaker, --episode and --before, not this
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("usage: episode-bot ask ") and "--episode EPISODE" in err
-    assert "episode-bot ask: error: unrecognized arguments: --speaker" in err
+    assert "episode-bot ask: error: unrecognized arguments: --colour" in err
     assert "{" not in err  # not the top-level usage with its list of commands
 
 

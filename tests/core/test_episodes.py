@@ -162,3 +162,11 @@ def test_a_reload_that_removes_the_default_episode_falls_back_to_the_latest(two,
 def test_a_default_episode_that_matches_none_raises_at_construction(two):
     with pytest.raises(ConfigError, match="matches no episode"):
         EpisodeBot(two, default_episode="nonexistent show")
+
+
+def test_the_cli_explains_an_empty_question_with_the_episodes_own_example(capsys, two):
+    assert cli.main(["ask", "--seeds", str(two)]) == 2
+    out = capsys.readouterr().out
+    assert "Please give a question." in out and "RLVR" not in out and 'episode-bot ask "' in out
+    assert cli.main(["ask", "--seeds", str(two), "--episode", "490"]) == 2
+    assert 'episode-bot ask "What is RLVR?"' in capsys.readouterr().out
