@@ -15,14 +15,17 @@ its vocabulary ('paris', 'pairs') is a word in its own right, not a typo.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from safetensors.numpy import load_file
-from tokenizers import Tokenizer
+if TYPE_CHECKING:  # numpy, tokenizers and safetensors load with the model, on its first use
+    import numpy as np
+    from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -37,63 +40,109 @@ class ModelError(ValueError):
 
 
 class StaticModel:
-    """Token vectors and the tokenizer that splits text into those tokens."""
+    """Token vectors and the tokenizer that splits text into those tokens.
 
-    def __init__(self, vectors: np.ndarray, tokenizer: Tokenizer, name: str) -> None:
-        if vectors.ndim != 2 or vectors.shape[0] < tokenizer.get_vocab_size(with_added_tokens=False):
-            raise ModelError(f"{name}: {vectors.shape} vectors for {tokenizer.get_vocab_size()} tokens")
-        self.vectors = vectors.astype(np.float32)
-        self.tokenizer = tokenizer
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.name = name
-        self.dim = int(vectors.shape[1])
-        # Cached vectors are only reused by the same weights: the name, shape and a sample of values.
-        sample = self.vectors[:: max(1, len(self.vectors) // 64)].tobytes()
-        self.digest = hashlib.sha256(f"{name}:{self.vectors.shape}".encode() + sample).hexdigest()[:16]
-        vocab = tokenizer.get_vocab()
-        # Whole-word tokens: SentencePiece marks a word start with '▁', GPT-2 byte BPE with 'Ġ';
-        # a WordPiece vocabulary holds whole words bare and pieces with '##'.
-        marks = ("\u2581", "\u0120")
-        self._words = frozenset(t[1:].lower() for t in vocab if t[:1] in marks and t[1:].isalpha()) | \
-            frozenset(t.lower() for t in vocab if t.isalpha() and len(t) > 1)
+    The files are read on first use: a restart whose vectors are all in the
+    index cache never reads them until a question comes (cold start stays short).
+    """
+
+    def __init__(self, weights: Path, tokenizer: Path, name: str) -> None:
+        for path in (weights, tokenizer):
+            if not path.is_file():
+                raise ModelError(f"{path.parent}: no {path.name}")
+            if path.stat().st_size > _MAX_BYTES:
+                raise ModelError(f"{path}: larger than {_MAX_BYTES >> 30} GB")
+        self.paths, self.name = (weights, tokenizer), name
+        # Cached vectors are only reused with the same weights: the name, the file's size and first 64 KB.
+        with open(weights, "rb") as fh:
+            head = fh.read(1 << 16)
+        self.digest = hashlib.sha256(f"{name}:{weights.stat().st_size}".encode() + head).hexdigest()[:16]
+        self._lock = threading.Lock()
+        self._loaded: tuple[np.ndarray, Tokenizer, frozenset[str]] | None = None
 
     @classmethod
     def from_folder(cls, folder: Path | str) -> StaticModel:
-        """Load a model2vec-layout folder: tokenizer.json and model.safetensors."""
+        """Load a model2vec-layout folder (tokenizer.json and model.safetensors), checking it now."""
         folder = Path(folder)
-        tok_path, weights_path = folder / "tokenizer.json", folder / "model.safetensors"
-        for path in (tok_path, weights_path):
-            if not path.is_file():
-                raise ModelError(f"{folder}: no {path.name}")
-            if path.stat().st_size > _MAX_BYTES:
-                raise ModelError(f"{path}: larger than {_MAX_BYTES >> 30} GB")
-        return cls(_weights(weights_path), Tokenizer.from_file(str(tok_path)), folder.name)
+        model = cls(folder / "model.safetensors", folder / "tokenizer.json", folder.name)
+        model.load()  # an admin's model that can't be read stops start-up with a clear message
+        return model
 
     @classmethod
     def packaged(cls) -> StaticModel:
-        """Load the model the `wordllama` package ships (its own loader would try to download the tokenizer)."""
-        import wordllama
+        """Return the model the `wordllama` wheel ships (its own loader would try to download the tokenizer).
 
-        root = Path(wordllama.__file__).parent
-        tokenizer = Tokenizer.from_file(str(root / "tokenizers" / "l2_supercat_tokenizer_config.json"))
-        return cls(_weights(root / "weights" / "l2_supercat_256.safetensors"), tokenizer, "wordllama-l2-supercat-256")
+        The package is found without importing it: its import pulls in requests and pydantic models.
+        """
+        spec = importlib.util.find_spec("wordllama")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelError("the wordllama package is not installed")
+        root = Path(list(spec.submodule_search_locations)[0])
+        return cls(root / "weights" / "l2_supercat_256.safetensors",
+                   root / "tokenizers" / "l2_supercat_tokenizer_config.json", "wordllama-l2-supercat-256")
+
+    def load(self) -> tuple[np.ndarray, Tokenizer, frozenset[str]]:
+        """Read the weights and tokenizer once; return (token vectors, tokenizer, whole words)."""
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = _read(*self.paths, self.name)
+                log.info("meaning model %s read: %d tokens x %d", self.name, *self._loaded[0].shape)
+            return self._loaded
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return self.load()[0]
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        return self.load()[1]
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return one unit-length float32 vector a text (a zero vector for a text with no token)."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, enc in enumerate(self.tokenizer.encode_batch(texts, add_special_tokens=False)):
+        import numpy as np
+
+        vectors, tokenizer, _ = self.load()
+        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        for i, enc in enumerate(tokenizer.encode_batch(texts, add_special_tokens=False)):
             if enc.ids:
-                out[i] = self.vectors[enc.ids].mean(axis=0)
+                out[i] = vectors[enc.ids].mean(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
 
     def knows(self, word: str) -> bool:
         """Return True when word is a whole word of the model's vocabulary: a real word or name."""
-        return word.lower() in self._words
+        return word.lower() in self.load()[2]
+
+
+def _read(weights: Path, tokenizer_path: Path, name: str) -> tuple[np.ndarray, Tokenizer, frozenset[str]]:
+    import numpy as np
+    from tokenizers import Tokenizer
+
+    try:
+        tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    except Exception as exc:  # tokenizers raises a bare Exception for a bad file
+        raise ModelError(f"{tokenizer_path}: not a tokenizer file ({exc})") from exc
+    vectors = _weights(weights)
+    if vectors.ndim != 2 or vectors.shape[0] < tokenizer.get_vocab_size(with_added_tokens=False):
+        raise ModelError(f"{name}: {vectors.shape} vectors for {tokenizer.get_vocab_size()} tokens")
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    # Whole-word tokens: SentencePiece marks a word start with '▁', GPT-2 byte BPE with 'Ġ';
+    # a WordPiece vocabulary holds whole words bare (pieces start with '##').
+    vocab = tokenizer.get_vocab()
+    marks = ("\u2581", "\u0120")
+    known = frozenset(t[1:].lower() for t in vocab if t[:1] in marks and t[1:].isalpha()) | \
+        frozenset(t.lower() for t in vocab if t.isalpha() and len(t) > 1)
+    return vectors.astype(np.float32), tokenizer, known
 
 
 def _weights(path: Path) -> np.ndarray:
+    from safetensors.numpy import load_file
+
     try:
         tensors = load_file(path)
     except Exception as exc:  # safetensors raises its own error types for a bad header
@@ -120,7 +169,7 @@ def load_model(setting: str | None = None) -> StaticModel | None:
         return StaticModel.from_folder(setting)
     try:
         return StaticModel.packaged()
-    except (ImportError, OSError, ModelError) as exc:
+    except (OSError, ModelError) as exc:
         log.warning("meaning search is off: the packaged model could not be read (%s)", exc)
         return None
 

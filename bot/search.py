@@ -25,7 +25,7 @@ from functools import cached_property
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .library import Library
 from .meaning import StaticModel, load_model
@@ -34,6 +34,9 @@ from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
                    parse_time, query_words, sentences, stem, strip_mentions, words)
+
+if TYPE_CHECKING:  # numpy comes with the first question's meaning: a restart doesn't wait for it
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -179,23 +182,41 @@ class SearchIndex:
         self._build_meaning(library, slots, store)
 
     def _build_meaning(self, library: Library, slots: list[int], store) -> None:
-        """Place every item and chapter by meaning: read from the cache, or embed and keep them there."""
-        self.vectors: dict[int, np.ndarray] = {}  # slot -> its items' unit vectors, in rowid order
-        self.chapter_vectors: dict[int, np.ndarray] = {}  # slot -> its chapters' unit vectors
+        """Place every item and chapter by meaning: embed what the cache lacks and keep it there.
+
+        Vectors the cache holds are read when a question first needs them.
+        """
+        self._vectors: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # slot -> (items, chapters), unit rows
+        self._stored: dict[int, tuple[str, Episode]] = {}  # slot -> (text digest, episode): in the cache
+        self._cache = VectorCache(store.db, store.lock) if store is not None and self.model is not None else None
         if self.model is None:
             return
-        cache = VectorCache(store.db, store.lock) if store is not None else None
         for episode, slot in zip(library.episodes, slots):
-            items = [*episode.passages, *episode.quotes]
-            texts = [_meaning_text(item) for item in items]
-            chapters = [c.title for c in episode.chapters]
-            digest = text_digest([*texts, "\0chapters", *chapters])
-            kept = cache.get(slot, self.model.digest, digest, len(items), len(chapters)) if cache else None
-            if kept is None:
-                kept = self._embed_episode(episode, texts)
-                if cache is not None:
-                    cache.put(slot, self.model.digest, digest, *kept)
-            self.vectors[slot], self.chapter_vectors[slot] = kept
+            texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
+            digest = text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
+            if self._cache is not None and self._cache.has(slot, self.model.digest, digest):
+                self._stored[slot] = (digest, episode)
+                continue
+            self._vectors[slot] = self._embed_episode(episode, texts)
+            if self._cache is not None:
+                self._cache.put(slot, self.model.digest, digest, *self._vectors[slot])
+
+    def vector_slots(self) -> list[int]:
+        """Return the slots whose items have meaning vectors."""
+        return [*self._vectors, *(s for s in self._stored if s not in self._vectors)]
+
+    def slot_vectors(self, slot: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return a slot's (item vectors, chapter vectors), reading them from the cache on first use."""
+        kept = self._vectors.get(slot)
+        if kept is None and slot in self._stored and self.model is not None:
+            digest, episode = self._stored[slot]
+            n_items = len(episode.passages) + len(episode.quotes)
+            kept = self._cache.get(slot, self.model.digest, digest, n_items, len(episode.chapters)) \
+                if self._cache is not None else None
+            if kept is None:  # gone or damaged since start-up: embed again
+                kept = self._embed_episode(episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
+            self._vectors[slot] = kept
+        return kept
 
     def _embed_episode(self, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Return an episode's item vectors and chapter vectors.
@@ -204,6 +225,8 @@ class SearchIndex:
         title such as 'Sponsors, Comments, and Reflections' says little of the
         ad reads and listener mail inside.
         """
+        import numpy as np
+
         assert self.model is not None
         items = self.model.embed(texts) if texts else np.zeros((0, self.model.dim), np.float32)
         titles = self.model.embed([c.title for c in episode.chapters]) if episode.chapters else \
@@ -382,13 +405,16 @@ class SearchIndex:
         qv = self.query_vector(q)
         if qv is None:
             return []
+        import numpy as np
+
         if episode is not None:
             slots = [self.slot_of[id(episode)]] if id(episode) in self.slot_of else []
         else:
-            slots = list(self.vectors)
+            slots = self.vector_slots()
         best: list[tuple[float, int]] = []
         for slot in slots:
-            vectors = self.vectors.get(slot)
+            kept = self.slot_vectors(slot)
+            vectors = kept[0] if kept is not None else None
             if vectors is None or not len(vectors):
                 continue
             sims = vectors @ qv
@@ -404,7 +430,8 @@ class SearchIndex:
             return 0.0
         episode, _ = self.items[rowid]
         slot = self.slot_of.get(id(episode))
-        vectors = self.vectors.get(slot) if slot is not None else None
+        kept = self.slot_vectors(slot) if slot is not None else None
+        vectors = kept[0] if kept is not None else None
         i = rowid - slot_range(slot)[0] if slot is not None else -1
         return float(vectors[i] @ q.vector) if vectors is not None and 0 <= i < len(vectors) else 0.0
 
@@ -526,7 +553,8 @@ class SearchIndex:
     def chapters_by_meaning(self, q: Query, episode: Episode) -> list[tuple[Chapter, float]]:
         """Return an episode's chapters by the cosine of their meaning (title and content) to the question."""
         qv = self.query_vector(q)
-        vectors = self.chapter_vectors.get(self.slot_of.get(id(episode), -1))
+        kept = self.slot_vectors(self.slot_of.get(id(episode), -1))
+        vectors = kept[1] if kept is not None else None
         if qv is None or vectors is None or len(vectors) != len(episode.chapters):
             return []
         sims = vectors @ qv

@@ -12,8 +12,10 @@ import hashlib
 import logging
 import sqlite3
 import threading
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported when vectors are first read or written
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,13 @@ class VectorCache:
         self.db, self.lock = db, lock
         with self.lock:
             self.db.execute(SCHEMA)
+
+    def has(self, slot: int, model: str, digest: str) -> bool:
+        """Return True when vectors of exactly this text and model are stored for a slot."""
+        with self.lock:
+            row = self.db.execute("SELECT digest FROM meaning_vectors WHERE slot = ? AND model = ?",
+                                  (slot, model)).fetchone()
+        return row is not None and row[0] == digest
 
     def get(self, slot: int, model: str, digest: str, n_items: int, n_chapters: int
             ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -62,6 +71,8 @@ class VectorCache:
 
 
 def _array(blob: bytes | None) -> np.ndarray:
+    import numpy as np
+
     if not isinstance(blob, bytes) or len(blob) % 2:
         return np.zeros(0, dtype=np.float32)
     return np.frombuffer(blob, dtype="<f2").astype(np.float32)

@@ -83,7 +83,7 @@ def test_the_setting_names_the_model_or_turns_it_off(tmp_path):
 
 
 def test_a_broken_model_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(ModelError, match="tokenizer.json"):
+    with pytest.raises(ModelError, match="no model.safetensors"):
         StaticModel.from_folder(tmp_path)
     tiny_model_folder(tmp_path)
     (tmp_path / "model.safetensors").write_bytes(b"not weights")
@@ -112,27 +112,36 @@ def test_the_packaged_model_matches_its_reference_vectors():
 
 def test_vectors_are_kept_in_the_cache_and_read_back_on_restart(tmp_path, monkeypatch):
     from bot import search
-    from bot.core import EpisodeBot
-    from bot.store import Store
+    from bot.store import Store, load_cached
     from tests.conftest import SEEDS
 
-    monkeypatch.setenv("EPISODE_BOT_STATE_DIR", str(tmp_path))
-    first = EpisodeBot(SEEDS, cache_dir=tmp_path) if "cache_dir" in EpisodeBot.__init__.__code__.co_varnames \
-        else None
-    if first is None:
-        store = Store(tmp_path, SEEDS)
-        from bot.store import load_cached
-        library = load_cached(SEEDS, 10 << 20, store)
-        index = search.SearchIndex(library)
-        slot = next(iter(index.vectors))
-        stored = store.db.execute("SELECT dim, length(items) FROM meaning_vectors WHERE slot = ?",
-                                  (slot,)).fetchone()
-        assert stored == (index.model.dim, index.vectors[slot].size * 2)  # float16 bytes
-        calls = []
-        monkeypatch.setattr(search.SearchIndex, "_embed_episode", lambda *a: calls.append(a))
-        again = search.SearchIndex(load_cached(SEEDS, 10 << 20, store))
-        assert not calls, "a restart recomputed vectors the cache holds"
-        assert np.allclose(again.vectors[slot], index.vectors[slot], atol=1e-3)
+    store = Store(tmp_path, SEEDS)
+    index = search.SearchIndex(load_cached(SEEDS, 10 << 20, store))
+    slot = index.vector_slots()[0]
+    items, chapters = index.slot_vectors(slot)
+    stored = store.db.execute("SELECT dim, length(items), length(chapters) FROM meaning_vectors "
+                              "WHERE slot = ?", (slot,)).fetchone()
+    assert stored == (index.model.dim, items.size * 2, chapters.size * 2)  # float16 bytes, no pickle
+
+    calls = []
+    monkeypatch.setattr(search.SearchIndex, "_embed_episode", lambda *a: calls.append(a))
+    again = search.SearchIndex(load_cached(SEEDS, 10 << 20, store))
+    back_items, back_chapters = again.slot_vectors(slot)
+    assert not calls, "a restart recomputed vectors the cache holds"
+    assert np.allclose(back_items, items, atol=2e-3) and np.allclose(back_chapters, chapters, atol=2e-3)
+
+
+def test_damaged_cached_vectors_are_recomputed(tmp_path):
+    from bot import search
+    from bot.store import Store, load_cached
+    from tests.conftest import SEEDS
+
+    store = Store(tmp_path, SEEDS)
+    index = search.SearchIndex(load_cached(SEEDS, 10 << 20, store))
+    slot = index.vector_slots()[0]
+    store.db.execute("UPDATE meaning_vectors SET items = ? WHERE slot = ?", (b"\x00\x01\x02", slot))
+    again = search.SearchIndex(load_cached(SEEDS, 10 << 20, store))
+    assert np.allclose(again.slot_vectors(slot)[0], index.slot_vectors(slot)[0], atol=2e-3)
 
 
 # -- answers ---------------------------------------------------------------------
