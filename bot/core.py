@@ -189,7 +189,9 @@ class EpisodeBot:
         except BaseException:
             metrics.observe(counted, platform, "error", time.perf_counter() - started)
             raise
-        if name == "ask" and page <= 1 and not reply.error and not (args or {}).get("before"):
+        # A spoiler-safe answer (a given time, or the member's saved place) gets no taught answer first:
+        # it could come from later in the episode.
+        if name == "ask" and page <= 1 and not reply.error and reply.before is None:
             reply = self._taught_first(reply)
         metrics.observe(counted, platform, metrics.outcome(reply), time.perf_counter() - started)
         self._record(reply, name, args, started, Caller(platform, user, channel, workspace), via)
