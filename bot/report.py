@@ -186,15 +186,15 @@ figure {{ margin: 1em 0 2em; }} figure svg {{ max-width: 100%; height: auto; }}
 </style></head><body>
 <h1>Episode Bot: the last {doc['days']} days</h1>
 <p class="figures"><span>{asked} questions</span><span>{declined} declined ({rate})</span>
-<span>👍 {doc['feedback']['up']}</span><span>👎 {doc['feedback']['down']}</span></p>
+<span>{doc['feedback']['up']} marked helpful</span><span>{doc['feedback']['down']} marked wrong</span></p>
 <p>By command: {commands}</p>
 <h2>Questions and declines per day</h2>
 <figure id="per-day">{per_day_svg}</figure>
 <h2>Top unanswered questions</h2>
 <figure id="unanswered">{unanswered_svg}</figure>
 <table><tr><th>Times</th><th>Question</th><th>Last asked</th><th>Episode</th></tr>{unanswered}</table>
-<h2>Answers marked 👎</h2>
-<table><tr><th>👎</th><th>Question</th><th>Source</th><th>Reasons</th></tr>{feedback}</table>
+<h2>Answers marked wrong (👎)</h2>
+<table><tr><th>Times</th><th>Question</th><th>Source</th><th>Reasons</th></tr>{feedback}</table>
 <h2>Taught answers</h2>
 <table><tr><th>Question</th><th>Answer</th><th>Episode</th></tr>{taught}</table>
 </body></html>
