@@ -92,3 +92,31 @@ async def test_a_public_bot_posts_spoiler_safe_answers_behind_tags(standin, runn
 async def test_a_bad_before_gets_a_clear_private_message(standin, bot, value, message):
     data = (await standin.answered(await standin.slash("ask", {"question": "What is RLVR?", "before": value})))["data"]
     assert data["flags"] & EPHEMERAL and message in data["content"]
+
+
+async def test_progress_and_a_channels_episode_survive_a_restart(standin, runner, records_backend, two_core):
+    """On SQLite and PostgreSQL: a member's /progress and an admin's channel-episode, kept in the database."""
+    from discord_standin import MANAGE_SERVER, MEMBER
+
+    member, admin = "223344556677889900", "998877665544332211"
+    two_core.records = records_backend()
+    await sync(two_core, runner.make_settings(), [])
+    client = await runner.start(core=two_core)
+    saved = await standin.message_for(await standin.slash("progress", {"time": "45:00", "episode": "490"},
+                                                          user_id=member))
+    assert "Saved: you are at 45:00" in text_of(saved)
+    refused = await standin.answered(await standin.admin("channel-episode", {"episode": "490"}, user_id=member,
+                                                         permissions=MEMBER))
+    assert refused["data"]["flags"] & EPHEMERAL and "Manage Server" in text_of(refused["data"])
+    set_ = await standin.message_for(await standin.admin("channel-episode", {"episode": "490"}, user_id=admin,
+                                                         permissions=MANAGE_SERVER))
+    assert "now answers from #490" in text_of(set_)
+    await runner.stop(client)
+
+    restarted = EpisodeBot(two_core.seeds_dir, records=records_backend())  # a new process, the same database
+    await runner.start(core=restarted)
+    mine = await standin.message_for(await standin.slash("ask", {"question": "What is RLVR?"}, user_id=member))
+    text = text_of(mine)
+    assert "Spoiler-safe: up to 45:00 (your saved place" in text and "Not in" not in text  # #490, this channel's
+    theirs = await standin.message_for(await standin.slash("ask", {"question": "What is RLVR?"}, user_id=admin))
+    assert "Spoiler-safe" not in text_of(theirs) and "1:51:51" in text_of(theirs)

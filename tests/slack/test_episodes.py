@@ -107,3 +107,45 @@ async def test_episodes_and_help_show_the_catalogue_and_the_inline_syntax(two_sl
     helped = flat(await ask(two_slack, "/help", ""))
     assert "ep:" in helped and "before:" in helped and "speaker:" in helped
     assert "RLVR" not in helped  # the examples are #491's, the default episode here
+
+
+async def test_progress_and_a_channels_episode_survive_a_restart(standin, records_backend, tmp_path):
+    """On SQLite and PostgreSQL: /progress and /episodebot channel-episode, kept in the database."""
+    root = tmp_path / "two"
+    root.mkdir()
+    for path in (ROOT / "seeds").glob("*.txt"):
+        shutil.copy(path, root / path.name)
+    shutil.copytree(ROOT / "tests" / "formats" / "data" / "491-transistor", root / "491-transistor")
+
+    async def serve(bot: EpisodeBot):
+        runner, base = await serve_http(standin, bot, slack_admins="U0ADMIN")
+        session = aiohttp.ClientSession()
+        return runner, session, HttpSlack(standin, base, session)
+
+    async def said(http: HttpSlack, command: str, text: str, user: str, channel: str = "C0CHAN") -> str:
+        status, ack, key = await http.command(command, text, user=user, channel=channel)
+        assert status == 200
+        return ack + json.dumps(await http.standin.answer(key)) if not ack else ack
+
+    runner, session, http = await serve(EpisodeBot(root, records=records_backend()))
+    try:
+        assert "Saved: you are at 45:00" in await said(http, "/progress", "45:00 ep:490", "U0MEMBER")
+        refused = await said(http, "/episodebot", "channel-episode 490", "U0MEMBER")
+        assert "now answers" not in refused
+        assert "now answers from #490" in await said(http, "/episodebot", "channel-episode 490", "U0ADMIN")
+    finally:
+        await session.close()
+        await runner.cleanup()
+
+    runner, session, http = await serve(EpisodeBot(root, records=records_backend()))  # restarted
+    try:
+        mine = await said(http, "/ask", "What is RLVR?", "U0MEMBER")
+        assert "Spoiler-safe: up to 45:00 (your saved place" in mine and "Not in" not in mine
+        other_channel = await said(http, "/ask", "What is RLVR?", "U0OTHER", channel="C0ELSEWHERE")
+        assert "Not in #491" in other_channel and "Spoiler-safe" not in other_channel
+        cleared = await said(http, "/progress", "clear ep:490", "U0MEMBER")
+        assert "Forgotten" in cleared
+        assert "Spoiler-safe" not in await said(http, "/ask", "What is RLVR?", "U0MEMBER")
+    finally:
+        await session.close()
+        await runner.cleanup()
