@@ -130,8 +130,9 @@ def fit(text: str, limit: int, tail: str = "…") -> str:
 
 def fit_escaped(text: str, limit: int, escaper: Callable[[str], str] = escape) -> str:
     """Escape text and cut it so the escaped form fits `limit` (escaping makes text longer)."""
-    out = escaper(text)
-    budget = len(text)
+    # Escaping only lengthens text: `limit` characters are all that can fit, so a huge text costs no more.
+    budget = min(len(text), limit)
+    out = escaper(fit(text, budget))
     while len(out) > limit and budget > 0:
         budget -= max(1, len(out) - limit)
         out = escaper(fit(text, max(budget, 0)))

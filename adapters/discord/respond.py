@@ -91,7 +91,8 @@ async def _answer_command(client: EpisodeClientMixin, interaction: discord.Inter
         workspace=str(interaction.guild_id) if interaction.guild_id else None), private=private)
     log.info("/%s by %s in %s: %s", name, interaction.user.id, interaction.guild_id or "DM",
              "error" if reply.error else f"{len(reply.results)} result(s)")
-    rendered = render(reply, share=private and not reply.error, refs=client.refs)
+    # Rendering walks the whole reply: off the event loop, like the core call.
+    rendered = await asyncio.to_thread(render, reply, share=private and not reply.error, refs=client.refs)
     if not private and reply.before is not None:  # posted to the channel: hide what may spoil others
         for embed in rendered.embeds:
             spoil(embed)
@@ -111,7 +112,7 @@ async def answer_admin(interaction: discord.Interaction, name: str, values: dict
                         str(interaction.guild_id) if interaction.guild_id else None)
         reply = await run_core(interaction, lambda: client.core.run_admin(name, args, caller), private=True)
         log.info("/episodebot %s by %s", name, interaction.user.id)
-        await send(interaction, render(reply, share=False, refs=client.refs), private=True)
+        await send(interaction, await asyncio.to_thread(render, reply, share=False, refs=client.refs), private=True)
 
 
 async def handle_button(interaction: discord.Interaction, custom_id: str) -> None:
@@ -134,7 +135,7 @@ async def handle_button(interaction: discord.Interaction, custom_id: str) -> Non
             private=True, update=on_private)
         log.info("button %s by %s: %s", custom_id[:40], interaction.user.id,
                  "error" if reply.error else f"{reply.command} page {reply.page}")
-        rendered = render(reply, share=not reply.error, refs=client.refs)
+        rendered = await asyncio.to_thread(render, reply, share=not reply.error, refs=client.refs)
         await send(interaction, rendered, private=True, update=on_private and not reply.error)
     except Exception as exc:  # one place for errors, as for commands
         await report_error(interaction, exc)

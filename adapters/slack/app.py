@@ -202,7 +202,8 @@ class SlackAnswers:
         private = self.private or reply.error
         usage = syntax.usage(BY_NAME[reply.command], self.prefix) if reply.command in BY_NAME else None
         share = share_action(reply, extra) if private and not reply.error else None
-        message = render.render_reply(reply, share=share, usage=usage)
+        # Rendering walks the whole reply: off the event loop, like the core call.
+        message = await asyncio.to_thread(render.render_reply, reply, share=share, usage=usage)
         message["response_type"] = "ephemeral" if private else "in_channel"
         if replace is not None:  # a button: replace its message, but keep it when showing a problem
             message["replace_original"] = replace and not reply.error
@@ -215,7 +216,7 @@ class SlackAnswers:
             return
         if reply.command == "help":
             reply = slack_help(reply, self.prefix)
-        message = render.render_reply(reply, shared_by=user)
+        message = await asyncio.to_thread(render.render_reply, reply, shared_by=user)
         message.update(response_type="in_channel", replace_original=False)
         if await deliver(url, message):
             await deliver(url, {"delete_original": True})

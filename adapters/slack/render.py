@@ -67,8 +67,9 @@ def chunks(escaped: str, limit: int = SECTION_TEXT) -> list[str]:
     pieces: list[str] = []
     current = ""
     for line in escaped.split("\n"):
-        while len(line) > limit:  # one very long line: cut it outside any entity
-            cut = line[:limit]
+        start = 0
+        while len(line) - start > limit:  # one very long line: cut it outside any entity
+            cut = line[start:start + limit]  # an index, not `line = line[n:]`: linear in the line's length
             amp = cut.rfind("&")
             if amp > 0 and ";" not in cut[amp:]:
                 cut = cut[:amp]
@@ -76,7 +77,8 @@ def chunks(escaped: str, limit: int = SECTION_TEXT) -> list[str]:
                 pieces.append(current)
                 current = ""
             pieces.append(cut)
-            line = line[len(cut):]
+            start += len(cut)
+        line = line[start:]
         joined = f"{current}\n{line}" if current else line
         if len(joined) > limit:
             pieces.append(current)

@@ -69,3 +69,13 @@ def test_fit_never_exceeds_the_limit_nor_cuts_an_entity(text, limit):
             assert body[i:].startswith(("&amp;", "&lt;", "&gt;"))
     if len(escape(text)) <= limit:
         assert out == escape(text)
+
+
+def test_chunks_cut_a_very_long_line_losslessly():
+    from adapters.slack.render import chunks
+
+    line = ("a &amp; b " * 50_000).strip()  # 500 kB of one line, with entities
+    pieces = chunks(line, 3000)
+    assert "".join(pieces) == line
+    assert all(len(p) <= 3000 for p in pieces)
+    assert all(not p.rstrip().endswith(("&", "&a", "&am", "&amp")) for p in pieces)
