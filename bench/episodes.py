@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import QUESTIONS, SEEDS
-from .catalogue import WORDS_PER_EPISODE, build, cache_dir
+from .catalogue import BROAD, OUT_OF_SCOPE, WORDS_PER_EPISODE, build, cache_dir
 from .speed import Timing
 
 TARGET_FALLBACK_P99_MS = 50.0
@@ -44,6 +44,7 @@ def _timed(fn: Callable[[], Any], timing: Timing) -> Any:
 
 def fallback(size: int, repeats: int, words: int = WORDS_PER_EPISODE) -> dict[str, Any]:
     """Measure the fallback on a generated catalogue of `size` episodes."""
+    from bot.commands import _elsewhere  # the fallback's search of the other episodes
     from bot.core import EpisodeBot
 
     seeds, questions = build(size, SEEDS, words=words, sample=min(size, 20))
@@ -57,19 +58,29 @@ def fallback(size: int, repeats: int, words: int = WORDS_PER_EPISODE) -> dict[st
     cases = [json.loads(line) for line in questions.read_text().splitlines() if line.strip()]
     cases = [c for c in cases if c["command"] == "ask" and not c["none"] and c["scope"] == "episode"
              and c["episode"] != newest.id]
-    ours, named, naive = Timing(), Timing(), Timing()
-    right = 0
-    index = bot.snapshot.index
+    ours, named, naive, broad, declines = Timing(), Timing(), Timing(), Timing(), Timing()
+    right = declined = 0
+    snap = bot.snapshot
+    broad_questions = [q["query"] for q in BROAD if q["command"] == "ask"]
     _say(f"episodes: {len(cases)} questions x {repeats} at {size} episodes")
     for _ in range(repeats):
         for case in cases:
             reply = _timed(lambda: bot.run("ask", {"question": case["query"], "episode": newest.id}), ours)
             right += bool(reply.results) and reply.results[0].episode == case["episode"]
             _timed(lambda: bot.run("ask", {"question": case["query"], "episode": case["episode"]}), named)
-            _timed(lambda: _episode_by_episode(index, case["query"], episodes), naive)
+            _timed(lambda: _episode_by_episode(snap.index, case["query"], episodes), naive)
+        # Every generated episode speaks of RLVR, so none lacks it: time the fallback's search of the
+        # other episodes directly, as if the newest one had nothing (the worst case: common words).
+        for question in broad_questions:
+            _timed(lambda: _elsewhere(snap, newest, question, question, None, "", 1), broad)
+        for question in OUT_OF_SCOPE:  # searched in the episode, then everywhere, and still declined
+            reply = _timed(lambda: bot.run("ask", {"question": question, "episode": newest.id}), declines)
+            declined += not reply.results
     return {"episodes": size, "words": words, "load_s": load_s, "questions": len(cases), "repeats": repeats,
             "right_episode": right, "asked": len(cases) * repeats,
-            "fallback": ours, "named episode": named, "episode by episode": naive}
+            "declined": declined, "out_of_scope": len(OUT_OF_SCOPE) * repeats,
+            "fallback": ours, "named episode": named, "episode by episode": naive,
+            "fallback, broad question": broad, "out of scope (declined)": declines}
 
 
 def _episode_by_episode(index: Any, question: str, episodes: list[Any]) -> Any:
@@ -108,10 +119,13 @@ def _ms(t: Timing) -> str:
 def report(runs: list[dict[str, Any]], spoiler: dict[str, Any]) -> str:
     """Return the markdown tables of a run."""
     lines = ["| episodes | fallback p50 / p99 ms | named episode (floor) | episode by episode (baseline) | "
-             "right episode | first load s |", "|---|---|---|---|---|---|"]
+             "right episode | broad question, other episodes searched | out of scope (declined) | load s |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in runs:
         lines.append(f"| {r['episodes']} | **{_ms(r['fallback'])}** | {_ms(r['named episode'])} | "
-                     f"{_ms(r['episode by episode'])} | {r['right_episode']}/{r['asked']} | {r['load_s']:.1f} |")
+                     f"{_ms(r['episode by episode'])} | {r['right_episode']}/{r['asked']} | "
+                     f"{_ms(r['fallback, broad question'])} | {_ms(r['out of scope (declined)'])} "
+                     f"({r['declined']}/{r['out_of_scope']}) | {r['load_s']:.1f} |")
     lines += ["", f"Target: fallback p99 under {TARGET_FALLBACK_P99_MS:.0f} ms.", "",
               "| spoiler-safe | p50 / p99 ms |", "|---|---|",
               f"| filter, per call | **{spoiler['filter per call'].p50 * 1000:.4f} / "

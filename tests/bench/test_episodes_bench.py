@@ -19,4 +19,5 @@ def test_episodes_benchmark_smoke_run(tmp_path, capsys):
     [run] = figures["fallback"]
     assert run["episodes"] == 3 and run["asked"] > 0
     assert run["right_episode"] == run["asked"]  # every fallback found the episode the fact was planted in
+    assert run["declined"] == run["out_of_scope"]  # and an out-of-scope question is still declined
     assert figures["spoiler"]["filter per call"]["n"] == figures["spoiler"]["questions"]
