@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import sqlite3
 from collections import Counter
@@ -76,8 +77,11 @@ def seed_files(root: Path) -> list[tuple[Path, str]]:
         if any(part.startswith(".") for part in rel.parts):
             continue
         if not path.is_file():
-            # A link to a folder outside (or a broken one) is listed so `check` says it was not followed.
+            # A link to a folder outside (or a broken one), and a folder this user can't read, are
+            # listed so `check` says what was not read instead of skipping it silently.
             if path.is_symlink() and path_problem(path, rel.as_posix()):
+                found.append((path, rel.as_posix()))
+            elif path.is_dir() and not path.is_symlink() and not os.access(path, os.R_OK | os.X_OK):
                 found.append((path, rel.as_posix()))
             continue
         if path.suffix.lower() in SEED_SUFFIXES and path.name.lower() not in _SKIP_NAMES:

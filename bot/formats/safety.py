@@ -69,6 +69,8 @@ def read_seed_bytes(path: Path, name: str, max_bytes: int) -> bytes:
     problem = path_problem(path, name)
     if problem:
         raise UnsafeSeed(problem)
+    if path.is_dir():  # listed only when this user cannot read it
+        raise UnsafeSeed("is a folder the bot's user cannot read (check its owner and mode); its files are skipped")
     fd = os.open(path.resolve(), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as f:
         st = os.fstat(fd)

@@ -14,7 +14,7 @@ import logging
 import re
 import shutil
 import sys
-import tempfile
+import secrets
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -60,6 +60,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--force", action="store_true", help="replace episode folders that already exist")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a server (default 20)")
     parser.add_argument("--max-mb", type=float, help="largest file fetched, in MB (default: EPISODE_BOT_MAX_SEED_MB)")
+    parser.add_argument("--allow-private", action="store_true",
+                        help="allow a feed and its links on loopback or private addresses (a feed on your own "
+                             "network); without it they are refused")
     args = parser.parse_args(argv)
     if args.episodes is not None and args.episodes < 1:
         parser.error("--episodes must be at least 1")
@@ -71,7 +74,7 @@ def main(argv: list[str]) -> int:
         return report(exc)
     seeds = Path(args.seeds or settings.seeds_dir)
     max_bytes = int((args.max_mb or settings.max_seed_mb) * 1e6)
-    fetcher = Fetcher(args.feed, timeout=args.timeout, max_bytes=max_bytes)
+    fetcher = Fetcher(args.feed, timeout=args.timeout, max_bytes=max_bytes, allow_private=args.allow_private)
     started = time.monotonic()
     try:
         outcomes = import_feed(fetcher, args.feed, seeds, episodes=args.episodes, force=args.force,
@@ -171,7 +174,7 @@ def import_episode(fetcher: Fetcher, base: str, entry, links: Links, seeds: Path
     description = max([c.get("value", "") for c in content] + [entry.get("summary", "")], key=len)
     first = next((line for line in html_to_lines(description) if not line.startswith(("- ", "###", "\\"))), "")
     meta["description"] = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", first)[:1000] or None
-    files["notes.md"] = notes_markdown(meta, description, "chapters.json" in files).encode()
+    files["notes.md"] = _printable(notes_markdown(meta, description, "chapters.json" in files)).encode()
     _write_folder(seeds, target, files)
     outcome.wrote = sorted(files)
     return outcome
@@ -195,7 +198,7 @@ def _transcript(fetcher: Fetcher, base: str, entry, links: Links, outcome: Outco
         if seed is None:
             outcome.warnings.append(f"transcript {url} does not look like {kind}; not saved")
             continue
-        return seed[0], seed[1].encode()
+        return seed[0], _printable(seed[1]).encode()
     return None
 
 
@@ -208,9 +211,22 @@ def _fetch(fetcher: Fetcher, ref: str, base: str, outcome: Outcome, what: str) -
         return None
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """Drop control characters a feed may carry: one NUL would make the seeds reader skip the file."""
+    return _CONTROLS.sub("", text)
+
+
 def _write_folder(seeds: Path, target: Path, files: dict[str, bytes]) -> None:
-    """Write into a hidden folder, then rename: a running bot never reads half an episode."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=seeds))
+    """Write into a hidden folder, then rename: a running bot never reads half an episode.
+
+    The folder gets the umask's mode, like any folder the admin makes
+    (mkdtemp's 0700 hid it from the container's user).
+    """
+    tmp = seeds / f".{target.name}.{secrets.token_hex(6)}"
+    tmp.mkdir()
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)

@@ -62,11 +62,41 @@ def to_seed(text: str, kind: str) -> tuple[str, str] | None:
     """Return (file name, text) for a transcript of a type; None when it is not that type."""
     name = TYPES[kind]
     if kind == "text/html":  # timed turns when the page has them, else its text as notes
-        return name, html_transcript(text) or "\n\n".join(html_to_lines(text)) + "\n"
+        turns = html_transcript(text)
+        body = turns or "\n\n".join(html_to_lines(text)) + "\n"
+        return (name, body) if turns or looks_like_speech(body) else None
+    if kind == "text/plain":
+        return (name, text) if looks_like_speech(text) else None
     sniff = _SNIFF.get(name)
     if sniff and sniff(text, "") < 100:
         return None
     return name, text
+
+
+MIN_WORDS = 50  # a transcript of an episode is thousands of words; an error page is a few
+_MARKUP = re.compile(r"^\s*(?:<|\{|\[\s*[\[{\"]|[\w.-]+\s*[:=]\s*\S+\s*$)", re.S)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_SYMBOLS = ":/=<>{}[];|\\@#$%^&*~`_"
+
+
+def looks_like_speech(text: str) -> bool:
+    """Return True for text that reads like a spoken transcript: prose, not markup, data or a short page.
+
+    A feed's "transcript" link can point anywhere; only what looks like one is
+    saved where every member can read it.
+    """
+    sample = text[:200_000]
+    if _MARKUP.match(sample) or "\x00" in sample:
+        return False
+    words = _WORD.findall(sample)
+    if len(words) < MIN_WORDS:
+        return False
+    letters = sum(len(w) for w in words)
+    visible = len(sample) - sum(map(sample.count, " \n\t\r"))
+    symbols = sum(map(sample.count, _SYMBOLS))
+    # Mostly words, few of the symbols of code, config, paths and key=value files (a timestamp's
+    # colons are a few per line of speech).
+    return visible > 0 and letters / visible >= 0.6 and symbols / visible < 0.08
 
 
 class _Turns(HTMLParser):

@@ -77,14 +77,25 @@ class Site:
                     self.send_error(404)
                     return
                 body, content_type, delay, send_length = found
-                if delay:
+                if content_type == "redirect":  # body is the Location
+                    self.send_response(302)
+                    self.send_header("Location", body.decode())
+                    self.end_headers()
+                    return
+                if delay and content_type != "trickle":
                     time.sleep(delay)
                 try:
                     self.send_response(200)
-                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Type", "text/plain" if content_type == "trickle" else content_type)
                     if send_length:
                         self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
+                    if content_type == "trickle":  # one byte every `delay` seconds
+                        for i in range(len(body)):
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(delay)
+                        return
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test): nothing to answer

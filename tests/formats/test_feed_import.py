@@ -154,7 +154,7 @@ def test_feed_from_the_web_with_limits(tmp_path, site, capsys):
         "</item>", '<podcast:transcript url="/big.json" type="application/json"/></item>', 1),
         "application/rss+xml")
     seeds = tmp_path / "seeds"
-    assert cli.main(["import", site.url + "/feed.xml", "--seeds", str(seeds), "--max-mb", "0.004"]) == 0
+    assert cli.main(["import", site.url + "/feed.xml", "--seeds", str(seeds), "--max-mb", "0.004", "--allow-private"]) == 0
     err = capsys.readouterr().err
     assert "answered HTTP 404" in err  # the JSON transcript: the VTT one is used instead
     assert "/files/490.srt is over the 4 kB cap; stopped" in err  # no Content-Length: counted while read
@@ -176,7 +176,7 @@ def test_a_feed_from_the_web_cannot_read_local_files(tmp_path, site, capsys):
     site.add("/feed.xml", FEED.format(chapters=site.url + "/redirect-to-file", vtt="ftp://example.org/x.vtt",
                                       json=local.as_uri(), srt="/nothing.srt"), "application/rss+xml")
     seeds = tmp_path / "seeds"
-    assert feed.main([site.url + "/feed.xml", "--seeds", str(seeds), "--episodes", "1"]) == 0
+    assert feed.main([site.url + "/feed.xml", "--seeds", str(seeds), "--episodes", "1", "--allow-private"]) == 0
     err = capsys.readouterr().err
     assert "may not link local files" in err
     assert "not a web address" in err
@@ -189,7 +189,7 @@ def test_a_slow_server_times_out_and_the_import_goes_on(tmp_path, site, capsys):
     site.add("/feed.xml", FEED.format(chapters="/none.json", vtt="/slow.vtt", json="/none.json", srt="/none.srt"),
              "application/rss+xml")
     seeds = tmp_path / "seeds"
-    assert feed.main([site.url + "/feed.xml", "--seeds", str(seeds), "--timeout", "0.2"]) == 0
+    assert feed.main([site.url + "/feed.xml", "--seeds", str(seeds), "--timeout", "0.2", "--allow-private"]) == 0
     err = capsys.readouterr().err
     assert "did not answer within" in err
     assert "3 imported" in err
@@ -200,7 +200,7 @@ def test_what_is_not_a_feed_is_refused_clearly(tmp_path, site, capsys):
     page.write_text("<html><body>Not a feed</body></html>")
     assert feed.main([str(page), "--seeds", str(tmp_path / "seeds")]) == 1
     assert "holds no episodes" in capsys.readouterr().err
-    assert feed.main([site.url + "/gone.xml", "--seeds", str(tmp_path / "seeds")]) == 1
+    assert feed.main([site.url + "/gone.xml", "--seeds", str(tmp_path / "seeds"), "--allow-private"]) == 1
     err = capsys.readouterr().err
     assert "cannot read the feed" in err and "HTTP 404" in err
     assert feed.main([str(tmp_path / "missing.xml"), "--seeds", str(tmp_path / "seeds")]) == 1
