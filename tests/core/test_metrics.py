@@ -122,3 +122,22 @@ def test_the_example_dashboard_reads_only_metrics_the_bot_exports():
     exported = {s.name for family in metrics.REGISTRY.collect() for s in family.samples}
     exported |= {f"{n}_bucket" for n in ("episode_bot_command_seconds",)}
     assert names and names <= exported, names - exported
+
+
+async def test_the_start_up_log_line_names_the_version(tmp_path, seeds_dir, caplog):
+    import logging
+
+    from bot.version import __version__
+
+    settings = load_settings(env_file=None, secrets_dir=None, watch_seeds=False,
+                             heartbeat_path=tmp_path / "hb", state_dir=tmp_path / "state")
+    shutdown = Shutdown(1.0)
+
+    async def connect() -> None:
+        shutdown.request()  # stop at once: only the start-up line matters here
+        await asyncio.Event().wait()
+
+    with caplog.at_level(logging.INFO, logger="bot.runtime"):
+        assert await run_service("test", EpisodeBot(seeds_dir), settings, connect, lambda: True,
+                                 shutdown=shutdown) == 0
+    assert f"Episode Bot {__version__} starting test with 1 episode(s)" in caplog.text
