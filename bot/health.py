@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import pidfile
 from .runtime import RELOAD_STATUS, heartbeat_pid, heartbeat_url, is_fresh, pid_alive
 from .settings import ConfigError, Settings, load_settings, report
 
@@ -94,12 +95,19 @@ def reload_main(argv: list[str] | None = None) -> int:
     state_dir = Path(args.run_dir or _settings_or_exit().runtime_dir)
     targets = []
     for path in sorted(state_dir.glob("*.pid")):
-        try:
-            pid = int(path.read_text().strip())
-        except (OSError, ValueError):
+        record = pidfile.read(path)
+        if record is None:
+            print(f"skipped {path.name}: not a pid file this bot wrote (restart the bot to rewrite it)",
+                  file=sys.stderr)
             continue
-        if pid_alive(pid):
-            targets.append((path.stem, pid))
+        if not pid_alive(record["pid"]):
+            continue
+        # SIGHUP stops most programs: signal only the process that wrote this file.
+        refused = pidfile.problem(path, record)
+        if refused:
+            print(f"not signalled: {path.name}: {refused}", file=sys.stderr)
+            continue
+        targets.append((path.stem, record["pid"]))
     if not targets:
         print(f"error: no running bot found in {state_dir} (is it started, and does it use this "
               "EPISODE_BOT_RUN_DIR or EPISODE_BOT_STATE_DIR?)", file=sys.stderr)

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Awaitable, Callable, Iterator
 from . import metrics
 from .version import __version__
 
+from . import pidfile
+
 if TYPE_CHECKING:
     from .core import EpisodeBot
     from .settings import Settings
@@ -162,8 +164,7 @@ def install_reload_signal(bot: EpisodeBot, state_dir: Path | str | None = None,
         return None
     path = pid_file(state_dir, name)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"{os.getpid()}\n")
+        pidfile.write(path)  # with a token, and held open: `reload` checks it is this process
     except OSError as exc:
         log.warning("could not write %s (%s): `episode-bot reload` will not find this bot", path,
                     exc.strerror or exc)
@@ -299,6 +300,7 @@ async def run_service(name: str, bot: EpisodeBot, settings: Settings,
         heartbeat.clear()
         if metrics_runner is not None:
             await metrics_runner.cleanup()
+        pidfile.release(pid_path)
         for path in (pid_path, Path(settings.runtime_dir) / RELOAD_STATUS.format(pid=os.getpid())):
             with contextlib.suppress(OSError, TypeError):
                 path.unlink()
