@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from urllib.parse import urlsplit
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
@@ -78,6 +79,7 @@ def build_app(bot: EpisodeBot, settings: Settings, *, shutdown: Shutdown | None 
     """Build the app from the registry, with tokens and API URL passed explicitly."""
     settings.require("slack_bot_token")
     assert settings.slack_bot_token is not None
+    allow_response_hosts(settings.slack_api_url)
     client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url,
                             retry_handlers=retry_handlers(), logger=quiet_logger("web"))
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -252,8 +254,41 @@ def share_action(reply: Reply, extra: str = "") -> Action:
                   page=reply.page, extra=extra)
 
 
+SLACK_HOSTS = ("slack.com", "slack-gov.com")  # response_urls are https://hooks.slack.com/... (or GovSlack's)
+DEFAULT_API_URL = "https://slack.com/api/"
+_api_host: str | None = None  # the host of SLACK_API_URL when it is set to another one (build_app)
+
+
+def response_url_problem(url: str, api_host: str | None = None) -> str | None:
+    """Say why a response_url is not Slack's; None when answers may be posted to it.
+
+    A response_url arrives in the request: answers (and the question's text)
+    go only to Slack's own hosts over https, or to the host of SLACK_API_URL
+    when an admin set one (GovSlack, a proxy, a local stand-in).
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if api_host and host == api_host and parts.scheme in ("http", "https"):
+        return None
+    if parts.scheme != "https":
+        return "is not https"
+    if any(host == h or host.endswith("." + h) for h in SLACK_HOSTS):
+        return None
+    return f"is on {host or 'no host'}, not Slack's"
+
+
+def allow_response_hosts(api_url: str) -> None:
+    """Also accept response_urls on SLACK_API_URL's host, when it is not Slack's default."""
+    global _api_host
+    _api_host = None if api_url.rstrip("/") == DEFAULT_API_URL.rstrip("/") else (urlsplit(api_url).hostname or "").lower()
+
+
 async def deliver(url: str, message: dict[str, Any]) -> bool:
     """Post a message to a response_url; 429s and one dropped connection are retried."""
+    problem = response_url_problem(url, _api_host)
+    if problem:
+        log.warning("answer not posted: the request's response_url %s", problem)
+        return False
     client = AsyncWebhookClient(url=url, timeout=10, retry_handlers=retry_handlers(),
                                 logger=quiet_logger("webhook"))
     try:
