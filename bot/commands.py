@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Literal
 
 from . import examples as _examples
-from . import listening, spoilers
+from . import i18n, listening, spoilers
 from .catalogue import catalogue_of, short_label
 from .errors import UserError
+from .i18n import N_, _, ngettext
 from .library import describe_time
 from .models import Chapter, Episode, Quote, moment_url
 from .replies import Action, Button, Citation, Field_, Reply, Result
@@ -80,9 +81,9 @@ class Command:
         return " ".join([*([ADMIN_GROUP] if self.admin else []), self.name, *parts])
 
 
-BEFORE = Option("before", "Spoiler-safe: use only what starts before this time, e.g. 45:00", max_length=20,
+BEFORE = Option("before", N_("Spoiler-safe: use only what starts before this time, e.g. 45:00"), max_length=20,
                 autocomplete="before", positional=False)
-EPISODE = Option("episode", "Episode number, part of its title, or 'latest'", max_length=100,
+EPISODE = Option("episode", N_("Episode number, part of its title, or 'latest'"), max_length=100,
                  autocomplete="episode", positional=False)
 
 
@@ -109,33 +110,35 @@ def ask(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str],
 def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
     text, speaker = args.get("text", ""), args.get("speaker", "")
     before = _before(args)
-    reply = _reply("quote", text, episode, f"Quote from {episode.label}")
+    reply = _reply("quote", text, episode, _("Quote from {episode}", episode=episode.label))
     if speaker:
         _check_speaker(snap, episode, speaker)
     if not text:
         pool = [q for q in spoilers.items_before(episode.quotes, before)
                 if not speaker or (q.speaker and _is(speaker, q.speaker))]
         if not pool:
-            reply.message = "This episode has no notable quotes" + (f" from {speaker}." if speaker else ".")
+            reply.message = (_("This episode has no notable quotes from {speaker}.", speaker=speaker) if speaker
+                             else _("This episode has no notable quotes."))
             return reply
         chosen = random.choice(pool)
         hit = Hit(item=chosen, episode=episode, score=1.0, coverage=1.0)
         return _page(reply, [_result(hit)], 1, {})
     hits = spoilers.hits_before(snap.index.quotes(text, episode, speaker or None), before)
     if not hits:
-        return _decline(reply, snap, episode, text, "that quote")
+        return _from_another(bot, snap, episode, "quote", args, page, text) or \
+            _decline(reply, snap, episode, text, _("that quote"))
     return _page(reply, [_result(h) for h in hits], page, {}, extra=speaker)
 
 
 def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
     wanted, before = args.get("title_or_time", ""), _before(args)
-    reply = _reply("chapter", wanted, episode, f"Chapters of {episode.label}")
+    reply = _reply("chapter", wanted, episode, _("Chapters of {episode}", episode=episode.label))
     if not episode.chapters:
-        reply.message = "This episode has no chapter list."
+        reply.message = _("This episode has no chapter list.")
         return reply
     shown = spoilers.chapters_before(episode.chapters, before)
     if not shown:
-        reply.message = "No chapter starts before then."
+        reply.message = _("No chapter starts before then.")
         return reply
     if not wanted:
         reply.results = [_chapter_result(episode, c) for c in shown]
@@ -143,18 +146,19 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         return reply
     at = chapter_for_time(wanted, episode)
     if at is None and is_time_line(wanted.replace(" ", "")):  # 9:99:99: time-shaped, but no clock shows it
-        raise UserError(f"{wanted} is not a possible time: minutes and seconds go up to 59.",
-                        "Try e.g. 1:30:00 or 90:00.")
+        raise UserError(_("{time} is not a possible time: minutes and seconds go up to 59.", time=wanted),
+                        _("Try e.g. 1:30:00 or 90:00."))
     if at is not None:
         seconds, found = at
         if found is None:
-            raise UserError(f"{format_time(seconds)} is before the first chapter.")
+            raise UserError(_("{time} is before the first chapter.", time=format_time(seconds)))
         last = episode.chapters[-1]
         if found is last and seconds > last.start + 4 * 3600:
-            raise UserError(f"{format_time(seconds)} is past the end of the episode.")
+            raise UserError(_("{time} is past the end of the episode.", time=format_time(seconds)))
         if before is not None and seconds >= before:
-            raise UserError(f"{format_time(seconds)} is after your spoiler-safe limit ({spoilers.short(before)}).",
-                            "Ask about an earlier time, or leave the limit out.")
+            raise UserError(_("{time} is after your spoiler-safe limit ({limit}).", time=format_time(seconds),
+                              limit=spoilers.short(before)),
+                            _("Ask about an earlier time, or leave the limit out."))
         chosen = found
     else:
         ranked = [(c, s) for c, s in snap.index.chapters(wanted, episode) if c in shown]
@@ -162,41 +166,44 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         if chosen not in shown:
             chosen = None
         if chosen is None:
-            return _decline(reply, snap, episode, wanted, "a chapter like that")
+            return _from_another(bot, snap, episode, "chapter", args, page, wanted) or \
+                _decline(reply, snap, episode, wanted, _("a chapter like that"))
         if not ranked:
-            reply.message = f"No chapter title matches {wanted!r}; this is the chapter where it comes up."
+            reply.message = _("No chapter title matches {wanted!r}; this is the chapter where it comes up.",
+                              wanted=wanted)
     reply.title = chosen.title
     reply.results = [_chapter_result(episode, chosen)]
     reply.body = _chapter_body(episode, chosen, before)
     index = episode.chapters.index(chosen)
     if index > 0:
-        reply.buttons.append(Button(label="Previous chapter", action=Action(
+        reply.buttons.append(Button(label=_("Previous chapter"), action=Action(
             kind="prev", command="chapter", episode=episode.id, query=str(episode.chapters[index - 1].start))))
     if index + 1 < len(shown):
-        reply.buttons.append(Button(label="Next chapter", action=Action(
+        reply.buttons.append(Button(label=_("Next chapter"), action=Action(
             kind="next", command="chapter", episode=episode.id, query=str(episode.chapters[index + 1].start))))
     return reply
 
 
 def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
     topic, before = args.get("topic", ""), _before(args)
-    reply = _reply("summary", topic, episode, f"Summary of {episode.label}")
+    reply = _reply("summary", topic, episode, _("Summary of {episode}", episode=episode.label))
     if not topic:
         # A TL;DR first, then the overview lines, then the takeaways.
         chosen = sorted((p for p in spoilers.items_before(episode.passages, before)
                          if p.kind in ("summary", "takeaway")),
                         key=lambda p: (p.kind != "summary", p.section != "TL;DR"))
         if not chosen:
-            reply.message = ("The TL;DR and takeaways cover the whole episode, so none is spoiler-safe; "
-                             "ask about a topic instead." if before is not None else
-                             "This episode has no TL;DR or takeaways; ask about a topic instead.")
+            reply.message = (_("The TL;DR and takeaways cover the whole episode, so none is spoiler-safe; "
+                               "ask about a topic instead.") if before is not None else
+                             _("This episode has no TL;DR or takeaways; ask about a topic instead."))
             return reply
         hits = [Hit(item=p, episode=episode, score=1.0, coverage=1.0) for p in chosen]
         return _page(reply, [_result(h) for h in hits], page, {})
-    reply.title = f"{episode.label}: on {topic}"
+    reply.title = _("{episode}: on {topic}", episode=episode.label, topic=topic)
     hits = spoilers.hits_before(snap.index.summary(topic, episode), before)
     if not hits:
-        return _decline(reply, snap, episode, topic, "anything on that topic")
+        return _from_another(bot, snap, episode, "summary", args, page, topic) or \
+            _decline(reply, snap, episode, topic, _("anything on that topic"))
     return _page(reply, [_result(h) for h in hits], page, {})
 
 
@@ -204,13 +211,16 @@ def episode_info(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[s
                  ) -> Reply:
     reply = _reply("episode", args.get("episode", ""), episode, episode.label)
     reply.body = episode.description or ""
-    facts = [("Number", str(episode.number) if episode.number is not None else None),
-             ("Show", episode.show), ("Date", _date(episode)), ("Host", episode.host),
-             ("Guests", ", ".join(episode.guests) or None),
-             ("Links", "\n".join(f"{l.label}: {l.url}" for l in episode.links) or None),
-             ("Chapters", f"{len(episode.chapters)} (see the chapter command)" if episode.chapters else None),
-             ("Sources", "\n".join(episode.sources))]
-    reply.fields = [Field_(name=n, value=v, inline=n in ("Number", "Date", "Host")) for n, v in facts if v]
+    facts = [(_("Number"), str(episode.number) if episode.number is not None else None, True),
+             (_("Show"), episode.show, False), (_("Date"), _date(episode), True), (_("Host"), episode.host, True),
+             (_("Language"), i18n.language_name(episode.language) if getattr(episode, "language", None)
+              else None, True),
+             (_("Guests"), ", ".join(episode.guests) or None, False),
+             (_("Links"), "\n".join(f"{l.label}: {l.url}" for l in episode.links) or None, False),
+             (_("Chapters"), ngettext("{n} (see the chapter command)", "{n} (see the chapter command)",
+                                      len(episode.chapters)) if episode.chapters else None, False),
+             (_("Sources"), "\n".join(episode.sources), False)]
+    reply.fields = [Field_(name=n, value=v, inline=inline) for n, v, inline in facts if v]
     reply.details = episode.model_dump(mode="json", include={
         "id", "number", "title", "show", "date", "host", "guests", "links", "tags", "description", "chapters",
         "sources", "conflicts"})
@@ -221,18 +231,21 @@ def episode_info(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[s
 
 
 def help_(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
-    reply = Reply(command="help", title="What I can do",
-                  body="Ask about an episode; I answer from its notes and transcript and say when it was said.")
+    reply = Reply(command="help", title=_("What I can do"),
+                  body=_("Ask about an episode; I answer from its notes and transcript and say when it was said."))
     examples = _examples.examples(snap.index, episode)  # written for the episode members ask about
     for command in COMMANDS:
         example = examples.get(command.name, command.example)
-        reply.fields.append(Field_(name=command.usage, value=f"{command.description}\nExample: {example}"))
-        reply.results.append(Result(text=command.description, kind="command", title=command.usage,
+        reply.fields.append(Field_(name=command.usage, value=_("{description}\nExample: {example}",
+                                                                description=_(command.description),
+                                                                example=example)))
+        reply.results.append(Result(text=_(command.description), kind="command", title=command.usage,
                                     section=example))
     if "chapter" in examples:
         at = examples["chapter"].removeprefix("chapter ")
-        reply.body += (f"\nStill listening? Give a time (the before option: `before:{at}` in Slack, "
-                       f"`--before {at}` on the command line) and answers use only what comes before it.")
+        reply.body += "\n" + _("Still listening? Give a time (the before option: `before:{at}` in Slack, "
+                               "`--before {at}` on the command line) and answers use only what comes before it.",
+                               at=at)
     return reply
 
 
@@ -240,29 +253,30 @@ def episodes(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, 
     query = args.get("query", "")
     catalogue = catalogue_of(snap.index, snap.library)
     found = catalogue.find(query) if query else catalogue.entries
-    reply = Reply(command="episodes", query=query, title="Episodes" + (f" matching {query!r}" if query else ""))
+    reply = Reply(command="episodes", query=query, title=_("Episodes matching {query!r}", query=query) if query else _("Episodes"))
     if not found:
-        reply.message = reply.body = f"No episode's title, guests or topics match {query!r}."
+        reply.message = reply.body = _("No episode's title, guests or topics match {query!r}.", query=query)
         reply.suggestions = ["episodes"]
         return reply
     start = (page - 1) * EPISODES_PAGE
     shown = found[start:start + EPISODES_PAGE]
     reply.page, reply.more = page, len(found) > start + EPISODES_PAGE
     if not shown:
-        reply.message = reply.body = "No more episodes."
+        reply.message = reply.body = _("No more episodes.")
         return reply
     reply.results = [Result(text=x.line(), kind="episode", title=x.episode.title, episode=x.episode.id,
                             link=x.episode.page_url, score=1.0) for x in shown]
     reply.body = "\n".join(x.line() for x in shown)
-    reply.message = (f"{len(found)} episode{'s' if len(found) != 1 else ''}, newest first"
-                     + (f" (page {page} of {-(-len(found) // EPISODES_PAGE)})." if len(found) > EPISODES_PAGE
-                        else "."))
+    reply.message = (ngettext("{n} episode, newest first (page {page} of {pages}).",
+                              "{n} episodes, newest first (page {page} of {pages}).", len(found),
+                              page=page, pages=-(-len(found) // EPISODES_PAGE)) if len(found) > EPISODES_PAGE
+                     else ngettext("{n} episode, newest first.", "{n} episodes, newest first.", len(found)))
     reply.details = {"episodes": [{
         "id": x.episode.id, "number": x.episode.number, "title": x.episode.title,
         "date": x.episode.date.isoformat() if x.episode.date else None,
         "length": format_time(x.length), "chapters": len(x.episode.chapters)} for x in shown]}
     if reply.more:
-        reply.buttons.append(Button(label="More episodes", action=Action(
+        reply.buttons.append(Button(label=_("More episodes"), action=Action(
             kind="more", command="episodes", page=page + 1, query=query)))
     return reply
 
@@ -289,7 +303,7 @@ def _result(hit: Hit) -> Result:
 
 def _chapter_about(snap: Snapshot, episode: Episode, topic: str) -> Chapter | None:
     """Return the chapter of the best answer about a topic, when one is found."""
-    hits, _ = snap.index.ask(topic, episode)
+    hits, _q = snap.index.ask(topic, episode)
     # A passage with its own time is a surer guide than one placed by topic.
     hits.sort(key=lambda h: h.item.time_basis == "chapter")
     titles = [h.item.chapter for h in hits if h.item.chapter]
@@ -297,17 +311,18 @@ def _chapter_about(snap: Snapshot, episode: Episode, topic: str) -> Chapter | No
 
 
 def _chapter_result(episode: Episode, c: Chapter) -> Result:
-    end = f" to {format_time(c.end)}" if c.end is not None else ""
-    return Result(text=f"{c.title} ({format_time(c.start)}{end})", kind="chapter", title=c.title,
+    span = (_("{start} to {end}", start=format_time(c.start), end=format_time(c.end)) if c.end is not None
+            else format_time(c.start))
+    return Result(text=f"{c.title} ({span})", kind="chapter", title=c.title,
                   timestamp=format_time(c.start), chapter=c.title,
                   source=str(c.source) if c.source else None, score=1.0,
                   link=moment_url(episode.video_url or episode.page_url, c.start),
-                  seconds=c.start, time_basis="own")
+                  seconds=c.start, time_basis="own", episode=episode.id)
 
 
 def _chapter_body(episode: Episode, c: Chapter, before: int | None = None) -> str:
-    end = f" to {format_time(c.end)}" if c.end is not None else ""
-    lines = [f"Starts at {format_time(c.start)}{end}."]
+    lines = [_("Starts at {start} and ends at {end}.", start=format_time(c.start), end=format_time(c.end))
+             if c.end is not None else _("Starts at {start}.", start=format_time(c.start))]
     said = [p for p in spoilers.items_before(episode.passages, before)
             if p.chapter == c.title and p.time_basis == "own"]
     for p in said[:3]:
@@ -322,10 +337,11 @@ def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, s
     reply.page = page
     reply.more = len(results) > start + PAGE_SIZE
     if not reply.results:
-        reply.message = "No more results."
+        reply.message = _("No more results.")
         return reply
     if corrected:
-        reply.message = "Searched for " + ", ".join(f"{b!r} (you typed {a!r})" for a, b in corrected.items())
+        reply.message = _("Searched for {words}", words=", ".join(
+            _("{word!r} (you typed {typed!r})", word=b, typed=a) for a, b in corrected.items()))
     top = reply.results[0]
     when = describe_time(top.seconds, top.time_basis)
     reply.body = top.text + (f"\n— {top.speaker}" if top.speaker and top.kind in ("quote", "transcript") else "")
@@ -333,14 +349,24 @@ def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, s
         reply.body += f"\n{when}" + (f" · {top.chapter}" if top.chapter else "")
     for r in reply.results[1:]:
         when = describe_time(r.seconds, r.time_basis)
-        name = f"{when} · {r.chapter}" if when and r.chapter else (r.section or r.kind.capitalize())
+        name = f"{when} · {r.chapter}" if when and r.chapter else (r.section or _kind_name(r.kind))
         reply.fields.append(Field_(name=name, value=r.text))
     reply.citations = [Citation(source=r.source or "", timestamp=r.timestamp, link=r.link) for r in reply.results]
     if reply.more:
-        reply.buttons.append(Button(label="More results", action=Action(
+        reply.buttons.append(Button(label=_("More results"), action=Action(
             kind="more", command=reply.command, episode=reply.episode or "", page=page + 1, query=reply.query,
             extra=extra)))
     return reply
+
+
+_KIND_NAMES = {"quote": N_("Quote"), "transcript": N_("Transcript"), "summary": N_("Summary"),
+               "takeaway": N_("Takeaway"), "description": N_("Description"), "chapter": N_("Chapter"),
+               "note": N_("Note"), "highlight": N_("Highlight"), "episode": N_("Episode")}
+
+
+def _kind_name(kind: str) -> str:
+    """A result's kind as a field name, in the reply's language (`kind` itself stays English in --json)."""
+    return _(_KIND_NAMES[kind]) if kind in _KIND_NAMES else kind.capitalize()
 
 
 def _before(args: dict[str, str]) -> int | None:
@@ -351,8 +377,8 @@ def _before(args: dict[str, str]) -> int | None:
 
 def _check_speaker(snap: Snapshot, episode: Episode, speaker: str) -> None:
     if not any(_is(speaker, s) for s in snap.speakers(episode)):
-        raise UserError(f"No one called {speaker!r} speaks in this episode.",
-                        "Try one of: " + ", ".join(snap.speakers(episode)[:8]) + ".")
+        raise UserError(_("No one called {speaker!r} speaks in this episode.", speaker=speaker),
+                        _("Try one of: {names}.", names=", ".join(snap.speakers(episode)[:8])))
 
 
 def _kept(hits: list[Hit], before: int | None, speaker: str) -> list[Hit]:
@@ -386,9 +412,10 @@ def _elsewhere(snap: Snapshot, asked: Episode, question: str, typed: str, before
     if reply.results:
         top = reply.results[0]
         when = f" ({top.timestamp})" if top.timestamp else ""
-        found = f"Not in {short_label(asked)}. In {short_label(other)}{when}: {shorten(top.text, 200)}"
+        found = _("Not in {asked}. In {other}{when}: {text}", asked=short_label(asked), other=short_label(other),
+              when=when, text=shorten(top.text, 200))
         reply.message = f"{found} {reply.message}" if reply.message else found
-    reply.buttons.append(Button(label=f"Ask in {short_label(other)}", action=Action(
+    reply.buttons.append(Button(label=_("Ask in {episode}", episode=short_label(other)), action=Action(
         kind="open", command="ask", episode=other.id, query=question, extra=speaker)))
     return reply
 
@@ -405,9 +432,43 @@ def taught_first(reply: Reply, taught: Result, episode: Episode) -> Reply:
     return fresh
 
 
+_HERE_ONLY = "_here_only"  # set on a command re-run in another episode: it must not look further
+
+
+def _from_another(bot: EpisodeBot, snap: Snapshot, asked: Episode, command: str, args: dict[str, str],
+                  page: int, query: str) -> Reply | None:
+    """Run a command in the episode of the catalogue that answers it, when the one asked about can't.
+
+    The episode is the one holding the best passage on the query (the same
+    search as ask's fallback); the command then answers there as usual, and
+    the message says where the answer came from.
+    """
+    if args.get(_HERE_ONLY) or len(snap.library.episodes) < 2:
+        return None
+    hits, _q = snap.index.ask(query, None)
+    hits = spoilers.hits_before([h for h in hits if h.episode is not asked], _before(args))
+    if not hits:
+        return None
+    other = hits[0].episode
+    try:
+        reply = BY_NAME[command].handler(bot, snap, other, {**args, "episode": other.id, _HERE_ONLY: "1"}, page)
+    except UserError:
+        return None
+    if reply.error or not reply.results:
+        return None
+    top = reply.results[0]
+    when = f" ({top.timestamp})" if top.timestamp else ""
+    found = _("Not in {asked}. In {other}{when}: {text}", asked=short_label(asked), other=short_label(other),
+              when=when, text=shorten(top.text, 200))
+    reply.message = f"{found} {reply.message}" if reply.message else found
+    # As for ask: the reply is about the episode asked; each result names the one it came from.
+    reply.episode, reply.episode_label = asked.id, asked.label
+    return reply
+
+
 def _decline(reply: Reply, snap: Snapshot, episode: Episode, query: str, what: str) -> Reply:
     reply.results = []
-    reply.message = f"I couldn't find {what} in {episode.label}."
+    reply.message = _("I couldn't find {what} in {episode}.", what=what, episode=episode.label)
     ranked = snap.index.chapters(query, episode) if episode.chapters else []
     near = [c.title for c, score in ranked[:3] if score >= 0.55] or _near_by_meaning(snap, episode, query)
     reply.suggestions = [f"chapter {t}" for t in near] or _examples.suggestions(snap.index, episode)
@@ -430,7 +491,7 @@ def _date(episode: Episode) -> str | None:
     if not conflict:
         return episode.date.isoformat()
     others = sorted({v for v, _ in conflict.values} - {episode.date.isoformat()})
-    return f"{episode.date.isoformat()} (other sources say {', '.join(others)})"
+    return _("{date} (other sources say {others})", date=episode.date.isoformat(), others=", ".join(others))
 
 
 def _is(asked: str, name: str) -> bool:
@@ -439,32 +500,32 @@ def _is(asked: str, name: str) -> bool:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("ask", "Ask a question about an episode", 'ask "What is RLVR?"',
-            (Option("question", "Your question", required=True),
-             Option("speaker", "Only what this person said", max_length=100, autocomplete="speaker",
+    Command("ask", N_("Ask a question about an episode"), 'ask "What is RLVR?"',
+            (Option("question", N_("Your question"), required=True),
+             Option("speaker", N_("Only what this person said"), max_length=100, autocomplete="speaker",
                     positional=False), EPISODE, BEFORE), ask,
-            usage_hint="Type a question after the command."),
-    Command("quote", "Find a quote, or get a random notable one", "quote calculator",
-            (Option("text", "Words from the quote (leave empty for a random one)"),
-             Option("speaker", "Who said it", max_length=100, autocomplete="speaker", positional=False),
+            usage_hint=N_("Type a question after the command.")),
+    Command("quote", N_("Find a quote, or get a random notable one"), "quote calculator",
+            (Option("text", N_("Words from the quote (leave empty for a random one)")),
+             Option("speaker", N_("Who said it"), max_length=100, autocomplete="speaker", positional=False),
              EPISODE, BEFORE), quote),
-    Command("chapter", "Find a chapter by title or time, or list them all", "chapter 1:30:00",
-            (Option("title_or_time", "A chapter title or a time like 1:02:38", max_length=100,
+    Command("chapter", N_("Find a chapter by title or time, or list them all"), "chapter 1:30:00",
+            (Option("title_or_time", N_("A chapter title or a time like 1:02:38"), max_length=100,
                     autocomplete="chapter"), EPISODE, BEFORE), chapter),
-    Command("summary", "The episode's TL;DR and takeaways, or what it says on a topic",
-            'summary "work culture"', (Option("topic", "A topic (leave empty for the TL;DR)"),
+    Command("summary", N_("The episode's TL;DR and takeaways, or what it says on a topic"),
+            'summary "work culture"', (Option("topic", N_("A topic (leave empty for the TL;DR)")),
                                        EPISODE, BEFORE), summary),
-    Command("episode", "Title, date, guests, links and sources of an episode", "episode 490",
-            (Option("episode", "Episode number, part of its title, or 'latest'", max_length=100,
+    Command("episode", N_("Title, date, guests, links and sources of an episode"), "episode 490",
+            (Option("episode", N_("Episode number, part of its title, or 'latest'"), max_length=100,
                     autocomplete="episode"),), episode_info),
-    Command("episodes", "The episodes, newest first, or those whose title, guests or topics match",
-            "episodes scaling", (Option("query", "Words of a title, a guest's name or a topic (leave empty "
-                                        "for all)", max_length=100),), episodes),
-    Command("progress", "Remember where you are in an episode; answers then stop there (spoiler-safe)",
-            "progress 45:00", (Option("time", "Where you are, e.g. 45:00 ('clear' forgets it; empty shows it)",
+    Command("episodes", N_("The episodes, newest first, or those whose title, guests or topics match"),
+            "episodes scaling", (Option("query", N_("Words of a title, a guest's name or a topic (leave empty "
+                                           "for all)"), max_length=100),), episodes),
+    Command("progress", N_("Remember where you are in an episode; answers then stop there (spoiler-safe)"),
+            "progress 45:00", (Option("time", N_("Where you are, e.g. 45:00 ('clear' forgets it; empty shows it)"),
                                       max_length=20, autocomplete="before"), EPISODE), listening.progress,
             personal=True),
-    Command("help", "What the bot can do, with an example of each command", "help", (), help_),
+    Command("help", N_("What the bot can do, with an example of each command"), "help", (), help_),
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}
@@ -476,39 +537,39 @@ BY_NAME = {c.name: c for c in COMMANDS}
 # declare it here with admin=True.
 
 ADMIN_GROUP = "episodebot"
-ADMIN_GROUP_DESCRIPTION = "Admin tools: what people ask, what goes unanswered, feedback, teaching"
-DAYS = Option("days", "How many days back (default 7)", max_length=4)
+ADMIN_GROUP_DESCRIPTION = N_("Admin tools: what people ask, what goes unanswered, feedback, teaching")
+DAYS = Option("days", N_("How many days back (default 7)"), max_length=4)
 
 from . import admin as _admin  # noqa: E402  (its handlers use the helpers above)
 
 ADMIN_COMMANDS: tuple[Command, ...] = (
-    Command("stats", "Questions per day, decline rate, votes, latency and top commands", "stats 7",
+    Command("stats", N_("Questions per day, decline rate, votes, latency and top commands"), "stats 7",
             (DAYS,), _admin.stats, admin=True),
-    Command("unanswered", "Declined questions, grouped by similar wording, with counts", "unanswered 30",
+    Command("unanswered", N_("Declined questions, grouped by similar wording, with counts"), "unanswered 30",
             (DAYS,), _admin.unanswered, admin=True),
-    Command("feedback", "Answers people marked 👎, with the question, the source and reasons", "feedback 30",
+    Command("feedback", N_("Answers people marked 👎, with the question, the source and reasons"), "feedback 30",
             (DAYS,), _admin.feedback, admin=True),
-    Command("teach", "Give a question the answer it should get first (QUESTION → ANSWER)",
+    Command("teach", N_("Give a question the answer it should get first (QUESTION → ANSWER)"),
             'teach "What is RLVR? → 1:02:38"',
-            (Option("question", "The question, then → and a time, a chapter or a result number "
-                    "(leave the answer out to pick from the bot's results)", required=True),
-             Option("answer", "A time (1:02:38), 'chapter TITLE', or the number of one of the bot's results",
+            (Option("question", N_("The question, then → and a time, a chapter or a result number "
+                       "(leave the answer out to pick from the bot's results)"), required=True),
+             Option("answer", N_("A time (1:02:38), 'chapter TITLE', or the number of one of the bot's results"),
                     max_length=100, positional=False), EPISODE), _admin.teach,
-            usage_hint="Type the question, an arrow and the answer, e.g. What is RLVR? → 1:02:38",
+            usage_hint=N_("Type the question, an arrow and the answer, e.g. What is RLVR? → 1:02:38"),
             admin=True),
-    Command("untaught", "List taught answers, or remove one by its number", "untaught 2",
-            (Option("number", "The number of a taught answer to remove (leave empty to list them)",
+    Command("untaught", N_("List taught answers, or remove one by its number"), "untaught 2",
+            (Option("number", N_("The number of a taught answer to remove (leave empty to list them)"),
                     max_length=12),), _admin.untaught, admin=True),
-    Command("reload", "Read the episodes again from the seeds folder", "reload", (), _admin.reload,
+    Command("reload", N_("Read the episodes again from the seeds folder"), "reload", (), _admin.reload,
             admin=True),
-    Command("episodes", "The episodes the bot knows, with what each holds", "episodes", (), _admin.episodes,
+    Command("episodes", N_("The episodes the bot knows, with what each holds"), "episodes", (), _admin.episodes,
             admin=True),
 )
 
 ADMIN_COMMANDS += (
-    Command("channel-episode", "The episode this channel answers from when a command names none",
-            "channel-episode 490", (Option("episode", "Episode number, part of its title, or 'clear' (leave "
-                                           "empty to see it)", max_length=100, autocomplete="episode"),),
+    Command("channel-episode", N_("The episode this channel answers from when a command names none"),
+            "channel-episode 490", (Option("episode", N_("Episode number, part of its title, or 'clear' (leave "
+                                              "empty to see it)"), max_length=100, autocomplete="episode"),),
             listening.set_channel_episode, admin=True),
 )
 

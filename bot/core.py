@@ -14,12 +14,13 @@ from rapidfuzz import fuzz, process
 
 from . import examples as _examples
 from . import metrics, spoilers
-from . import listening
+from . import i18n, listening
 from .catalogue import catalogue_of
 from .commands import BY_NAME, COMMANDS, Command
 from .commands import ADMIN_BY_NAME, Caller, taught_first
 from .errors import RateLimited, SeedsError, UserError
 from .formats import MAX_BYTES
+from .i18n import _, ngettext
 from .library import Library, load_library
 from .limits import Limiter, RateLimiter
 from .models import Episode
@@ -106,17 +107,20 @@ class EpisodeBot:
         self.snapshot.settle()
         metrics.track_episodes(lambda: len(self.snapshot.library.episodes))
         self._default_missing = False  # the default episode went away in a reload (logged once)
+        self.language = i18n.DEFAULT  # replies' language when a call names none (EPISODE_BOT_LANGUAGE)
         self._check_default()
 
     @classmethod
     def from_settings(cls, settings: Settings, seeds_dir: Path | str | None = None, *,
                       rate_limited: bool = True, platform: str = "cli") -> EpisodeBot:
         """Build the bot a front end runs: seeds, default episode, limits and index cache from settings."""
-        return cls(Path(seeds_dir or settings.seeds_dir), default_episode=settings.default_episode,
-                   max_bytes=int(settings.max_seed_mb * 1e6),
-                   limiter=RateLimiter.from_settings(settings) if rate_limited else None,
-                   cache_dir=Path(settings.state_dir) / "index",  # a big catalogue starts fast
-                   records=Records.open(settings, platform))  # type: ignore[arg-type]
+        bot = cls(Path(seeds_dir or settings.seeds_dir), default_episode=settings.default_episode,
+                  max_bytes=int(settings.max_seed_mb * 1e6),
+                  limiter=RateLimiter.from_settings(settings) if rate_limited else None,
+                  cache_dir=Path(settings.state_dir) / "index",  # a big catalogue starts fast
+                  records=Records.open(settings, platform))  # type: ignore[arg-type]
+        bot.language = settings.language
+        return bot
 
     @property
     def library(self) -> Library:
@@ -175,12 +179,19 @@ class EpisodeBot:
 
     def run(self, name: str, args: dict[str, str] | None = None, page: int = 1, *,
             user: str | None = None, channel: str | None = None, platform: str = "cli",
-            workspace: str | None = None, via: str = "command") -> Reply:
+            workspace: str | None = None, via: str = "command", language: str | None = None) -> Reply:
         """Run a command and, when the question log is on, log it and put 👍/👎 on the answer.
 
         `platform` and `workspace` (guild or team) say where it was asked; `via`
         is "button" for a page, chapter step or share, so stats count questions once.
+        `language` is the reply's (a tag we lack, or None: the bot's own language).
         """
+        with i18n.speaking(language or self.language):
+            return self._run_counted(name, args, page, user=user, channel=channel, platform=platform,
+                                     workspace=workspace, via=via)
+
+    def _run_counted(self, name: str, args: dict[str, str] | None, page: int, *, user: str | None,
+                     channel: str | None, platform: str, workspace: str | None, via: str) -> Reply:
         started = time.perf_counter()
         counted = name if name in BY_NAME or name in ADMIN_BY_NAME else "unknown"  # bounded metric labels
         try:
@@ -243,8 +254,8 @@ class EpisodeBot:
     def _run(self, name: str, args: dict[str, str], page: int, caller: Caller) -> Reply:
         command = BY_NAME.get(name)
         if command is None:
-            raise UserError(f"There is no command {name!r}.",
-                            "Commands: " + ", ".join(c.name for c in COMMANDS) + ".")
+            raise UserError(_("There is no command {name!r}.", name=name),
+                            _("Commands: {names}.", names=", ".join(c.name for c in COMMANDS)))
         values = self.validate(command, args)
         snap = self.snapshot
         episode = self._episode_for(command, values.get("episode"), caller, snap)
@@ -281,7 +292,7 @@ class EpisodeBot:
         try:
             return validate(command, args)
         except UserError as exc:
-            if not command.usage_hint or exc.hint != command.usage_hint:
+            if not command.usage_hint or exc.hint != _(command.usage_hint):
                 raise
             try:
                 snap = self.snapshot
@@ -292,7 +303,8 @@ class EpisodeBot:
             example = example.removeprefix(command.name).strip()
             if not example:
                 raise
-            raise UserError(exc.message, f"{command.usage_hint.rstrip('.')}, e.g. {example}") from None
+            raise UserError(exc.message, _("{hint}, e.g. {example}", hint=_(command.usage_hint).rstrip("."),
+                                             example=example)) from None
 
     def probe(self) -> dict[str, object]:
         """Ask the latest episode about its own title through the members' path; raise if that fails.
@@ -307,17 +319,24 @@ class EpisodeBot:
         return {"episodes": len(self.snapshot.library.episodes), "outcome": metrics.outcome(reply)}
 
     def run_action(self, token: str, *, user: str | None = None, channel: str | None = None,
-                   platform: str = "cli", workspace: str | None = None, is_admin: bool = False) -> Reply:
+                   platform: str = "cli", workspace: str | None = None, is_admin: bool = False,
+                   language: str | None = None) -> Reply:
         """Run what a button asks for (next page, another chapter, share, an admin's pick to teach)."""
+        with i18n.speaking(language or self.language):
+            return self._run_action(token, user=user, channel=channel, platform=platform, workspace=workspace,
+                                    is_admin=is_admin)
+
+    def _run_action(self, token: str, *, user: str | None, channel: str | None, platform: str,
+                    workspace: str | None, is_admin: bool) -> Reply:
         action = Action.decode(token)
         if action is not None and action.kind == "teach":
             if not is_admin:
-                return error_reply("teach", "Only the bot's admins can teach it answers.")
+                return error_reply("teach", _("Only the bot's admins can teach it answers."))
             return self.run_admin("teach", {"question": action.query, "answer": str(action.page),
                                             "episode": action.episode},
                                   Caller(platform, user, channel, workspace))
         if action is None or action.command not in BY_NAME:
-            return error_reply("button", "This button has expired: run the command again.")
+            return error_reply("button", _("This button has expired: run the command again."))
         args = {"episode": action.episode} if action.episode else {}
         command = BY_NAME[action.command]
         first = command.query_option
@@ -332,29 +351,37 @@ class EpisodeBot:
 
     # -- admins, votes, taught answers ------------------------------------------
 
-    def run_admin(self, name: str, args: dict[str, str] | None, caller: Caller) -> Reply:
+    def run_admin(self, name: str, args: dict[str, str] | None, caller: Caller, *,
+                  language: str | None = None) -> Reply:
         """Run an /episodebot subcommand; the front end has checked the caller is an admin."""
+        with i18n.speaking(language or self.language):
+            return self._run_admin(name, args, caller)
+
+    def _run_admin(self, name: str, args: dict[str, str] | None, caller: Caller) -> Reply:
         command = ADMIN_BY_NAME.get(name)
         try:
             if command is None:
-                raise UserError(f"/episodebot has no subcommand {name!r}.",
-                                "Subcommands: " + ", ".join(ADMIN_BY_NAME) + ".")
+                raise UserError(_("/episodebot has no subcommand {name!r}.", name=name),
+                                _("Subcommands: {names}.", names=", ".join(ADMIN_BY_NAME)))
             return command.handler(self, caller, validate(command, dict(args or {})))
         except UserError as exc:
             return error_reply(name, str(exc), query=_first_text(args))
 
-    def vote(self, record_id: str, platform: str, user: str, up: bool) -> str:
+    def vote(self, record_id: str, platform: str, user: str, up: bool, *, language: str | None = None) -> str:
         """Record a 👍/👎 on an answer; return what to tell the voter, privately."""
-        if self.records is None:
-            return "Votes are not kept on this bot."
-        return self.records.vote(record_id, self.records.user_key(platform, user), 1 if up else -1).message
+        with i18n.speaking(language or self.language):
+            if self.records is None:
+                return _("Votes are not kept on this bot.")
+            return _(self.records.vote(record_id, self.records.user_key(platform, user), 1 if up else -1).message)
 
-    def vote_reason(self, record_id: str, platform: str, user: str, reason: str) -> str:
+    def vote_reason(self, record_id: str, platform: str, user: str, reason: str, *,
+                    language: str | None = None) -> str:
         """Attach the reason given with a 👎; return what to tell the voter."""
-        if self.records is None:
-            return "Votes are not kept on this bot."
-        return self.records.set_reason(record_id, self.records.user_key(platform, user),
-                                       clean_line(reason)).message
+        with i18n.speaking(language or self.language):
+            if self.records is None:
+                return _("Votes are not kept on this bot.")
+            return _(self.records.set_reason(record_id, self.records.user_key(platform, user),
+                                             clean_line(reason)).message)
 
     def _taught_first(self, reply: Reply) -> Reply:
         if self.records is None or not reply.episode:
@@ -367,7 +394,7 @@ class EpisodeBot:
         if taught is None:
             return reply
         fresh = taught_first(reply, taught, episode)
-        fresh.message = "The first answer was chosen by the admins."
+        fresh.message = _("The first answer was chosen by the admins.")
         return fresh
 
     def taught_answer(self, question: str, episode: Episode) -> Result | None:
@@ -412,8 +439,8 @@ class EpisodeBot:
                                        score_cutoff=85)
         if found:
             return next(e for e in episodes if e.id == found[2])
-        raise UserError(f"I don't know an episode {wanted!r}.",
-                        "Try a number, part of a title, or 'latest'.")
+        raise UserError(_("I don't know an episode {wanted!r}.", wanted=wanted),
+                        _("Try a number, part of a title, or 'latest'."))
 
     # -- autocomplete -------------------------------------------------------
 
@@ -451,17 +478,21 @@ def validate(command: Command, args: dict[str, str]) -> dict[str, str]:
     """Clean every option of a command and check it against its limits."""
     unknown = set(args) - {o.name for o in command.options}
     if unknown:
-        raise UserError(f"/{command.name} has no option {sorted(unknown)[0]!r}.", f"Usage: {command.usage}")
+        raise UserError(_("/{command} has no option {option!r}.", command=command.name, option=sorted(unknown)[0]),
+                        _("Usage: {usage}", usage=command.usage))
     values = {}
     for option in command.options:
         raw = args.get(option.name)
         value = clean_line(str(raw)) if raw is not None else ""
         if len(value) > option.max_length:
-            raise UserError(f"The {option.name} is {len(value)} characters long; the limit is "
-                            f"{option.max_length}.", "Please shorten it and try again.")
+            raise UserError(ngettext("The {option} is {n} character long; the limit is {limit}.",
+                                     "The {option} is {n} characters long; the limit is {limit}.", len(value),
+                                     option=option.name, limit=option.max_length),
+                            _("Please shorten it and try again."))
         if option.required and not value:
-            raise UserError(f"Please give a {option.name}.",
-                            command.usage_hint or f"Usage: {command.usage} (e.g. {command.example})")
+            raise UserError(_("Please give a {option}.", option=option.name),
+                            _(command.usage_hint) if command.usage_hint else
+                            _("Usage: {usage} (e.g. {example})", usage=command.usage, example=command.example))
         values[option.name] = value
     return values
 

@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # Everything else shares the EPISODE_BOT_ prefix.
     seeds_dir: Path = Field(Path("seeds"), description="Folder of episode documents")
     default_episode: str | None = Field(None, description="Episode used when a command names none (else the latest)")
+    language: str = Field("en", description="Language of the bot's replies when the member's own is unknown "
+                          "or not translated (en, ru, de, es, pt-BR, fr)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level")
     log_format: Literal["text", "json"] = Field("text", description="text for people, json for log shippers")
     reply_visibility: Literal["private", "public"] = Field(
@@ -130,6 +132,14 @@ class Settings(BaseSettings):
         """Create the folder 0700; refuse a symlink, another user's folder or one others can write."""
         # What the bot reads back from here must be what it wrote (see bot/statedir.py).
         return None if value is None else ensure_private_dir(value)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        """Refuse a language without a catalogue, listing those there are."""
+        from . import i18n
+
+        return i18n.check(value)
 
     @field_validator("log_level", "log_format", "reply_visibility", mode="before")
     @classmethod

@@ -27,6 +27,8 @@ from ..settings import ConfigError
 if TYPE_CHECKING:
     from ..settings import Settings
 
+from ..i18n import N_  # translated where shown (EpisodeBot.vote)
+
 log = logging.getLogger(__name__)
 
 SECRET_FILE = "records.key"
@@ -44,10 +46,10 @@ class VoteResult:
     def message(self) -> str:
         """What the voter is told, privately."""
         return {
-            "noted": "Thanks, noted.",
-            "changed": "Thanks, noted. Your vote on this answer is changed.",
-            "gone": "This answer is too old to rate: its record has been deleted.",
-            "unavailable": "Sorry, I couldn't note that right now. Please try again later.",
+            "noted": N_("Thanks, noted."),
+            "changed": N_("Thanks, noted. Your vote on this answer is changed."),
+            "gone": N_("This answer is too old to rate: its record has been deleted."),
+            "unavailable": N_("Sorry, I couldn't note that right now. Please try again later."),
         }[self.outcome]
 
 
