@@ -1,4 +1,7 @@
-# Episode Bot image: `docker compose up -d` builds it (see docs/admin-guide.md).
+# Episode Bot image: `docker compose build cli` builds it (see docs/admin-guide.md).
+# PYTHON_IMAGE may name another Python 3.11 base; scripts/container-test builds FROM a
+# debootstrap look-alike (Debian's python3, `python` from python-is-python3) when no
+# registry can be reached, so use only `python` and the venv's own tools here.
 # The build stage installs the project into a virtual environment; the final
 # stage copies only that environment, so no pip cache and no compiler ship.
 # tests/selfhost/test_install.py runs this file's build-stage commands in a fresh
