@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .i18n import ngettext
+
 
 class UserError(Exception):
     """A problem with what the user asked; its message is shown to them as is."""
@@ -20,7 +22,8 @@ class RateLimited(UserError):
 
     def __init__(self, retry_after: float) -> None:
         seconds = max(1, round(retry_after + 0.49))
-        super().__init__(f"Slow down a little: try again in {seconds} s.")
+        super().__init__(ngettext("Slow down a little: try again in {n} second.",
+                                  "Slow down a little: try again in {n} seconds.", seconds))
         self.retry_after = retry_after
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .errors import SeedsError
+from .i18n import _
 from .formats import MAX_BYTES, ParsedDocument, Problem, read_document
 from .formats.safety import path_problem
 from .models import Chapter, Conflict, Episode, Link, Passage, Quote
@@ -397,8 +398,8 @@ def describe_time(seconds: int | None, basis: str | None) -> str | None:
         return None
     stamp = format_time(seconds)
     if basis == "chapter":
-        return f"{stamp} (start of its chapter)"
-    return f"around {stamp}" if basis == "nearby" else stamp
+        return _("{time} (start of its chapter)", time=stamp)
+    return _("around {time}", time=stamp) if basis == "nearby" else stamp
 
 
 __all__ = ["Library", "load_library", "seed_files", "describe_time", "stem"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from . import spoilers
 from .catalogue import catalogue_of, short_label
 from .errors import UserError
+from .i18n import _
 from .replies import Reply
 
 if TYPE_CHECKING:
@@ -63,57 +64,58 @@ def channel_episode(bot: EpisodeBot, caller: Caller) -> str | None:
 def progress(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], caller: Caller) -> Reply:
     """Remember, show or forget where a member is in an episode."""
     reply = Reply(command="progress", query=args.get("time", ""), episode=episode.id,
-                  episode_label=episode.label, title=f"Your place in {short_label(episode)}")
+                  episode_label=episode.label, title=_("Your place in {episode}", episode=short_label(episode)))
     records = bot.records
     key = progress_key(records, caller, episode) if records is not None else None
     if records is None or key is None:  # not a mistake of the member's: say what works instead
-        reply.message = reply.body = ("This bot keeps no state database, so it can't remember your place. "
-                                      "Give the time with each command instead (the before option).")
+        reply.message = reply.body = _("This bot keeps no state database, so it can't remember your place. "
+                                       "Give the time with each command instead (the before option).")
         return reply
     wanted = args.get("time", "").strip()
     if not wanted:
         saved = progress_of(bot, caller, episode)
-        reply.message = reply.body = (f"You are at {spoilers.short(saved)}: answers about this episode use "
-                                      "only what comes before it." if saved is not None else
-                                      "No place saved: answers use the whole episode. "
-                                      "Save one with e.g. progress 45:00.")
+        reply.message = reply.body = (_("You are at {time}: answers about this episode use "
+                                        "only what comes before it.", time=spoilers.short(saved))
+                                      if saved is not None else
+                                      _("No place saved: answers use the whole episode. "
+                                        "Save one with e.g. progress 45:00."))
         return reply
     if wanted.lower() in _CLEAR:
         records.kv_set(PROGRESS, key, None)
-        reply.message = reply.body = "Forgotten: answers use the whole episode again."
+        reply.message = reply.body = _("Forgotten: answers use the whole episode again.")
         return reply
     length = catalogue_of(snap.index, snap.library).length(episode)
     seconds = spoilers.parse_before(wanted, episode, length)
     records.kv_set(PROGRESS, key, str(seconds))
     reply.before = seconds
-    reply.message = reply.body = (f"Saved: you are at {spoilers.short(seconds)}. Your answers about "
-                                  f"{short_label(episode)} now use only what comes before it "
-                                  "(progress clear forgets it).")
+    reply.message = reply.body = _("Saved: you are at {time}. Your answers about {episode} now use only what "
+                                   "comes before it (progress clear forgets it).", time=spoilers.short(seconds),
+                                   episode=short_label(episode))
     return reply
 
 
 def set_channel_episode(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
     """Set, show or clear the episode this channel answers from (an admin's command)."""
-    reply = Reply(command="channel-episode", query=values.get("episode", ""), title="This channel's episode")
+    reply = Reply(command="channel-episode", query=values.get("episode", ""), title=_("This channel's episode"))
     if bot.records is None:
-        raise UserError("This bot keeps no state database, so it can't remember a channel's episode.")
+        raise UserError(_("This bot keeps no state database, so it can't remember a channel's episode."))
     if not caller.channel:
-        raise UserError("Run this in the channel whose episode you want to set.")
+        raise UserError(_("Run this in the channel whose episode you want to set."))
     key = f"{caller.platform}:{caller.channel}"
     wanted = values.get("episode", "").strip()
     if not wanted:
         current = bot.records.kv_get(CHANNEL_EPISODE, key)
-        reply.message = reply.body = (f"This channel answers from episode {current}." if current else
-                                      "This channel answers from the bot's default episode.")
+        reply.message = reply.body = (_("This channel answers from episode {episode}.", episode=current)
+                                      if current else _("This channel answers from the bot's default episode."))
         return reply
     if wanted.lower() in _CLEAR:
         bot.records.kv_set(CHANNEL_EPISODE, key, None)
-        reply.message = reply.body = "This channel answers from the bot's default episode again."
+        reply.message = reply.body = _("This channel answers from the bot's default episode again.")
         return reply
     episode = bot.resolve_episode(wanted)
     bot.records.kv_set(CHANNEL_EPISODE, key, episode.id)
     log.info("channel %s now answers from episode %s", caller.channel, episode.id)
     reply.episode, reply.episode_label = episode.id, episode.label
-    reply.message = reply.body = (f"This channel now answers from {episode.label} when a command names no "
-                                  "episode.")
+    reply.message = reply.body = _("This channel now answers from {episode} when a command names no episode.",
+                                   episode=episode.label)
     return reply

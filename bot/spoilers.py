@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable, TypeVar
 
 from .catalogue import short_label
 from .errors import UserError
+from .i18n import _
 from .text import format_time, is_time_line, parse_time
 
 if TYPE_CHECKING:
@@ -33,22 +34,23 @@ def parse_before(text: str, episode: Episode, length: int | None) -> int:
     """Return the seconds a `before` value names, or raise a UserError that says what is wrong."""
     value = text.strip()
     if _NEGATIVE.match(value):
-        raise UserError(f"{value!r} is before the start of the episode.",
-                        "Give the time you have listened up to, e.g. 45:00 or 1:02:38.")
+        raise UserError(_("{value!r} is before the start of the episode.", value=value),
+                        _("Give the time you have listened up to, e.g. 45:00 or 1:02:38."))
     seconds = parse_time(value.replace(" ", ""))
     if seconds is None:
         if is_time_line(value.replace(" ", "")):
-            raise UserError(f"{value} is not a possible time: minutes and seconds go up to 59.",
-                            "Try e.g. 45:00 or 1:02:38.")
-        raise UserError(f"{value!r} is not a time.", "Write it like 45:00, 1:02:38 or 1h02m.")
+            raise UserError(_("{time} is not a possible time: minutes and seconds go up to 59.", time=value),
+                            _("Try e.g. 45:00 or 1:02:38."))
+        raise UserError(_("{value!r} is not a time.", value=value), _("Write it like 45:00, 1:02:38 or 1h02m."))
     if length is None:
-        raise UserError(f"{episode.label} has no times in its notes or transcript, so I can't tell "
-                        "what comes before a moment of it.", "Ask without a time.")
+        raise UserError(_("{episode} has no times in its notes or transcript, so I can't tell "
+                          "what comes before a moment of it.", episode=episode.label), _("Ask without a time."))
     if seconds <= 0:
-        raise UserError("Nothing has been said before 0:00.", "Give a later time, e.g. 45:00.")
+        raise UserError(_("Nothing has been said before 0:00."), _("Give a later time, e.g. 45:00."))
     if seconds > length + END_SLACK:
-        raise UserError(f"{short(seconds)} is past the end of {short_label(episode)} (about {short(length)} long).",
-                        "Give a time within the episode, or leave the time out.")
+        raise UserError(_("{time} is past the end of {episode} (about {length} long).", time=short(seconds),
+                          episode=short_label(episode), length=short(length)),
+                        _("Give a time within the episode, or leave the time out."))
     return seconds
 
 
@@ -88,8 +90,8 @@ def chapters_before(chapters: list[Chapter], before: int | None) -> list[Chapter
 def mark(reply: Reply, before: int, from_progress: bool = False) -> None:
     """Say on the reply that it is spoiler-safe, and keep the limit on its buttons."""
     reply.before = before
-    note = f"Spoiler-safe: up to {short(before)}" + (
-        " (your saved place; `progress clear` forgets it)." if from_progress else ".")
+    note = (_("Spoiler-safe: up to {time} (your saved place; `progress clear` forgets it).", time=short(before))
+            if from_progress else _("Spoiler-safe: up to {time}.", time=short(before)))
     if reply.message:
         if reply.body == reply.message:
             reply.body = f"{note} {reply.body}"
