@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from . import i18n
 from .text import content_words, format_time, stem, words
 
 if TYPE_CHECKING:
@@ -42,10 +43,10 @@ class Entry:
         """Return the listing line: number and title, date, length, chapters."""
         parts = [self.episode.label]
         if self.episode.date:
-            parts.append(self.episode.date.isoformat())
+            parts.append(i18n.format_date(self.episode.date))
         if self.length:
             parts.append(format_time(self.length) or "")
-        parts.append(f"{len(self.episode.chapters)} chapter" + ("" if len(self.episode.chapters) == 1 else "s"))
+        parts.append(i18n.ngettext("{n} chapter", "{n} chapters", len(self.episode.chapters)))
         return " · ".join(parts)
 
 

@@ -11,12 +11,15 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 from .commands import COMMANDS, Command
+from . import i18n
 from .errors import SeedsError, UserError
+from .i18n import _
 from .replies import Reply, error_reply
 from .settings import ConfigError, Settings, load_settings, report
 from .version import __version__
@@ -100,10 +103,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"warning: {problem}", file=sys.stderr)
         return 0
     if args.cmd == "check":
-        return check(Path(args.dir or settings.seeds_dir), as_json=args.json)
+        return check(Path(args.dir or settings.seeds_dir), as_json=args.json,
+                     max_bytes=int(settings.max_seed_mb * 1e6))  # the bot's own limit, in MB like the bot
     from .core import EpisodeBot
 
     command = next(c for c in COMMANDS if c.name == args.cmd)
+    i18n.use(cli_language(settings))  # this process answers one person: the terminal's language
     values = _values(args, command)
     from .core import validate
 
@@ -166,13 +171,23 @@ def _example(settings: Settings, seeds: str | None, command: Command, values: di
 
 def _usage_error(command: Command, exc: UserError, as_json: bool = False, example: str | None = None) -> int:
     """Report a usage mistake with the CLI syntax (not the chat one); exit code 2."""
-    hint = f"Usage: {cli_usage(command)} (e.g. episode-bot {example or command.example})"
+    hint = _("Usage: {usage} (e.g. {example})", usage=cli_usage(command),
+             example=f"episode-bot {example or command.example}")
     if as_json:
         reply = error_reply(command.name, f"{exc.message} {hint}")
         print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
     else:
         print(f"{exc.message}\n{hint}")
     return 2
+
+
+def cli_language(settings: Settings) -> str:
+    """The terminal's language (LC_ALL, then LC_MESSAGES, then LANG, as gettext reads them), else the bot's."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:  # the first one set decides, even when it is C or a language we lack
+            return i18n.match(value) or settings.language
+    return settings.language
 
 
 def _local_user() -> str:
@@ -214,29 +229,31 @@ def render_text(reply: Reply) -> str:
     for i, r in enumerate(reply.results, 1):
         when = r.timestamp or ""
         if r.time_basis == "chapter" and when:
-            when += " (start of its chapter)"
+            when = _("{time} (start of its chapter)", time=when)
         elif r.time_basis == "nearby" and when:
-            when = "around " + when
+            when = _("around {time}", time=when)
         head = f"{i}. [{when}] " if when else f"{i}. "
         who = f"{r.speaker}: " if r.speaker and r.kind in ("quote", "transcript") else ""
         lines.append(f"{head}{who}{r.text}")
-        meta = [m for m in (r.chapter and f"chapter: {r.chapter}", r.remark, r.source and f"source: {r.source}",
+        meta = [m for m in (r.chapter and _("chapter: {chapter}", chapter=r.chapter), r.remark,
+                            r.source and _("source: {source}", source=r.source),
                             r.link) if m]
         if meta:
             lines.append("   " + " · ".join(meta))
     if reply.suggestions:
-        lines.append("Try: " + "; ".join(reply.suggestions))
+        lines.append(_("Try: {suggestions}", suggestions="; ".join(reply.suggestions)))
     if reply.more:
-        lines.append(f"More results: add --page {reply.page + 1}")
+        lines.append(_("More results: add --page {page}", page=reply.page + 1))
     return "\n".join(lines)
 
 
-def check(root: Path, as_json: bool = False) -> int:
-    """Report, per file, the format it was read as and what it yielded."""
+def check(root: Path, as_json: bool = False, max_bytes: int | None = None) -> int:
+    """Report, per file, the format it was read as and what it yielded (files over max_bytes are skipped)."""
+    from .formats import MAX_BYTES
     from .library import load_library
 
     try:
-        library = load_library(root)
+        library = load_library(root, MAX_BYTES if max_bytes is None else max_bytes)
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from .errors import SeedsError
 from .i18n import _
 from .formats import MAX_BYTES, ParsedDocument, Problem, read_document
-from .formats.safety import path_problem
+from .formats.safety import path_problem, showable_name
 from .models import Chapter, Conflict, Episode, Link, Passage, Quote
 from .text import content_words, format_time, stem, words
 
@@ -87,7 +87,8 @@ def seed_files(root: Path) -> list[tuple[Path, str]]:
             continue
         if path.suffix.lower() in SEED_SUFFIXES and path.name.lower() not in _SKIP_NAMES:
             found.append((path, rel.as_posix()))
-    return found
+    # The name is shown in replies: no control or bidi character that could reorder or break them.
+    return [(path, showable_name(name)) for path, name in found]
 
 
 def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:

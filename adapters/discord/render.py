@@ -31,6 +31,7 @@ FIELDS = 25
 FIELD_NAME = 256
 FIELD_VALUE = 1024
 FOOTER = 2048
+EMBED_URL = 2048  # RichEmbed.url maxLength in Discord's OpenAPI spec
 EMBED_TOTAL = 6000
 BUTTON_LABEL = 80
 BUTTONS_PER_ROW = 5
@@ -156,8 +157,8 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs) -> Rendered:
     embed = discord.Embed(title=title,
                           colour=DECLINE_COLOUR if reply.message and not reply.results else COLOUR)
     top = next((r for r in reply.results if r.link), None)
-    if top and top.link and _SAFE_URL.match(top.link):
-        embed.url = top.link
+    if top and top.link and len(top.link) <= EMBED_URL and _SAFE_URL.match(top.link):
+        embed.url = top.link  # longer, and Discord refuses the whole answer with a 400
     parts = []
     if reply.message and reply.message != reply.body:
         parts.append("*" + escape(reply.message) + "*")

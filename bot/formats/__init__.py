@@ -14,7 +14,7 @@ from .safety import UnsafeSeed, mask_document, read_seed_bytes
 READERS = [labeled_page, summary_page, markdown, shownotes, tldr, plain,
            captions.WEBVTT, captions.SRT, podcast_json.CHAPTERS, podcast_json.TRANSCRIPT]
 
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 16_000_000  # EPISODE_BOT_MAX_SEED_MB's default: MB (10^6), as every message says
 
 __all__ = ["READERS", "ParsedDocument", "Problem", "read_document", "MAX_BYTES"]
 

@@ -4,7 +4,11 @@ Every member can read what the seeds hold, so a seed must not become a way to
 read anything else: a symbolic link is followed only to a file inside the
 seeds folder, system folders (/proc, /sys, /dev) and the secrets folder are
 never read, only regular files are opened, and anything shaped like a Slack
-or Discord token is masked before the text is indexed.
+or Discord token is masked before the text is indexed. A link keeps no
+secret in its query (`?token=`, signed-URL signatures) or user info, and a
+link longer than every platform accepts (Discord's embed url: 2,048) is
+dropped. Control and bidirectional-override characters in a file name are
+replaced, so a name shown in a reply can't reorder or break the text.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import re
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from .base import ParsedDocument
@@ -27,6 +32,37 @@ _TOKENS = re.compile(
     r"|\bxapp-[A-Za-z0-9-]{6,}"  # Slack app-level tokens
     r"|(?<![\w.-])[A-Za-z\d_-]{23,28}\.[A-Za-z\d_-]{6,7}\.[A-Za-z\d_-]{27,45}(?![\w-])"  # Discord: id.time.hmac
 )
+
+
+# Discord's embed url allows 2,048 characters, Slack's button url 3,000; a moment link adds `&t=NNNNNs`.
+MAX_LINK = 2000
+# Query parameters that carry credentials in private feeds and signed URLs (compared lower-case).
+_SECRET_PARAMS = re.compile(r"^(?:x-amz-(?:signature|credential|security-token)|x-goog-(?:signature|credential)|"
+                            r"(?:access_|auth_|api_|private_|refresh_|session_)?(?:token|key|secret)|apikey|auth|"
+                            r"sig|signature|password|passwd|pwd|pass|session|sessionid|jwt|code|hmac)$", re.I)
+# C0/C1 controls, line and paragraph separators, and the bidirectional marks, embeddings and isolates.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def public_url(url: str) -> str:
+    """Return a link without user info or query parameters that look like credentials."""
+    try:
+        parts = urlsplit(url)
+        if not parts.query and "@" not in parts.netloc:
+            return url
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = [(k, v) for k, v in pairs if not _SECRET_PARAMS.match(k)]
+        if len(query) == len(pairs) and "@" not in parts.netloc:
+            return url  # nothing to remove: keep the link exactly as written
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), parts.fragment))
+    except ValueError:  # not a URL urllib can take apart: not one to show
+        return ""
+
+
+def showable_name(name: str) -> str:
+    """Replace control and bidi characters in a file name with U+FFFD."""
+    return _UNSHOWABLE.sub("\ufffd", name)
 
 
 class UnsafeSeed(OSError):
@@ -117,11 +153,22 @@ def mask_document(doc: ParsedDocument) -> int:
             item.remark = clean(item.remark)
     for chapter in doc.chapters:
         chapter.title = clean(chapter.title) or ""
+    kept = []
     for link in doc.links:
         link.label = clean(link.label) or ""
-        link.url = clean(link.url) or ""
+        url = public_url(clean(link.url) or "")
+        if url != link.url:
+            doc.warn(None, f"link {link.label!r} carried a secret in its address; removed from it")
+        if len(url) > MAX_LINK:
+            doc.warn(None, f"link {link.label!r} is {len(url):,} characters, over the {MAX_LINK:,} a chat "
+                           "platform takes; left out")
+            continue
+        if url:
+            link.url = url
+            kept.append(link)
+    doc.links = kept
     return changed
 
 
-__all__ = ["FORBIDDEN", "TOKEN_MASK", "UnsafeSeed", "path_problem", "read_seed_bytes", "mask_tokens",
+__all__ = ["FORBIDDEN", "TOKEN_MASK", "MAX_LINK", "public_url", "showable_name", "UnsafeSeed", "path_problem", "read_seed_bytes", "mask_tokens",
            "mask_document", "seed_root"]
