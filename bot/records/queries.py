@@ -29,8 +29,9 @@ def since(days: int, now: float | None = None) -> float:
 
 def daily(db: Database, days: int, now: float | None = None) -> dict[str, Any]:
     """Questions and declines per day and per command (members' commands, not button pages)."""
-    rows = db.query("SELECT day, command, declined, COUNT(*) FROM questions WHERE asked_at >= ? AND via = ? "
-                    "GROUP BY day, command, declined", (since(days, now), "command"))
+    # By whole days (the window's first day counted in full): the covering index answers it alone.
+    rows = db.query("SELECT day, command, declined, COUNT(*) FROM questions WHERE day >= ? AND via = ? "
+                    "GROUP BY day, command, declined", (day_of(since(days, now)), "command"))
     per_day: dict[str, dict[str, int]] = {}
     by_command: Counter[str] = Counter()
     questions = declined = 0
@@ -74,8 +75,8 @@ def latency(db: Database, days: int, now: float | None = None) -> tuple[float | 
 def unanswered(db: Database, days: int, now: float | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The declined questions, grouped by similar wording, most asked first."""
     rows = db.query("SELECT norm, MIN(query), COUNT(*), MAX(asked_at), MAX(episode) FROM questions "
-                    "WHERE declined = 1 AND asked_at >= ? AND via = ? GROUP BY norm ORDER BY COUNT(*) DESC",
-                    (since(days, now), "command"))
+                    "WHERE declined = 1 AND via = ? AND asked_at >= ? GROUP BY norm ORDER BY COUNT(*) DESC",
+                    ("command", since(days, now)))
     groups: list[dict[str, Any]] = []
     keys: list[str] = []
     for norm, query, count, last, episode in rows[:MAX_GROUPS]:

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 10_000  # rows waiting; at 1 ms a row that is ten seconds of a dead database
 BATCH = 500  # rows written in one transaction
 LOSS_REPORT_EVERY = 60.0  # seconds between "rows lost" warnings
-POLL = 0.1  # seconds between the writer's rounds: a burst is written in a few transactions
+POLL = 0.5  # seconds between the writer's rounds: a burst is written in a few transactions
 _WORDS = re.compile(r"[^\w]+")
 
 
