@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.core import EpisodeBot
 
     try:
-        core = EpisodeBot.from_settings(settings)
+        core = EpisodeBot.from_settings(settings, platform="discord")  # the question log is on by default
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

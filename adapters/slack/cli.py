@@ -161,4 +161,4 @@ async def _serve_socket(app, bot, settings: Settings, shutdown, interval: float,
 def _load_bot(settings: Settings, seeds: str | None):
     from bot.core import EpisodeBot
 
-    return EpisodeBot.from_settings(settings, seeds)
+    return EpisodeBot.from_settings(settings, seeds, platform="slack")  # the question log is on by default
