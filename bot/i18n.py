@@ -134,6 +134,13 @@ def current() -> str:
     return _current.get() or _default
 
 
+def use(lang: str | None) -> str:
+    """Answer in `lang` from now on in this context (a one-person process: the CLI)."""
+    chosen = negotiate(lang)
+    _current.set(chosen)
+    return chosen
+
+
 @contextmanager
 def speaking(lang: str | None) -> Iterator[str]:
     """Answer in `lang` (a tag we may lack: then the default) inside the block."""
@@ -199,7 +206,13 @@ def _babel_locale(lang: str | None = None) -> Locale:
 
 
 def format_date(value: _dt.date, *, form: str = "medium") -> str:
-    """A date as people of the call's language write it (babel)."""
+    """A date as people of the call's language write it (babel).
+
+    English stays ISO 8601: our 'en' serves US and UK members alike, and
+    2027-12-16 reads the same to both (babel's en would say Dec 16, 2027).
+    """
+    if current() == DEFAULT:
+        return value.isoformat()
     return _babel_date(value, format=form, locale=_babel_locale())
 
 
