@@ -489,9 +489,9 @@ def _date(episode: Episode) -> str | None:
         return None
     conflict = next((c for c in episode.conflicts if c.field == "date"), None)
     if not conflict:
-        return episode.date.isoformat()
+        return i18n.format_date(episode.date)
     others = sorted({v for v, _ in conflict.values} - {episode.date.isoformat()})
-    return _("{date} (other sources say {others})", date=episode.date.isoformat(), others=", ".join(others))
+    return _("{date} (other sources say {others})", date=i18n.format_date(episode.date), others=", ".join(others))
 
 
 def _is(asked: str, name: str) -> bool:
