@@ -151,8 +151,9 @@ class MeaningOnly:
         if case["command"] == "chapter":
             return [{"text": c.title, "title": c.title, "timestamp": _hms(c.start)}
                     for c, _ in index.chapters_by_meaning(q, episode)[:K]]
-        hits = [Hit(item=index.items[r][1], episode=index.items[r][0], score=index.meaning(q, r))
-                for r in index.similar(q, episode, limit=K)]
+        rows = index.similar(q, episode, limit=K)
+        sims = index.meaning(q, rows)
+        hits = [Hit(item=index.items[r][1], episode=index.items[r][0], score=sims.get(r, 0.0)) for r in rows]
         return [_result(h).model_dump() for h in hits]
 
 

@@ -107,7 +107,10 @@ class StaticModel:
 
         vectors, tokenizer, _ = self.load()
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-        for i, enc in enumerate(tokenizer.encode_batch(texts, add_special_tokens=False)):
+        # One text (a question) skips encode_batch's thread pool, which costs more than the text.
+        encoded = [tokenizer.encode(texts[0], add_special_tokens=False)] if len(texts) == 1 else \
+            tokenizer.encode_batch(texts, add_special_tokens=False)
+        for i, enc in enumerate(encoded):
             if enc.ids:
                 out[i] = vectors[enc.ids].mean(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)

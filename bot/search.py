@@ -58,7 +58,7 @@ MEANING_FLOOR = 0.2
 MEANING_BAR = 0.56
 MEANING_COVER = 0.5  # how much a share of the question's words counts toward MEANING_BAR
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
-MEANING_CANDIDATES = 20  # items closest in meaning, added to FTS5's candidates
+MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
 CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks 0.16
 SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at least this close in meaning
 CHAPTER_CONTENT_WEIGHT = 0.5  # a chapter's vector: its title, plus this much of what is said in it
@@ -424,16 +424,27 @@ class SearchIndex:
         best.sort(reverse=True)
         return [rowid for _, rowid in best if rowid in self.items][:limit]
 
-    def meaning(self, q: Query, rowid: int) -> float:
-        """Return the cosine between the question's meaning and an item's (0 without a model)."""
+    def meaning(self, q: Query, rowids: list[int]) -> dict[int, float]:
+        """Return the cosine between the question's meaning and each item's (none without a model).
+
+        One matrix-vector product per episode: the cosines of all its items at once.
+        """
         if q.vector is None:
-            return 0.0
-        episode, _ = self.items[rowid]
-        slot = self.slot_of.get(id(episode))
-        kept = self.slot_vectors(slot) if slot is not None else None
-        vectors = kept[0] if kept is not None else None
-        i = rowid - slot_range(slot)[0] if slot is not None else -1
-        return float(vectors[i] @ q.vector) if vectors is not None and 0 <= i < len(vectors) else 0.0
+            return {}
+        out: dict[int, float] = {}
+        by_slot: dict[int, list[int]] = {}
+        for rowid in rowids:
+            slot = self.slot_of.get(id(self.items[rowid][0]))
+            if slot is not None:
+                by_slot.setdefault(slot, []).append(rowid)
+        for slot, rows in by_slot.items():
+            kept = self.slot_vectors(slot)
+            if kept is None or not len(kept[0]):
+                continue
+            sims = (kept[0] @ q.vector).tolist()
+            base = slot_range(slot)[0]
+            out.update((r, sims[r - base]) for r in rows if 0 <= r - base < len(sims))
+        return out
 
     @staticmethod
     def accepted(hit: Hit, q: Query) -> str | None:
@@ -460,6 +471,7 @@ class SearchIndex:
         top = max(score for _, score in rows) or 1.0
         wanted = " ".join(q.terms)
         definition = _definition(q)
+        sims = self.meaning(q, [rowid for rowid, _ in rows])
         hits = []
         for rowid, bm25 in rows:
             episode, item = self.items[rowid]
@@ -472,7 +484,7 @@ class SearchIndex:
             score += LEAD_BONUS * _leads_with(q, item.text)
             if kind == "info" and FACT_STEMS & set(q.weights):
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
-            sim = self.meaning(q, rowid)
+            sim = sims.get(rowid, 0.0)
             score += MEANING_WEIGHT * meaning_signal(sim)
             hit = Hit(item=item, episode=episode, score=round(score, 4), coverage=cov, meaning=round(sim, 4))
             hit.match = self.accepted(hit, q)
