@@ -59,4 +59,27 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-__all__ = ["default_state_dir", "ensure_private_dir", "state_dir_problem", "APP_NAME"]
+def read_json_object(path: Path, what: str) -> dict:
+    """Return the JSON object in a state file; {} (with one warning) when it is missing, broken or not an object.
+
+    State files are small records the bot can rebuild: a damaged one, or valid
+    JSON of the wrong type, must never stop the bot from starting.
+    """
+    import json
+    import logging
+
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        logging.getLogger(__name__).warning("ignoring unreadable %s %s: %s", what, path, exc)
+        return {}
+    if not isinstance(value, dict):
+        logging.getLogger(__name__).warning("ignoring %s %s: it holds a JSON %s, not an object", what, path,
+                                            type(value).__name__)
+        return {}
+    return value
+
+
+__all__ = ["default_state_dir", "ensure_private_dir", "state_dir_problem", "read_json_object", "APP_NAME"]

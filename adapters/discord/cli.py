@@ -17,6 +17,7 @@ from bot.errors import SeedsError
 from bot.logs import mask, settings_secrets, setup_logging
 from bot.runtime import Shutdown, run_service
 from bot.settings import ConfigError, load_settings, report
+from bot.statedir import read_json_object
 
 from .client import FAILURES_STATE, SYNC_STATE, client_options, make_client, use_api_base
 from .tree import definitions_hash
@@ -209,10 +210,7 @@ async def _rest_login(client: discord.Client, settings: Settings, subcommand: st
 def _remember_sync(state_dir: Path, guild_id: int, digest: str | None) -> None:
     """Record a manual guild sync, so the next start does not sync the same definitions again."""
     path = state_dir / SYNC_STATE
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        stored = {}
+    stored = read_json_object(path, "command sync record")
     if digest is None:
         stored.pop(str(guild_id), None)
     else:

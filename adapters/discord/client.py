@@ -14,6 +14,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.runtime import Heartbeat, Shutdown
+from bot.statedir import read_json_object
 
 from .buttons import ActionButton, ActionRefs
 from .respond import handle_button
@@ -91,10 +92,7 @@ class EpisodeClientMixin:
     async def sync_changed_guilds(self, guild_ids: list[int]) -> None:
         """Sync the commands to each guild whose stored definitions hash differs from the current one."""
         path = self.state_dir / SYNC_STATE
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = {}
+        stored = read_json_object(path, "command sync record")  # a wrong type must not stop the start
         current = definitions_hash(self.tree)
         for guild_id in guild_ids:
             if stored.get(str(guild_id)) == current:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import inspect
 import json
 import logging
+import time
 from typing import TYPE_CHECKING, Any, Optional
 
 import discord
 from discord import app_commands
 
 from bot.commands import ADMIN_COMMANDS, ADMIN_GROUP, ADMIN_GROUP_DESCRIPTION, COMMANDS, Command, Option
+from bot.limits import Buckets, Rule
 
 from .respond import answer_admin, answer_command, report_error
 
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25  # Discord's limit for autocomplete
+# Autocomplete requests per member: keystrokes come faster than commands, but not endlessly.
+TYPING = Buckets(Rule(rate=5.0, burst=10), time.monotonic)
 DESCRIPTION = 100  # Discord's limit for command and option descriptions
 
 
@@ -85,8 +90,15 @@ def make_autocomplete(option: Option):
     async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
         episode = getattr(interaction.namespace, "episode", None) if option.name != "episode" else None
-        # Sub-millisecond in the core, so it runs here: autocomplete cannot be deferred.
-        choices = client.core.complete(kind or "", current or "", episode=str(episode) if episode else None)
+        # One request per keystroke: a member holding a key down gets no suggestions for a moment
+        # rather than a share of every member's time.
+        now, user = time.monotonic(), str(interaction.user.id)
+        if TYPING.wait(user, now) > 0:
+            return []
+        TYPING.take(user, now)
+        # Off the event loop: fuzzy ranking over a large catalogue's titles takes milliseconds.
+        choices = await asyncio.to_thread(client.core.complete, kind or "", current or "",
+                                          episode=str(episode) if episode else None)
         return [app_commands.Choice(name=c.name[:100] or c.value[:100], value=c.value[:100])
                 for c in choices[:MAX_CHOICES] if c.value]
 

@@ -90,5 +90,5 @@ async def test_a_forgotten_button_says_it_expired(standin, runner, bot, tmp_path
 
 async def test_button_state_file_is_small_json(standin, bot, tmp_path):
     await ask(standin, "ask", {"question": ("Tell me about open weight models from China " * 5)[:250]})
-    stored = json.loads((tmp_path / "state" / "discord-buttons.json").read_text())
-    assert len(stored) == 1 and all(k.startswith("ref:") and v.startswith("v1|more|ask|") for k, v in stored.items())
+    stored = [json.loads(line) for line in (tmp_path / "state" / "discord-buttons.json").read_text().splitlines()]
+    assert len(stored) == 1 and all(k.startswith("ref:") and v.startswith("v1|more|ask|") for k, v in stored)
