@@ -55,21 +55,25 @@ def bench_latency(pg_url: str | None, rounds: int) -> list[dict[str, Any]]:
         bots["recording on, PostgreSQL"] = EpisodeBot(SEEDS, records=pg)
         logs["recording on, PostgreSQL"] = pg
     samples: dict[str, list[float]] = {name: [] for name in bots}
+    cpu: dict[str, float] = {name: 0.0 for name in bots}  # this process's CPU time (all threads), seconds
     for bot in bots.values():
         latencies(bot, 100)  # warm caches and connections
     order = list(bots.items())
     for round_ in range(rounds):
         random.Random(round_).shuffle(order)  # no run always goes first (or last) on a busy machine
         for name, bot in order:
+            started = time.process_time()
             samples[name] += latencies(bot)
             if name in logs:
-                logs[name].log.flush(30)
+                logs[name].log.flush(30)  # the writer's work counts too
+            cpu[name] += time.process_time() - started
     rows = []
     base = samples["recording off (baseline)"]
     for name, values in samples.items():
         log = logs.get(name)
         rows.append({"run": name, "n": len(values), "p50": percentile(values, 50), "p99": percentile(values, 99),
                      "p99_delta": percentile(values, 99) - percentile(base, 99),
+                     "cpu_ms": cpu[name] * 1000 / len(values),
                      "written": log.log.written - 100 if log else None, "lost": log.log.lost if log else None})
     for records in logs.values():
         records.close()
@@ -85,14 +89,17 @@ def bench_in_path(n: int = 2000) -> dict[str, float]:
     records = Records(SQLiteDatabase(Path(tempfile.mkdtemp(prefix="bench-path-")) / "r.sqlite3"), b"k" * 32)
     off, on = EpisodeBot(SEEDS), EpisodeBot(SEEDS, records=records)
     times: dict[str, list[float]] = {"off": [], "on": []}
+    cpu: dict[str, list[float]] = {"off": [], "on": []}  # the answering thread's own CPU time
     for i in range(n):
         for name, bot in (("off", off), ("on", on)) if i % 2 else (("on", on), ("off", off)):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             bot.run("ask", {"question": QUESTIONS[i % len(QUESTIONS)]}, user=f"u{i}", platform="slack")
             times[name].append((time.perf_counter() - start) * 1000)
+            cpu[name].append((time.thread_time() - start_cpu) * 1000)
     records.close()
     return {"off_p50": percentile(times["off"], 50), "off_p99": percentile(times["off"], 99),
-            "on_p50": percentile(times["on"], 50), "on_p99": percentile(times["on"], 99)}
+            "on_p50": percentile(times["on"], 50), "on_p99": percentile(times["on"], 99),
+            "off_cpu": statistics.median(cpu["off"]), "on_cpu": statistics.median(cpu["on"])}
 
 
 def fill(records: Any, rows: int, days: int = 90) -> float:
@@ -184,16 +191,18 @@ def main(argv: list[str] | None = None) -> int:
         if cluster is not None:
             url = cluster.new_database()
         print(f"Answer latency, {COMMANDS} /ask commands at {AT_ONCE} at once, x{args.rounds} rounds (ms)")
-        print(f"{'run':28} {'n':>6} {'p50':>8} {'p99':>8} {'p99 vs off':>11} {'rows written':>13} {'lost':>6}")
+        print(f"{'run':28} {'n':>6} {'p50':>8} {'p99':>8} {'p99 vs off':>11} {'bot CPU/cmd':>12} {'rows written':>13} "
+              f"{'lost':>6}")
         for r in bench_latency(url, args.rounds):
             print(f"{r['run']:28} {r['n']:6d} {r['p50']:8.2f} {r['p99']:8.2f} {r['p99_delta']:+11.2f} "
+                  f"{r['cpu_ms']:12.3f} "
                   f"{'' if r['written'] is None else r['written']:>13} {'' if r['lost'] is None else r['lost']:>6}")
         path = bench_in_path()
         print("\nOne command at a time, recording off and on alternately, SQLite (ms)")
-        print(f"{'':28} {'p50':>8} {'p99':>8}")
-        print(f"{'recording off (baseline)':28} {path['off_p50']:8.2f} {path['off_p99']:8.2f}")
-        print(f"{'recording on':28} {path['on_p50']:8.2f} {path['on_p99']:8.2f}   "
-              f"p99 {path['on_p99'] - path['off_p99']:+.2f}")
+        print(f"{'':28} {'p50':>8} {'p99':>8} {'CPU median':>11}")
+        print(f"{'recording off (baseline)':28} {path['off_p50']:8.2f} {path['off_p99']:8.2f} {path['off_cpu']:11.3f}")
+        print(f"{'recording on':28} {path['on_p50']:8.2f} {path['on_p99']:8.2f} {path['on_cpu']:11.3f}   "
+              f"p99 {path['on_p99'] - path['off_p99']:+.2f}, CPU {path['on_cpu'] - path['off_cpu']:+.3f}")
         if cluster is not None:
             url = cluster.new_database()
         print(f"\n`report` over {args.rows:,} logged questions (90 days; median of 3)")
