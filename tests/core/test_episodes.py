@@ -170,3 +170,22 @@ def test_the_cli_explains_an_empty_question_with_the_episodes_own_example(capsys
     assert "Please give a question." in out and "RLVR" not in out and 'episode-bot ask "' in out
     assert cli.main(["ask", "--seeds", str(two), "--episode", "490"]) == 2
     assert 'episode-bot ask "What is RLVR?"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command, args, expect", [
+    ("chapter", {"title_or_time": "scaling laws"}, "AI Scaling Laws"),
+    ("quote", {"text": "calculator"}, "calculator"),
+    ("summary", {"topic": "work culture"}, "9/9/6"),
+])
+def test_quote_chapter_and_summary_also_answer_from_the_episode_that_has_it(two, command, args, expect):
+    reply = EpisodeBot(two).run(command, args)
+    assert reply.episode == "491" and reply.results and {r.episode for r in reply.results} == {"490"}
+    assert expect in reply.results[0].text and reply.message.startswith("Not in #491 The Transistor at 80. In #490")
+
+
+@pytest.mark.parametrize("command, args", [("chapter", {"title_or_time": "sourdough baking"}),
+                                           ("quote", {"text": "sourdough starter recipe"}),
+                                           ("summary", {"topic": "sourdough baking"})])
+def test_what_no_episode_has_is_still_declined(two, command, args):
+    reply = EpisodeBot(two).run(command, args)
+    assert not reply.results and reply.message.startswith("I couldn't find")
