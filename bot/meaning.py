@@ -58,6 +58,7 @@ class StaticModel:
             head = fh.read(1 << 16)
         self.digest = hashlib.sha256(f"{name}:{weights.stat().st_size}".encode() + head).hexdigest()[:16]
         self._lock = threading.Lock()
+        self._memo: dict[str, list[int]] = {}  # word -> its token ids (see _token_ids)
         self._loaded: tuple[np.ndarray, Tokenizer, frozenset[str]] | None = None
 
     @classmethod
@@ -107,14 +108,40 @@ class StaticModel:
 
         vectors, tokenizer, _ = self.load()
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-        # One text (a question) skips encode_batch's thread pool, which costs more than the text.
-        encoded = [tokenizer.encode(texts[0], add_special_tokens=False)] if len(texts) == 1 else \
-            tokenizer.encode_batch(texts, add_special_tokens=False)
-        for i, enc in enumerate(encoded):
-            if enc.ids:
-                out[i] = vectors[enc.ids].mean(axis=0)
+        if len(texts) == 1:  # a question: no batch thread pool, which costs more than the text
+            ids = [tokenizer.encode(texts[0], add_special_tokens=False).ids[:MAX_TOKENS]]
+        else:
+            ids = self._token_ids(texts)
+        for i, row in enumerate(ids):
+            if row:
+                out[i] = vectors[row].mean(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
+
+    def _token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Return each text's first MAX_TOKENS token ids, tokenizing each distinct word once.
+
+        The model's tokens never span a space ('▁' starts a word), so a text's
+        tokens are its words' tokens in order; a catalogue repeats its words so
+        often that this is several times faster than tokenizing every text.
+        """
+        tokenizer = self.load()[1]
+        split = [text.split()[:MAX_TOKENS] for text in texts]  # a word is at least one token
+        memo = self._memo
+        fresh = list({w for ws in split for w in ws if w not in memo})
+        for word, enc in zip(fresh, tokenizer.encode_batch(fresh, add_special_tokens=False) if fresh else []):
+            memo[word] = enc.ids
+        if len(memo) > 500_000:  # bound the memory a huge catalogue's vocabulary can take
+            self._memo = {}
+        out = []
+        for ws in split:
+            row: list[int] = []
+            for w in ws:
+                row.extend(memo[w])
+                if len(row) >= MAX_TOKENS:
+                    break
+            out.append(row[:MAX_TOKENS])
+        return out
 
     def knows(self, word: str) -> bool:
         """Return True when word is a whole word of the model's vocabulary: a real word or name."""
