@@ -181,3 +181,15 @@ def test_a_name_the_episode_never_mentions_is_not_answered_by_meaning(episode_bo
     assert index.parse("What did Google pay to license Character.AI's technology?").strangers == {"character.ai"}
     assert not index.parse("What makes gpt-oss-120b different from earlier open-weight models?").strangers
     assert ask(episode_bot, "What did Google pay to license Character.AI's technology?")["results"] == []
+
+
+def test_word_by_word_tokens_give_the_vectors_of_whole_text_tokens(episode_bot):
+    """The index tokenizes each distinct word once; the vectors must equal tokenizing each text."""
+    from bot.search import _meaning_text
+
+    model = episode_bot.snapshot.index.model
+    episode = episode_bot.snapshot.library.episodes[0]
+    texts = [_meaning_text(i) for i in [*episode.passages, *episode.quotes]]
+    fast = model.embed(texts)
+    whole = np.stack([model.embed([t])[0] for t in texts])  # one text: the tokenizer on the whole text
+    assert np.allclose(fast, whole, atol=1e-5)
