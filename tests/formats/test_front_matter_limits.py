@@ -63,3 +63,10 @@ def test_the_rest_of_the_seeds_load(tmp_path):
     bot = EpisodeBot(root)
     assert bot.library.episodes
     assert not any("bomb.md" in e.sources for e in bot.library.episodes)
+
+
+def test_a_yaml_tag_that_builds_an_object_is_refused(read, tmp_path):
+    marker = tmp_path / "ran"
+    doc = read("tag.md", f"---\ntitle: !!python/object/apply:os.system [\"touch {marker}\"]\n---\n\n# Body\n\nText.\n")
+    assert not marker.exists()
+    assert any("front matter" in p.message for p in doc.problems)

@@ -234,3 +234,21 @@ def test_check_reports_a_folder_and_a_file_it_cannot_read(tmp_path):
         assert "private.md: could not be read (Permission denied)" in text, text
     finally:
         subprocess.run(["rm", "-rf", str(base)], check=False)
+
+
+def test_xml_entities_in_a_feed_are_not_expanded(tmp_path):
+    """XXE: an external entity pointing at a local file must not end up in a seed."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-PASSPHRASE")
+    export = tmp_path / "export"
+    feed_path = write_local_feed(export)
+    text = feed_path.read_text().replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "{secret.as_uri()}">'
+        '<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>').replace(
+        "<title>Radio Days</title>", "<title>Radio &xxe; Days &lol2;</title>")
+    feed_path.write_text(text)
+    seeds = tmp_path / "seeds"
+    feed.main([str(feed_path), "--seeds", str(seeds)])
+    written = "".join(p.read_text(errors="replace") for p in seeds.rglob("*") if p.is_file()) if seeds.exists() else ""
+    assert "TOP-SECRET-PASSPHRASE" not in written

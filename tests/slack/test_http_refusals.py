@@ -137,3 +137,10 @@ async def test_slowloris_connections_are_closed_within_30_s(http_slack, caplog):
     assert max(closed) <= LIMIT
     assert max(closed) >= min(server_module.HEADER_TIMEOUT, server_module.BODY_TIMEOUT) - 1  # timed out, not refused
     _no_errors(caplog)
+
+
+async def test_an_oversized_body_is_refused(http_slack, caplog):
+    body = b"text=" + b"a" * 300_000
+    status, _ = await _post(http_slack, body, _signed(body))
+    assert status == 413
+    _no_errors(caplog)
