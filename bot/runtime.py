@@ -45,9 +45,16 @@ class Heartbeat:
     def beat(self) -> None:
         """Write the time, pid and health URL atomically, so a reader never sees half a file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         url = self.health_url() if self.health_url else None
-        tmp.write_text(f"{time.time():.0f} {os.getpid()}" + (f" {url}" if url else "") + "\n")
+        # The default heartbeat lives in /tmp, where another user could plant a symlink at the
+        # temporary name: never follow one (O_NOFOLLOW), and replace one at the final name (rename).
+        with contextlib.suppress(FileNotFoundError):
+            if tmp.is_symlink():
+                tmp.unlink()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w") as f:
+            f.write(f"{time.time():.0f} {os.getpid()}" + (f" {url}" if url else "") + "\n")
         os.replace(tmp, self.path)
 
     def clear(self) -> None:
