@@ -104,6 +104,12 @@ def ask(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str],
     if not hits:
         found = _elsewhere(snap, episode, question, asked, before, speaker, page)
         return found or _decline(reply, snap, episode, question, "that")
+    if hits[0].match == "meaning":
+        # Only something close in meaning here ('Haskorek' for 'Haskorane'): an episode that holds the
+        # question's own words answers it better.
+        found = _elsewhere(snap, episode, question, asked, before, speaker, page, words_only=True)
+        if found is not None:
+            return found
     return _page(reply, [_result(h) for h in hits], page, q.corrected, extra=speaker)
 
 
@@ -393,17 +399,18 @@ def _kept(hits: list[Hit], before: int | None, speaker: str) -> list[Hit]:
 
 
 def _elsewhere(snap: Snapshot, asked: Episode, question: str, typed: str, before: int | None, speaker: str,
-               page: int) -> Reply | None:
+               page: int, words_only: bool = False) -> Reply | None:
     """Answer from another episode of the catalogue when the one asked about has nothing.
 
     The results keep the episode they came from; the message says so, and a
-    button asks the question in that episode.
+    button asks the question in that episode. `words_only`: only an answer
+    carried by the question's words counts (not one close in meaning alone).
     """
     if len(snap.library.episodes) < 2:
         return None
     hits, q = snap.index.ask(question, None)
     hits = _kept([h for h in hits if h.episode is not asked], before, speaker)
-    if not hits:
+    if not hits or (words_only and hits[0].match not in ("words", "both")):
         return None
     other = hits[0].episode
     hits = [h for h in hits if h.episode is other]
