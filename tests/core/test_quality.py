@@ -62,7 +62,7 @@ def test_every_out_of_scope_question_is_declined(episode_bot, name):
 # (see docs/benchmarks.md); community and out-of-scope meet theirs.
 KIND_FLOORS = {
     "natural.jsonl": {"paraphrase": 4, "community": 14, "typo": 8, "oos": 25},
-    "meaning.jsonl": {"paraphrase": 9, "community": 19, "typo": 18, "oos": 21},
+    "meaning.jsonl": {"paraphrase": 9, "community": 19, "typo": 19, "oos": 21},
 }
 
 
