@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot import i18n
+from bot.i18n import N_, _
+
+from .locale import member_language
 from .render import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -18,8 +22,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REASON_LENGTH = 300  # characters in a 👎 reason
-NOTED = "Thanks, noted."
-NOT_ADMIN = "Only members with the Manage Server permission can use /episodebot."
+NOTED = N_("Thanks, noted.")
+NOT_ADMIN = N_("Only members with the Manage Server permission can use /episodebot.")
 
 
 def is_admin(interaction: discord.Interaction) -> bool:
@@ -38,26 +42,32 @@ class ReasonModal(discord.ui.Modal):
     """One optional 300-character field: what was wrong with the answer."""
 
     reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
-        label="What was wrong? (optional)", style=discord.TextStyle.paragraph, required=False,
-        max_length=REASON_LENGTH, placeholder="e.g. the time is off, or it answers another question")
+        label=N_("What was wrong? (optional)"), style=discord.TextStyle.paragraph, required=False,
+        max_length=REASON_LENGTH, placeholder=N_("e.g. the time is off, or it answers another question"))
 
     def __init__(self, record_id: str) -> None:
-        super().__init__(title="Thanks: tell us more?", timeout=900, custom_id=f"reason:{record_id}"[:100])
+        super().__init__(title=_("Thanks: tell us more?"), timeout=900, custom_id=f"reason:{record_id}"[:100])
+        self.reason.label = _("What was wrong? (optional)")  # in the voter's language (vote() speaks it)
+        self.reason.placeholder = _("e.g. the time is off, or it answers another question")
         self.record_id = record_id
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
         text = (self.reason.value or "").strip()
-        message = NOTED
+        language = member_language(interaction)
+        with i18n.speaking(language):
+            message = _(NOTED)
         if text:
             message = await asyncio.to_thread(client.core.vote_reason, self.record_id, "discord",
-                                              str(interaction.user.id), text)
+                                              str(interaction.user.id), text, language=language)
         await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         log.error("👎 reason could not be saved", exc_info=error)
         if not interaction.response.is_done():
-            await interaction.response.send_message("Sorry, I couldn't note that right now.", ephemeral=True,
+            with i18n.speaking(member_language(interaction)):
+                sorry = _("Sorry, I couldn't note that right now.")
+            await interaction.response.send_message(sorry, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
 
 
@@ -69,9 +79,10 @@ async def vote(interaction: discord.Interaction, action: Action) -> None:
     """
     client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
     up = action.kind == "up"
-    message = await asyncio.to_thread(client.core.vote, action.query, "discord", str(interaction.user.id), up)
+    message = await asyncio.to_thread(client.core.vote, action.query, "discord", str(interaction.user.id), up,
+                                      language=i18n.current())
     log.info("%s on answer %s", "👍" if up else "👎", action.query)
-    if not up and message.startswith(NOTED):
+    if not up and message.startswith(_(NOTED)):
         await interaction.response.send_modal(ReasonModal(action.query))
         return
     await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)

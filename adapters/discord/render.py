@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 import discord
 
+from bot import i18n
+from bot.i18n import N_, _
 from bot.text import format_time
 
 from .buttons import SHARE_ID, ActionButton
@@ -40,7 +42,7 @@ FOOTER_BUDGET = 300  # the footer only names files; keep the room for answers
 COLOUR = discord.Colour(0x5865F2)
 DECLINE_COLOUR = discord.Colour(0xFEE75C)
 NO_MENTIONS = discord.AllowedMentions.none()
-SPOILER_NOTE = "Spoiler-safe"
+SPOILER_NOTE = N_("Spoiler-safe")
 
 _TIME_SPAN = re.compile(r"`(\d{1,2}:\d{2}(?::\d{2})?)`")
 _INLINE = re.compile(r"([\\*_~`|\[\]])")
@@ -150,7 +152,7 @@ def link(label: str, url: str | None) -> str:
 def render(reply: Reply, *, share: bool, refs: ActionRefs) -> Rendered:
     """Build the Discord message for a reply; `share` adds the Share to channel button."""
     if reply.error:
-        return Rendered(content=fit_escaped("⚠️ " + (reply.body or reply.message or "Something went wrong."),
+        return Rendered(content=fit_escaped("⚠️ " + (reply.body or reply.message or _("Something went wrong.")),
                                             CONTENT))
     links = _moment_links(reply)
     title = fit_escaped(" ".join(reply.title.split()), TITLE, escape_inline) or reply.command.capitalize()
@@ -175,7 +177,7 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs) -> Rendered:
     used = len(embed.title or "") + len(description) + len(footer) + 140  # room for notes and "Shared by"
     fields = [(f.name, f.value, f.inline, r) for f, r in zip(reply.fields, _field_results(reply))]
     if reply.suggestions:
-        fields.append(("Try", "\n".join("• " + s for s in reply.suggestions[:5]), False, None))
+        fields.append((_("Try"), "\n".join("• " + s for s in reply.suggestions[:5]), False, None))
     dropped = 0
     for raw_name, value, inline, result in fields:
         if len(embed.fields) >= FIELDS:
@@ -192,7 +194,8 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs) -> Rendered:
         used += len(name) + len(text)
         embed.add_field(name=name, value=text, inline=inline)
     if dropped:
-        footer = f"{dropped} more not shown · " + footer if footer else f"{dropped} more not shown"
+        more = i18n.ngettext("{n} more not shown", "{n} more not shown", dropped)
+        footer = f"{more} · {footer}" if footer else more
     if footer:
         embed.set_footer(text=fit(footer, FOOTER_BUDGET + 140))
     rendered = Rendered(embeds=[embed])
@@ -201,7 +204,7 @@ def render(reply: Reply, *, share: bool, refs: ActionRefs) -> Rendered:
         rendered.buttons.append(ButtonSpec(label, refs.custom_id(button.action),
                                            button.action.kind))
     if share:
-        rendered.buttons.append(ButtonSpec("Share to channel", SHARE_ID, "share"))
+        rendered.buttons.append(ButtonSpec(_("Share to channel"), SHARE_ID, "share"))
     return rendered
 
 
@@ -273,16 +276,17 @@ def spoil(embed: discord.Embed) -> None:
 
 def is_spoiler_safe(embed: discord.Embed) -> bool:
     """Return True for an embed rendered from a spoiler-safe reply (its footer says so)."""
-    return SPOILER_NOTE in (embed.footer.text or "")
+    text = embed.footer.text or ""  # in any language: a member may share another's answer
+    return any(note in text for note in (SPOILER_NOTE, *i18n.translations(SPOILER_NOTE).values()))
 
 
 def _footer(reply: Reply) -> str:
     sources = reply.sources
     parts = []
     if reply.before is not None:
-        parts.append(f"{SPOILER_NOTE} up to {format_time(reply.before)}")
+        parts.append(_("{spoiler_safe} up to {time}", spoiler_safe=_(SPOILER_NOTE), time=format_time(reply.before)))
     if reply.page > 1:
-        parts.append(f"Page {reply.page}")
+        parts.append(_("Page {page}", page=reply.page))
     if sources:
-        parts.append("Sources: " + ", ".join(sources))
+        parts.append(_("Sources: {files}", files=", ".join(sources)))
     return fit(" · ".join(parts), FOOTER_BUDGET)

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Any, Callable
 import discord
 from discord import app_commands
 
+from bot import i18n
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.commands import Caller
 from bot.replies import Action, Reply
 
 from .buttons import SHARE_ID
 from .feedback import NOT_ADMIN, is_admin, vote
+from .locale import member_language
 from .render import NO_MENTIONS, ButtonSpec, Rendered, fit_escaped, is_spoiler_safe, render, spoil
 
 if TYPE_CHECKING:
@@ -24,8 +27,8 @@ log = logging.getLogger(__name__)
 
 DEFER_AFTER = 2.0  # seconds; Discord drops an interaction not answered within 3 s
 CALLBACK_WAIT = 30.0  # seconds an answer may wait out Discord's rate limits (as max_ratelimit_timeout)
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
-OUT_OF_DATE = "This command was just updated. Please try again in a minute."
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
+OUT_OF_DATE = N_("This command was just updated. Please try again in a minute.")
 UNKNOWN_INTERACTION = 10062
 
 
@@ -78,7 +81,7 @@ async def _deliver(interaction: discord.Interaction, rendered: Rendered, *, priv
 async def answer_command(interaction: discord.Interaction, name: str, values: dict[str, Any]) -> None:
     """Run a slash command through the core and answer with its reply."""
     client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
-    with client.track():
+    with client.track(), i18n.speaking(member_language(interaction)):  # the core and render run inside it
         await _answer_command(client, interaction, name, values)
 
 
@@ -88,7 +91,8 @@ async def _answer_command(client: EpisodeClientMixin, interaction: discord.Inter
     private = client.private
     reply = await run_core(interaction, lambda: client.core.run(
         name, args, user=str(interaction.user.id), channel=str(interaction.channel_id), platform="discord",
-        workspace=str(interaction.guild_id) if interaction.guild_id else None), private=private)
+        workspace=str(interaction.guild_id) if interaction.guild_id else None, language=i18n.current()),
+        private=private)
     log.info("/%s by %s in %s: %s", name, interaction.user.id, interaction.guild_id or "DM",
              "error" if reply.error else f"{len(reply.results)} result(s)")
     # Rendering walks the whole reply: off the event loop, like the core call.
@@ -102,21 +106,27 @@ async def _answer_command(client: EpisodeClientMixin, interaction: discord.Inter
 async def answer_admin(interaction: discord.Interaction, name: str, values: dict[str, Any]) -> None:
     """Run an /episodebot subcommand for a member with Manage Server; answer privately."""
     client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
-    with client.track():
+    with client.track(), i18n.speaking(member_language(interaction)):
         if not is_admin(interaction):
             log.warning("/episodebot %s refused: %s lacks Manage Server", name, interaction.user.id)
-            await interaction.response.send_message(NOT_ADMIN, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(_(NOT_ADMIN), ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         args = {k: str(v) for k, v in values.items() if v is not None}
         caller = Caller("discord", str(interaction.user.id), str(interaction.channel_id),
                         str(interaction.guild_id) if interaction.guild_id else None)
-        reply = await run_core(interaction, lambda: client.core.run_admin(name, args, caller), private=True)
+        reply = await run_core(interaction, lambda: client.core.run_admin(name, args, caller, language=i18n.current()),
+                               private=True)
         log.info("/episodebot %s by %s", name, interaction.user.id)
         await send(interaction, await asyncio.to_thread(render, reply, share=False, refs=client.refs), private=True)
 
 
 async def handle_button(interaction: discord.Interaction, custom_id: str) -> None:
     """Answer a button click: share the message, or run the action its custom_id carries."""
+    with i18n.speaking(member_language(interaction)):  # the clicker's language, not the asker's
+        await _handle_button(interaction, custom_id)
+
+
+async def _handle_button(interaction: discord.Interaction, custom_id: str) -> None:
     client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
     try:
         if custom_id == SHARE_ID:
@@ -131,7 +141,8 @@ async def handle_button(interaction: discord.Interaction, custom_id: str) -> Non
         on_private = bool(interaction.message and interaction.message.flags.ephemeral)
         reply = await run_core(interaction, lambda: client.core.run_action(
             token or "", user=str(interaction.user.id), channel=str(interaction.channel_id), platform="discord",
-            workspace=str(interaction.guild_id) if interaction.guild_id else None, is_admin=is_admin(interaction)),
+            workspace=str(interaction.guild_id) if interaction.guild_id else None, is_admin=is_admin(interaction),
+            language=i18n.current()),
             private=True, update=on_private)
         log.info("button %s by %s: %s", custom_id[:40], interaction.user.id,
                  "error" if reply.error else f"{reply.command} page {reply.page}")
@@ -156,13 +167,13 @@ async def share(interaction: discord.Interaction) -> None:
             await interaction.response.send_message(str(exc), ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
     if message is None or not message.embeds:
-        await interaction.response.send_message("There is nothing to share here.", ephemeral=True,
+        await interaction.response.send_message(_("There is nothing to share here."), ephemeral=True,
                                                 allowed_mentions=NO_MENTIONS)
         return
     embeds = [e.copy() for e in message.embeds]
     who = interaction.user.display_name[:80]  # footers show plain text: no escaping needed
     footer = embeds[0].footer.text or ""
-    embeds[0].set_footer(text=f"Shared by {who}" + (f" · {footer}" if footer else ""))
+    embeds[0].set_footer(text=_("Shared by {name}", name=who) + (f" · {footer}" if footer else ""))
     if is_spoiler_safe(embeds[0]):  # the member is past that point; the channel may not be
         for embed in embeds:
             spoil(embed)
@@ -176,6 +187,11 @@ async def share(interaction: discord.Interaction) -> None:
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Tell the user what went wrong in words they can use; log the rest; never raise."""
+    with i18n.speaking(member_language(interaction)):
+        await _report_error(interaction, error)
+
+
+async def _report_error(interaction: discord.Interaction, error: BaseException) -> None:
     original = getattr(error, "original", None) or error
     if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
         log.warning("interaction %s expired before it was answered (Discord error 10062: "
@@ -186,14 +202,14 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     elif isinstance(error, app_commands.CommandSignatureMismatch):
         log.warning("Discord sent /%s with options this version does not know: run "
                     "`episode-bot discord sync`", getattr(error.command, "name", "?"))
-        message = OUT_OF_DATE
+        message = _(OUT_OF_DATE)
     elif isinstance(error, app_commands.CommandNotFound):
         log.warning("Discord sent an unknown command %r: run `episode-bot discord sync`", error.name)
-        message = OUT_OF_DATE
+        message = _(OUT_OF_DATE)
     else:
         command = interaction.command.name if interaction.command else "button"
         log.error("%s failed for interaction %s", command, interaction.id, exc_info=original)
-        message = APOLOGY
+        message = _(APOLOGY)
     if interaction.type is discord.InteractionType.autocomplete:
         if not interaction.response.is_done():
             try:
