@@ -580,4 +580,13 @@ ADMIN_COMMANDS += (
             listening.set_channel_episode, admin=True),
 )
 
+from . import channel_language as _channel_language  # noqa: E402
+
+ADMIN_COMMANDS += (
+    Command("channel-language", N_("The language this channel is answered in (Slack sends none with a command)"),
+            "channel-language ru", (Option("language", N_("A language code such as ru, de or pt-BR, or 'clear' "
+                                                           "(leave empty to see it)"), max_length=20),),
+            _channel_language.set_channel_language, admin=True),
+)
+
 ADMIN_BY_NAME = {c.name: c for c in ADMIN_COMMANDS}

@@ -367,6 +367,12 @@ class EpisodeBot:
         except UserError as exc:
             return error_reply(name, str(exc), query=_first_text(args))
 
+    def language_for(self, caller: Caller) -> str:
+        """The language a channel is answered in when its platform sends no locale (Slack, the CLI)."""
+        from .channel_language import channel_language
+
+        return channel_language(self, caller) or self.language
+
     def vote(self, record_id: str, platform: str, user: str, up: bool, *, language: str | None = None) -> str:
         """Record a 👍/👎 on an answer; return what to tell the voter, privately."""
         with i18n.speaking(language or self.language):
