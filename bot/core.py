@@ -186,7 +186,7 @@ class EpisodeBot:
         is "button" for a page, chapter step or share, so stats count questions once.
         `language` is the reply's (a tag we lack, or None: the bot's own language).
         """
-        with i18n.speaking(language or self.language):
+        with i18n.speaking(language or i18n.chosen() or self.language):
             return self._run_counted(name, args, page, user=user, channel=channel, platform=platform,
                                      workspace=workspace, via=via)
 
@@ -322,7 +322,7 @@ class EpisodeBot:
                    platform: str = "cli", workspace: str | None = None, is_admin: bool = False,
                    language: str | None = None) -> Reply:
         """Run what a button asks for (next page, another chapter, share, an admin's pick to teach)."""
-        with i18n.speaking(language or self.language):
+        with i18n.speaking(language or i18n.chosen() or self.language):
             return self._run_action(token, user=user, channel=channel, platform=platform, workspace=workspace,
                                     is_admin=is_admin)
 
@@ -354,7 +354,7 @@ class EpisodeBot:
     def run_admin(self, name: str, args: dict[str, str] | None, caller: Caller, *,
                   language: str | None = None) -> Reply:
         """Run an /episodebot subcommand; the front end has checked the caller is an admin."""
-        with i18n.speaking(language or self.language):
+        with i18n.speaking(language or i18n.chosen() or self.language):
             return self._run_admin(name, args, caller)
 
     def _run_admin(self, name: str, args: dict[str, str] | None, caller: Caller) -> Reply:
@@ -375,7 +375,7 @@ class EpisodeBot:
 
     def vote(self, record_id: str, platform: str, user: str, up: bool, *, language: str | None = None) -> str:
         """Record a 👍/👎 on an answer; return what to tell the voter, privately."""
-        with i18n.speaking(language or self.language):
+        with i18n.speaking(language or i18n.chosen() or self.language):
             if self.records is None:
                 return _("Votes are not kept on this bot.")
             return _(self.records.vote(record_id, self.records.user_key(platform, user), 1 if up else -1).message)
@@ -383,7 +383,7 @@ class EpisodeBot:
     def vote_reason(self, record_id: str, platform: str, user: str, reason: str, *,
                     language: str | None = None) -> str:
         """Attach the reason given with a 👎; return what to tell the voter."""
-        with i18n.speaking(language or self.language):
+        with i18n.speaking(language or i18n.chosen() or self.language):
             if self.records is None:
                 return _("Votes are not kept on this bot.")
             return _(self.records.set_reason(record_id, self.records.user_key(platform, user),

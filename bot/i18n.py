@@ -129,6 +129,11 @@ def default() -> str:
     return _default
 
 
+def chosen() -> str | None:
+    """The language a caller set for this context with speaking() or use(), if any."""
+    return _current.get()
+
+
 def current() -> str:
     """The language of the call running now."""
     return _current.get() or _default

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands import ADMIN_BY_NAME, ADMIN_COMMANDS, ADMIN_GROUP, Caller
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.replies import Action
 
 from . import render, syntax
@@ -30,8 +31,8 @@ log = logging.getLogger(__name__)
 ADMIN_CACHE = 300.0  # seconds a users.info answer is trusted
 REASON_VIEW = "episode_bot_reason"
 REASON_LENGTH = 300
-NOTED = "Thanks, noted."
-NOT_ADMIN = "Only the workspace's admins and owners (and the bot's listed admins) can use this command."
+NOTED = N_("Thanks, noted.")
+NOT_ADMIN = N_("Only the workspace's admins and owners (and the bot's listed admins) can use this command.")
 
 
 def group_name(prefix: str = "") -> str:
@@ -50,11 +51,11 @@ def group_hint() -> str:
 def reason_view(record_id: str) -> dict[str, Any]:
     """The modal a 👎 opens: one optional 300-character field."""
     return {"type": "modal", "callback_id": REASON_VIEW, "private_metadata": record_id[:100],
-            "title": {"type": "plain_text", "text": "What was wrong?"},
-            "submit": {"type": "plain_text", "text": "Send"},
-            "close": {"type": "plain_text", "text": "Skip"},
+            "title": {"type": "plain_text", "text": _("What was wrong?")[:24]},  # Slack's limit for titles
+            "submit": {"type": "plain_text", "text": _("Send")[:24]},
+            "close": {"type": "plain_text", "text": _("Skip")[:24]},
             "blocks": [{"type": "input", "block_id": "reason", "optional": True,
-                        "label": {"type": "plain_text", "text": "Tell us more (optional)"},
+                        "label": {"type": "plain_text", "text": _("Tell us more (optional)")},
                         "element": {"type": "plain_text_input", "action_id": "reason", "multiline": True,
                                     "max_length": REASON_LENGTH}}]}
 
@@ -103,12 +104,12 @@ def admin_listener(slack: SlackAnswers, admins: Admins) -> Callable[..., Awaitab
             async with slack.after_ack(body):
                 if not await admins.allowed(user, client):
                     log.warning("%s refused for %s: not an admin", group_name(slack.prefix), user)
-                    await deliver(url, {"response_type": "ephemeral", **render.render_error(NOT_ADMIN)})
+                    await deliver(url, {"response_type": "ephemeral", **render.render_error(_(NOT_ADMIN))})
                     return
-                sub, _, rest = (body.get("text") or "").strip().partition(" ")
+                sub, _sep, rest = (body.get("text") or "").strip().partition(" ")
                 command = ADMIN_BY_NAME.get(sub.lower())
                 if command is None:
-                    message = f"Unknown subcommand {sub!r}." if sub else "Which subcommand?"
+                    message = _("Unknown subcommand {name!r}.", name=sub) if sub else _("Which subcommand?")
                     await deliver(url, {"response_type": "ephemeral", **render.render_error(message, usage)})
                     return
                 args = syntax.parse(command, rest)
@@ -136,7 +137,7 @@ def record_action_listener(slack: SlackAnswers, admins: Admins) -> Callable[...,
             async with slack.after_ack(body):
                 if decoded is None or not user:
                     await deliver(url, {"response_type": "ephemeral", "replace_original": False,
-                                        **render.render_error("This button has expired.")})
+                                        **render.render_error(_("This button has expired."))})
                     return
                 if decoded.kind == "teach":
                     allowed = await admins.allowed(user, client)
@@ -150,7 +151,7 @@ def record_action_listener(slack: SlackAnswers, admins: Admins) -> Callable[...,
                     return
                 up = decoded.kind == "up"
                 said = await asyncio.to_thread(slack.bot.vote, decoded.query, "slack", user, up)
-                if not up and said.startswith(NOTED) and body.get("trigger_id"):
+                if not up and said.startswith(_(NOTED)) and body.get("trigger_id"):
                     try:
                         await client.views_open(trigger_id=body["trigger_id"], view=reason_view(decoded.query))
                     except SlackApiError as exc:  # the vote counts; only the reason is lost

@@ -25,8 +25,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.commands import BY_NAME, COMMANDS, Command
-from bot.commands import ADMIN_COMMANDS
+from bot.commands import ADMIN_COMMANDS, Caller
+from bot import i18n
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.logs import SecretFilter
 from bot.replies import Action, Field_
 
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 AUTH_FAILED = (":warning: I can't reach Slack right now. Please try again in a moment; "
                "if this keeps happening, tell the admin who runs Episode Bot.")
 _RECORD_ACTIONS = re.compile(rf"^{render.ACTION_PREFIX}(up|down|teach)$")  # votes, an admin's pick
@@ -123,8 +125,9 @@ class SlackAnswers:
 
         async def on_command(ack: Any, body: dict[str, Any]) -> None:
             try:
-                args = syntax.parse(command, body.get("text") or "")
-                self.bot.validate(command, args)
+                with i18n.speaking(await self.language(body)):
+                    args = syntax.parse(command, body.get("text") or "")
+                    self.bot.validate(command, args)
             except UserError as exc:  # empty or over-long input: the usage goes in the ack
                 await ack(response_type="ephemeral", **render.render_error(str(exc), usage))
                 return
@@ -163,15 +166,25 @@ class SlackAnswers:
 
     @contextlib.asynccontextmanager
     async def after_ack(self, body: dict[str, Any]):
-        """Send a failure after the ack to the error handler ourselves.
+        """Answer in the channel's language; send a failure after the ack to the error handler ourselves.
 
         bolt 1.30 forgets the ack when an acked listener raises (it resets
         `ack.response`), and then answers 404 after 3 s as if never acked.
         """
-        try:
-            yield
-        except Exception as exc:
-            await self.on_error(exc, body, None)
+        with i18n.speaking(await self.language(body)):  # the core and render (threads) inherit it
+            try:
+                yield
+            except Exception as exc:
+                await self.on_error(exc, body, None)
+
+    async def language(self, body: dict[str, Any]) -> str:
+        """The channel's language (Slack sends no locale): an admin's channel-language, else the bot's."""
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+        if not channel:
+            return self.bot.language
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        team = body.get("team_id") or (body.get("team") or {}).get("id")
+        return await asyncio.to_thread(self.bot.language_for, Caller("slack", user, channel, team))
 
     async def on_error(self, error: Exception, body: dict[str, Any],
                        response: BoltResponse | None) -> BoltResponse | None:
@@ -180,7 +193,7 @@ class SlackAnswers:
             message = str(error)
         else:
             log.error("Slack request failed (%s)", _describe(body), exc_info=error)
-            message = APOLOGY
+            message = _(APOLOGY)
         payload = {"response_type": "ephemeral", **render.render_error(message)}
         if response is not None:  # not acked yet: the message becomes the ack
             return BoltResponse(status=200, body=json.dumps(payload),
@@ -232,16 +245,18 @@ def slack_help(reply: Reply, prefix: str = "") -> Reply:
     """
     derived = {(r.title or "").split(" ")[0]: r.section for r in reply.results if r.kind == "command"}
     fields = [Field_(name=syntax.usage(c, prefix),
-                     value=f"{c.description}\nExample: {syntax.example(c, prefix, derived.get(c.name))}")
+                     value=_("{description}\nExample: {example}", description=_(c.description),
+                             example=syntax.example(c, prefix, derived.get(c.name))))
               for c in COMMANDS]
     ask = BY_NAME["ask"]
     episode = syntax.example_text(derived.get("episode") or "episode latest")
     at = syntax.example_text(derived.get("chapter") or "chapter 45:00")
-    fields.append(Field_(name="Options", value=(
-        f"Type options after your text: {syntax.known_options(ask)}, e.g. "
-        f"`{syntax.slash_name(ask, prefix)} {syntax.example_text(derived.get('ask') or ask.example)} "
-        f"episode:{episode} before:{at}`. Quote a value with spaces: `episode:\"two words\"`. "
-        f"`before:` keeps an answer spoiler-safe: only what comes before that time.")))
+    fields.append(Field_(name=_("Options"), value=_(
+        "Type options after your text: {options}, e.g. `{example}`. Quote a value with spaces: "
+        "`episode:\"two words\"`. `before:` keeps an answer spoiler-safe: only what comes before that time.",
+        options=syntax.known_options(ask),
+        example=f"{syntax.slash_name(ask, prefix)} {syntax.example_text(derived.get('ask') or ask.example)} "
+                f"episode:{episode} before:{at}")))
     return reply.model_copy(update={"fields": fields})
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from bot.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from bot.replies import Action, Reply
 
@@ -119,7 +121,7 @@ def render_reply(reply: Reply, *, share: Action | None = None, shared_by: str | 
     who shared a public copy; `usage` is shown under an error.
     """
     if reply.error:
-        return render_error(reply.body or reply.message or "Something went wrong.", usage)
+        return render_error(reply.body or reply.message or _("Something went wrong."), usage)
     blocks: list[dict[str, Any]] = [{"type": "header", "text": plain(reply.title, HEADER_TEXT)}]
     tail: list[dict[str, Any]] = []  # footnotes and buttons, always kept
     budget = TOTAL_TEXT
@@ -145,23 +147,24 @@ def render_reply(reply: Reply, *, share: Action | None = None, shared_by: str | 
             shown = False
             left_out += 1
     if left_out:
-        tail.append(context([f"{left_out} more not shown here: narrow the question to see them."]))
+        tail.append(context([ngettext("{n} more not shown here: narrow the question to see them.",
+                                      "{n} more not shown here: narrow the question to see them.", left_out)]))
 
     sources = [f"{i}. " + " · ".join(p for p in (link(c.link, c.timestamp) if c.timestamp else "",
                                                  f"`{fit(c.source, 200)}`" if c.source else "") if p)
                for i, c in enumerate(reply.citations[:CONTEXT_ELEMENTS - 1], 1) if c.timestamp or c.source]
     if sources:
-        tail.append(context([":link: Sources", *sources]))
+        tail.append(context([":link: " + _("Sources"), *sources]))
     if reply.suggestions:
-        tail.append(context(["Try: " + "; ".join(fit(s, 120) for s in reply.suggestions[:5])]))
+        tail.append(context([_("Try: {suggestions}", suggestions="; ".join(fit(s, 120) for s in reply.suggestions[:5]))]))
     if reply.page > 1:
-        tail.append(context([f"Page {reply.page}"]))
+        tail.append(context([_("Page {page}", page=reply.page)]))
     if shared_by and _USER_ID.fullmatch(shared_by):
-        tail.append(context([f"Shared by <@{shared_by}>"]))
+        tail.append(context([_("Shared by {name}", name=f"<@{shared_by}>")]))
 
     elements = [button(b.label, b.action) for b in reply.buttons]
     if share is not None:
-        elements.append(button("Share in channel", share))
+        elements.append(button(_("Share in channel"), share))
     elements = [e for e in elements if e is not None][:ACTION_ELEMENTS]
     if elements:
         tail.append({"type": "actions", "elements": elements})

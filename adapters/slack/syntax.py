@@ -11,6 +11,7 @@ import re
 
 from bot.commands import Command, Option
 from bot.errors import UserError
+from bot.i18n import _
 
 # `name:value`, `name:"quoted value"` or `name:“smart quotes”` (Slack clients curl quotes).
 _NAMED = re.compile(r'(?<!\S)(?P<name>[A-Za-z][A-Za-z_]{0,19}):(?:"(?P<plain>[^"]*)"|“(?P<curly>[^”]*)”|(?P<word>\S+))')
@@ -77,8 +78,9 @@ def parse(command: Command, text: str) -> dict[str, str]:
 
     rest = " ".join(_NAMED.sub(take, text or "").split())
     if unknown:
-        raise UserError(f"`{unknown[0]}:` is not an option of this command.",
-                        f"It takes {known_options(command)}; anything else is your {_main_name(command)}.")
+        raise UserError(_("`{option}:` is not an option of this command.", option=unknown[0]),
+                        _("It takes {options}; anything else is your {main}.", options=known_options(command),
+                          main=_main_name(command)))
     main = main_option(command)
     if main is not None and rest and not args.get(main.name):
         args[main.name] = rest
