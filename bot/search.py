@@ -104,7 +104,8 @@ class Query:
     corrected: dict[str, str] = field(default_factory=dict)
     prefixes: set[str] = field(default_factory=set)  # words typed short: match as prefixes
     vector: np.ndarray | None = None  # the question's meaning, once asked for (SearchIndex.query_vector)
-    strangers: set[str] = field(default_factory=set)  # names asked about that the index never mentions
+    focus: set[str] = field(default_factory=set)  # names, acronyms, words with digits, as typed (lowercase)
+    strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
 
     @cached_property
     def total(self) -> float:
@@ -290,13 +291,21 @@ class SearchIndex:
             if s in guessed:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
-        # A name the episodes never mention ('Sora', 'AlphaFold') can't be said in other words:
-        # a question about it is not answered by meaning alone.
-        strangers = {w for w in focus if w in terms and w not in self.vocab_df and stem(w) not in self.df
-                     and w not in prefixes and not w.isdigit()}
-        strangers |= {name for name in focus if len(words(name)) > 1 and not self._mentions(words(name))}
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
-                     prefixes=prefixes, strangers=strangers)
+                     prefixes=prefixes, focus=focus)
+
+    def strangers(self, q: Query) -> set[str]:
+        """Return the names a question asks about that the index never mentions (worked out once).
+
+        A name the episodes never mention ('Sora', 'AlphaFold', 'Character.AI' as a phrase)
+        can't be said in other words: a question about it is not answered by meaning alone.
+        """
+        if q.strangers is None:
+            found = {w for w in q.focus if w in q.terms and w not in self.vocab_df and stem(w) not in self.df
+                     and w not in q.prefixes and not w.isdigit()}
+            found |= {name for name in q.focus if len(words(name)) > 1 and not self._mentions(words(name))}
+            q.strangers = found
+        return q.strangers
 
     def _mentions(self, parts: list[str]) -> bool:
         """Return True when the index holds these words as one phrase ('Character.AI': 'character ai')."""
@@ -452,8 +461,7 @@ class SearchIndex:
             out.update((r, sims[r - base]) for r in rows if 0 <= r - base < len(sims))
         return out
 
-    @staticmethod
-    def accepted(hit: Hit, q: Query) -> str | None:
+    def accepted(self, hit: Hit, q: Query) -> str | None:
         """Return what makes a hit an answer: "words", "meaning", "both"; None when nothing does.
 
         Words: the hit holds most of the question's weight (DECLINE_BELOW).
@@ -464,7 +472,7 @@ class SearchIndex:
         words = hit.coverage >= DECLINE_BELOW
         if words:
             return "both" if hit.meaning >= MEANING_AGREES else "words"
-        if hit.coverage > 0 and not q.strangers and hit.meaning + MEANING_COVER * hit.coverage >= MEANING_BAR:
+        if hit.coverage > 0 and hit.meaning + MEANING_COVER * hit.coverage >= MEANING_BAR and not self.strangers(q):
             return "meaning"
         return None
 
