@@ -52,9 +52,8 @@ def daily(db: Database, days: int, now: float | None = None) -> dict[str, Any]:
 
 
 def votes(db: Database, days: int, now: float | None = None) -> tuple[int, int]:
-    """Return (👍, 👎) given on answers asked in the window."""
-    rows = db.query("SELECT v.vote, COUNT(*) FROM votes v JOIN questions q ON q.id = v.question_id "
-                    "WHERE q.asked_at >= ? GROUP BY v.vote", (since(days, now),))
+    """Return the (👍, 👎) given in the window."""
+    rows = db.query("SELECT vote, COUNT(*) FROM votes WHERE voted_at >= ? GROUP BY vote", (since(days, now),))
     counts = {vote: n for vote, n in rows}
     return counts.get(1, 0), counts.get(-1, 0)
 
@@ -95,20 +94,22 @@ def unanswered(db: Database, days: int, now: float | None = None, limit: int = 2
 
 
 def feedback(db: Database, days: int, now: float | None = None, limit: int = 20) -> dict[str, Any]:
-    """👍 and 👎 counts, and the answers marked 👎 with their question, source and reasons."""
+    """👍 and 👎 counts, and the answers most marked 👎 in the window, with their question, source and reasons."""
     up, down = votes(db, days, now)
-    rows = db.query("SELECT q.id, q.query, q.top_source, q.top_time, q.command, q.episode, v.reason "
-                    "FROM votes v JOIN questions q ON q.id = v.question_id "
-                    "WHERE v.vote = -1 AND q.asked_at >= ? ORDER BY v.voted_at DESC", (since(days, now),))
-    answers: dict[str, dict[str, Any]] = {}
-    for qid, query, source, at, command, episode, reason in rows:
-        entry = answers.setdefault(qid, {"query": query, "source": source, "time": at, "command": command,
-                                         "episode": episode, "down": 0, "reasons": []})
-        entry["down"] += 1
-        if reason:
-            entry["reasons"].append(reason)
-    ranked = sorted(answers.values(), key=lambda a: -a["down"])[:limit]
-    return {"up": up, "down": down, "answers": ranked}
+    # The most-👎 answers from the votes index alone; then only those few questions are read.
+    top = db.query("SELECT question_id, COUNT(*) FROM votes WHERE vote = -1 AND voted_at >= ? GROUP BY question_id "
+                   "ORDER BY COUNT(*) DESC, MAX(voted_at) DESC LIMIT ?", (since(days, now), limit))
+    answers = []
+    for qid, count in top:
+        found = db.query("SELECT query, top_source, top_time, command, episode FROM questions WHERE id = ?", (qid,))
+        if not found:  # purged since: nothing left to show
+            continue
+        query, source, at, command, episode = found[0]
+        reasons = [r for (r,) in db.query("SELECT reason FROM votes WHERE question_id = ? AND vote = -1 AND "
+                                          "reason IS NOT NULL ORDER BY voted_at DESC", (qid,))]
+        answers.append({"query": query, "source": source, "time": at, "command": command, "episode": episode,
+                        "down": count, "reasons": reasons})
+    return {"up": up, "down": down, "answers": answers}
 
 
 def taught_json(items: list[Taught]) -> list[dict[str, Any]]:
