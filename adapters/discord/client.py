@@ -18,6 +18,7 @@ from bot.statedir import read_json_object
 
 from .buttons import ActionButton, ActionRefs
 from .respond import handle_button
+from .translate import CatalogueTranslator
 from .tree import build_tree, definitions_hash
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ class EpisodeClientMixin:
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(ActionButton)  # type: ignore[attr-defined]
+        # Before any sync (the service's, or `discord sync`'s REST-only login): descriptions localized.
+        await self.tree.set_translator(CatalogueTranslator())
         if not self.connect_gateway:
             return
         await use_gateway_of(self)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from bot.commands import ADMIN_COMMANDS, ADMIN_GROUP, ADMIN_GROUP_DESCRIPTION, C
 from bot.limits import Buckets, Rule
 
 from .respond import answer_admin, answer_command, report_error
+from .translate import catalogue_digest, described
 
 if TYPE_CHECKING:
     from .client import EpisodeClientMixin
@@ -48,7 +49,7 @@ def build_tree(client: discord.Client) -> EpisodeTree:
 
 def make_admin_group() -> app_commands.Group:
     """/episodebot and its subcommands, shown only to members with Manage Server (checked again on use)."""
-    group = app_commands.Group(name=ADMIN_GROUP, description=ADMIN_GROUP_DESCRIPTION[:DESCRIPTION],
+    group = app_commands.Group(name=ADMIN_GROUP, description=described(ADMIN_GROUP_DESCRIPTION),
                                default_permissions=discord.Permissions(manage_guild=True), guild_only=True)
     for spec in ADMIN_COMMANDS:
         group.add_command(make_command(spec))
@@ -76,11 +77,11 @@ def make_command(spec: Command) -> app_commands.Command:
     callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     callback.__doc__ = spec.description
     if spec.options:
-        app_commands.describe(**{o.name: o.description[:DESCRIPTION] for o in spec.options})(callback)
+        app_commands.describe(**{o.name: described(o.description) for o in spec.options})(callback)
         completers = {o.name: make_autocomplete(o) for o in spec.options if o.autocomplete}
         if completers:
             app_commands.autocomplete(**completers)(callback)
-    return app_commands.Command(name=spec.name, description=spec.description[:DESCRIPTION], callback=callback)
+    return app_commands.Command(name=spec.name, description=described(spec.description), callback=callback)
 
 
 def make_autocomplete(option: Option):
@@ -111,6 +112,6 @@ def command_payload(tree: app_commands.CommandTree) -> list[dict[str, Any]]:
 
 
 def definitions_hash(tree: app_commands.CommandTree) -> str:
-    """A fingerprint of the command definitions, to sync only when they change."""
-    blob = json.dumps(command_payload(tree), sort_keys=True, separators=(",", ":"))
+    """A fingerprint of the command definitions and their translations, to sync only when they change."""
+    blob = json.dumps([command_payload(tree), catalogue_digest()], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
