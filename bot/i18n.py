@@ -18,6 +18,7 @@ asyncio.to_thread and other tasks keep their own).
 from __future__ import annotations
 
 import datetime as _dt
+import gettext as _gettext
 import logging
 import threading
 from contextlib import contextmanager
@@ -56,7 +57,7 @@ class _Catalogue:
             return  # English is the msgids themselves
         with path.open("rb") as f:
             catalog = read_po(f, locale=LANGUAGES[lang])
-        self.plural_index = catalog.plural_func
+        self.plural_index = _gettext.c2py(catalog.plural_expr)  # the catalogue's own Plural-Forms rule
         for m in catalog:
             if not m.id or m.fuzzy:
                 continue
