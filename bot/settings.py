@@ -164,6 +164,9 @@ class Settings(BaseSettings):
     @classmethod
     def _id_list(cls, value: Any) -> Any:
         """Accept `1,2,3` as admins write it, and JSON `[1, 2, 3]`."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            # One id alone: pydantic-settings JSON-decodes an optional list's value ("0" -> 0) first.
+            return [value]
         if not isinstance(value, str):
             return value
         text = value.strip()

@@ -97,7 +97,7 @@ def test_cli_service_runs_one_off_commands_with_env_and_no_token():
     assert svc["build"]["context"] == "." and svc["image"] == compose()["services"]["discord"]["image"]
 
 
-def test_discord_shards_have_their_own_state_and_one_token():
+def test_discord_shards_have_their_own_state_and_one_token(monkeypatch):
     from bot.settings import load_settings
 
     services = compose()["services"]
@@ -106,10 +106,10 @@ def test_discord_shards_have_their_own_state_and_one_token():
         svc = services[name]
         assert svc["profiles"] == ["discord-sharded"] and svc["command"] == ["discord"]
         assert set(svc["secrets"]) == {"discord_token"} and svc["env_file"] in (".env", [".env"])
-        env = svc["environment"]
-        settings = load_settings(env_file=None, secrets_dir=None,
-                                 discord_shard_count=env["EPISODE_BOT_DISCORD_SHARD_COUNT"],
-                                 discord_shard_ids=env["EPISODE_BOT_DISCORD_SHARD_IDS"])
+        # Read from the environment, as the container gets them (a lone "0" once failed as JSON).
+        for key, value in svc["environment"].items():
+            monkeypatch.setenv(key, value)
+        settings = load_settings(env_file=None, secrets_dir=None)
         assert settings.discord_shard_count == 2 and settings.discord_shard_ids == [int(shard)]
         seen += settings.discord_shard_ids
     assert sorted(seen) == [0, 1]
