@@ -72,6 +72,24 @@ def check_choices(data: dict[str, Any]) -> list[str]:
             if not 1 <= len(c.get("name", "")) <= 100 or len(str(c.get("value", ""))) > 100]
 
 
+# The locales Discord accepts in *_localizations (its Locale reference).
+LOCALES = {"id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl",
+           "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN", "ja",
+           "zh-TW", "ko"}
+
+
+def _localization_problems(where: str, item: dict[str, Any]) -> list[str]:
+    """Localized names must match the name pattern, descriptions 1-100 characters, under known locales."""
+    problems = []
+    for locale, name in (item.get("name_localizations") or {}).items():
+        if locale not in LOCALES or not NAME.match(name) or name != name.lower():
+            problems.append(f"{where}: bad name localization {locale}={name!r}")
+    for locale, text in (item.get("description_localizations") or {}).items():
+        if locale not in LOCALES or not 1 <= len(text) <= 100:
+            problems.append(f"{where}: bad description localization {locale} ({len(text)} characters)")
+    return problems
+
+
 def check_commands(commands: list[dict[str, Any]]) -> list[str]:
     """Return every way a command list breaks Discord's rules for definitions."""
     problems = []
@@ -83,6 +101,7 @@ def check_commands(commands: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{where}: bad name")
         if not 1 <= len(c.get("description", "")) <= 100:
             problems.append(f"{where}: description length")
+        problems += _localization_problems(where, c)
         options = c.get("options") or []
         if len(options) > 25:
             problems.append(f"{where}: more than 25 options")
@@ -90,6 +109,7 @@ def check_commands(commands: list[dict[str, Any]]) -> list[str]:
         for o in options:
             if not NAME.match(o.get("name", "")) or not 1 <= len(o.get("description", "")) <= 100:
                 problems.append(f"{where} {o.get('name')}: bad name or description")
+            problems += _localization_problems(f"{where} {o.get('name')}", o)
             if o.get("required"):
                 if seen_optional:
                     problems.append(f"{where}: required option after an optional one")

@@ -392,7 +392,7 @@ class FakeDiscord:
 
     async def interact(self, kind: int, data: dict[str, Any], *, message: dict[str, Any] | None = None,
                        user_id: str | None = None, guild_id: str | None = None, dm: bool = False,
-                       permissions: str = MEMBER) -> str:
+                       permissions: str = MEMBER, locale: str = "en-US", guild_locale: str = "en-US") -> str:
         """Dispatch an INTERACTION_CREATE as Discord does; return the interaction id.
 
         In a server the payload carries `member`; in a DM with the bot, `user` and a DM channel.
@@ -402,7 +402,7 @@ class FakeDiscord:
         user = _user(user_id or "223344556677889900", "listener")
         payload: dict[str, Any] = {
             "id": interaction_id, "application_id": self.app_id, "type": kind, "data": data, "token": token,
-            "version": 1, "channel_id": self.channel_id, "locale": "en-US",
+            "version": 1, "channel_id": self.channel_id, "locale": locale,
             "app_permissions": "2248473465835073", "entitlements": [], "attachment_size_limit": 10485760,
         }
         if dm:
@@ -410,7 +410,7 @@ class FakeDiscord:
                            channel={"id": self.channel_id, "type": 1, "recipients": [user], "flags": 0})
         else:
             payload.update(
-                guild_id=guild_id, guild_locale="en-US", context=0, authorizing_integration_owners={"0": guild_id},
+                guild_id=guild_id, guild_locale=guild_locale, context=0, authorizing_integration_owners={"0": guild_id},
                 channel={"id": self.channel_id, "type": 0, "name": "general", "guild_id": guild_id, "position": 0,
                          "permission_overwrites": [], "nsfw": False, "flags": 0},
                 member={"user": user, "roles": [], "joined_at": _now(), "deaf": False, "mute": False, "flags": 0,
