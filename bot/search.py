@@ -198,12 +198,15 @@ class SearchIndex:
         self._cache = VectorCache(store.db, store.lock) if store is not None and self.model is not None else None
         if self.model is None:
             return
+        identity = self._cache.identities(slots) if self._cache is not None else {}
+        kept = self._cache.stored(self.model.digest) if self._cache is not None else {}
         for episode, slot in zip(library.episodes, slots):
-            texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
-            digest = text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
-            if self._cache is not None and self._cache.has(slot, self.model.digest, digest):
-                self._stored[slot] = (digest, episode)
+            digest = identity.get(slot)
+            if digest is not None and kept.get(slot) == digest:
+                self._stored[slot] = (digest, episode)  # read when a question first needs it
                 continue
+            texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
+            digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
             self._vectors[slot] = self._embed_episode(episode, texts)
             if self._cache is not None:
                 self._cache.put(slot, self.model.digest, digest, *self._vectors[slot])
@@ -634,7 +637,11 @@ def meaning_signal(sim: float) -> float:
 
 
 def _meaning_text(item: Passage | Quote) -> str:
-    """Return what an item's meaning vector is made from: its headline and section, then its text."""
+    """Return what an item's meaning vector is made from: its headline and section, then its text.
+
+    Cached vectors are reused while the episode's files and reading code are unchanged:
+    a change here must bump bot/vectors.py's VERSION.
+    """
     return " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None), item.text]))
 
 

@@ -3,7 +3,9 @@
 One row an episode slot and model: the vectors of its items (passages then
 quotes, in index order) and of its chapters, as float16 bytes (numpy, never
 pickle: reading a row back can only ever give numbers). A row is used only
-when its model digest and the episode's text digest both match.
+when its model digest and the episode's digest both match: the store's key of
+the episode's file versions with the code that read them (so a restart hashes
+no text), or, without one, a digest of the texts themselves.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ if TYPE_CHECKING:  # numpy is imported when vectors are first read or written
 
 log = logging.getLogger(__name__)
 
+VERSION = "1"  # how items become texts to embed (search._meaning_text): a change here re-embeds
 SCHEMA = ("CREATE TABLE IF NOT EXISTS meaning_vectors (slot INTEGER, model TEXT, digest TEXT, "
           "dim INTEGER, items BLOB, chapters BLOB, PRIMARY KEY (slot, model))")
 
 
 def text_digest(texts: list[str]) -> str:
     """Return a short digest of the texts a set of vectors was made from."""
-    h = hashlib.sha256()
+    h = hashlib.sha256(VERSION.encode())
     for t in texts:
         h.update(t.encode("utf-8", "replace"))
         h.update(b"\0")
@@ -40,12 +43,22 @@ class VectorCache:
         with self.lock:
             self.db.execute(SCHEMA)
 
-    def has(self, slot: int, model: str, digest: str) -> bool:
-        """Return True when vectors of exactly this text and model are stored for a slot."""
+    def stored(self, model: str) -> dict[int, str]:
+        """Return {slot: digest} of the vectors stored for a model (one query for every episode)."""
         with self.lock:
-            row = self.db.execute("SELECT digest FROM meaning_vectors WHERE slot = ? AND model = ?",
-                                  (slot, model)).fetchone()
-        return row is not None and row[0] == digest
+            return dict(self.db.execute("SELECT slot, digest FROM meaning_vectors WHERE model = ?", (model,)))
+
+    def identities(self, slots: list[int]) -> dict[int, str]:
+        """Return {slot: digest} naming each episode's content: its store key and the reading code."""
+        try:
+            with self.lock:
+                code = self.db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+                keys = dict(self.db.execute("SELECT slot, key FROM episodes"))
+        except sqlite3.OperationalError:  # a cache without the store's tables: digest the texts
+            return {}
+        code_part = code[0] if code else ""
+        return {slot: hashlib.sha256(f"{keys[slot]}|{code_part}|{VERSION}".encode()).hexdigest()[:24]
+                for slot in slots if keys.get(slot)}
 
     def get(self, slot: int, model: str, digest: str, n_items: int, n_chapters: int
             ) -> tuple[np.ndarray, np.ndarray] | None:
