@@ -81,6 +81,10 @@ class VectorCache:
             self.db.execute("INSERT OR REPLACE INTO meaning_vectors VALUES (?, ?, ?, ?, ?, ?)",
                             (slot, model, digest, dim, items.astype("<f2").tobytes(),
                              chapters.astype("<f2").tobytes()))
+            try:  # the vectors of episodes the store has dropped since (changed or removed files)
+                self.db.execute("DELETE FROM meaning_vectors WHERE slot NOT IN (SELECT slot FROM episodes)")
+            except sqlite3.OperationalError:
+                pass  # a cache without the store's episodes table keeps what it has
 
 
 def _array(blob: bytes | None) -> np.ndarray:

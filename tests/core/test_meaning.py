@@ -194,3 +194,18 @@ def test_word_by_word_tokens_give_the_vectors_of_whole_text_tokens(episode_bot):
     fast = model.embed(texts)
     whole = np.stack([model.embed([t])[0] for t in texts])  # one text: the tokenizer on the whole text
     assert np.allclose(fast, whole, atol=1e-5)
+
+
+def test_vectors_of_dropped_episodes_are_removed_with_the_next_write(tmp_path):
+    from bot import search
+    from bot.store import Store, load_cached
+    from tests.conftest import SEEDS
+
+    store = Store(tmp_path, SEEDS)
+    index = search.SearchIndex(load_cached(SEEDS, 10 << 20, store))
+    slot = index.vector_slots()[0]
+    items, chapters = index.slot_vectors(slot)
+    store.db.execute("INSERT INTO meaning_vectors VALUES (9999, 'm', 'gone', 1, x'0000', x'')")  # no episode
+    index._cache.put(slot, index.model.digest, "again", items, chapters)
+    rows = [s for (s,) in store.db.execute("SELECT slot FROM meaning_vectors")]
+    assert 9999 not in rows and slot in rows
