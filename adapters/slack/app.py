@@ -124,13 +124,13 @@ class SlackAnswers:
         usage = syntax.usage(command, self.prefix)
 
         async def on_command(ack: Any, body: dict[str, Any]) -> None:
-            try:
-                with i18n.speaking(await self.language(body)):
+            with i18n.speaking(await self.language(body)):
+                try:
                     args = syntax.parse(command, body.get("text") or "")
                     self.bot.validate(command, args)
-            except UserError as exc:  # empty or over-long input: the usage goes in the ack
-                await ack(response_type="ephemeral", **render.render_error(str(exc), usage))
-                return
+                except UserError as exc:  # empty or over-long input: the usage goes in the ack
+                    await ack(response_type="ephemeral", **render.render_error(str(exc), usage))
+                    return
             await ack()
             with self.in_flight():
                 async with self.after_ack(body):

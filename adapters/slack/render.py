@@ -176,7 +176,7 @@ def render_error(message: str, usage: str | None = None) -> dict[str, Any]:
     """A short private message for a user mistake, with the command's usage when known."""
     blocks: list[dict[str, Any]] = [section(":warning: " + fit(message, SECTION_TEXT - 20))]
     if usage:
-        blocks.append(context([f"Usage: `{fit(usage, 300)}`"]))
+        blocks.append(context([_("Usage: {usage}", usage=f"`{fit(usage, 300)}`")]))
     return {"text": fit(message, FALLBACK_TEXT), "blocks": blocks}
 
 
