@@ -37,6 +37,7 @@ def _records(bot: EpisodeBot) -> Records:
     if bot.records is None:
         raise UserError(_("The question log is off on this bot, so there is nothing to show."),
                         _("The host can turn it on with EPISODE_BOT_RECORD_QUESTIONS=true."))
+    bot.records.log.flush(1.0)  # what was asked a moment ago is written before an admin reads the log
     return bot.records
 
 

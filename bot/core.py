@@ -375,10 +375,16 @@ class EpisodeBot:
 
     def vote(self, record_id: str, platform: str, user: str, up: bool, *, language: str | None = None) -> str:
         """Record a 👍/👎 on an answer; return what to tell the voter, privately."""
+        return self.cast_vote(record_id, platform, user, up, language=language)[1]
+
+    def cast_vote(self, record_id: str, platform: str, user: str, up: bool, *,
+                  language: str | None = None) -> tuple[bool, str]:
+        """Record a 👍/👎; return (kept, what to tell the voter). A kept 👎 may then get a reason."""
         with i18n.speaking(language or i18n.chosen() or self.language):
             if self.records is None:
-                return _("Votes are not kept on this bot.")
-            return _(self.records.vote(record_id, self.records.user_key(platform, user), 1 if up else -1).message)
+                return False, _("Votes are not kept on this bot.")
+            result = self.records.vote(record_id, self.records.user_key(platform, user), 1 if up else -1)
+            return result.outcome in ("noted", "changed"), _(result.message)
 
     def vote_reason(self, record_id: str, platform: str, user: str, reason: str, *,
                     language: str | None = None) -> str:

@@ -79,10 +79,10 @@ async def vote(interaction: discord.Interaction, action: Action) -> None:
     """
     client: EpisodeClientMixin = interaction.client  # type: ignore[assignment]
     up = action.kind == "up"
-    message = await asyncio.to_thread(client.core.vote, action.query, "discord", str(interaction.user.id), up,
-                                      language=i18n.current())
+    kept, message = await asyncio.to_thread(client.core.cast_vote, action.query, "discord",
+                                            str(interaction.user.id), up, language=i18n.current())
     log.info("%s on answer %s", "👍" if up else "👎", action.query)
-    if not up and message.startswith(_(NOTED)):
+    if not up and kept:  # by outcome, not by the (translated) words
         await interaction.response.send_modal(ReasonModal(action.query))
         return
     await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)

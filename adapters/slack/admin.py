@@ -150,8 +150,8 @@ def record_action_listener(slack: SlackAnswers, admins: Admins) -> Callable[...,
                     await deliver(url, message)
                     return
                 up = decoded.kind == "up"
-                said = await asyncio.to_thread(slack.bot.vote, decoded.query, "slack", user, up)
-                if not up and said.startswith(_(NOTED)) and body.get("trigger_id"):
+                kept, said = await asyncio.to_thread(slack.bot.cast_vote, decoded.query, "slack", user, up)
+                if not up and kept and body.get("trigger_id"):  # by outcome, not by the (translated) words
                     try:
                         await client.views_open(trigger_id=body["trigger_id"], view=reason_view(decoded.query))
                     except SlackApiError as exc:  # the vote counts; only the reason is lost

@@ -109,14 +109,14 @@ class Records:
         Unset, it is on for Discord and Slack and off for the CLI.
         """
         url = settings.database_url.get_secret_value() if settings.database_url else None
-        if settings.records_secret is not None:
-            secret = settings.records_secret.get_secret_value().encode("utf-8")
-        else:
-            secret = load_secret(Path(settings.state_dir))
         record = settings.record_questions
         if record is None:
             record = platform != "cli"
         try:
+            if settings.records_secret is not None:
+                secret = settings.records_secret.get_secret_value().encode("utf-8")
+            else:
+                secret = load_secret(Path(settings.state_dir))
             db = open_database(url, Path(settings.state_dir))
             records = cls(db, secret, record_questions=record, retention_days=settings.retention_days)
         except SchemaTooNew as exc:

@@ -82,7 +82,7 @@ async def test_votes_declines_and_teaching_reach_the_admins(standin, runner, rec
                                                        permissions=MANAGE_SERVER))
     assert "world cup in 1966" in text_of(un)
     stats = await standin.message_for(await standin.admin("stats", user_id=ADMIN_ID, permissions=MANAGE_SERVER))
-    assert "2 question(s), 1 declined" in text_of(stats)
+    assert "2 questions, 1 declined" in text_of(stats)
 
     # The host's report has them too.
     doc = report_json(records_backend, tmp_path)
