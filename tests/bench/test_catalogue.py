@@ -80,8 +80,12 @@ def test_a_wrong_answer_fails_the_check(small):
     seeds, cases = small
     bot = EpisodeBot(seeds)
     ask = next(c for c in cases if c["command"] == "ask" and not c["none"] and c["scope"] == "episode")
-    other = str(int(ask["episode"]) % 3 + 1)  # the same question about another episode
-    assert not passes(ask, BotEngine(bot).answer(dict(ask, episode=other)))
+    other = next(c for c in cases if c["command"] == "ask" and not c["none"] and c["scope"] == "episode"
+                 and c["episode"] != ask["episode"])  # another episode's fact: its answer is not this one's
+    assert not passes(ask, BotEngine(bot).answer(other))
+    # The same question about another episode is answered from the episode that has it, and says so.
+    elsewhere = bot.run("ask", {"question": ask["query"], "episode": str(int(ask["episode"]) % 3 + 1)})
+    assert elsewhere.results[0].episode == ask["episode"] and elsewhere.message.startswith("Not in")
 
 
 @pytest.mark.parametrize("question", OUT_OF_SCOPE)
