@@ -104,9 +104,13 @@ def code_fingerprint() -> str:
 
 
 def file_fingerprint(path: Path, name: str, max_bytes: int) -> str:
-    """Return what identifies one version of a seed file: name, size, modification time, limit."""
+    """Return what identifies one version of a seed file: name, size, modification time, access, limit.
+
+    Owner and mode count too: a file the bot could not read is read again once
+    an admin fixes its permissions (chmod and chown leave the modification time).
+    """
     st = path.stat()
-    return f"{name}|{st.st_size}|{st.st_mtime_ns}|{max_bytes}"
+    return f"{name}|{st.st_size}|{st.st_mtime_ns}|{st.st_mode:o}|{st.st_uid}|{st.st_gid}|{max_bytes}"
 
 
 def episode_key(fingerprints: Iterable[str]) -> str:

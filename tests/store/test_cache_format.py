@@ -79,3 +79,15 @@ def test_a_json_round_trip_gives_equal_episodes_and_answers(tmp_path):
     fresh, cached = EpisodeBot(SEEDS), EpisodeBot(SEEDS, cache_dir=tmp_path / "cache")
     for name, args in QUESTIONS:
         assert cached.run(name, args).model_dump() == fresh.run(name, args).model_dump(), name
+
+
+def test_fixing_a_files_permissions_makes_it_read_again(tmp_path):
+    """Item 8: chmod/chown leave the modification time, so they must change the file's cache key."""
+    from bot.store import file_fingerprint
+
+    seed = tmp_path / "notes.md"
+    seed.write_text("# Notes\n\nWords.\n")
+    seed.chmod(0o600)
+    before = file_fingerprint(seed, "notes.md", MAX)
+    seed.chmod(0o644)
+    assert file_fingerprint(seed, "notes.md", MAX) != before
