@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from . import languages
 from .errors import SeedsError
 from .i18n import _
 from .formats import MAX_BYTES, ParsedDocument, Problem, read_document
@@ -198,6 +199,9 @@ def build_episode(docs: list[ParsedDocument]) -> Episode:
     place(episode, passages, quotes)
     episode.passages = passages
     episode.quotes = quotes
+    # Said by its files, else told by its words (the info passage is the bot's own English: left out).
+    episode.language = (_most_common([d.language for d in docs if d.language])
+                        or languages.detect(" ".join(p.text for p in passages[:-1][:300])))
     return episode
 
 

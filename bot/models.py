@@ -86,6 +86,7 @@ class Episode(BaseModel):
     links: list[Link] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     description: str | None = None
+    language: str | None = None  # ISO 639-1: front matter, a feed's <language>, or detected from the text
     chapters: list[Chapter] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)

@@ -13,6 +13,7 @@ declines instead of guessing.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import math
 import re
@@ -27,13 +28,15 @@ from rapidfuzz.distance import OSA
 
 from typing import TYPE_CHECKING
 
+from . import languages
 from .library import Library
 from .meaning import StaticModel, load_model
 from .models import Chapter, Episode, Passage, Quote
 from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
-                   parse_time, query_words, sentences, stem, strip_mentions, words)
+                   parse_time, query_words, search_language, searching, sentences, stem, strip_mentions,
+                   words)
 
 if TYPE_CHECKING:  # numpy comes with the first question's meaning: a restart doesn't wait for it
     import numpy as np
@@ -106,10 +109,23 @@ class Query:
     vector: np.ndarray | None = None  # the question's meaning, once asked for (SearchIndex.query_vector)
     focus: set[str] = field(default_factory=set)  # names, acronyms, words with digits, as typed (lowercase)
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
+    language: str = "en"  # whose stemmer made the stems (bot/text.py searching()); meaning and typos: en only
 
     @cached_property
     def total(self) -> float:
         return sum(self.weights.values())  # weights are set once, in parse()
+
+
+def _in_language(method):
+    """Search in the language of the episode asked about; the question's own when no episode is named."""
+
+    @functools.wraps(method)
+    def in_language(self, text, episode, *args, **kwargs):
+        lang = getattr(episode, "language", None) if episode is not None else languages.detect(text)
+        with searching(lang):
+            return method(self, text, episode, *args, **kwargs)
+
+    return in_language
 
 
 class SearchIndex:
@@ -265,8 +281,10 @@ class SearchIndex:
         text = normalize_query(strip_mentions(text))
         focus = {w.lower() for w in _FOCUS_RE.findall(text)}
         prefixes = set()
+        language = search_language()
         for w in dict.fromkeys(query_words(text)):
-            if w in self.vocab_df or stem(w) in self.df or len(w) < 4 or w.isdigit():
+            # Typo correction knows English only: another language's words are taken as typed.
+            if w in self.vocab_df or stem(w) in self.df or len(w) < 4 or w.isdigit() or language != "en":
                 terms.append(w)
                 continue
             if self._starts_a_word(w):  # 'intro' for 'introduction': a word cut short
@@ -295,7 +313,7 @@ class SearchIndex:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
-                     prefixes=prefixes, focus=focus)
+                     prefixes=prefixes, focus=focus, language=language)
 
     def strangers(self, q: Query) -> set[str]:
         """Return the names a question asks about that the index never mentions (worked out once).
@@ -358,6 +376,9 @@ class SearchIndex:
             return []
         terms = q.terms if episode is not None else self._essential(q)
         match = " OR ".join(f'"{t}"*' if t in q.prefixes else f'"{t}"' for t in terms)
+        if q.language != "en":  # FTS5's porter stems English only: another language's stems match as prefixes
+            with searching(q.language):
+                match += "".join(f' OR "{s}"*' for s in sorted({stem(t) for t in terms} - set(terms)) if len(s) >= 3)
         sql = "SELECT rowid, -bm25(docs, 1.0, 0.4, 0.5) FROM docs WHERE docs MATCH ?"
         args: list = [f"{{text title speaker}}: ({match})"]
         if episode is not None and id(episode) in self.slot_of:  # one episode: its own table
@@ -412,7 +433,7 @@ class SearchIndex:
 
     def query_vector(self, q: Query) -> np.ndarray | None:
         """Return the question's meaning vector (its search words, corrected), or None without a model."""
-        if self.model is None or not q.terms:
+        if self.model is None or not q.terms or q.language != "en":  # the model knows English words only
             return None
         if q.vector is None:
             q.vector = self.model.embed([" ".join(q.terms)])[0]
@@ -511,6 +532,7 @@ class SearchIndex:
 
     # -- the commands' searches ----------------------------------------------
 
+    @_in_language
     def ask(self, text: str, episode: Episode | None) -> tuple[list[Hit], Query]:
         """Answer a question from the items that match its words and those closest in meaning (fused)."""
         q = self.parse(text)
@@ -522,6 +544,7 @@ class SearchIndex:
             return [], q
         return [h for h in hits if h.match or h.coverage >= DECLINE_BELOW * 0.8], q
 
+    @_in_language
     def quotes(self, text: str, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Find the notable quote or transcript line closest to the words given."""
         q = self.parse(text)
@@ -562,6 +585,7 @@ class SearchIndex:
         pool = [self.items[rowid] for rowid, _ in rows]
         return [(ep, it) for ep, it in pool if isinstance(it, Quote) or it.kind == "transcript"][:limit]
 
+    @_in_language
     def chapters(self, text: str, episode: Episode) -> list[tuple[Chapter, float]]:
         """Rank an episode's chapters by how well their titles match (typo tolerant)."""
         q = self.parse(text)
@@ -590,6 +614,7 @@ class SearchIndex:
         return sorted(((c, round(float(x), 4)) for c, x in zip(episode.chapters, sims)),
                       key=lambda cs: cs[1], reverse=True)
 
+    @_in_language
     def summary(self, topic: str, episode: Episode) -> list[Hit]:
         """What the episode says on one topic: the best-matching section first."""
         q = self.parse(topic)
@@ -649,6 +674,12 @@ def _episode_rows(episode: Episode, base: int
                   ) -> tuple[list[tuple], Counter[str], Counter[str], list[str]]:
     """Return an episode's search rows, per stem and per word how many of its items hold it,
     and each item's stem line (the words coverage() looks at: text, headings, speaker)."""
+    with searching(getattr(episode, "language", None)):  # its stems and stop words are its language's
+        return _rows_in_language(episode, base)
+
+
+def _rows_in_language(episode: Episode, base: int
+                      ) -> tuple[list[tuple], Counter[str], Counter[str], list[str]]:
     rows: list[tuple] = []
     df: Counter[str] = Counter()
     vocab: Counter[str] = Counter()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Iterator
 
 import snowballstemmer
+
+from . import languages
 
 # Characters that change how text is shown without being text: zero-width
 # joiners, bidi overrides and isolates, the BOM, soft hyphen.
@@ -163,11 +169,58 @@ def normalize_query(text: str) -> str:
 
 def query_words(text: str) -> list[str]:
     """Return the words of a question that say what it is about: no stopwords, no chat filler."""
-    return [w for w in words(text) if w not in STOPWORDS and w not in CHAT_FILLER]
+    extra = languages.stopwords(_language.get())
+    return [w for w in words(text) if w not in STOPWORDS and w not in CHAT_FILLER and w not in extra]
+
+
+# The language whose stemmer and stop words search uses right now: an episode's, set by the
+# search for the episode it reads or indexes (a context variable: each thread and task its own).
+_language: ContextVar[str] = ContextVar("search_language", default="en")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_other_stemmers: dict[str, object] = {}
+_stemmer_lock = threading.Lock()  # a Snowball stemmer keeps state while it works: one word at a time
+
+
+@contextmanager
+def searching(lang: str | None) -> Iterator[str]:
+    """Stem and drop stop words as `lang` does inside the block (None or one we can't stem: English)."""
+    chosen = lang if lang in languages.SNOWBALL else "en"
+    token = _language.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _language.reset(token)
+
+
+def search_language() -> str:
+    return _language.get()
+
+
+def stem(word: str) -> str:
+    """Return the stem of one lowercase word in the language being searched.
+
+    A Cyrillic word is stemmed as Russian whatever the episode's language: the
+    English stemmer would leave it whole, so both sides of a match agree.
+    """
+    lang = _language.get()
+    if word.isascii() and lang == "en":
+        return _english_stem(word)
+    if _CYRILLIC_RE.search(word):
+        return _stem_in("ru" if lang not in ("uk",) else lang, word)
+    return _english_stem(word) if lang == "en" else _stem_in(lang, word)
 
 
 @lru_cache(maxsize=65536)
-def stem(word: str) -> str:
+def _stem_in(lang: str, word: str) -> str:
+    with _stemmer_lock:
+        stemmer = _other_stemmers.get(lang)
+        if stemmer is None:
+            stemmer = _other_stemmers[lang] = snowballstemmer.stemmer(languages.SNOWBALL[lang])
+        return stemmer.stemWord(word)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=65536)
+def _english_stem(word: str) -> str:
     """Return the English stem of one lowercase word.
 
     Snowball keeps the s of a short plural after a vowel ('gpus', 'tpus'), so
@@ -179,7 +232,8 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Return the words of text that carry meaning (no stopwords), in order."""
-    return [w for w in words(text) if w not in STOPWORDS]
+    extra = languages.stopwords(_language.get())
+    return [w for w in words(text) if w not in STOPWORDS and w not in extra]
 
 
 def sentences(text: str) -> list[str]:

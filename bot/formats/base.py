@@ -56,6 +56,7 @@ class ParsedDocument:
     show: str | None = None
     date: dt.date | None = None
     host: str | None = None
+    language: str | None = None  # ISO 639-1, from front matter (`language: ru`) or the feed it came from
     guests: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)

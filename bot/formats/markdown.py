@@ -28,6 +28,7 @@ import re
 import yaml
 
 from ..models import Chapter, Link, Quote
+from ..languages import normalize as normalize_language
 from ..text import clean_line, parse_time
 from .base import ParsedDocument, Problem, parse_date, split_people, split_title
 
@@ -38,9 +39,19 @@ _LEAD_TIME_RE = re.compile(r"^\[?\(?(\d{1,2}:\d{2}(?::\d{2})?)\)?\]?\s*[–—:-
 _QUOTE_RE = re.compile(r"^[\"“](.+?)[\"”]\s*[—–-]+\s*([^()]+?)\s*(?:\((.*)\))?$")
 _HEADLINE_RE = re.compile(r"^\*\*(.+?)\*\*\s*[:.–—-]?\s*(.*)$")
 _MDLINK_RE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-_CHAPTER_SECTIONS = {"chapters", "timestamps", "chapter list", "outline"}
+_CHAPTER_SECTIONS = {"chapters", "timestamps", "chapter list", "outline",
+                     # the same headings in the languages episodes are written in (bot/languages.py)
+                     "главы", "содержание", "таймкоды", "kapitel", "zeitstempel", "capítulos", "chapitres",
+                     "horodatages", "marcas de tiempo", "marcações"}
 _SECTION_KINDS = {"takeaways": "takeaway", "key takeaways": "takeaway", "highlights": "highlight",
-                  "summary": "summary", "tl;dr": "summary", "tldr": "summary", "description": "description"}
+                  "summary": "summary", "tl;dr": "summary", "tldr": "summary", "description": "description",
+                  "кратко": "summary", "краткое содержание": "summary", "выводы": "takeaway",
+                  "главное": "takeaway", "описание": "description", "zusammenfassung": "summary",
+                  "erkenntnisse": "takeaway", "beschreibung": "description", "resumen": "summary",
+                  "conclusiones": "takeaway", "descripción": "description", "résumé": "summary",
+                  "à retenir": "takeaway", "resumo": "summary", "conclusões": "takeaway",
+                  "descrição": "description"}
+_QUOTE_SECTIONS = ("quote", "цитат", "zitat", "cita")  # Quotes, Цитаты, Zitate, Citas/Citations/Citações
 
 
 def sniff(text: str, name: str) -> int:
@@ -96,7 +107,7 @@ def read(doc: ParsedDocument, lines: list[str]) -> None:
         if headline and headline.group(2):
             title, text = clean_line(headline.group(1)).rstrip(":."), headline.group(2)
         quote = _QUOTE_RE.match(clean_line(text))
-        if quote and kind == "note" and section and "quote" in section.lower():
+        if quote and kind == "note" and section and any(q in section.lower() for q in _QUOTE_SECTIONS):
             doc.quotes.append(Quote(text=quote.group(1), speaker=quote.group(2), remark=quote.group(3),
                                     time=time, time_basis="own" if time is not None else None,
                                     sources=doc.at(n)))
@@ -253,6 +264,7 @@ def apply_metadata(doc: ParsedDocument, meta: dict, lines: list[str] | None = No
         doc.episode_key = episode.strip()
     doc.show = doc.show or meta.get("show") or source.get("title")
     doc.host = meta.get("host") or source.get("author") or doc.host
+    doc.language = normalize_language(meta.get("language") or source.get("language")) or doc.language
     date = meta.get("date", source.get("date"))
     if isinstance(date, dt.datetime):
         date = date.date()

@@ -24,6 +24,7 @@ from pathlib import Path
 import feedparser
 
 from ..formats.podcast_json import sniff_chapters
+from ..languages import normalize as normalize_language
 from . import transcripts
 from .fetch import Fetched, Fetcher, FetchError
 from .notes import html_to_lines, iso_date, notes_markdown
@@ -123,7 +124,7 @@ def import_feed(fetcher: Fetcher, source: str, seeds: Path, episodes: int | None
         folder = _folder_name(entry, key, used)
         try:
             outcome = import_episode(fetcher, feed_file.url, entry, item_links, seeds, folder, key, show, host,
-                                     force)
+                                     force, language=parsed.feed.get("language"))
         except OSError as exc:  # the seeds folder itself: disk full, no permission
             outcome = Outcome(folder, "failed", warnings=[f"cannot write {seeds / folder}: {exc}"])
             log.error("import of %s failed: %s", folder, exc)
@@ -134,7 +135,8 @@ def import_feed(fetcher: Fetcher, source: str, seeds: Path, episodes: int | None
 
 
 def import_episode(fetcher: Fetcher, base: str, entry, links: Links, seeds: Path, folder: str,
-                   key: int | str | None, show: str | None, host: str | None, force: bool) -> Outcome:
+                   key: int | str | None, show: str | None, host: str | None, force: bool,
+                   language: str | None = None) -> Outcome:
     """Write one episode's folder: notes, and chapters and transcript when linked.
 
     key is the episode's number, or `S2E1` when the feed repeats the number.
@@ -162,6 +164,7 @@ def import_episode(fetcher: Fetcher, base: str, entry, links: Links, seeds: Path
         "episode": key,
         "title": _title(entry),
         "show": show,
+        "language": normalize_language(language),  # the feed's <language>: the episode is searched in it
         "date": iso_date(entry.get("published_parsed")),
         "host": hosts[0] if hosts else entry.get("itunes_author") or host,
         "guests": [n for n, role in links.people if role == "guest"],
