@@ -269,7 +269,8 @@ def check(root: Path, as_json: bool = False, max_bytes: int | None = None) -> in
                                                and p.time is not None and p.speaker),
                        "problems": [str(p) for p in doc.problems],
                        "errors": sum(p.severity == "error" for p in doc.problems)})
-    episodes = [{"id": e.id, "label": e.label, "documents": len(e.sources), "chapters": len(e.chapters),
+    episodes = [{"id": e.id, "label": e.label, "language": e.language, "documents": len(e.sources),
+                 "chapters": len(e.chapters),
                  "highlights": sum(p.kind == "highlight" for p in e.passages),
                  "quotes": len(e.quotes), "quotes_with_speaker": sum(bool(q.speaker) for q in e.quotes),
                  "timed_turns": sum(p.kind == "transcript" and p.time_basis == "own" and bool(p.speaker)
@@ -290,7 +291,8 @@ def check(root: Path, as_json: bool = False, max_bytes: int | None = None) -> in
         for p in r["problems"]:
             print(f"      problem: {p}")
     for e in episodes:
-        print(f"episode {e['label']}: {e['documents']} documents, {e['chapters']} chapters, "
+        print(f"episode {e['label']} (language: {e['language'] or '-'}): {e['documents']} documents, "
+              f"{e['chapters']} chapters, "
               f"{e['highlights']} highlights, {e['quotes']} notable quotes ({e['quotes_with_speaker']} with "
               f"speakers), {e['timed_turns']} timed transcript turns with speakers, {e['passages']} passages")
         for c in e["conflicts"]:
