@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import hmac
+import itertools
 import logging
 import os
 import secrets
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 SECRET_FILE = "records.key"
 MAX_KV_VALUE = 10_000  # characters; state values are short (an episode id, a time)
 MAX_REASON = 300  # characters in a 👎 reason
+KV_FRESH = 5.0  # seconds a state value read from the database is reused
+CACHE_SIZE = 128  # state values and user keys kept in memory: the busy channels and members, not everyone
 Platform = Literal["cli", "discord", "slack"]
 VoteOutcome = Literal["noted", "changed", "gone", "unavailable"]
 
@@ -83,6 +86,10 @@ class Records:
         self.record_questions = record_questions
         self.retention_days = retention_days
         self.schema: int | None = None
+        self._kv: dict[tuple[str, str], tuple[str | None, float]] = {}
+        self._keys: dict[str, str] = {}
+        self._id_prefix = secrets.token_urlsafe(6)  # 8 characters, 48 random bits
+        self._ids = itertools.count(1)
         self._closed = False
         self._tried = 0.0
         self._ensure_schema()
@@ -144,37 +151,64 @@ class Records:
 
     def user_key(self, platform: str, user_id: str) -> str:
         """Return the keyed hash that stands for a user; the raw id is never stored."""
-        digest = hmac.new(self._secret, f"{platform}:{user_id}".encode("utf-8"), hashlib.sha256)
-        return digest.hexdigest()[:32]
+        ident = f"{platform}:{user_id}"
+        key = self._keys.get(ident)
+        if key is None:
+            key = hmac.new(self._secret, ident.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+            if len(self._keys) >= CACHE_SIZE:
+                self._keys.clear()  # active members come back within a few commands
+            self._keys[ident] = key
+        return key
 
-    @staticmethod
-    def new_id() -> str:
-        """A fresh record id for an answer (short enough for a button's custom_id)."""
-        return secrets.token_urlsafe(9)  # 12 characters
+    def new_id(self) -> str:
+        """A fresh record id for an answer (short enough for a button's custom_id).
+
+        A random prefix per process and a counter: unique across replicas without
+        a system call per answer.
+        """
+        return f"{self._id_prefix}{next(self._ids):x}"
 
     # -- key/value state -----------------------------------------------------------
 
     def kv_get(self, scope: str, key: str) -> str | None:
-        """Return the value stored under (scope, key), or None (also when the database is down)."""
+        """Return the value stored under (scope, key), or None (also when the database is down).
+
+        Read through a cache of KV_FRESH seconds: commands read their state on
+        every answer, which cost a query each (a network round trip on
+        PostgreSQL). This process's own writes show at once; another replica's
+        within KV_FRESH.
+        """
+        now = time.monotonic()
+        cached = self._kv.get((scope, key))
+        if cached is not None and cached[1] > now:
+            return cached[0]
         try:
             self._ensure_schema()
             rows = self.db.query("SELECT value FROM kv WHERE scope = ? AND key = ?", (scope, key))
         except DatabaseError as exc:  # an answer can go on without a stored default
             log.warning("state %s not read: %s", scope, exc)
             return None
-        return rows[0][0] if rows else None
+        value = rows[0][0] if rows else None
+        if len(self._kv) >= CACHE_SIZE:
+            self._kv.clear()
+        self._kv[(scope, key)] = (value, now + KV_FRESH)
+        return value
 
     def kv_set(self, scope: str, key: str, value: str | None) -> None:
         """Store a value under (scope, key); None deletes it. Raises DatabaseError when the database is down."""
         self._ensure_schema()
-        if value is None:
-            self.db.execute("DELETE FROM kv WHERE scope = ? AND key = ?", (scope, key))
-            return
-        if len(value) > MAX_KV_VALUE:
+        self._kv.pop((scope, key), None)
+        if value is not None and len(value) > MAX_KV_VALUE:
             raise ValueError(f"a state value is limited to {MAX_KV_VALUE} characters")
-        self.db.execute("INSERT INTO kv (scope, key, value, updated_at) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, "
-                        "updated_at = excluded.updated_at", (scope, key, value, time.time()))
+        try:
+            if value is None:
+                self.db.execute("DELETE FROM kv WHERE scope = ? AND key = ?", (scope, key))
+            else:
+                self.db.execute("INSERT INTO kv (scope, key, value, updated_at) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, "
+                                "updated_at = excluded.updated_at", (scope, key, value, time.time()))
+        finally:
+            self._kv.pop((scope, key), None)  # a read racing the write must not keep the old value
 
     # -- question log and votes ----------------------------------------------------
 

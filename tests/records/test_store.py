@@ -206,3 +206,14 @@ def test_paraphrases_of_a_longer_question(tmp_path, asked, same):
         records.taught.add(records.new_id(), "How much did it cost to pretrain OLMo 3?", "490",
                            {"text": "t", "kind": "passage"}, "1:18:45", None)
         assert (records.taught.match(asked, "490") is not None) is same
+
+
+def test_state_reads_are_cached_briefly_and_own_writes_show_at_once(records_backend):
+    first, other = records_backend(), records_backend()  # two replicas on one database
+    first.kv_set("channel-episode", "slack:C1", "490")
+    assert other.kv_get("channel-episode", "slack:C1") == "490"
+    first.kv_set("channel-episode", "slack:C1", "491")
+    assert first.kv_get("channel-episode", "slack:C1") == "491"  # its own write, at once
+    assert other.kv_get("channel-episode", "slack:C1") == "490"  # another replica's, within KV_FRESH
+    other._kv.clear()  # (what KV_FRESH seconds do)
+    assert other.kv_get("channel-episode", "slack:C1") == "491"
