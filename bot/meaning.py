@@ -114,7 +114,7 @@ class StaticModel:
             ids = self._token_ids(texts)
         for i, row in enumerate(ids):
             if row:
-                out[i] = vectors[row].mean(axis=0)
+                out[i] = vectors[row].mean(axis=0, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
 
@@ -167,7 +167,8 @@ def _read(weights: Path, tokenizer_path: Path, name: str) -> tuple[np.ndarray, T
     marks = ("\u2581", "\u0120")
     known = frozenset(t[1:].lower() for t in vocab if t[:1] in marks and t[1:].isalpha()) | \
         frozenset(t.lower() for t in vocab if t.isalpha() and len(t) > 1)
-    return vectors.astype(np.float32), tokenizer, known
+    # Kept as stored (float16 for the packaged model: half the memory); means are taken in float32.
+    return vectors if vectors.dtype in (np.float16, np.float32) else vectors.astype(np.float32), tokenizer, known
 
 
 def _weights(path: Path) -> np.ndarray:
