@@ -223,7 +223,8 @@ class SearchIndex:
                 continue
             texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
             digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
-            self._vectors[slot] = self._embed_episode(episode, texts)
+            items, chapters = self._embed_episode(episode, texts)
+            self._vectors[slot] = (items.astype("<f2"), chapters.astype("<f2"))  # as the cache holds them
             if self._cache is not None:
                 self._cache.put(slot, self.model.digest, digest, *self._vectors[slot])
 
@@ -240,7 +241,9 @@ class SearchIndex:
             kept = self._cache.get(slot, self.model.digest, digest, n_items, len(episode.chapters)) \
                 if self._cache is not None else None
             if kept is None:  # gone or damaged since start-up: embed again
-                kept = self._embed_episode(episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
+                items, chapters = self._embed_episode(
+                    episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
+                kept = (items.astype("<f2"), chapters.astype("<f2"))
             self._vectors[slot] = kept
         return kept
 
