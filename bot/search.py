@@ -67,6 +67,7 @@ MEANING_FLOOR = 0.2
 MEANING_BAR = 0.56
 MEANING_COVER = 0.5  # how much a share of the question's words counts toward MEANING_BAR
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
+MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
 CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks 0.16
 SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at least this close in meaning
@@ -223,8 +224,7 @@ class SearchIndex:
                 continue
             texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
             digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
-            items, chapters = self._embed_episode(episode, texts)
-            self._vectors[slot] = (items.astype("<f2"), chapters.astype("<f2"))  # as the cache holds them
+            self._vectors[slot] = self._embed_episode(episode, texts)
             if self._cache is not None:
                 self._cache.put(slot, self.model.digest, digest, *self._vectors[slot])
 
@@ -241,9 +241,7 @@ class SearchIndex:
             kept = self._cache.get(slot, self.model.digest, digest, n_items, len(episode.chapters)) \
                 if self._cache is not None else None
             if kept is None:  # gone or damaged since start-up: embed again
-                items, chapters = self._embed_episode(
-                    episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
-                kept = (items.astype("<f2"), chapters.astype("<f2"))
+                kept = self._embed_episode(episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
             self._vectors[slot] = kept
         return kept
 
@@ -545,7 +543,10 @@ class SearchIndex:
         hits = self.rank(q, rows)
         if not hits or hits[0].match is None:
             return [], q
-        return [h for h in hits if h.match or h.coverage >= DECLINE_BELOW * 0.8], q
+        # Hits carried by meaning alone join the answer only among the first few: further down,
+        # closeness in meaning says little, and every result costs rendering.
+        return [h for i, h in enumerate(hits)
+                if h.coverage >= DECLINE_BELOW * 0.8 or (h.match and i < MEANING_RESULTS)], q
 
     @_in_language
     def quotes(self, text: str, episode: Episode | None, speaker: str | None) -> list[Hit]:

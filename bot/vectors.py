@@ -92,7 +92,7 @@ def _array(blob: bytes | None) -> np.ndarray:
 
     if not isinstance(blob, bytes) or len(blob) % 2:
         return np.zeros(0, dtype=np.float32)
-    return np.frombuffer(blob, dtype="<f2")  # float16 in memory too; products with a question upcast
+    return np.frombuffer(blob, dtype="<f2").astype(np.float32)  # float32 in memory: a question's products stay fast
 
 
 __all__ = ["VectorCache", "text_digest", "SCHEMA"]
