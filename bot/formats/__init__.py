@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import captions, labeled_page, markdown, plain, podcast_json, shownotes, summary_page, tldr
 from .base import ParsedDocument, Problem
-from .caps import MAX_PASSAGE, cap_document
+from .caps import HUGE_PARAGRAPH, WINDOW, cap_document
 from .safety import UnsafeSeed, mask_document, read_seed_bytes
 
 # Every reader has NAME, sniff(text, name) -> score and read(doc, lines).
@@ -51,8 +51,10 @@ def read_document(path: Path, name: str, max_bytes: int = MAX_BYTES) -> ParsedDo
         doc.problems.append(Problem(name, None, f"could not be read as {reader.NAME} "
                                     f"({type(exc).__name__}); skipped", "error"))
         return doc
-    if cap_document(doc):  # one 15 MB line must not become one passage ranked and shown whole
-        doc.warn(None, f"has paragraphs over {MAX_PASSAGE:,} characters; split into sentence windows")
+    longest = cap_document(doc)  # one 15 MB line must not become one passage ranked and shown whole
+    if longest > HUGE_PARAGRAPH:  # ordinary long paragraphs are split quietly
+        doc.warn(None, f"has a paragraph of {longest:,} characters; read as windows of about "
+                       f"{WINDOW:,} characters")
     if mask_document(doc):  # every member can read a seed: a pasted token must not reach them
         doc.warn(None, "held something shaped like a Slack or Discord token; masked")
     if not (doc.passages or doc.chapters or doc.quotes):

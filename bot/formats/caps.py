@@ -18,6 +18,7 @@ MAX_PASSAGE = 1500  # characters; the longest passage in the real seeds is under
 WINDOW = 1000  # characters a long paragraph's sentence windows aim at
 MAX_QUOTE = 1500  # a quote is cut, not split: half a quote is still the speaker's words
 MAX_LABEL = 300  # titles, chapter titles, speakers, names
+HUGE_PARAGRAPH = 30_000  # characters: a paragraph this long is worth a word in `check` (a one-line file)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -64,16 +65,17 @@ def clip(text: str | None, limit: int = MAX_LABEL) -> str | None:
 def cap_document(doc: ParsedDocument) -> int:
     """Split over-long passages into sentence windows and clip over-long quotes and labels.
 
-    Return how many passages were split (so the reader can say so once).
+    Return the length of the longest passage that was split (0: none), so the
+    reader can name a paragraph far beyond any real one.
     """
-    split = 0
+    longest = 0
     passages = []
     for passage in doc.passages:
         parts = windows(passage.text)
         if len(parts) == 1:
             passages.append(passage)
             continue
-        split += 1
+        longest = max(longest, len(passage.text))
         passages.extend(passage.model_copy(update={"text": part, "sources": list(passage.sources)})
                         for part in parts)
     doc.passages = passages
@@ -88,7 +90,7 @@ def cap_document(doc: ParsedDocument) -> int:
     doc.title, doc.show, doc.host = clip(doc.title), clip(doc.show), clip(doc.host)
     doc.guests = [clip(g) or "" for g in doc.guests]
     doc.tags = [clip(t) or "" for t in doc.tags]
-    return split
+    return longest
 
 
-__all__ = ["MAX_PASSAGE", "WINDOW", "MAX_QUOTE", "MAX_LABEL", "windows", "pieces", "clip", "cap_document"]
+__all__ = ["HUGE_PARAGRAPH", "MAX_PASSAGE", "WINDOW", "MAX_QUOTE", "MAX_LABEL", "windows", "pieces", "clip", "cap_document"]

@@ -22,7 +22,12 @@ def test_a_huge_one_line_file_becomes_capped_windows(read):
     assert max(len(p.text) for p in doc.passages) <= MAX_PASSAGE
     assert " ".join(p.text for p in doc.passages) == text  # every word kept, in order
     assert all(p.text.endswith(".") for p in doc.passages)  # cut between sentences
-    assert any("split into sentence windows" in p.message for p in doc.problems)
+    assert any(f"has a paragraph of {len(text):,} characters; read as windows" in p.message for p in doc.problems)
+
+
+def test_an_ordinary_long_paragraph_is_split_quietly(read):
+    doc = read("notes.txt", _line(60) + "\n")  # about 3,600 characters
+    assert len(doc.passages) > 1 and not doc.problems
 
 
 def test_a_line_without_sentences_or_spaces_is_still_capped(read):
