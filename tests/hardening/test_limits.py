@@ -34,7 +34,7 @@ def test_burst_then_refused_with_retry_after():
     with pytest.raises(RateLimited) as info:
         lim.check("u1", "c1")
     assert info.value.retry_after == pytest.approx(2.0)  # one token at 0.5/s
-    assert str(info.value) == "Slow down a little: try again in 2 s."
+    assert str(info.value) == "Slow down a little: try again in 2 seconds."
 
 
 def test_tokens_refill_at_the_rate():
@@ -173,7 +173,7 @@ def limited_bot(seeds_dir):
 def test_core_answers_slow_down_privately(limited_bot):
     replies = [limited_bot.run("ask", {"question": "What is RLVR?"}, user="U1", channel="C1") for _ in range(4)]
     assert [r.error for r in replies] == [False, False, False, True]
-    assert replies[-1].body == "Slow down a little: try again in 2 s."
+    assert replies[-1].body == "Slow down a little: try again in 2 seconds."
     assert replies[-1].command == "ask"
     other = limited_bot.run("ask", {"question": "What is RLVR?"}, user="U2", channel="C1")
     assert not other.error
