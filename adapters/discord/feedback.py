@@ -41,14 +41,13 @@ def is_admin(interaction: discord.Interaction) -> bool:
 class ReasonModal(discord.ui.Modal):
     """One optional 300-character field: what was wrong with the answer."""
 
-    reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
-        label=N_("What was wrong? (optional)"), style=discord.TextStyle.paragraph, required=False,
-        max_length=REASON_LENGTH, placeholder=N_("e.g. the time is off, or it answers another question"))
-
     def __init__(self, record_id: str) -> None:
         super().__init__(title=_("Thanks: tell us more?"), timeout=900, custom_id=f"reason:{record_id}"[:100])
-        self.reason.label = _("What was wrong? (optional)")  # in the voter's language (vote() speaks it)
-        self.reason.placeholder = _("e.g. the time is off, or it answers another question")
+        # Built per modal, in the voter's language (vote() speaks it).
+        self.reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
+            label=_("What was wrong? (optional)"), style=discord.TextStyle.paragraph, required=False,
+            max_length=REASON_LENGTH, placeholder=_("e.g. the time is off, or it answers another question"))
+        self.add_item(self.reason)
         self.record_id = record_id
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
