@@ -148,6 +148,62 @@ class StaticModel:
         return word.lower() in self.load()[2]
 
 
+class WordTable:
+    """Unit meaning vectors of single words, embedded on first sight and kept (a catalogue's vocabulary).
+
+    Soft coverage compares a question's words with a passage's words one by one:
+    'cheaper' is near 'cost', 'faculty' near 'professors'. Only the words of the
+    passages a question's candidates hold are ever embedded, so a large catalogue
+    pays for the words its questions reach, once.
+    """
+
+    def __init__(self, model: StaticModel, limit: int = 400_000) -> None:
+        self.model, self.limit = model, limit
+        self._row: dict[str, int] = {}
+        self._matrix: np.ndarray | None = None
+        self._lock = threading.Lock()
+        self.generation = 0
+
+    def rows(self, words: list[str]) -> tuple[int, np.ndarray]:
+        """Return (generation, each word's row), embedding the words not seen before in one batch.
+
+        Rows stay valid while the generation does: the table starts over (a new
+        generation) only when it would outgrow its limit.
+        """
+        import numpy as np
+
+        with self._lock:
+            fresh = [w for w in dict.fromkeys(words) if w not in self._row]
+            if fresh and len(self._row) + len(fresh) > self.limit:  # bound the memory: start over
+                self._row, self._matrix, self.generation = {}, None, self.generation + 1
+                fresh = list(dict.fromkeys(words))
+            if fresh:
+                embedded = self.model.embed(fresh)
+                start, matrix = len(self._row), self._matrix
+                if matrix is None or start + len(fresh) > len(matrix):
+                    grown = np.zeros((max(1024, 2 * (start + len(fresh))), embedded.shape[1]), np.float32)
+                    if matrix is not None:
+                        grown[:start] = matrix[:start]
+                    matrix = self._matrix = grown
+                matrix[start:start + len(fresh)] = embedded
+                self._row.update((w, start + i) for i, w in enumerate(fresh))
+            return self.generation, np.array([self._row[w] for w in words], dtype=np.intp)
+
+    def take(self, generation: int, rows: np.ndarray) -> np.ndarray | None:
+        """Return the vectors at rows (from rows()), or None when the table has started over since."""
+        with self._lock:
+            if generation != self.generation or self._matrix is None:
+                return None
+            return self._matrix[rows]
+
+    def vectors(self, words: list[str]) -> np.ndarray:
+        """Return the words' unit vectors, one row a word."""
+        while True:
+            found = self.take(*self.rows(words))
+            if found is not None:
+                return found
+
+
 def _read(weights: Path, tokenizer_path: Path, name: str) -> tuple[np.ndarray, Tokenizer, frozenset[str]]:
     import numpy as np
     from tokenizers import Tokenizer
@@ -205,4 +261,4 @@ def load_model(setting: str | None = None) -> StaticModel | None:
         return None
 
 
-__all__ = ["StaticModel", "ModelError", "load_model", "MODEL_ENV"]
+__all__ = ["StaticModel", "WordTable", "ModelError", "load_model", "MODEL_ENV"]

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from . import languages
 from .library import Library
-from .meaning import StaticModel, load_model
+from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote
 from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
@@ -69,6 +69,14 @@ MEANING_COVER = 0.5  # how much a share of the question's words counts toward ME
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
+# Soft coverage (see soft_coverage()): a question word the passage lacks earns part of its weight
+# from the passage's word closest to it in meaning, nothing at SOFT_FROM cosine or under, up to
+# SOFT_CAP of its weight at SOFT_TO ('cheaper' and 'cost', 'faculty' and 'professors').
+SOFT_FROM = 0.45
+SOFT_TO = 0.8
+SOFT_CAP = 0.8
+MEANING_RERANK = 10  # with no answer first, how far down the ranking a hit carried by meaning may lead
+SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
 CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks 0.16
 SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at least this close in meaning
 CHAPTER_CONTENT_WEIGHT = 0.5  # a chapter's vector: its title, plus this much of what is said in it
@@ -94,6 +102,7 @@ class Hit:
     coverage: float = 0.0
     excerpt: str | None = None  # the sentence of a long passage that matched
     meaning: float = 0.0  # cosine between the question's meaning vector and the item's
+    soft: float = 0.0  # coverage with near words counted in part (soft_coverage); = coverage without a model
     match: str | None = "words"  # what carries the answer: "words", "meaning", "both"; None: neither
 
 
@@ -110,6 +119,7 @@ class Query:
     vector: np.ndarray | None = None  # the question's meaning, once asked for (SearchIndex.query_vector)
     focus: set[str] = field(default_factory=set)  # names, acronyms, words with digits, as typed (lowercase)
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
+    soft_terms: tuple[list[str], np.ndarray] | None = None  # (stems, their words' vectors): soft_coverage()
     language: str = "en"  # whose stemmer made the stems (bot/text.py searching()); meaning and typos: en only
 
     @cached_property
@@ -213,6 +223,8 @@ class SearchIndex:
         self._vectors: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # slot -> (items, chapters), unit rows
         self._stored: dict[int, tuple[str, Episode]] = {}  # slot -> (text digest, episode): in the cache
         self._cache = VectorCache(store.db, store.lock) if store is not None and self.model is not None else None
+        self.word_table = WordTable(self.model) if self.model is not None else None
+        self._item_words: dict[int, tuple[int, np.ndarray]] = {}  # id(item) -> its words' rows in word_table
         if self.model is None:
             return
         identity = self._cache.identities(slots) if self._cache is not None else {}
@@ -486,6 +498,52 @@ class SearchIndex:
             out.update((r, sims[r - base]) for r in rows if 0 <= r - base < len(sims))
         return out
 
+    def soft_coverage(self, q: Query, item: Passage | Quote, cov: float) -> float:
+        """Return coverage counting, for each question word the item lacks, its nearest word's closeness.
+
+        Names, acronyms and numbers earn nothing this way ('Sora' is not 'LoRA'): only
+        ordinary words have near words. Computed for a question's candidates only:
+        one small matrix product an item.
+        """
+        if self.word_table is None or q.vector is None or not q.total or cov >= 1.0:
+            return cov
+        import numpy as np
+
+        if q.soft_terms is None:
+            by_stem: dict[str, str] = {}
+            for t in q.terms:
+                s = stem(t)
+                if s in q.weights and t not in q.focus and not t.isdigit() and s not in self.people:
+                    by_stem.setdefault(s, t)
+            q.soft_terms = (list(by_stem), self.word_table.vectors(list(by_stem.values())) if by_stem else
+                            np.zeros((0, 1), np.float32))
+        stems, vectors = q.soft_terms
+        line = self.stem_lines.get(id(item))
+        if line is None:
+            line = stem_line(words(f"{item.text} {heading(item)} {item.speaker or ''}"))
+        missing = [i for i, s in enumerate(stems) if "\n" + s + "\n" not in line and
+                   not (len(s) >= 4 and ("\n" + s in line or s + "\n" in line))]
+        if not missing:
+            return cov
+        own = self._item_words.get(id(item))
+        table = None
+        if own is not None:
+            table = self.word_table.take(*own)
+        if table is None:  # first time, or the table started over: the item's words' rows again
+            ws = list(dict.fromkeys(w for w in words(f"{heading(item)} {item.text}")
+                                    if len(w) >= 3 and not w.isdigit() and w not in STOPWORDS))[:SOFT_WORDS]
+            if not ws:
+                return cov
+            own = self._item_words[id(item)] = self.word_table.rows(ws)
+            table = self.word_table.take(*own)
+            if table is None:
+                return cov
+        best = (vectors[missing] @ table.T).max(axis=1)
+        span = SOFT_TO - SOFT_FROM
+        extra = sum(q.weights[stems[i]] * SOFT_CAP * min(1.0, max(0.0, (float(c) - SOFT_FROM) / span))
+                    for i, c in zip(missing, best))
+        return min(1.0, cov + extra / q.total)
+
     def accepted(self, hit: Hit, q: Query) -> str | None:
         """Return what makes a hit an answer: "words", "meaning", "both"; None when nothing does.
 
@@ -497,7 +555,7 @@ class SearchIndex:
         words = hit.coverage >= DECLINE_BELOW
         if words:
             return "both" if hit.meaning >= MEANING_AGREES else "words"
-        if hit.coverage > 0 and hit.meaning + MEANING_COVER * hit.coverage >= MEANING_BAR and not self.strangers(q):
+        if hit.coverage > 0 and hit.meaning + MEANING_COVER * hit.soft >= MEANING_BAR and not self.strangers(q):
             return "meaning"
         return None
 
@@ -525,11 +583,31 @@ class SearchIndex:
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
             sim = sims.get(rowid, 0.0)
             score += MEANING_WEIGHT * meaning_signal(sim)
-            hit = Hit(item=item, episode=episode, score=round(score, 4), coverage=cov, meaning=round(sim, 4))
-            hit.match = self.accepted(hit, q)
-            hits.append(hit)
+            hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
+                            meaning=round(sim, 4), soft=cov))
         hits.sort(key=lambda h: h.score, reverse=True)
+        for i, hit in enumerate(hits):
+            # Near words count only where meaning may lead (_by_meaning): the first few, and
+            # only when words alone don't answer and the near words could lift it over the bar.
+            if i < MEANING_RERANK and 0 < hit.coverage < DECLINE_BELOW and \
+                    hit.meaning + MEANING_COVER * (hit.coverage + (1 - hit.coverage) * SOFT_CAP) >= MEANING_BAR:
+                hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
+            hit.match = self.accepted(hit, q)
         return hits
+
+    @staticmethod
+    def _by_meaning(hits: list[Hit]) -> list[Hit]:
+        """When the best-scored hit is no answer, lead with the one of the first few that meaning carries best.
+
+        The blend ranks by words first; when no passage holds enough of the question's
+        words, the answer is the passage with the most evidence of meaning (the measure
+        accepted() applies), as long as it clears the bar.
+        """
+        carried = [h for h in hits[:MEANING_RERANK] if h.match == "meaning"]
+        if not carried:
+            return hits
+        lead = max(carried, key=lambda h: h.meaning + MEANING_COVER * h.soft)
+        return [lead, *(h for h in hits if h is not lead)]
 
     # -- the commands' searches ----------------------------------------------
 
@@ -541,6 +619,8 @@ class SearchIndex:
         found = {rowid for rowid, _ in rows}
         rows += [(rowid, 0.0) for rowid in self.similar(q, episode) if rowid not in found]
         hits = self.rank(q, rows)
+        if hits and hits[0].match is None:
+            hits = self._by_meaning(hits)
         if not hits or hits[0].match is None:
             return [], q
         # Hits carried by meaning alone join the answer only among the first few: further down,

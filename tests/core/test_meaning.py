@@ -209,3 +209,35 @@ def test_vectors_of_dropped_episodes_are_removed_with_the_next_write(tmp_path):
     index._cache.put(slot, index.model.digest, "again", items, chapters)
     rows = [s for (s,) in store.db.execute("SELECT slot FROM meaning_vectors")]
     assert 9999 not in rows and slot in rows
+
+
+def test_a_missing_word_counts_in_part_through_its_nearest_word_but_a_name_does_not(episode_bot):
+    from bot.models import Passage
+
+    index = episode_bot.snapshot.index
+    item = Passage(text="Professors at universities are happier than employees of the big labs.", kind="note")
+    q = index.parse("are faculty more content than staff")
+    index.query_vector(q)
+    cov = index.coverage(q, item)
+    soft = index.soft_coverage(q, item, cov)
+    assert cov < soft <= 1.0  # 'faculty' ~ 'professors', 'staff' ~ 'employees'
+    unrelated = Passage(text="The weather in spring is lovely for a walk.", kind="note")
+    assert index.soft_coverage(q, unrelated, index.coverage(q, unrelated)) == index.coverage(q, unrelated)
+    named = index.parse("what does Sora do")  # a name the episodes never mention: no near-word credit ('LoRA')
+    index.query_vector(named)
+    lora = Passage(text="LoRA adapters do the work.", kind="note")
+    assert index.soft_coverage(named, lora, index.coverage(named, lora)) == index.coverage(named, lora)
+
+
+def test_the_word_table_embeds_each_word_once_and_starts_over_at_its_limit(episode_bot):
+    from bot.meaning import WordTable
+
+    model = episode_bot.snapshot.index.model
+    table = WordTable(model, limit=3)
+    first = table.vectors(["cheap", "cost"])
+    assert np.allclose(first, model.embed(["cheap", "cost"]), atol=1e-6)
+    generation, rows = table.rows(["cheap"])
+    assert generation == 0 and list(rows) == [0]
+    table.rows(["price", "money"])  # over the limit: a new generation, older rows no longer valid
+    assert table.take(generation, rows) is None
+    assert np.allclose(table.vectors(["cheap"]), model.embed(["cheap"]), atol=1e-6)
