@@ -77,6 +77,7 @@ SOFT_TO = 0.8
 SOFT_CAP = 0.8
 MEANING_RERANK = 10  # with no answer first, how far down the ranking a hit carried by meaning may lead
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
+QUOTE_MEANING_BAR = 0.3  # paraphrased lines' own quote reaches 0.33-0.58; unknown lines ('ask not...') 0.09-0.15
 CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks 0.16
 SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at least this close in meaning
 CHAPTER_CONTENT_WEIGHT = 0.5  # a chapter's vector: its title, plus this much of what is said in it
@@ -650,7 +651,34 @@ class SearchIndex:
             hits.append(Hit(item=item, episode=ep, score=round(score / 100, 4), coverage=cov,
                             excerpt=None if isinstance(item, Quote) else best_sentence))
         hits.sort(key=lambda h: h.score, reverse=True)
-        return [h for h in hits if h.coverage >= 0.5 and h.score >= 0.6]
+        return [h for h in hits if h.coverage >= 0.5 and h.score >= 0.6] or self._quotes_by_meaning(q, episode, speaker)
+
+    def _quotes_by_meaning(self, q: Query, episode: Episode | None, speaker: str | None) -> list[Hit]:
+        """Return the quotes and transcript lines closest in meaning to a line remembered in other words.
+
+        Only when no line holds the words: a paraphrased line ('fantastic at explaining
+        things' for 'great communicators') is found by meaning, if it is close enough.
+        """
+        if self.query_vector(q) is None:
+            return []
+        rowids = [r for r in self.similar(q, episode, limit=QUOTE_CANDIDATES)
+                  if isinstance(self.items[r][1], Quote) or self.items[r][1].kind == "transcript"]
+        if speaker:
+            rowids = [r for r in rowids if self.items[r][1].speaker and _same_person(speaker, self.items[r][1].speaker)]
+        sims = self.meaning(q, rowids)
+        hits = []
+        for rowid in rowids[:MEANING_RESULTS]:
+            if sims.get(rowid, 0.0) < QUOTE_MEANING_BAR:
+                continue
+            ep, item = self.items[rowid]
+            excerpt = None
+            if isinstance(item, Passage):  # the sentence (or pair) of the turn closest in meaning
+                windows = _windows(sentences(item.text))
+                if windows and self.model is not None:
+                    excerpt = windows[int((self.model.embed(windows) @ q.vector).argmax())]
+            hits.append(Hit(item=item, episode=ep, score=round(sims[rowid], 4), coverage=self.coverage(q, item),
+                            excerpt=excerpt, meaning=round(sims[rowid], 4), match="meaning"))
+        return hits
 
     def _quote_pool(self, q: Query, episode: Episode | None, speaker: str | None
                     ) -> list[tuple[Episode, Passage | Quote]]:

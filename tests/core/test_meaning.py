@@ -241,3 +241,13 @@ def test_the_word_table_embeds_each_word_once_and_starts_over_at_its_limit(episo
     table.rows(["price", "money"])  # over the limit: a new generation, older rows no longer valid
     assert table.take(generation, rows) is None
     assert np.allclose(table.vectors(["cheap"]), model.embed(["cheap"]), atol=1e-6)
+
+
+def test_a_line_remembered_in_other_words_is_found_by_meaning_and_an_unknown_one_is_not(episode_bot):
+    def quote(text: str) -> list[dict]:
+        return episode_bot.run("quote", {"text": text}).to_json()["results"]
+
+    found = quote("they're also fantastic at explaining things, teaching, and tweeting")
+    assert found and "communicators" in found[0]["text"] and found[0]["match"] == "meaning"
+    assert quote("ask not what your country can do for you") == []
+    assert quote("the weather is lovely in spring") == []
