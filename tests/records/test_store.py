@@ -217,3 +217,32 @@ def test_state_reads_are_cached_briefly_and_own_writes_show_at_once(records_back
     assert other.kv_get("channel-episode", "slack:C1") == "490"  # another replica's, within KV_FRESH
     other._kv.clear()  # (what KV_FRESH seconds do)
     assert other.kv_get("channel-episode", "slack:C1") == "491"
+
+
+def test_an_older_database_is_migrated_in_place_keeping_its_rows(records_backend):
+    """A database made by schema 1 gets the later schemas on start, in one transaction, rows kept."""
+    from bot.records.db import _statements
+
+    records = records_backend()
+    if records.db.kind == "sqlite":
+        path = records.db.path
+        records.close()
+        path.unlink()
+        for extra in ("-wal", "-shm"):
+            path.with_name(path.name + extra).unlink(missing_ok=True)
+        old = SQLiteDatabase(path)
+    else:
+        old = records.db
+        for table in ("kv", "questions", "votes", "taught", "schema_version"):
+            old.execute(f"DROP TABLE {table}")  # names we wrote, not input
+    old.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for statement in _statements(migrations()[0][1]):
+        old.execute(statement)
+    old.execute("INSERT INTO schema_version (version) VALUES (1)")
+    old.execute("INSERT INTO kv (scope, key, value, updated_at) VALUES (?, ?, ?, ?)", ("progress", "k", "1:00", 0.0))
+    upgraded = records_backend()
+    assert upgraded.schema == migrations()[-1][0] > 1
+    assert upgraded.kv_get("progress", "k") == "1:00"
+    rid = question(upgraded, "asked after the upgrade", declined=True)
+    assert upgraded.log.flush(5) and queries.unanswered(upgraded.db, 1)[0]["query"] == "asked after the upgrade"
+    assert upgraded.vote(rid, "someone", -1).outcome == "noted"

@@ -101,3 +101,35 @@ async def test_votes_declines_and_teaching_reach_the_admins(standin, records_bac
     assert doc["feedback"]["down"] == 1 and doc["feedback"]["answers"][0]["reasons"] == ["Wrong moment"]
     assert doc["unanswered"][0]["query"] == "Who won the football world cup in 1966?"
     assert doc["taught"][0]["question"] == "How much did it cost to pretrain OLMo 3?"
+
+
+async def test_an_admin_teaches_by_picking_one_of_the_bots_results(standin, records_backend):
+    from bot.core import EpisodeBot
+
+    records = records_backend(record_questions=True)
+    bot = EpisodeBot(ROOT / "seeds", records=records)
+    runner, base = await serve_http(standin, bot)
+    standin.admins.add("U0ADMIN")
+    try:
+        async with aiohttp.ClientSession() as session:
+            http = HttpSlack(standin, base, session)
+            offer = await ask(http, "/episodebot", "teach What is RLVR?", "U0ADMIN")
+            picks = [e for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"]]
+            assert [e["text"]["text"] for e in picks][:3] == ["Teach 1", "Teach 2", "Teach 3"]
+            assert all(e["action_id"] == "episode_bot_teach" for e in picks)
+
+            url, key = standin.response_url()  # a member's click (on a copy they were shown) is refused
+            assert (await http.post(click_body(picks[1]["value"], "episode_bot_teach", url, user="U0MEMBER")))[0] == 200
+            assert "Only the bot's admins" in json.dumps((await standin.answer(key))[0])
+            assert records.taught.all() == []
+
+            url, key = standin.response_url()
+            assert (await http.post(click_body(picks[1]["value"], "episode_bot_teach", url, user="U0ADMIN")))[0] == 200
+            assert "Taught" in json.dumps((await standin.answer(key))[0])
+            taught = records.taught.all()
+            assert len(taught) == 1 and taught[0].question == "What is RLVR?" and taught[0].label.startswith("result 2")
+            first = bot.run("ask", {"question": "what's RLVR"}, user="U0MEMBER", platform="slack").results[0]
+            assert (first.source, first.timestamp, first.remark) == (
+                taught[0].answer["source"], taught[0].answer["timestamp"], "chosen by the admins")
+    finally:
+        await runner.cleanup()
