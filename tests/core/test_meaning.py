@@ -251,3 +251,12 @@ def test_a_line_remembered_in_other_words_is_found_by_meaning_and_an_unknown_one
     assert found and "communicators" in found[0]["text"] and found[0]["match"] == "meaning"
     assert quote("ask not what your country can do for you") == []
     assert quote("the weather is lovely in spring") == []
+
+
+def test_a_when_question_prefers_a_passage_with_a_date():
+    from bot.search import _DATE_RE, _WHEN_RE
+
+    assert _WHEN_RE.match("when did they start the project") and _WHEN_RE.match("What year was it released?")
+    assert not _WHEN_RE.match("what is the project about")
+    assert _DATE_RE.search("launched in July 2025") and _DATE_RE.search("back in 2019")
+    assert not _DATE_RE.search("it may work, with 128 GPUs")
