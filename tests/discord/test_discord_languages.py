@@ -101,3 +101,22 @@ async def test_episode_bot_language_is_the_last_fallback(standin, runner):
         assert labels(data)[:2] == ["Chapitre précédent", "Chapitre suivant"]
     finally:
         runner.core.language = "en"
+
+
+async def test_a_russian_question_about_the_russian_episode_through_discord(standin, runner):
+    """The whole path: a Russian member asks the Russian test episode; the right chapter, in Russian."""
+    from pathlib import Path
+
+    from bot.core import EpisodeBot
+
+    core = EpisodeBot(Path(__file__).resolve().parents[1] / "languages" / "data" / "ru-pochta")
+    await sync(core, runner.make_settings(), [])
+    await runner.start(core=core)
+    data = (await standin.answered(await standin.slash("ask", {"question": "Как сортируют посылки?"},
+                                                       locale="ru")))["data"]
+    text = embed_text(data)
+    assert "Сортировочный центр разбирает посылки" in text and "Сортировочные центры и автоматизация" in text
+    assert "0:43:50" in text and data["embeds"][0]["footer"]["text"].startswith("Источники: ")
+    declined = (await standin.answered(await standin.slash("ask", {"question": "Какой рецепт борща?"},
+                                                           locale="ru")))["data"]
+    assert "Не нашёл" in embed_text(declined)
