@@ -118,3 +118,22 @@ async def test_votes_declines_and_teaching_reach_the_admins(standin, runner, rec
     assert reply.results[0].remark == "chosen by the admins"
     # The bot's own first result was another passage: teaching changed the order.
     assert reply.results[0].text != (plain[0].excerpt or plain[0].item.text)
+
+
+async def test_a_shared_answer_keeps_its_votes_and_each_vote_stays_private(standin, runner, records_backend):
+    from bot.core import EpisodeBot
+
+    records = records_backend(record_questions=True)
+    core = EpisodeBot(ROOT / "seeds", records=records)
+    await runner.start(core=core)
+    answer = await standin.message_for(await standin.slash("ask", {"question": "What is RLVR?"}, user_id=MEMBER_ID))
+    shared = await standin.message_for(await standin.click(answer, "Share to channel", user_id=MEMBER_ID))
+    assert not shared["flags"] & 64 and {"👍", "👎"} <= set(labels(shared))  # public, with the same votes
+    before = len(standin.messages)
+    for voter in ("1", "2", "2"):  # the second click of the same person is not a second vote
+        thanks = await standin.answered(await standin.click(shared, "👍", user_id=voter * 18))
+        assert thanks["type"] == 4 and thanks["data"]["flags"] & 64 and thanks["data"]["content"].startswith(
+            "Thanks, noted.")
+    assert len(standin.messages) - before == 3  # three private acknowledgements, nothing new in the channel
+    assert all(m["flags"] & 64 for m in list(standin.messages.values())[before:])
+    assert records.db.query("SELECT COUNT(*), SUM(vote) FROM votes") == [(2, 2)]
