@@ -242,14 +242,29 @@ def _weights(path: Path) -> np.ndarray:
     raise ModelError(f"{path}: no embedding table among {sorted(tensors)}")
 
 
-@lru_cache(maxsize=4)
+_configured: str | None = None  # the setting loaded with the others (bot/settings.py), before the raw environment
+
+
+def configure(setting: str | None) -> None:
+    """Use this model setting (a folder, 'off', or '' for the packaged one) from now on; None: the environment."""
+    global _configured
+    _configured = setting
+
+
 def load_model(setting: str | None = None) -> StaticModel | None:
     """Return the model a setting names (a folder, 'off', or unset for the packaged one); None when off.
 
+    Without a setting: the one the settings loaded (configure()), else the environment.
     One copy a process: every index built in it shares the table.
     """
-    setting = (setting if setting is not None else os.environ.get(MODEL_ENV, "")).strip()
-    if setting.lower() in ("off", "none", "0", "false"):
+    if setting is None:
+        setting = _configured if _configured is not None else os.environ.get(MODEL_ENV, "")
+    return _load_model(setting.strip())
+
+
+@lru_cache(maxsize=4)
+def _load_model(setting: str) -> StaticModel | None:
+    if is_off(setting):
         log.info("meaning search is off (%s=%s): answers come from words alone", MODEL_ENV, setting)
         return None
     if setting:
@@ -261,4 +276,9 @@ def load_model(setting: str | None = None) -> StaticModel | None:
         return None
 
 
-__all__ = ["StaticModel", "WordTable", "ModelError", "load_model", "MODEL_ENV"]
+def is_off(setting: str) -> bool:
+    """Return True when a model setting turns meaning search off."""
+    return setting.strip().lower() in ("off", "none", "0", "false")
+
+
+__all__ = ["StaticModel", "WordTable", "ModelError", "load_model", "configure", "is_off", "MODEL_ENV"]

@@ -118,6 +118,8 @@ class Settings(BaseSettings):
     retention_days: int = Field(90, ge=1, le=3650, description="Days the question log and votes are kept")
     slack_admins: StrList = Field(default_factory=list, description="Slack user ids allowed to run "
                                   "/episodebot besides workspace admins and owners (comma-separated)")
+    meaning_model: str = Field("", description="Folder of a static embedding model (tokenizer.json and "
+                               "model.safetensors) for meaning search, off for words alone; empty: the packaged one")
 
     @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
     @classmethod
@@ -125,6 +127,21 @@ class Settings(BaseSettings):
         # Shapes are checked by require(), for the mode that uses the token: a bad Slack token
         # must not stop `config`, `ask` or the Discord service.
         return None if value is None else SecretStr(value.get_secret_value().strip())
+
+    @field_validator("meaning_model")
+    @classmethod
+    def _model_folder(cls, value: str) -> str:
+        from .meaning import is_off
+
+        value = value.strip()
+        if value and not is_off(value):
+            folder = Path(value).expanduser()
+            missing = [n for n in ("tokenizer.json", "model.safetensors") if not (folder / n).is_file()]
+            if missing:
+                raise ValueError(f"{folder} is not a model folder (no {' or '.join(missing)}); "
+                                 "name one, off, or leave it empty for the packaged model")
+            value = str(folder)
+        return value
 
     @field_validator("state_dir", "run_dir")
     @classmethod
@@ -407,6 +424,9 @@ def load_settings(env_file: str | Path | None = ".env", secrets_dir: str | Path 
     for note in unknown_settings(kwargs["_env_file"]):
         log.warning("%s", note)
     settings._sources = sources
+    from .meaning import configure
+
+    configure(settings.meaning_model)  # the indexes this process builds use the model named here
     return settings
 
 

@@ -82,6 +82,28 @@ def test_the_setting_names_the_model_or_turns_it_off(tmp_path):
     assert load_model("off") is None
 
 
+def test_the_model_is_a_setting_checked_where_it_enters(tmp_path, monkeypatch):
+    from bot import meaning
+    from bot.settings import ConfigError, load_settings
+
+    (tmp_path / "model").mkdir()
+    folder = tiny_model_folder(tmp_path / "model")
+    (tmp_path / ".env").write_text(f"EPISODE_BOT_MEANING_MODEL={folder}\n", encoding="utf-8")
+    monkeypatch.delenv("EPISODE_BOT_MEANING_MODEL", raising=False)
+    monkeypatch.setattr(meaning, "_configured", None)
+    try:
+        assert load_settings(env_file=tmp_path / ".env").meaning_model == str(folder)
+        assert load_model().dim == 4  # the .env file's model, not only the process environment's
+        monkeypatch.setenv("EPISODE_BOT_MEANING_MODEL", "off")
+        load_settings(env_file=None)
+        assert load_model() is None
+        monkeypatch.setenv("EPISODE_BOT_MEANING_MODEL", str(tmp_path / "nowhere"))
+        with pytest.raises(ConfigError, match="not a model folder"):
+            load_settings(env_file=None)
+    finally:
+        meaning.configure(None)
+
+
 def test_a_broken_model_folder_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="no model.safetensors"):
         StaticModel.from_folder(tmp_path)
