@@ -13,7 +13,9 @@ import weakref
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .text import STOPWORDS, content_words, format_time, words
+from . import i18n
+from .i18n import _
+from .text import STOPWORDS, content_words, format_time, searching, words
 
 if TYPE_CHECKING:
     from .models import Episode
@@ -33,7 +35,8 @@ def examples(index: SearchIndex, episode: Episode) -> dict[str, str]:
     per_index = _CACHE.setdefault(index, {})
     found = per_index.get(episode.id)
     if found is None:
-        found = per_index[episode.id] = _derive(index, episode)
+        with searching(episode.language):  # its stop words: no 'quote который' for a Russian episode
+            found = per_index[episode.id] = _derive(index, episode)
     return found
 
 
@@ -75,12 +78,13 @@ def _ask(index: SearchIndex, episode: Episode) -> str | None:
                      for text in written for m in _TERM_RE.findall(text))
     terms = [t for t, _ in counts.most_common(_CANDIDATES)]
     chapters = [c.title for c in episode.chapters[1:]][:_CANDIDATES]
-    tried = [f"What is {t}?" for t in terms] + [f"What did they say about {_phrase(c)}?" for c in chapters
-                                               if _phrase(c)]
-    if episode.guests:
-        tried.append("Who are the guests?")
+    with i18n.speaking(episode.language):  # asked in the episode's language (English where we lack it)
+        tried = [_("What is {term}?", term=t) for t in terms] + [
+            _("What did they say about {topic}?", topic=_phrase(c)) for c in chapters if _phrase(c)]
+        if episode.guests:
+            tried.append(_("Who are the guests?"))
     for text in tried:
-        hits, _ = index.ask(text, episode)
+        hits, _q = index.ask(text, episode)
         if hits:
             return text
     return None

@@ -38,6 +38,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
 которые которое говорит сказал что-то кто-то как-то ли ещё чём
 зачем почему какие каких каким сколько нужен нужна нужно нужны говорят рассказывает рассказал рассказали
 объясняет объяснил делает делают происходит значит такое такая таком выпуске выпуск эпизод эпизоде расскажи
+говорили сказали
 """.split()),
     "de": frozenset("""
 der die das den dem des ein eine einer eines einem einen und oder aber doch sondern denn ist sind war waren
@@ -54,7 +55,7 @@ eran fue fueron ser estar está están estaba he ha han había hay yo tú él el
 me te se nos os le les lo su sus mi mis tu tus este esta estos estas ese esa esos esas eso esto qué quién cómo
 cuándo dónde por qué porque cuando donde como muy más menos también ya no sí si ni todo toda todos todas otro
 otra otros otras mismo hace puede pueden dice dijo sea
-hacen dicen explica habla hablan pasa significa episodio cuál cuáles cuánto cuántos
+hacen dicen explica habla hablan pasa significa episodio cuál cuáles cuánto cuántos dijeron
 """.split()),
     "fr": frozenset("""
 le la les un une des du de d l et ou mais donc or ni car que qui quoi dont où est sont était étaient été être
@@ -62,7 +63,7 @@ avoir ai as a avons avez ont avait je tu il elle on nous vous ils elles me te se
 ta tes son sa ses notre nos votre vos ce cet cette ces ceci cela ça en y dans sur sous avec sans pour par
 entre vers chez pas ne plus moins très aussi comme si quand comment pourquoi tout tous toute toutes autre
 même fait peut dit au aux
-font disent explique parle parlent passe signifie épisode quel quelle quels quelles combien est-ce
+font disent explique parle parlent passe signifie épisode quel quelle quels quelles combien est-ce qu
 """.split()),
     "pt": frozenset("""
 o a os as um uma uns umas e ou mas que de do da dos das em no na nos nas por pelo pela pelos pelas para com sem
@@ -70,7 +71,7 @@ sobre entre até desde é são era eram foi foram ser estar está estão estava 
 nós vocês eles elas me te se nos lhe lhes seu sua seus suas meu minha meus minhas este esta estes estas esse
 essa esses essas isso isto aquele aquela aquilo qual quem como quando onde porque por que muito mais menos
 também já não sim se nem todo toda todos todas outro outra outros outras mesmo pode disse ao aos à às
-faz fazem diz dizem explica fala falam acontece significa episódio qual quais quanto quantos
+faz fazem diz dizem explica fala falam acontece significa episódio qual quais quanto quantos disseram
 """.split()),
 }
 
