@@ -58,11 +58,11 @@ def test_every_out_of_scope_question_is_declined(episode_bot, name):
 
 # natural.jsonl (shared, written blind) and meaning.jsonl (ours, written before tuning) by kind:
 # the floors are today's figures, so a change that loses answers fails. Issue 11's targets are
-# paraphrase 15/30 and typo 9/10 on natural.jsonl, not met yet with the packaged static model
-# (see docs/benchmarks.md); community and out-of-scope meet theirs.
+# paraphrase 15/30 (not met with the packaged static model, see docs/benchmarks.md) and typo
+# 9/10 on natural.jsonl; typo, community and out-of-scope meet theirs.
 KIND_FLOORS = {
-    "natural.jsonl": {"paraphrase": 4, "community": 14, "typo": 8, "oos": 25},
-    "meaning.jsonl": {"paraphrase": 9, "community": 19, "typo": 19, "oos": 21},
+    "natural.jsonl": {"paraphrase": 5, "community": 14, "typo": 9, "oos": 25},
+    "meaning.jsonl": {"paraphrase": 10, "community": 19, "typo": 19, "oos": 21},
 }
 
 
