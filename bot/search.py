@@ -598,13 +598,16 @@ class SearchIndex:
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
                             meaning=round(sim, 4), soft=cov))
         hits.sort(key=lambda h: h.score, reverse=True)
-        for i, hit in enumerate(hits):
-            # Near words count only where meaning may lead (_by_meaning): the first few, and
-            # only when words alone don't answer and the near words could lift it over the bar.
-            if i < MEANING_RERANK and 0 < hit.coverage < DECLINE_BELOW and \
-                    hit.meaning + MEANING_COVER * (hit.coverage + (1 - hit.coverage) * SOFT_CAP) >= MEANING_BAR:
-                hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
+        for hit in hits:
             hit.match = self.accepted(hit, q)
+        if hits and hits[0].match is None:
+            # Near words count only where meaning may lead (_by_meaning): when the first hit is no
+            # answer, among the first few, where the near words could lift a hit over the bar.
+            for hit in hits[:MEANING_RERANK]:
+                if 0 < hit.coverage < DECLINE_BELOW and hit.meaning + MEANING_COVER * (
+                        hit.coverage + (1 - hit.coverage) * SOFT_CAP) >= MEANING_BAR:
+                    hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
+                    hit.match = self.accepted(hit, q)
         return hits
 
     @staticmethod
