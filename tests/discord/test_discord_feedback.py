@@ -84,7 +84,8 @@ async def test_votes_declines_and_teaching_reach_the_admins(standin, runner, rec
     stats = await standin.message_for(await standin.admin("stats", user_id=ADMIN_ID, permissions=MANAGE_SERVER))
     assert "2 questions, 1 declined" in text_of(stats)
 
-    # The host's report has them too.
+    # The host's report has them too, once the queued rows are written (the log writes every half second).
+    assert records.log.flush(30.0)
     doc = report_json(records_backend, tmp_path)
     assert doc["questions"] == 2 and doc["declined"] == 1
     assert doc["unanswered"][0]["query"] == "Who won the football world cup in 1966?"

@@ -87,6 +87,7 @@ async def test_votes_declines_and_teaching_reach_the_admins(standin, records_bac
             assert "chosen by the admins" in para
     finally:
         await runner.cleanup()
+    assert records.log.flush(30.0)  # as the service's exit does: what was queued is written before the host reads it
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
     if records_backend.kind == "postgresql":
