@@ -113,8 +113,8 @@ class Reply(BaseModel):
     more: bool = False  # more results exist beyond this page
     record_id: str | None = None  # this answer's row in the question log (its 👍/👎 buttons carry it)
     details: dict[str, Any] | None = None  # structured facts (the episode command's), for --json
-
     before: int | None = None  # spoiler-safe: only what starts before this many seconds was used
+
     def to_json(self) -> dict[str, Any]:
         """The stable document printed by `--json`."""
         return {
@@ -127,8 +127,8 @@ class Reply(BaseModel):
                         for r in self.results],
             "message": self.message,
             "suggestions": self.suggestions,
-            **({"details": self.details} if self.details is not None else {}),
             **({"spoiler_safe_before": format_time(self.before)} if self.before is not None else {}),
+            **({"details": self.details} if self.details is not None else {}),
         }
 
     @property
