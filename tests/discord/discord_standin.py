@@ -45,6 +45,21 @@ async def until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
     raise AssertionError(f"condition not met within {timeout} s")
 
 
+def embed_text(message: dict) -> str:
+    """Everything a member reads in a message (content, embeds' titles, descriptions, footers, fields), as one string."""
+    parts = [message.get("content") or ""]
+    for e in message.get("embeds") or []:
+        parts += [e.get("title") or "", e.get("description") or "", (e.get("footer") or {}).get("text") or ""]
+        for f in e.get("fields") or []:
+            parts += [f["name"], f["value"]]
+    return "\n".join(parts)
+
+
+def labels(message: dict) -> list[str]:
+    """The labels of a message's buttons, row by row."""
+    return [b["label"] for row in message.get("components") or [] for b in row["components"]]
+
+
 def snowflake(counter=itertools.count(1)) -> str:
     return str(((int(time.time() * 1000) - DISCORD_EPOCH) << 22) | (next(counter) & 0x3FFFFF))
 

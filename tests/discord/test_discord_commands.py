@@ -8,24 +8,10 @@ import pytest
 
 from adapters.discord.cli import sync
 from bot.commands import ADMIN_COMMANDS, COMMANDS
-from discord_standin import PRIVILEGED_INTENTS
+from discord_standin import PRIVILEGED_INTENTS, embed_text, labels
 
 NAME = re.compile(r"^[-_'\w]{1,32}$")
 EPHEMERAL = 64
-
-
-def embed_text(message: dict) -> str:
-    """Everything a user reads in a message, as one string."""
-    parts = [message.get("content") or ""]
-    for e in message.get("embeds") or []:
-        parts += [e.get("title") or "", e.get("description") or "", (e.get("footer") or {}).get("text") or ""]
-        for f in e.get("fields") or []:
-            parts += [f["name"], f["value"]]
-    return "\n".join(parts)
-
-
-def labels(message: dict) -> list[str]:
-    return [b["label"] for row in message.get("components") or [] for b in row["components"]]
 
 
 async def test_synced_commands_meet_discords_rules(standin, runner):

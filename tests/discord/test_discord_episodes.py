@@ -8,22 +8,11 @@ from pathlib import Path
 import pytest
 
 from adapters.discord.cli import sync
+from discord_standin import embed_text, labels
 from bot.core import EpisodeBot
 
 ROOT = Path(__file__).resolve().parents[2]
 EPHEMERAL = 64
-
-
-def text_of(message: dict) -> str:
-    parts = [message.get("content") or ""]
-    for e in message.get("embeds") or []:
-        parts += [e.get("title") or "", e.get("description") or "", (e.get("footer") or {}).get("text") or ""]
-        parts += [f"{f['name']}\n{f['value']}" for f in e.get("fields") or []]
-    return "\n".join(parts)
-
-
-def labels(message: dict) -> list[str]:
-    return [b["label"] for row in message.get("components") or [] for b in row["components"]]
 
 
 @pytest.fixture
@@ -38,19 +27,19 @@ def two_core(tmp_path) -> EpisodeBot:
 
 async def test_episodes_lists_the_catalogue(standin, bot):
     data = (await standin.answered(await standin.slash("episodes", {})))["data"]
-    assert "#490 State of AI in 2026" in text_of(data) and "27 chapters" in text_of(data)
+    assert "#490 State of AI in 2026" in embed_text(data) and "27 chapters" in embed_text(data)
 
 
 async def test_the_newer_episode_answers_from_the_older_and_says_so(standin, runner, two_core):
     await sync(two_core, runner.make_settings(), [])
     await runner.start(core=two_core)
     data = await standin.message_for(await standin.slash("ask", {"question": "What is RLVR?"}))
-    assert "Not in #491 The Transistor at 80. In #490 State of AI in 2026" in text_of(data)
-    assert "RLVR" in text_of(data)
+    assert "Not in #491 The Transistor at 80. In #490 State of AI in 2026" in embed_text(data)
+    assert "RLVR" in embed_text(data)
     assert "Ask in #490 State of AI in 2026" in labels(data)
     there = await standin.answered(await standin.click(data, "Ask in #490 State of AI in 2026"))
     answer = there["data"]
-    assert answer["embeds"][0]["title"].startswith("#490") and "Not in" not in text_of(answer)
+    assert answer["embeds"][0]["title"].startswith("#490") and "Not in" not in embed_text(answer)
 
 
 async def test_before_has_autocomplete_from_the_chapter_starts(standin, bot):
@@ -104,19 +93,19 @@ async def test_progress_and_a_channels_episode_survive_a_restart(standin, runner
     client = await runner.start(core=two_core)
     saved = await standin.message_for(await standin.slash("progress", {"time": "45:00", "episode": "490"},
                                                           user_id=member))
-    assert "Saved: you are at 45:00" in text_of(saved)
+    assert "Saved: you are at 45:00" in embed_text(saved)
     refused = await standin.answered(await standin.admin("channel-episode", {"episode": "490"}, user_id=member,
                                                          permissions=MEMBER))
-    assert refused["data"]["flags"] & EPHEMERAL and "Manage Server" in text_of(refused["data"])
+    assert refused["data"]["flags"] & EPHEMERAL and "Manage Server" in embed_text(refused["data"])
     set_ = await standin.message_for(await standin.admin("channel-episode", {"episode": "490"}, user_id=admin,
                                                          permissions=MANAGE_SERVER))
-    assert "now answers from #490" in text_of(set_)
+    assert "now answers from #490" in embed_text(set_)
     await runner.stop(client)
 
     restarted = EpisodeBot(two_core.seeds_dir, records=records_backend())  # a new process, the same database
     await runner.start(core=restarted)
     mine = await standin.message_for(await standin.slash("ask", {"question": "What is RLVR?"}, user_id=member))
-    text = text_of(mine)
+    text = embed_text(mine)
     assert "Spoiler-safe: up to 45:00 (your saved place" in text and "Not in" not in text  # #490, this channel's
     theirs = await standin.message_for(await standin.slash("ask", {"question": "What is RLVR?"}, user_id=admin))
-    assert "Spoiler-safe" not in text_of(theirs) and "1:51:51" in text_of(theirs)
+    assert "Spoiler-safe" not in embed_text(theirs) and "1:51:51" in embed_text(theirs)

@@ -13,17 +13,13 @@ import os
 import subprocess
 import sys
 
-from discord_standin import MANAGE_SERVER, MEMBER, ROOT
+from discord_standin import MANAGE_SERVER, MEMBER, ROOT, labels
 
 MEMBER_ID, ADMIN_ID = "223344556677889900", "998877665544332211"
 
 
 def text_of(message: dict) -> str:
     return json.dumps({k: message.get(k) for k in ("content", "embeds")}, ensure_ascii=False)
-
-
-def labels(message: dict) -> list[str]:
-    return [b["label"] for row in message.get("components") or [] for b in row["components"]]
 
 
 def report_json(records_backend, tmp_path) -> dict:

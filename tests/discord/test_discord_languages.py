@@ -8,20 +8,9 @@ English names and carry localized descriptions.
 from __future__ import annotations
 
 from adapters.discord.cli import sync
+from discord_standin import embed_text, labels
 from bot.commands import COMMANDS
 from bot import i18n
-
-
-def embed_text(message: dict) -> str:
-    parts = [message.get("content") or ""]
-    for e in message.get("embeds") or []:
-        parts += [e.get("title") or "", e.get("description") or "", (e.get("footer") or {}).get("text") or ""]
-        parts += [f"{f['name']}\n{f['value']}" for f in e.get("fields") or []]
-    return "\n".join(parts)
-
-
-def labels(message: dict) -> list[str]:
-    return [b["label"] for row in message.get("components") or [] for b in row["components"]]
 
 
 def ru(message: str) -> str:
