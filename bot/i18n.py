@@ -18,6 +18,7 @@ asyncio.to_thread and other tasks keep their own).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import gettext as _gettext
 import logging
 import threading
@@ -83,8 +84,19 @@ def _catalogue(lang: str) -> _Catalogue:
 
 def available() -> list[str]:
     """The languages with a catalogue (English needs none)."""
-    return [code for code, folder in LANGUAGES.items()
-            if code == DEFAULT or (LOCALES_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()]
+    return list(_available())
+
+
+@functools.cache
+def _available() -> tuple[str, ...]:
+    # The catalogues ship with the package and don't change while it runs: look once, not on every command.
+    return tuple(code for code, folder in LANGUAGES.items()
+                 if code == DEFAULT or (LOCALES_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.po").is_file())
+
+
+@functools.cache
+def _by_lower() -> dict[str, str]:
+    return {code.lower(): code for code in _available()}
 
 
 def match(tag: str | None) -> str | None:
@@ -94,7 +106,7 @@ def match(tag: str | None) -> str | None:
     text = str(tag).split(".", 1)[0].split("@", 1)[0].replace("_", "-").strip()
     if not text or text in ("C", "POSIX"):
         return None
-    by_lower = {code.lower(): code for code in available()}
+    by_lower = _by_lower()
     if text.lower() in by_lower:
         return by_lower[text.lower()]
     base = text.split("-", 1)[0].lower()
