@@ -113,7 +113,11 @@ class BotProcess:
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         secrets = [v for k, v in self.env.items() if k in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
                                                            "DISCORD_TOKEN")]
+        first = text.find("Traceback (most recent call last)")
+        # The log line that carried the first traceback, and the traceback: a failing run says why.
+        start = text.rfind("\n", 0, max(first - 1, 0)) + 1
         return {"tracebacks": text.count("Traceback (most recent call last)"),
+                "first_problem": text[start:first + 1500] if first >= 0 else "",
                 "error_lines": sum(" ERROR " in line for line in text.splitlines()),
                 "secrets_in_log": sum(text.count(s) for s in secrets),
                 "log_lines": len(text.splitlines())}
