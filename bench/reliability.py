@@ -384,7 +384,8 @@ async def run(n_slack: int, concurrency: int, n_discord: int, burst: int, soak_s
                     figures[bot.name]["still_running"] = bot.alive()
         finally:
             for bot in bots:
-                code = bot.stop()
+                # Off the loop: the stand-ins on this loop must keep answering the replies a stopping bot finishes.
+                code = await asyncio.to_thread(bot.stop)
                 if bot.name in figures:
                     figures[bot.name]["exit_code"] = code
                     figures[bot.name]["log"] = bot.log_problems()
