@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,17 @@ from pgserver import postgres_server, records_backend  # noqa: E402,F401
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS
+
+
+@pytest.fixture
+def two_episodes(tmp_path) -> Path:
+    """A seeds folder with the shared seeds (#490) and #491, a 20-minute episode about the transistor, released later."""
+    root = tmp_path / "two-episodes"
+    root.mkdir()
+    for path in (ROOT / "seeds").glob("*.txt"):
+        shutil.copy(path, root / path.name)
+    shutil.copytree(ROOT / "tests" / "formats" / "data" / "491-transistor", root / "491-transistor")
+    return root
 
 
 @pytest.fixture(scope="session")

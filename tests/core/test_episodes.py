@@ -16,18 +16,7 @@ from bot.replies import Action
 from bot.settings import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
-TRANSISTOR = ROOT / "tests" / "formats" / "data" / "491-transistor"
 
-
-@pytest.fixture
-def two(tmp_path) -> Path:
-    """The seeds (#490) plus #491, a 20-minute episode about the transistor, released later."""
-    root = tmp_path / "seeds"
-    root.mkdir()
-    for path in (ROOT / "seeds").glob("*.txt"):
-        shutil.copy(path, root / path.name)
-    shutil.copytree(TRANSISTOR, root / "491-transistor")
-    return root
 
 
 def cli_json(capsys, *argv: str) -> tuple[int, dict]:
@@ -35,8 +24,8 @@ def cli_json(capsys, *argv: str) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_episodes_lists_the_catalogue_newest_first(capsys, two):
-    code, doc = cli_json(capsys, "episodes", "--seeds", str(two))
+def test_episodes_lists_the_catalogue_newest_first(capsys, two_episodes):
+    code, doc = cli_json(capsys, "episodes", "--seeds", str(two_episodes))
     assert code == 0
     assert [r["episode"] for r in doc["results"]] == ["491", "490"]
     first = doc["details"]["episodes"][0]
@@ -50,8 +39,8 @@ def test_episodes_lists_the_catalogue_newest_first(capsys, two):
 @pytest.mark.parametrize("query, found", [("okafor", ["491"]), ("Lambert", ["490"]), ("scaling laws", ["490"]),
                                           ("electronics", ["491"]), ("transistr", ["491"]),
                                           ("cooking", [])])
-def test_episodes_filters_by_title_guest_or_topic(two, query, found):
-    bot = EpisodeBot(two)
+def test_episodes_filters_by_title_guest_or_topic(two_episodes, query, found):
+    bot = EpisodeBot(two_episodes)
     reply = bot.run("episodes", {"query": query})
     assert [r.episode for r in reply.results] == found
     if not found:
@@ -75,16 +64,16 @@ def test_episodes_pages_a_long_catalogue(tmp_path):
     assert bot.run_action(more.action.encode()).results[0].episode == "13"
 
 
-def test_the_newer_default_episode_falls_back_to_the_one_that_answers(capsys, two):
-    code, doc = cli_json(capsys, "ask", "What is RLVR?", "--seeds", str(two))
+def test_the_newer_default_episode_falls_back_to_the_one_that_answers(capsys, two_episodes):
+    code, doc = cli_json(capsys, "ask", "What is RLVR?", "--seeds", str(two_episodes))
     assert code == 0 and doc["episode"] == "491"
     assert doc["results"] and {r["episode"] for r in doc["results"]} == {"490"}
     assert "RLVR" in doc["results"][0]["text"]
     assert doc["message"].startswith("Not in #491 The Transistor at 80. In #490 State of AI in 2026 (")
 
 
-def test_the_fallback_offers_a_button_that_asks_in_that_episode(two):
-    bot = EpisodeBot(two)
+def test_the_fallback_offers_a_button_that_asks_in_that_episode(two_episodes):
+    bot = EpisodeBot(two_episodes)
     reply = bot.run("ask", {"question": "What is RLVR?"})
     button = next(b for b in reply.buttons if b.action.kind == "open")
     assert button.label == "Ask in #490 State of AI in 2026" and button.action.episode == "490"
@@ -92,8 +81,8 @@ def test_the_fallback_offers_a_button_that_asks_in_that_episode(two):
     assert there.episode == "490" and there.results and not there.message
 
 
-def test_a_question_the_catalogue_cannot_answer_is_still_declined(two):
-    bot = EpisodeBot(two)
+def test_a_question_the_catalogue_cannot_answer_is_still_declined(two_episodes):
+    bot = EpisodeBot(two_episodes)
     for question in ("What is the capital of Peru?", "How do I bake sourdough bread?"):
         reply = bot.run("ask", {"question": question})
         assert reply.results == [] and reply.message.startswith("I couldn't find that in #491")
@@ -104,8 +93,8 @@ def test_one_episode_never_looks_elsewhere(episode_bot):
     assert reply.results == [] and not any(b.action.kind == "open" for b in reply.buttons)
 
 
-def test_a_question_that_names_an_episode_is_asked_there(two):
-    bot = EpisodeBot(two)
+def test_a_question_that_names_an_episode_is_asked_there(two_episodes):
+    bot = EpisodeBot(two_episodes)
     reply = bot.run("ask", {"question": "what did they say about RLVR in the AI 2026 episode"})
     assert reply.episode == "490" and reply.results and not reply.message
     assert all(r.episode == "490" for r in reply.results)
@@ -116,8 +105,8 @@ def test_a_question_that_names_an_episode_is_asked_there(two):
     assert explicit.episode == "491"
 
 
-def test_help_and_declines_take_their_examples_from_the_episode(two):
-    bot = EpisodeBot(two)
+def test_help_and_declines_take_their_examples_from_the_episode(two_episodes):
+    bot = EpisodeBot(two_episodes)
     help_491 = bot.run("help", {})
     examples = {r.title.split()[0]: r.section for r in help_491.results}
     assert "RLVR" not in json.dumps(examples) and "1:30:00" not in json.dumps(examples)
@@ -125,32 +114,32 @@ def test_help_and_declines_take_their_examples_from_the_episode(two):
     assert examples["chapter"] in {"chapter 0:05:00", "chapter 0:12:20", "chapter 0:21:00"}
     asked = examples["ask"].removeprefix("ask ").strip('"')
     assert bot.run("ask", {"question": asked, "episode": "491"}).results  # the example answers
-    help_490 = EpisodeBot(two, default_episode="490").run("help", {})
+    help_490 = EpisodeBot(two_episodes, default_episode="490").run("help", {})
     assert {r.title.split()[0]: r.section for r in help_490.results}["ask"] == 'ask "What is RLVR?"'
     decline = bot.run("summary", {"topic": "sourdough baking", "episode": "491"})
     assert decline.suggestions and not any("work culture" in s or "1:30:00" in s for s in decline.suggestions)
 
 
-def test_an_empty_question_is_explained_with_an_example_from_the_episode(two):
-    bot = EpisodeBot(two)
+def test_an_empty_question_is_explained_with_an_example_from_the_episode(two_episodes):
+    bot = EpisodeBot(two_episodes)
     reply = bot.run("ask", {"question": ""})
     assert reply.error and "Please give a question" in reply.body
     assert "RLVR" not in reply.body and "e.g." in reply.body
     assert "RLVR" in bot.run("ask", {"question": "", "episode": "490"}).body
 
 
-def test_a_default_episode_that_matches_none_stops_start_up(capsys, two, monkeypatch):
+def test_a_default_episode_that_matches_none_stops_start_up(capsys, two_episodes, monkeypatch):
     monkeypatch.setenv("EPISODE_BOT_DEFAULT_EPISODE", "999")
-    assert cli.main(["ask", "What is RLVR?", "--seeds", str(two)]) == 2
+    assert cli.main(["ask", "What is RLVR?", "--seeds", str(two_episodes)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "EPISODE_BOT_DEFAULT_EPISODE='999' matches no episode" in err
     assert "#491 The Transistor at 80" in err and "#490 State of AI" in err
 
 
-def test_a_reload_that_removes_the_default_episode_falls_back_to_the_latest(two, caplog):
-    bot = EpisodeBot(two, default_episode="491")
-    shutil.rmtree(two / "491-transistor")
+def test_a_reload_that_removes_the_default_episode_falls_back_to_the_latest(two_episodes, caplog):
+    bot = EpisodeBot(two_episodes, default_episode="491")
+    shutil.rmtree(two_episodes / "491-transistor")
     with caplog.at_level(logging.WARNING, logger="bot.core"):
         assert bot.reload()
         first = bot.run("ask", {"question": "What is RLVR?"})
@@ -159,16 +148,16 @@ def test_a_reload_that_removes_the_default_episode_falls_back_to_the_latest(two,
     assert sum("no longer in the seeds" in r.getMessage() for r in caplog.records) == 1
 
 
-def test_a_default_episode_that_matches_none_raises_at_construction(two):
+def test_a_default_episode_that_matches_none_raises_at_construction(two_episodes):
     with pytest.raises(ConfigError, match="matches no episode"):
-        EpisodeBot(two, default_episode="nonexistent show")
+        EpisodeBot(two_episodes, default_episode="nonexistent show")
 
 
-def test_the_cli_explains_an_empty_question_with_the_episodes_own_example(capsys, two):
-    assert cli.main(["ask", "--seeds", str(two)]) == 2
+def test_the_cli_explains_an_empty_question_with_the_episodes_own_example(capsys, two_episodes):
+    assert cli.main(["ask", "--seeds", str(two_episodes)]) == 2
     out = capsys.readouterr().out
     assert "Please give a question." in out and "RLVR" not in out and 'episode-bot ask "' in out
-    assert cli.main(["ask", "--seeds", str(two), "--episode", "490"]) == 2
+    assert cli.main(["ask", "--seeds", str(two_episodes), "--episode", "490"]) == 2
     assert 'episode-bot ask "What is RLVR?"' in capsys.readouterr().out
 
 
@@ -177,8 +166,8 @@ def test_the_cli_explains_an_empty_question_with_the_episodes_own_example(capsys
     ("quote", {"text": "calculator"}, "calculator"),
     ("summary", {"topic": "work culture"}, "9/9/6"),
 ])
-def test_quote_chapter_and_summary_also_answer_from_the_episode_that_has_it(two, command, args, expect):
-    reply = EpisodeBot(two).run(command, args)
+def test_quote_chapter_and_summary_also_answer_from_the_episode_that_has_it(two_episodes, command, args, expect):
+    reply = EpisodeBot(two_episodes).run(command, args)
     assert reply.episode == "491" and reply.results and {r.episode for r in reply.results} == {"490"}
     assert expect in reply.results[0].text and reply.message.startswith("Not in #491 The Transistor at 80. In #490")
 
@@ -186,6 +175,6 @@ def test_quote_chapter_and_summary_also_answer_from_the_episode_that_has_it(two,
 @pytest.mark.parametrize("command, args", [("chapter", {"title_or_time": "sourdough baking"}),
                                            ("quote", {"text": "sourdough starter recipe"}),
                                            ("summary", {"topic": "sourdough baking"})])
-def test_what_no_episode_has_is_still_declined(two, command, args):
-    reply = EpisodeBot(two).run(command, args)
+def test_what_no_episode_has_is_still_declined(two_episodes, command, args):
+    reply = EpisodeBot(two_episodes).run(command, args)
     assert not reply.results and reply.message.startswith("I couldn't find")

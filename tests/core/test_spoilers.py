@@ -4,7 +4,6 @@ own episode set by an admin."""
 from __future__ import annotations
 
 import json
-import shutil
 import tracemalloc
 from pathlib import Path
 
@@ -26,15 +25,6 @@ def seconds(stamp: str | None) -> int:
     assert value is not None, stamp
     return value
 
-
-@pytest.fixture
-def two(tmp_path) -> Path:
-    root = tmp_path / "seeds"
-    root.mkdir()
-    for path in (ROOT / "seeds").glob("*.txt"):
-        shutil.copy(path, root / path.name)
-    shutil.copytree(ROOT / "tests" / "formats" / "data" / "491-transistor", root / "491-transistor")
-    return root
 
 
 def records(state: Path) -> Records:
@@ -102,14 +92,14 @@ def test_an_episode_without_times_says_so(tmp_path):
     assert reply.error and "has no times" in reply.body
 
 
-def test_progress_is_kept_across_a_restart_and_applies_until_cleared(two, tmp_path):
+def test_progress_is_kept_across_a_restart_and_applies_until_cleared(two_episodes, tmp_path):
     state = tmp_path / "state"
-    first = EpisodeBot(two, records=records(state))
+    first = EpisodeBot(two_episodes, records=records(state))
     saved = first.run("progress", {"time": "45:00", "episode": "490"}, user="u1", platform="discord")
     assert not saved.error and "45:00" in saved.body
     first.records.close()
 
-    again = EpisodeBot(two, records=records(state))  # a restart: a new process reads the database
+    again = EpisodeBot(two_episodes, records=records(state))  # a restart: a new process reads the database
     mine = again.run("ask", {"question": "What is RLVR?", "episode": "490"}, user="u1", platform="discord")
     assert mine.before == 2700 and "your saved place" in mine.message
     assert all(r.seconds is not None and r.seconds < 2700 for r in mine.results)
@@ -135,16 +125,16 @@ def _has_kv_table(rec: Records) -> bool:
         return False
 
 
-def test_progress_rejects_bad_times_and_needs_a_state_database(two, tmp_path):
-    bot = EpisodeBot(two, records=records(tmp_path / "state"))
+def test_progress_rejects_bad_times_and_needs_a_state_database(two_episodes, tmp_path):
+    bot = EpisodeBot(two_episodes, records=records(tmp_path / "state"))
     bad = bot.run("progress", {"time": "2:00:00", "episode": "491"}, user="u1", platform="slack")
     assert bad.error and "past the end of #491" in bad.body
-    without = EpisodeBot(two).run("progress", {"time": "10:00"}, user="u1")
+    without = EpisodeBot(two_episodes).run("progress", {"time": "10:00"}, user="u1")
     assert not without.error and "can't remember your place" in without.body
 
 
-def test_a_thousand_members_progress_lives_in_the_database(two, tmp_path):
-    bot = EpisodeBot(two, records=records(tmp_path / "state"))
+def test_a_thousand_members_progress_lives_in_the_database(two_episodes, tmp_path):
+    bot = EpisodeBot(two_episodes, records=records(tmp_path / "state"))
     for n in range(50):  # first-use caches fill here, not in the measurement
         bot.run("progress", {"time": "10:00", "episode": "491"}, user=f"warm-up-{n}", platform="discord")
     tracemalloc.start()
@@ -162,8 +152,8 @@ def test_a_thousand_members_progress_lives_in_the_database(two, tmp_path):
                    platform="discord").before == 600
 
 
-def test_an_admin_sets_a_channels_episode(two, tmp_path):
-    bot = EpisodeBot(two, records=records(tmp_path / "state"))
+def test_an_admin_sets_a_channels_episode(two_episodes, tmp_path):
+    bot = EpisodeBot(two_episodes, records=records(tmp_path / "state"))
     admin = Caller("discord", "admin1", "chan-490", "guild")
     reply = bot.run_admin("channel-episode", {"episode": "490"}, admin)
     assert not reply.error and "#490" in reply.body

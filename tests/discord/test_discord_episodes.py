@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,8 @@ EPHEMERAL = 64
 
 
 @pytest.fixture
-def two_core(tmp_path) -> EpisodeBot:
-    root = tmp_path / "two"
-    root.mkdir()
-    for path in (ROOT / "seeds").glob("*.txt"):
-        shutil.copy(path, root / path.name)
-    shutil.copytree(ROOT / "tests" / "formats" / "data" / "491-transistor", root / "491-transistor")
-    return EpisodeBot(root)
+def two_core(two_episodes) -> EpisodeBot:
+    return EpisodeBot(two_episodes)
 
 
 async def test_episodes_lists_the_catalogue(standin, bot):

@@ -109,13 +109,9 @@ async def test_episodes_and_help_show_the_catalogue_and_the_inline_syntax(two_sl
     assert "RLVR" not in helped  # the examples are #491's, the default episode here
 
 
-async def test_progress_and_a_channels_episode_survive_a_restart(standin, records_backend, tmp_path):
+async def test_progress_and_a_channels_episode_survive_a_restart(standin, records_backend, two_episodes):
     """On SQLite and PostgreSQL: /progress and /episodebot channel-episode, kept in the database."""
-    root = tmp_path / "two"
-    root.mkdir()
-    for path in (ROOT / "seeds").glob("*.txt"):
-        shutil.copy(path, root / path.name)
-    shutil.copytree(ROOT / "tests" / "formats" / "data" / "491-transistor", root / "491-transistor")
+    root = two_episodes
 
     async def serve(bot: EpisodeBot):
         runner, base = await serve_http(standin, bot, slack_admins="U0ADMIN")
