@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -123,3 +124,19 @@ def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def flat(message: dict[str, Any]) -> str:
     return "\n".join(mrkdwn_texts(message) + [b["text"]["text"] for b in message["blocks"]
                                                if b["type"] == "header"])
+
+
+async def serve_with_admin(standin: SlackStandIn, bot, admin: str = "U0ADMIN"):
+    """Serve `bot` in HTTP mode with one listed admin; return its runner, a client session and an HttpSlack."""
+    runner, base = await serve_http(standin, bot, slack_admins=admin)
+    session = aiohttp.ClientSession()
+    return runner, session, HttpSlack(standin, base, session)
+
+
+async def said(http: HttpSlack, command: str, text: str, user: str, channel: str = "C0CHAN") -> str:
+    """What the member reads back, as JSON text: the ack when the command was answered in it, else the answer."""
+    status, ack, key = await http.command(command, text, user=user, channel=channel)
+    assert status == 200
+    if ack:  # a usage mistake is answered in the ack itself
+        return json.dumps(json.loads(ack), ensure_ascii=False)
+    return json.dumps(await http.standin.answer(key), ensure_ascii=False)

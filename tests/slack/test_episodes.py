@@ -14,7 +14,7 @@ import pytest
 from bot.core import EpisodeBot
 from bot.text import parse_time
 
-from .conftest import HttpSlack, buttons, check_limits, flat, serve_http
+from .conftest import HttpSlack, buttons, check_limits, flat, said, serve_http, serve_with_admin
 from .standin import click_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,17 +113,7 @@ async def test_progress_and_a_channels_episode_survive_a_restart(standin, record
     """On SQLite and PostgreSQL: /progress and /episodebot channel-episode, kept in the database."""
     root = two_episodes
 
-    async def serve(bot: EpisodeBot):
-        runner, base = await serve_http(standin, bot, slack_admins="U0ADMIN")
-        session = aiohttp.ClientSession()
-        return runner, session, HttpSlack(standin, base, session)
-
-    async def said(http: HttpSlack, command: str, text: str, user: str, channel: str = "C0CHAN") -> str:
-        status, ack, key = await http.command(command, text, user=user, channel=channel)
-        assert status == 200
-        return ack + json.dumps(await http.standin.answer(key)) if not ack else ack
-
-    runner, session, http = await serve(EpisodeBot(root, records=records_backend()))
+    runner, session, http = await serve_with_admin(standin, EpisodeBot(root, records=records_backend()))
     try:
         assert "Saved: you are at 45:00" in await said(http, "/progress", "45:00 ep:490", "U0MEMBER")
         refused = await said(http, "/episodebot", "channel-episode 490", "U0MEMBER")
@@ -133,7 +123,7 @@ async def test_progress_and_a_channels_episode_survive_a_restart(standin, record
         await session.close()
         await runner.cleanup()
 
-    runner, session, http = await serve(EpisodeBot(root, records=records_backend()))  # restarted
+    runner, session, http = await serve_with_admin(standin, EpisodeBot(root, records=records_backend()))  # restarted
     try:
         mine = await said(http, "/ask", "What is RLVR?", "U0MEMBER")
         assert "Spoiler-safe: up to 45:00 (your saved place" in mine and "Not in" not in mine

@@ -7,32 +7,17 @@ which the state database keeps across restarts.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-
-import aiohttp
 
 from bot.core import EpisodeBot
 
-from .conftest import HttpSlack, serve_http
+from .conftest import said, serve_with_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_an_admin_sets_a_channels_language_and_it_survives_a_restart(standin, records_backend):
-    async def serve(bot: EpisodeBot):
-        runner, base = await serve_http(standin, bot, slack_admins="U0ADMIN")
-        session = aiohttp.ClientSession()
-        return runner, session, HttpSlack(standin, base, session)
-
-    async def said(http: HttpSlack, command: str, text: str, user: str, channel: str = "C0CHAN") -> str:
-        status, ack, key = await http.command(command, text, user=user, channel=channel)
-        assert status == 200
-        if ack:  # a usage mistake is answered in the ack itself
-            return json.dumps(json.loads(ack), ensure_ascii=False)
-        return json.dumps(await http.standin.answer(key), ensure_ascii=False)
-
-    runner, session, http = await serve(EpisodeBot(ROOT / "seeds", records=records_backend()))
+    runner, session, http = await serve_with_admin(standin, EpisodeBot(ROOT / "seeds", records=records_backend()))
     try:
         english = await said(http, "/ask", "What is RLVR?", "U0MEMBER")
         assert "Share in channel" in english
@@ -46,7 +31,7 @@ async def test_an_admin_sets_a_channels_language_and_it_survives_a_restart(stand
         await session.close()
         await runner.cleanup()
 
-    runner, session, http = await serve(EpisodeBot(ROOT / "seeds", records=records_backend()))  # restarted
+    runner, session, http = await serve_with_admin(standin, EpisodeBot(ROOT / "seeds", records=records_backend()))  # restarted
     try:
         russian = await said(http, "/ask", "What is RLVR?", "U0MEMBER")
         assert "Поделиться в канале" in russian and "Источники" in russian and "Share in channel" not in russian
