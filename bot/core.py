@@ -194,9 +194,9 @@ class EpisodeBot:
                      channel: str | None, platform: str, workspace: str | None, via: str) -> Reply:
         started = time.perf_counter()
         counted = name if name in BY_NAME or name in ADMIN_BY_NAME else "unknown"  # bounded metric labels
+        caller = Caller(platform, user, channel, workspace)
         try:
-            reply = self._answer(name, args, page, user=user, channel=channel,
-                                 caller=Caller(platform, user, channel, workspace))
+            reply = self._answer(name, args, page, user=user, channel=channel, caller=caller)
         except BaseException:
             metrics.observe(counted, platform, "error", time.perf_counter() - started)
             raise
@@ -205,7 +205,7 @@ class EpisodeBot:
         if name == "ask" and page <= 1 and not reply.error and reply.before is None:
             reply = self._taught_first(reply)
         metrics.observe(counted, platform, metrics.outcome(reply), time.perf_counter() - started)
-        self._record(reply, name, args, started, Caller(platform, user, channel, workspace), via)
+        self._record(reply, name, args, started, caller, via)
         return reply
 
     def _record(self, reply: Reply, name: str, args: dict[str, str] | None, started: float, caller: Caller,
