@@ -17,11 +17,18 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="th
 
 @pytest.fixture
 def stranger():
-    """An unrelated long-running process: SIGHUP would end it."""
-    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    """An unrelated long-running process: SIGHUP would end it.
+
+    It says when it is running, so the test never reads its /proc entry in the instant between
+    fork and exec, when its command line is still this test runner's.
+    """
+    proc = subprocess.Popen([sys.executable, "-c", "import time; print('running', flush=True); time.sleep(60)"],
+                            stdout=subprocess.PIPE)
+    assert proc.stdout.readline() == b"running\n"
     yield proc
     proc.kill()
     proc.wait(5)
+    proc.stdout.close()
 
 
 def _still_running(proc: subprocess.Popen) -> bool:
