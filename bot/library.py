@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from . import languages
@@ -27,6 +28,34 @@ SEED_SUFFIXES = {".txt", ".md", ".markdown", ".json", ".vtt", ".srt", ".xml", ""
 _SKIP_NAMES = {"readme.md", "readme.txt", "readme"}
 
 
+TIMED_BASES = ("own", "matched", "nearby")  # a chapter-start guess says nothing about the length
+
+
+class EpisodeFacts(BaseModel):
+    """What lists and catalogues need of an episode's passages and quotes, without them.
+
+    A library read back from the index cache holds its episodes without their
+    passages and quotes (Library.full reads them); these few figures stay.
+    """
+
+    passages: int = 0
+    quotes: int = 0
+    speakers: list[str] = Field(default_factory=list)  # who speaks in its quotes, then passages; once each
+    length: int | None = None  # its latest timed moment, in seconds
+    sections: list[str] = Field(default_factory=list)  # the topic sections of its notes and takeaways
+
+    @classmethod
+    def of(cls, e: Episode) -> EpisodeFacts:
+        """Return the facts of an episode that holds its passages and quotes."""
+        times = [x.time for x in [*e.passages, *e.quotes] if x.time is not None and x.time_basis in TIMED_BASES]
+        times += [c.start for c in e.chapters]
+        return cls(passages=len(e.passages), quotes=len(e.quotes),
+                   speakers=list(dict.fromkeys(x.speaker for x in [*e.quotes, *e.passages] if x.speaker)),
+                   length=max(times) if times else None,
+                   sections=list(dict.fromkeys(p.section for p in e.passages
+                                               if p.section and p.kind in ("note", "takeaway"))))
+
+
 @dataclass
 class Library:
     """Every episode the bot knows, with what loading them reported."""
@@ -34,10 +63,22 @@ class Library:
     episodes: list[Episode]
     documents: list[ParsedDocument] = field(default_factory=list)
     root: Path | None = None
+    _facts: dict[int, EpisodeFacts] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def problems(self) -> list[Problem]:
         return [p for d in self.documents for p in d.problems]
+
+    def full(self, episode: Episode) -> Episode:
+        """Return an episode with its passages and quotes (held in memory here: the episode itself)."""
+        return episode
+
+    def facts(self, episode: Episode) -> EpisodeFacts:
+        """Return an episode's counts, speakers, length and sections (worked out once)."""
+        found = self._facts.get(id(episode))
+        if found is None:
+            found = self._facts[id(episode)] = EpisodeFacts.of(episode)
+        return found
 
     def get(self, episode_id: str) -> Episode | None:
         return next((e for e in self.episodes if e.id == episode_id), None)

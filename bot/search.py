@@ -32,6 +32,8 @@ from . import languages
 from .library import Library
 from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote
+from .items import MemoryItems, StoredItems
+from .lru import LRU
 from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
@@ -68,6 +70,8 @@ MEANING_BAR = 0.56
 MEANING_COVER = 0.5  # how much a share of the question's words counts toward MEANING_BAR
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
+VECTOR_CACHE_MB = 48  # meaning vectors read back from the index cache and kept (float32), least recently used out
+ITEM_WORDS = 20000  # items whose words' rows in the word table are remembered (soft_coverage)
 MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
 # Soft coverage (see soft_coverage()): a question word the passage lacks earns part of its weight
 # from the passage's word closest to it in meaning, nothing at SOFT_FROM cosine or under, up to
@@ -151,14 +155,20 @@ def _in_language(method):
 class SearchIndex:
     """An FTS5 index over every passage and quote of a library."""
 
-    def __init__(self, library: Library, model: StaticModel | None | bool = True) -> None:
-        """Index a library; `model` places passages by meaning (True: the configured one, None: words only)."""
+    def __init__(self, library: Library, model: StaticModel | None | bool = True,
+                 previous: SearchIndex | None = None) -> None:
+        """Index a library; `model` places passages by meaning (True: the configured one, None: words only).
+
+        `previous`, the index serving the same store, lends what it worked out for the
+        episodes both hold (word counts, meaning vectors read back): a reload after one
+        new episode reads and sums no other episode's counts.
+        """
         self.model = load_model() if model is True else (model or None)
         with paused_gc():
-            self._build(library)
+            self._build(library, previous)
 
-    def _build(self, library: Library) -> None:
-        """Index every item, or read the rows back from the library's store.
+    def _build(self, library: Library, previous: SearchIndex | None = None) -> None:
+        """Index every item, or find the rows in the library's store.
 
         An item's rowid is slot << SLOT_BITS | its place in the episode, so one
         episode's rows are one rowid range, whether built now or read back.
@@ -166,49 +176,36 @@ class SearchIndex:
         self.library = library
         store = getattr(library, "store", None)
         slots = getattr(library, "slots", None) or list(range(len(library.episodes)))
-        self.items: dict[int, tuple[Episode, Passage | Quote]] = {}
-        self.slot_of: dict[int, int] = {}  # id(episode) -> slot
-        totals = store.totals(slots) if store is not None else None
-        self.stem_lines: dict[int, str] = {}  # id(item) -> its stem line, for coverage()
+        self.slot_of: dict[int, int] = {id(e): slot for e, slot in zip(library.episodes, slots)}  # id(episode) -> slot
+        if previous is not None and getattr(previous.library, "store", None) is not store:
+            previous = None
         if store is not None:  # the rows live in the cache file, shared with the next start
             self.db, self.lock = store.db, store.lock
-            stored = store.stats(slots) if totals is None else {}
-            kept_lines = store.stem_lines(slots)
+            self.items: MemoryItems | StoredItems = StoredItems(library, store)
+            indexed = store.indexed(slots)
+            for episode, slot in zip(library.episodes, slots):
+                if slot not in indexed:  # built by a load without on_built, or a damaged row dropped
+                    index_episode(store, library.full(episode), slot, None)
+            counts = self._counts(store, slots, previous)
         else:
             self.db = sqlite3.connect(":memory:", check_same_thread=False)
             self.lock = threading.Lock()
             self.db.execute(FTS_SCHEMA.format(table="docs"))
-            stored, kept_lines = {}, {}
-        self.df: Counter[str] = Counter()  # stem -> number of items holding it
-        vocab: Counter[str] = Counter()  # surface word -> number of items holding it
-        for episode, slot in zip(library.episodes, slots):
-            self.slot_of[id(episode)] = slot
-            base = slot_range(slot)[0]
-            items = [*episode.passages, *episode.quotes]
-            for i, item in enumerate(items):
-                self.items[base + i] = (episode, item)
-            lines = kept_lines.get(slot)
-            if lines is not None and len(lines) == len(items):
-                self.stem_lines.update(zip(map(id, items), lines))
-                if totals is not None:
-                    continue  # every slot's rows are stored, and their counts summed
-            if slot in stored:
-                df, surface = stored[slot]
-            else:
+            self.items = MemoryItems()
+            counts = (Counter(), Counter())
+            for episode, slot in zip(library.episodes, slots):
+                base = slot_range(slot)[0]
                 rows, df, surface, lines = _episode_rows(episode, base)
-                self.stem_lines.update(zip(map(id, items), lines))
-                if store is not None:
-                    store.put_rows(slot, rows, df, surface, lines)
-                else:
-                    self.db.execute(FTS_SCHEMA.format(table=episode_table(slot)))
-                    self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
-                    self.db.executemany(INSERT_ROWS.format(table=episode_table(slot)), rows)
-            self.df.update(df)
-            vocab.update(surface)
-        if totals is not None:
-            self.df, vocab = totals
-        elif store is not None:
-            store.put_totals(slots, self.df, vocab)
+                for i, (item, line) in enumerate(zip([*episode.passages, *episode.quotes], lines)):
+                    item._rowid, item._stems = base + i, line
+                    self.items[base + i] = (episode, item)
+                self.db.execute(FTS_SCHEMA.format(table=episode_table(slot)))
+                self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
+                self.db.executemany(INSERT_ROWS.format(table=episode_table(slot)), rows)
+                counts[0].update(df)
+                counts[1].update(surface)
+        self.df, vocab = counts  # stem -> number of items holding it; surface word -> the same
+        self._slots_counted = list(slots)
         self.vocab_df = vocab
         # For typo correction: each stem and the surface word it is most often written as.
         self.surface: dict[str, str] = {}
@@ -218,22 +215,53 @@ class SearchIndex:
         self.stems = list(self.surface)
         self.words = [w for w in vocab if len(w) >= 3 and not w.isdigit()]
         self.sorted_vocab = sorted(vocab)
-        names = {name for e in library.episodes
-                 for name in [e.host, *e.guests, *(x.speaker for x in [*e.passages, *e.quotes])] if name}
+        names = {name for e in library.episodes for name in [e.host, *e.guests, *library.facts(e).speakers] if name}
         self.people = {stem(w) for name in names for w in words(name)}
         self.n = max(1, len(self.items))
-        self._build_meaning(library, slots, store)
+        self._build_meaning(library, slots, store, previous)
 
-    def _build_meaning(self, library: Library, slots: list[int], store) -> None:
+    @staticmethod
+    def _counts(store, slots: list[int], previous: SearchIndex | None) -> tuple[Counter, Counter]:
+        """Return the word counts of these slots summed: stored, or the serving index's adjusted, or summed."""
+        totals = store.totals(slots)
+        if totals is not None:
+            return totals
+        if previous is not None:  # a reload: add the new episodes' counts, take away the dropped ones'
+            before, now = set(previous._slots_counted), set(slots)
+            changed = store.stats((before - now) | (now - before))
+            if len(changed) == len(before ^ now):
+                df, vocab = Counter(previous.df), Counter(previous.vocab_df)
+                for slot, (d, v) in changed.items():
+                    if slot in now:
+                        df.update(d)
+                        vocab.update(v)
+                    else:
+                        df.subtract(d)
+                        vocab.subtract(v)
+                df, vocab = +df, +vocab  # words no episode holds any more are gone
+                store.put_totals(slots, df, vocab)
+                return df, vocab
+        df, vocab = Counter(), Counter()
+        for d, v in store.stats(slots).values():
+            df.update(d)
+            vocab.update(v)
+        store.put_totals(slots, df, vocab)
+        return df, vocab
+
+    def _build_meaning(self, library: Library, slots: list[int], store, previous: SearchIndex | None = None) -> None:
         """Place every item and chapter by meaning: embed what the cache lacks and keep it there.
 
-        Vectors the cache holds are read when a question first needs them.
+        Vectors the cache holds are read when a question first needs them, and
+        kept in a cache of VECTOR_CACHE_MB (their float32 size), least recently used first out.
         """
-        self._vectors: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # slot -> (items, chapters), unit rows
+        # slot -> (items, chapters), unit rows: computed ones for a library without a store, else read back
+        self._vectors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._read: LRU[int, tuple[np.ndarray, np.ndarray]] = previous._read if previous is not None else \
+            LRU(VECTOR_CACHE_MB << 20, weigh=lambda v: v[0].nbytes + v[1].nbytes)
         self._stored: dict[int, tuple[str, Episode]] = {}  # slot -> (text digest, episode): in the cache
         self._cache = VectorCache(store.db, store.lock) if store is not None and self.model is not None else None
         self.word_table = WordTable(self.model) if self.model is not None else None
-        self._item_words: dict[int, tuple[int, np.ndarray]] = {}  # id(item) -> its words' rows in word_table
+        self._item_words: dict[int, tuple[int, np.ndarray]] = {}  # item rowid -> its words' rows in word_table
         if self.model is None:
             return
         identity = self._cache.identities(slots) if self._cache is not None else {}
@@ -243,11 +271,16 @@ class SearchIndex:
             if digest is not None and kept.get(slot) == digest:
                 self._stored[slot] = (digest, episode)  # read when a question first needs it
                 continue
-            texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
-            digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
-            self._vectors[slot] = self._embed_episode(episode, texts)
+            full = library.full(episode)
+            texts = [_meaning_text(item) for item in [*full.passages, *full.quotes]]
+            digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in full.chapters)])
+            vectors = self._embed_episode(full, texts)
             if self._cache is not None:
-                self._cache.put(slot, self.model.digest, digest, *self._vectors[slot])
+                self._cache.put(slot, self.model.digest, digest, *vectors)
+                self._stored[slot] = (digest, episode)
+                self._read.put(slot, vectors)
+            else:
+                self._vectors[slot] = vectors
 
     def vector_slots(self) -> list[int]:
         """Return the slots whose items have meaning vectors."""
@@ -257,39 +290,23 @@ class SearchIndex:
         """Return a slot's (item vectors, chapter vectors), reading them from the cache on first use."""
         kept = self._vectors.get(slot)
         if kept is None and slot in self._stored and self.model is not None:
+            kept = self._read.get(slot)
+            if kept is not None:
+                return kept
             digest, episode = self._stored[slot]
-            n_items = len(episode.passages) + len(episode.quotes)
-            kept = self._cache.get(slot, self.model.digest, digest, n_items, len(episode.chapters)) \
-                if self._cache is not None else None
+            facts = self.library.facts(episode)
+            kept = self._cache.get(slot, self.model.digest, digest, facts.passages + facts.quotes,
+                                   len(episode.chapters)) if self._cache is not None else None
             if kept is None:  # gone or damaged since start-up: embed again
-                kept = self._embed_episode(episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
-            self._vectors[slot] = kept
+                full = self.library.full(episode)
+                kept = self._embed_episode(full, [_meaning_text(i) for i in [*full.passages, *full.quotes]])
+            self._read.put(slot, kept)
         return kept
 
     def _embed_episode(self, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Return an episode's item vectors and chapter vectors.
-
-        A chapter is its title and, at half the weight, what is said in it: a
-        title such as 'Sponsors, Comments, and Reflections' says little of the
-        ad reads and listener mail inside.
-        """
-        import numpy as np
-
+        """Return an episode's item vectors and chapter vectors (see _embed)."""
         assert self.model is not None
-        items = self.model.embed(texts) if texts else np.zeros((0, self.model.dim), np.float32)
-        titles = self.model.embed([c.title for c in episode.chapters]) if episode.chapters else \
-            np.zeros((0, self.model.dim), np.float32)
-        within: dict[str, list[int]] = {}
-        for i, item in enumerate([*episode.passages, *episode.quotes]):
-            if item.chapter and item.time_basis in ("own", "matched", "nearby"):
-                within.setdefault(item.chapter, []).append(i)
-        chapters = titles.copy()
-        for j, chapter in enumerate(episode.chapters):
-            if within.get(chapter.title):
-                content = items[within[chapter.title]].mean(axis=0)
-                chapters[j] = titles[j] + CHAPTER_CONTENT_WEIGHT * content / max(float(np.linalg.norm(content)), 1e-9)
-        chapters /= np.maximum(np.linalg.norm(chapters, axis=1, keepdims=True), 1e-9)
-        return items, chapters
+        return _embed(self.model, episode, texts)
 
     # -- queries --------------------------------------------------------------
 
@@ -446,7 +463,7 @@ class SearchIndex:
 
     def coverage(self, q: Query, item: Passage | Quote) -> float:
         """Return the share of the question's weight that an item's words hold."""
-        line = self.stem_lines.get(id(item))  # made once when the item was indexed
+        line = item._stems  # made once when the item was indexed
         if line is not None:
             return _covered_line(q, line)
         return covered(q, f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}")
@@ -527,14 +544,14 @@ class SearchIndex:
             q.soft_terms = (list(by_stem), self.word_table.vectors(list(by_stem.values())) if by_stem else
                             np.zeros((0, 1), np.float32))
         stems, vectors = q.soft_terms
-        line = self.stem_lines.get(id(item))
+        line = item._stems
         if line is None:
             line = stem_line(words(f"{item.text} {heading(item)} {item.speaker or ''}"))
         missing = [i for i, s in enumerate(stems) if "\n" + s + "\n" not in line and
                    not (len(s) >= 4 and ("\n" + s in line or s + "\n" in line))]
         if not missing:
             return cov
-        own = self._item_words.get(id(item))
+        own = self._item_words.get(_key(item))
         table = None
         if own is not None:
             table = self.word_table.take(*own)
@@ -543,7 +560,9 @@ class SearchIndex:
                                     if len(w) >= 3 and not w.isdigit() and w not in STOPWORDS))[:SOFT_WORDS]
             if not ws:
                 return cov
-            own = self._item_words[id(item)] = self.word_table.rows(ws)
+            if len(self._item_words) >= ITEM_WORDS:  # bounded: items come and go with the caches
+                self._item_words.clear()
+            own = self._item_words[_key(item)] = self.word_table.rows(ws)
             table = self.word_table.take(*own)
             if table is None:
                 return cov
@@ -578,6 +597,7 @@ class SearchIndex:
         wanted = " ".join(q.terms)
         definition = _definition(q)
         when = bool(_WHEN_RE.match(q.raw))
+        self.items.load(rowid for rowid, _ in rows)  # one query for the items no cache holds
         sims = self.meaning(q, [rowid for rowid, _ in rows])
         hits = []
         for rowid, bm25 in rows:
@@ -704,8 +724,8 @@ class SearchIndex:
         all stopwords ("to be or not to be") are compared with every turn.
         """
         if not q.terms:
-            return [(ep, it) for ep in self._episodes(episode)
-                    for it in [*ep.quotes, *(p for p in ep.passages if p.kind == "transcript")]]
+            return [(ep, it) for ep in self._episodes(episode) for full in [self.library.full(ep)]
+                    for it in [*full.quotes, *(p for p in full.passages if p.kind == "transcript")]]
         limit = QUOTE_CANDIDATES * (4 if speaker else 1)  # others' lines must not crowd out the speaker's
         rows = self.candidates(q, episode, limit=limit * 3)
         pool = [self.items[rowid] for rowid, _ in rows]
@@ -747,7 +767,7 @@ class SearchIndex:
         if not q.total:
             return []
         sections: dict[str, list[Passage]] = {}
-        for p in episode.passages:
+        for p in self.library.full(episode).passages:
             if p.section and p.kind in ("note", "takeaway"):
                 sections.setdefault(p.section, []).append(p)
         best_section, best_cov = None, 0.0
@@ -764,12 +784,61 @@ class SearchIndex:
                         coverage=self.coverage(q, p))
                     for i, p in enumerate(sections[best_section])]
             lead.sort(key=lambda h: (h.coverage > 0, h.score), reverse=True)
-            seen = {id(h.item) for h in lead}
-            hits = lead + [h for h in hits if id(h.item) not in seen]
+            seen = {_key(h.item) for h in lead}
+            hits = lead + [h for h in hits if _key(h.item) not in seen]
         return hits
 
     def _episodes(self, episode: Episode | None) -> list[Episode]:
         return [episode] if episode is not None else self.library.episodes
+
+
+def _key(item: Passage | Quote) -> int:
+    """Return what names an item across reads from the index cache: its rowid (else the object)."""
+    return item._rowid if item._rowid is not None else id(item)
+
+
+def index_episode(store, episode: Episode, slot: int, model: StaticModel | None) -> None:
+    """Write a newly built episode's search rows (and, with a model, its meaning vectors) to the store.
+
+    Called for each episode as a first build makes it (see store.load_cached's on_built),
+    so the episode's text need not be kept until the index is built.
+    """
+    rows, df, vocab, lines = _episode_rows(episode, slot_range(slot)[0])
+    store.put_rows(slot, rows, df, vocab, lines)
+    if model is None:
+        return
+    cache = VectorCache(store.db, store.lock)
+    digest = cache.identities([slot]).get(slot)
+    texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
+    digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
+    if cache.stored(model.digest).get(slot) != digest:
+        vectors = _embed(model, episode, texts)
+        cache.put(slot, model.digest, digest, *vectors)
+
+
+def _embed(model: StaticModel, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return an episode's item vectors and chapter vectors.
+
+    A chapter is its title and, at half the weight, what is said in it: a
+    title such as 'Sponsors, Comments, and Reflections' says little of the
+    ad reads and listener mail inside.
+    """
+    import numpy as np
+
+    items = model.embed(texts) if texts else np.zeros((0, model.dim), np.float32)
+    titles = model.embed([c.title for c in episode.chapters]) if episode.chapters else \
+        np.zeros((0, model.dim), np.float32)
+    within: dict[str, list[int]] = {}
+    for i, item in enumerate([*episode.passages, *episode.quotes]):
+        if item.chapter and item.time_basis in ("own", "matched", "nearby"):
+            within.setdefault(item.chapter, []).append(i)
+    chapters = titles.copy()
+    for j, chapter in enumerate(episode.chapters):
+        if within.get(chapter.title):
+            content = items[within[chapter.title]].mean(axis=0)
+            chapters[j] = titles[j] + CHAPTER_CONTENT_WEIGHT * content / max(float(np.linalg.norm(content)), 1e-9)
+    chapters /= np.maximum(np.linalg.norm(chapters, axis=1, keepdims=True), 1e-9)
+    return items, chapters
 
 
 def heading(item: Passage | Quote) -> str:
