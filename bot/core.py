@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from . import examples as _examples
-from . import metrics, spoilers
+from . import indexer, metrics, spoilers
 from . import i18n, listening
 from .catalogue import catalogue_of
 from .commands import BY_NAME, COMMANDS, Command
@@ -66,9 +66,11 @@ class Snapshot:
         """
         if store is not None:  # read unchanged episodes and their search rows back from the cache
             try:
-                library = load_cached(seeds_dir, max_bytes, store,
-                                      on_built=lambda episode, slot: index_episode(store, episode, slot, load_model()),
-                                      previous=previous.library if previous is not None else None)
+                library = load_cached(
+                    seeds_dir, max_bytes, store, previous=previous.library if previous is not None else None,
+                    builder=lambda jobs: indexer.build(jobs, load_model()),  # on every core
+                    on_built=lambda episode, slot, prepared: index_episode(store, episode, slot, load_model(),
+                                                                           prepared))
                 return cls(library=library, index=SearchIndex(
                     library, previous=previous.index if previous is not None else None))
             except sqlite3.Error as exc:  # a full disk, a file pulled away: the cache is only a cache

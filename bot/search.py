@@ -32,6 +32,7 @@ from . import languages
 from .library import Library
 from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote
+from .indexer import Prepared, prepare
 from .items import MemoryItems, StoredItems
 from .lru import LRU
 from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
@@ -207,11 +208,17 @@ class SearchIndex:
         self.df, vocab = counts  # stem -> number of items holding it; surface word -> the same
         self._slots_counted = list(slots)
         self.vocab_df = vocab
+        # Each indexed word's stem: from the serving index or the store, stemming only new words.
+        known = previous._stem_of if previous is not None else store.stems() if store is not None else {}
+        new = [(w, stem(w)) for w in vocab if w not in known and len(w) >= 3 and not w.isdigit()]
+        self._stem_of = {**known, **dict(new)} if new else known
+        if store is not None:
+            store.put_stems(new)
         # For typo correction: each stem and the surface word it is most often written as.
         self.surface: dict[str, str] = {}
         for w, _ in vocab.most_common():
             if len(w) >= 3 and not w.isdigit():
-                self.surface.setdefault(stem(w), w)
+                self.surface.setdefault(self._stem_of[w], w)
         self.stems = list(self.surface)
         self.words = [w for w in vocab if len(w) >= 3 and not w.isdigit()]
         self.sorted_vocab = sorted(vocab)
@@ -797,23 +804,26 @@ def _key(item: Passage | Quote) -> int:
     return item._rowid if item._rowid is not None else id(item)
 
 
-def index_episode(store, episode: Episode, slot: int, model: StaticModel | None) -> None:
+def index_episode(store, episode: Episode, slot: int, model: StaticModel | None,
+                  prepared: Prepared | None = None) -> None:
     """Write a newly built episode's search rows (and, with a model, its meaning vectors) to the store.
 
     Called for each episode as a first build makes it (see store.load_cached's on_built),
-    so the episode's text need not be kept until the index is built.
+    so the episode's text need not be kept until the index is built; `prepared`: the rows
+    and vectors a worker made (bot/indexer.py), else they are made here.
     """
-    rows, df, vocab, lines = _episode_rows(episode, slot_range(slot)[0])
-    store.put_rows(slot, rows, df, vocab, lines)
-    if model is None:
+    if prepared is None or (model is not None and prepared.model != model.digest):
+        prepared = prepare(episode, model)
+    base = slot_range(slot)[0]
+    rows = [(base + r[0], *r[1:]) for r in prepared.rows]
+    store.put_rows(slot, rows, prepared.df, prepared.vocab, prepared.lines)
+    if model is None or prepared.vectors is None:
         return
     cache = VectorCache(store.db, store.lock)
-    digest = cache.identities([slot]).get(slot)
-    texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
-    digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
-    if cache.stored(model.digest).get(slot) != digest:
-        vectors = _embed(model, episode, texts)
-        cache.put(slot, model.digest, digest, *vectors)
+    digest = cache.identities([slot]).get(slot) or text_digest(
+        [*(_meaning_text(item) for item in [*episode.passages, *episode.quotes]), "\0chapters",
+         *(c.title for c in episode.chapters)])
+    cache.put(slot, model.digest, digest, *prepared.vectors)
 
 
 def _embed(model: StaticModel, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

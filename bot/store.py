@@ -163,10 +163,11 @@ class Store:
                         log.info("the code that reads seeds changed: rebuilding the cached index")
                     fts = [n for (n,) in self.db.execute(
                         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
-                    for table in [*fts, "files", "episodes", "items", "totals", "meaning_vectors"]:
+                    for table in [*fts, "files", "episodes", "items", "totals", "stems", "meaning_vectors"]:
                         self.db.execute(f"DROP TABLE IF EXISTS {table}")
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
                 self.db.execute("CREATE TABLE IF NOT EXISTS totals (slots TEXT PRIMARY KEY, counts TEXT)")
+                self.db.execute("CREATE TABLE IF NOT EXISTS stems (word TEXT PRIMARY KEY, stem TEXT)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, "
                                 "fingerprint TEXT, header TEXT)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
@@ -420,6 +421,17 @@ class Store:
                 self.db.execute("ROLLBACK")
                 raise
 
+    def stems(self) -> dict[str, str]:
+        """Return {word: stem} for the indexed words stemmed before (stemming all again takes seconds)."""
+        with self.lock:
+            return {w: s for w, s in self.db.execute("SELECT word, stem FROM stems")
+                    if isinstance(w, str) and isinstance(s, str)}
+
+    def put_stems(self, pairs: list[tuple[str, str]]) -> None:
+        """Keep the stems of newly indexed words."""
+        if pairs:
+            self._write("INSERT OR REPLACE INTO stems VALUES (?, ?)", pairs)
+
     def size(self) -> int:
         """Return the bytes the cache takes on disk."""
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.exists())
@@ -540,25 +552,45 @@ def read_items(rows: Iterable[tuple[int, str, str | None]], passages: int) -> li
     return out
 
 
+# What builds one episode: (its key, [(path, file name, title given by grouping)], the size limit).
+Job = tuple[str, list[tuple[Path, str, "str | None"]], int]
+Builder = Callable[[list[Job]], Iterable[tuple[str, "Episode", Any]]]
+
+
+def build_group(job: Job) -> tuple[str, Episode]:
+    """Read one episode's files and build it (a job of load_cached's builder)."""
+    from .formats import read_document
+    from .library import build_episode
+
+    key, files, max_bytes = job
+    docs = []
+    for path, name, title in files:
+        doc = read_document(path, name, max_bytes)
+        doc.title = title  # grouping may have named a loose document
+        docs.append(doc)
+    return key, build_episode(docs)
+
+
 def load_cached(root: Path | str, max_bytes: int, store: Store,
-                on_built: Callable[[Episode, int], None] | None = None,
-                previous: Library | None = None) -> CachedLibrary:
+                on_built: Callable[[Episode, int, Any], None] | None = None,
+                previous: Library | None = None, builder: Builder | None = None) -> CachedLibrary:
     """Load a seeds folder, reading back every episode whose files have not changed.
 
     The same episodes come out as from `load_library` without a store, but
-    without their passages and quotes (CachedLibrary.full reads them). A
-    new episode is built, stored and handed to `on_built` (with its slot) one
-    at a time, so a first build holds one episode's text at once. Episodes
+    without their passages and quotes (CachedLibrary.full reads them). New
+    episodes are built by `builder` (default: here, one by one), each stored
+    and handed to `on_built` (with its slot and what the builder added) as it
+    comes, so a first build holds a few episodes' text at once. Episodes
     `previous` (the library serving) holds are taken as they are.
     """
     with paused_gc():
-        return _load_cached(root, max_bytes, store, on_built, previous)
+        return _load_cached(root, max_bytes, store, on_built, previous, builder)
 
 
-def _load_cached(root: Path | str, max_bytes: int, store: Store,
-                 on_built: Callable[[Episode, int], None] | None, previous: Library | None) -> CachedLibrary:
+def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Callable[[Episode, int, Any], None] | None,
+                 previous: Library | None, builder: Builder | None) -> CachedLibrary:
     from .formats import read_document
-    from .library import build_episode, group_documents, load_library, release_order, seed_files
+    from .library import group_documents, load_library, release_order, seed_files
 
     root = Path(root)
     if not root.is_dir():
@@ -604,24 +636,19 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store,
         store.touch(have)
     have.update(store.episodes(k for k in keys if k not in have))
     paths = dict((name, path) for path, name in files)
-    by_key: dict[str, tuple[int, Episode, EpisodeFacts]] = {}
+    by_key: dict[str, tuple[int, Episode, EpisodeFacts]] = dict(have)
+    jobs: dict[str, Job] = {}
     for group, key in zip(groups, keys):
-        if key in have:
-            by_key[key] = have[key]
-            continue
-        if key in by_key:  # two groups of the same files: built once
-            continue
-        full = []
-        for d in group:
-            doc = read_document(paths[d.file], d.file, max_bytes)
-            doc.title = d.title  # grouping may have named a loose document
-            full.append(doc)
-        episode = build_episode(full)
+        if key not in have:  # two groups of the same files are built once
+            jobs.setdefault(key, (key, [(paths[d.file], d.file, d.title) for d in group], max_bytes))
+    made = builder(list(jobs.values())) if builder is not None and jobs else \
+        ((*build_group(job), None) for job in jobs.values())
+    for key, episode, extra in made:
         slot, light, facts = store.put_episode(key, episode)
         if on_built is not None:
-            on_built(episode, slot)
+            on_built(episode, slot, extra)
         by_key[key] = (slot, light, facts)
-        del full, episode
+        del episode
     pairs = [(by_key[k][1], by_key[k][0]) for k in keys]
     order = release_order([e for e, _ in pairs])
     pairs.sort(key=lambda p: order(p[0]))
