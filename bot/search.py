@@ -19,7 +19,7 @@ import math
 import re
 import sqlite3
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,6 +29,8 @@ from rapidfuzz.distance import OSA
 from typing import TYPE_CHECKING
 
 from . import languages
+from .episode_guides import GUIDES, EpisodeGuides, guides
+from .episode_terms import EpisodeTerms
 from .library import Library
 from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote
@@ -48,6 +50,15 @@ log = logging.getLogger(__name__)
 KIND_PRIOR = {"note": 0.06, "takeaway": 0.05, "highlight": 0.04, "transcript": 0.03, "quote": 0.03,
               "info": 0.06, "summary": 0.0, "description": 0.0}
 CANDIDATES = 60
+# A search of the whole catalogue reads the FTS tables of the CATALOGUE_EPISODES episodes most about the
+# question's words (catalogue_episodes()), and compares by meaning the items of the MEANING_EPISODES
+# episodes closest in meaning (by their chapters and centroid) plus the first MEANING_WORD_EPISODES of
+# those: its cost stays that of a few episodes however large the catalogue. Catalogues of at most
+# CATALOGUE_EPISODES episodes are searched whole, as before.
+CATALOGUE_EPISODES = 8
+MEANING_EPISODES = 6
+MEANING_WORD_EPISODES = 4
+VECTOR_EPISODES = 32  # episodes whose item vectors, read back from the cache, stay in memory (least recent go)
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
@@ -130,6 +141,7 @@ class Query:
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
     soft_terms: tuple[list[str], np.ndarray] | None = None  # (stems, their words' vectors): soft_coverage()
     language: str = "en"  # whose stemmer made the stems (bot/text.py searching()); meaning and typos: en only
+    episodes: list[int] | None = None  # slots a catalogue-wide search picked by the words (catalogue_episodes)
 
     @cached_property
     def total(self) -> float:
@@ -154,8 +166,10 @@ class SearchIndex:
     def __init__(self, library: Library, model: StaticModel | None | bool = True) -> None:
         """Index a library; `model` places passages by meaning (True: the configured one, None: words only)."""
         self.model = load_model() if model is True else (model or None)
+        self._recent: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # slot_vectors()
         with paused_gc():
             self._build(library)
+            self._build_catalogue()
 
     def _build(self, library: Library) -> None:
         """Index every item, or read the rows back from the library's store.
@@ -256,6 +270,9 @@ class SearchIndex:
     def slot_vectors(self, slot: int) -> tuple[np.ndarray, np.ndarray] | None:
         """Return a slot's (item vectors, chapter vectors), reading them from the cache on first use."""
         kept = self._vectors.get(slot)
+        if kept is None and slot in self._recent:
+            self._recent.move_to_end(slot)
+            return self._recent[slot]
         if kept is None and slot in self._stored and self.model is not None:
             digest, episode = self._stored[slot]
             n_items = len(episode.passages) + len(episode.quotes)
@@ -263,8 +280,117 @@ class SearchIndex:
                 if self._cache is not None else None
             if kept is None:  # gone or damaged since start-up: embed again
                 kept = self._embed_episode(episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
-            self._vectors[slot] = kept
+            # Kept among the few read last, not for good: a catalogue's vectors would fill the memory.
+            self._recent[slot] = kept
+            while len(self._recent) > VECTOR_EPISODES:
+                self._recent.popitem(last=False)
         return kept
+
+    # -- what picks the episodes a catalogue-wide search reads ----------------
+
+    def _build_catalogue(self) -> None:
+        """Keep which episodes hold which words, and each episode's guide vectors (see catalogue_episodes)."""
+        slots = [self.slot_of[id(e)] for e in self.library.episodes]
+        store = getattr(self.library, "store", None)
+        self.episode_terms = EpisodeTerms(self.db, self.lock)
+        keys = self._episode_keys(slots) if store is not None else {}
+        keys = {slot: keys.get(slot, "memory") for slot in slots}
+        filled = self.episode_terms.filled(keys) if store is not None else set()
+        missing = [(e, s) for e, s in zip(self.library.episodes, slots) if s not in filled]
+        if missing:
+            stats = store.stats([s for _, s in missing]) if store is not None else {}
+            self.episode_terms.put({slot: (keys[slot], stats[slot][0] if slot in stats else self._episode_df(e, slot))
+                                    for e, slot in missing})
+            if store is not None:
+                self.episode_terms.forget_others(slots)
+        self._build_guides(slots)
+
+    def _episode_keys(self, slots: list[int]) -> dict[int, str]:
+        """Return {slot: the store's key of the episode}: what a slot's per-episode rows are valid for."""
+        try:
+            with self.lock:
+                keys = dict(self.db.execute("SELECT slot, key FROM episodes"))
+        except sqlite3.OperationalError:
+            return {}
+        return {slot: keys[slot] for slot in slots if slot in keys}
+
+    def _episode_df(self, episode: Episode, slot: int) -> Counter[str]:
+        """Return how many of an episode's items hold each stem (from their stem lines when kept)."""
+        items = [*episode.passages, *episode.quotes]
+        lines = [self.stem_lines.get(id(item)) for item in items]
+        if any(line is None for line in lines):
+            return _episode_rows(episode, slot_range(slot)[0])[1]
+        return Counter(s for line in lines for s in line.split("\n") if s)
+
+    def _build_guides(self, slots: list[int]) -> None:
+        """Stack every episode's guide vectors (bot/episode_guides.py), computing those the cache lacks."""
+        self._guides: np.ndarray | None = None
+        self._guide_slots: list[int] = []
+        self._guide_starts: np.ndarray | None = None
+        if self.model is None:
+            return
+        import numpy as np
+
+        cache = EpisodeGuides(self._cache.db, self._cache.lock) if self._cache is not None else None
+        kept = cache.stored(self.model.digest) if cache is not None else {}
+        digests = self._cache.stored(self.model.digest) if self._cache is not None else {}
+        fresh: dict[int, tuple[str, np.ndarray]] = {}
+        parts, owners = [], []
+        for slot in slots:
+            digest = digests.get(slot)
+            digest = f"{digest}|{GUIDES}" if digest is not None else None  # how many a stored row may hold
+            if digest is not None and slot in kept and kept[slot][0] == digest:
+                rows = kept[slot][1]
+            else:
+                vectors = self.slot_vectors(slot)
+                if vectors is None:
+                    continue
+                rows = guides(*vectors)
+                if digest is not None:
+                    fresh[slot] = (digest, rows)
+            if len(rows):
+                parts.append(rows)
+                owners.append(slot)
+        if cache is not None:
+            cache.put(self.model.digest, fresh)
+        if parts:
+            self._guides = np.vstack(parts)
+            self._guide_slots = owners
+            self._guide_starts = np.cumsum([0, *(len(p) for p in parts[:-1])])
+
+    def catalogue_episodes(self, q: Query, terms: list[str], limit: int = CATALOGUE_EPISODES
+                           ) -> list[tuple[int, float]]:
+        """Return (slot, bound beside the best's) of the episodes most about the question's words, best first.
+
+        An episode's bound is the share of the words' weight it holds anywhere: no
+        item of it can cover more. Episodes are ranked by that bound, then by how
+        often they hold the words (each word's count saturating), so an episode
+        holding a rare word the others lack always comes before them.
+        """
+        stems = {stem(t): t in q.prefixes for t in terms}
+        held = self.episode_terms.holders([s for s, p in stems.items() if not p], [s for s, p in stems.items() if p])
+        live = set(self.slot_of.values())
+        bound: Counter[int] = Counter()
+        often: Counter[int] = Counter()
+        for s, by_slot in held.items():
+            w = q.weights.get(s, 0.0) or 1.0
+            for slot, n in by_slot.items():
+                if slot in live:
+                    bound[slot] += w
+                    often[slot] += w * n / (n + 2.0)
+        ranked = sorted(bound, key=lambda slot: (round(bound[slot], 6), often[slot], -slot), reverse=True)
+        best = bound[ranked[0]] if ranked else 1.0
+        return [(slot, bound[slot] / best) for slot in ranked[:limit]]
+
+    def meaning_episodes(self, q: Query, limit: int = MEANING_EPISODES) -> list[int]:
+        """Return the slots of the episodes whose chapters (or centroid) are closest to the question's meaning."""
+        if self._guides is None or q.vector is None:
+            return []
+        import numpy as np
+
+        best = np.maximum.reduceat(self._guides @ q.vector, self._guide_starts)
+        top = np.argsort(-best)[:limit] if len(best) > limit else np.argsort(-best)
+        return [self._guide_slots[int(i)] for i in top]
 
     def _embed_episode(self, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Return an episode's item vectors and chapter vectors.
@@ -403,6 +529,10 @@ class SearchIndex:
                 match += "".join(f' OR "{s}"*' for s in sorted({stem(t) for t in terms} - set(terms)) if len(s) >= 3)
         sql = "SELECT rowid, -bm25(docs, 1.0, 0.4, 0.5) FROM docs WHERE docs MATCH ?"
         args: list = [f"{{text title speaker}}: ({match})"]
+        if episode is None and len(self.slot_of) > CATALOGUE_EPISODES:
+            picked = self.catalogue_episodes(q, terms)
+            q.episodes = [slot for slot, _ in picked]
+            return self._from_episodes(picked, args[0], limit, kinds)
         if episode is not None and id(episode) in self.slot_of:  # one episode: its own table
             sql = sql.replace("docs", episode_table(self.slot_of[id(episode)]))
         elif episode is not None:
@@ -424,6 +554,37 @@ class SearchIndex:
         if kinds:
             rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds][:limit]
         return rows
+
+    def _from_episodes(self, slots: list[tuple[int, float]], match: str, limit: int,
+                       kinds: tuple[str, ...] | None) -> list[tuple[int, float]]:
+        """Return the best `limit` candidates of a few episodes, each searched in its own FTS table.
+
+        FTS5 scores each word by its rarity in the table searched, so one episode's
+        scores are not another's: each row's is taken relative to its episode's best,
+        times the episode's weight (its bound beside the best episode's, catalogue_episodes()).
+        """
+        wanted = limit * (3 if kinds else 1)
+        found: list[tuple[float, int]] = []
+        for slot, weight in slots:
+            table = episode_table(slot)
+            try:
+                with self.lock:
+                    rows = self.db.execute(f"SELECT rowid, -bm25({table}, 1.0, 0.4, 0.5) FROM {table} "
+                                           f"WHERE {table} MATCH ? ORDER BY rank LIMIT ?", (match, wanted)).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" not in str(exc):
+                    raise
+                log.info("search skipped an episode no longer in the index cache: %s", exc)
+                continue
+            rows = [r for r in rows if r[0] in self.items]
+            if kinds:
+                rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds]
+            if not rows:
+                continue
+            top = max(score for _, score in rows) or 1.0
+            found.extend((weight * score / top, rowid) for rowid, score in rows)
+        found.sort(key=lambda sr: sr[0], reverse=True)
+        return [(rowid, score) for score, rowid in found[:limit]]
 
     def _essential(self, q: Query) -> list[str]:
         """Return the query words of which every answer must hold at least one.
@@ -470,6 +631,9 @@ class SearchIndex:
 
         if episode is not None:
             slots = [self.slot_of[id(episode)]] if id(episode) in self.slot_of else []
+        elif len(self.slot_of) > CATALOGUE_EPISODES and self._guides is not None:
+            # The episodes closest in meaning, and those the words picked: a meaning hit must hold a word.
+            slots = list(dict.fromkeys([*self.meaning_episodes(q), *(q.episodes or [])[:MEANING_WORD_EPISODES]]))
         else:
             slots = self.vector_slots()
         best: list[tuple[float, int]] = []
