@@ -26,9 +26,10 @@ from functools import cached_property
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from . import languages
+from .answerable import Evidence
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
 from .library import Library
@@ -68,15 +69,12 @@ CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the 
 #   but our typo set (19/20 up to 0.1, 18/20 at 0.3); 0.45 loses an ours.jsonl answer. Kept
 #   above 0 so that of two candidates with the same words, the closer in meaning leads.
 # - MEANING_FLOOR: cosines under it add nothing (unrelated texts reach 0.2 with this model).
-# - MEANING_BAR: what an answer carried by meaning must reach (cosine + MEANING_COVER x its
-#   share of the question's words). 0.53 answers one off-topic held-out question (a marathon
-#   plan, 0.545), 0.56 declines every out-of-scope question of every set and answers 8 of our
-#   18 'ask' paraphrases, 0.6 only 5. Out-of-scope questions reach 0.44 cosine with this model,
-#   so meaning alone never answers; the passage must hold some of the question's words too.
+# - Whether a passage carried by meaning answers is bot/answerable.py's to say (a model of
+#   several figures at once, fitted on our sets): no single bar separates paraphrases' right
+#   passages from off-topic questions' closest ones with this model.
 MEANING_WEIGHT = 0.1
 MEANING_FLOOR = 0.2
-MEANING_BAR = 0.56
-MEANING_COVER = 0.5  # how much a share of the question's words counts toward MEANING_BAR
+MEANING_COVER = 0.5  # how much a share of the question's words counts beside cosine, to pick meaning's lead
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
@@ -86,7 +84,8 @@ MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates 
 SOFT_FROM = 0.45
 SOFT_TO = 0.8
 SOFT_CAP = 0.8
-MEANING_RERANK = 10  # with no answer first, how far down the ranking a hit carried by meaning may lead
+MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
+# whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
 QUOTE_MEANING_BAR = 0.3  # paraphrased lines' own quote reaches 0.33-0.58; unknown lines ('ask not...') 0.09-0.15
 CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks 0.16
@@ -717,19 +716,15 @@ class SearchIndex:
                     for i, c in zip(missing, best))
         return min(1.0, cov + extra / q.total)
 
-    def accepted(self, hit: Hit, q: Query) -> str | None:
-        """Return what makes a hit an answer: "words", "meaning", "both"; None when nothing does.
+    @staticmethod
+    def accepted(hit: Hit) -> str | None:
+        """Return what makes a hit an answer by its words: "words", "both" (close in meaning too), or None.
 
-        Words: the hit holds most of the question's weight (DECLINE_BELOW).
-        Meaning: its cosine, plus MEANING_COVER times its share of the
-        question's words, clears MEANING_BAR; it holds at least one of the
-        words; and the question names nothing the episodes never mention.
+        Words: the hit holds most of the question's weight (DECLINE_BELOW). An answer
+        carried by meaning alone is decided in _by_meaning, for the hits meaning leads.
         """
-        words = hit.coverage >= DECLINE_BELOW
-        if words:
+        if hit.coverage >= DECLINE_BELOW:
             return "both" if hit.meaning >= MEANING_AGREES else "words"
-        if hit.coverage > 0 and hit.meaning + MEANING_COVER * hit.soft >= MEANING_BAR and not self.strangers(q):
-            return "meaning"
         return None
 
     def rank(self, q: Query, rows: list[tuple[int, float]], prior: dict[str, float] | None = None
@@ -763,29 +758,43 @@ class SearchIndex:
                             meaning=round(sim, 4), soft=cov))
         hits.sort(key=lambda h: h.score, reverse=True)
         for hit in hits:
-            hit.match = self.accepted(hit, q)
-        if hits and hits[0].match is None:
-            # Near words count only where meaning may lead (_by_meaning): when the first hit is no
-            # answer, among the first few, where the near words could lift a hit over the bar.
-            for hit in hits[:MEANING_RERANK]:
-                if 0 < hit.coverage < DECLINE_BELOW and hit.meaning + MEANING_COVER * (
-                        hit.coverage + (1 - hit.coverage) * SOFT_CAP) >= MEANING_BAR:
-                    hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
-                    hit.match = self.accepted(hit, q)
+            hit.match = self.accepted(hit)
         return hits
 
-    @staticmethod
-    def _by_meaning(hits: list[Hit]) -> list[Hit]:
-        """When the best-scored hit is no answer, lead with the one of the first few that meaning carries best.
+    def meaning_lead(self, q: Query, hits: list[Hit]
+                     ) -> tuple[Hit, list[Hit], Callable[[Hit], Evidence]] | None:
+        """Return the hit meaning carries best, the few closest, and each one's evidence; None when meaning can't lead.
+
+        The MEANING_LEADERS hits closest by cosine + MEANING_COVER x coverage get their
+        soft coverage (one small product each); the best of them by cosine + MEANING_COVER x
+        soft coverage leads. A question naming something the episodes never mention
+        ('Sora', 'Character.AI') can't be said in other words: meaning never leads it.
+        """
+        if not hits or q.vector is None or not q.total or self.strangers(q):
+            return None
+        near = sorted(hits, key=lambda h: h.meaning + MEANING_COVER * h.coverage, reverse=True)[:MEANING_LEADERS]
+        for hit in near:
+            hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
+        near.sort(key=lambda h: h.meaning + MEANING_COVER * h.soft, reverse=True)
+        known = sum(wt for s, wt in q.weights.items() if s in self.df or s in q.prefixes) / q.total
+        return near[0], near, lambda h: Evidence(cosine=h.meaning, soft=h.soft, known=known, total=q.total)
+
+    def _by_meaning(self, q: Query, hits: list[Hit]) -> list[Hit]:
+        """When the best-scored hit is no answer, lead with the one meaning carries best, if it answers.
 
         The blend ranks by words first; when no passage holds enough of the question's
-        words, the answer is the passage with the most evidence of meaning (the measure
-        accepted() applies), as long as it clears the bar.
+        words, the passage with the most evidence of meaning answers if it holds at
+        least one of the question's words and bot/answerable.py's model says it answers.
         """
-        carried = [h for h in hits[:MEANING_RERANK] if h.match == "meaning"]
-        if not carried:
+        found = self.meaning_lead(q, hits)
+        if found is None:
             return hits
-        lead = max(carried, key=lambda h: h.meaning + MEANING_COVER * h.soft)
+        lead, near, evidence = found
+        if lead.coverage <= 0 or not evidence(lead).answers():
+            return hits
+        for hit in near:  # the lead, and those of the closest few that answer as surely
+            if hit.coverage > 0 and evidence(hit).answers():
+                hit.match = "meaning"
         return [lead, *(h for h in hits if h is not lead)]
 
     # -- the commands' searches ----------------------------------------------
@@ -799,7 +808,7 @@ class SearchIndex:
         rows += [(rowid, 0.0) for rowid in self.similar(q, episode) if rowid not in found]
         hits = self.rank(q, rows)
         if hits and hits[0].match is None:
-            hits = self._by_meaning(hits)
+            hits = self._by_meaning(q, hits)
         if not hits or hits[0].match is None:
             return [], q
         # Hits carried by meaning alone join the answer only among the first few: further down,
