@@ -88,6 +88,11 @@ MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cos
 # whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
 QUOTE_MEANING_BAR = 0.3  # paraphrased lines' own quote reaches 0.33-0.58; unknown lines ('ask not...') 0.09-0.15
+# One sentence of a turn against the question: a rearranged line's own sentence reaches 0.52-0.66;
+# the closest sentence to any out-of-scope question of tests/eval, asked as a quote, 0.38.
+QUOTE_SENTENCE_BAR = 0.5
+QUOTE_MEANING_POOL = 10  # lines sharing a word with the question, compared sentence by sentence too
+QUOTE_WINDOWS = 60  # a turn's first sentences and pairs compared (a remembered line is rarely deep in a monologue)
 CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks 0.16
 SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at least this close in meaning
 CHAPTER_CONTENT_WEIGHT = 0.5  # a chapter's vector: its title, plus this much of what is said in it
@@ -844,28 +849,38 @@ class SearchIndex:
         """Return the quotes and transcript lines closest in meaning to a line remembered in other words.
 
         Only when no line holds the words: a paraphrased line ('fantastic at explaining
-        things' for 'great communicators') is found by meaning, if it is close enough.
+        things' for 'great communicators') is found by meaning, if it is close enough. A
+        line is one sentence (or two) of a long turn, so each candidate turn's sentences are
+        compared one by one; the turn answers when the whole of it is close enough
+        (QUOTE_MEANING_BAR) or one of its sentences is close (QUOTE_SENTENCE_BAR). A name the
+        episodes never mention can't be said in other words: such a line is not looked for by meaning.
         """
-        if self.query_vector(q) is None:
+        if self.query_vector(q) is None or self.model is None or self.strangers(q):
             return []
         rowids = [r for r in self.similar(q, episode, limit=QUOTE_CANDIDATES)
                   if isinstance(self.items[r][1], Quote) or self.items[r][1].kind == "transcript"]
-        if speaker:
-            rowids = [r for r in rowids if self.items[r][1].speaker and _same_person(speaker, self.items[r][1].speaker)]
         sims = self.meaning(q, rowids)
+        lines = [(self.items[r], sims.get(r, 0.0)) for r in rowids[:MEANING_RESULTS]]
+        seen = {id(item) for (_, item), _ in lines}
+        # Lines sharing a word with the question: a rearranged line's turn may be long, far in meaning as a whole.
+        lines += [((ep, item), 0.0) for ep, item in self._quote_pool(q, episode, speaker)[:QUOTE_MEANING_POOL]
+                  if id(item) not in seen]
+        if speaker:
+            lines = [(found, sim) for found, sim in lines if found[1].speaker and _same_person(speaker, found[1].speaker)]
         hits = []
-        for rowid in rowids[:MEANING_RESULTS]:
-            if sims.get(rowid, 0.0) < QUOTE_MEANING_BAR:
+        for (ep, item), whole in lines:
+            windows = [item.text] if isinstance(item, Quote) else _windows(sentences(item.text))[:QUOTE_WINDOWS]
+            if not windows:
                 continue
-            ep, item = self.items[rowid]
-            excerpt = None
-            if isinstance(item, Passage):  # the sentence (or pair) of the turn closest in meaning
-                windows = _windows(sentences(item.text))
-                if windows and self.model is not None:
-                    excerpt = windows[int((self.model.embed(windows) @ q.vector).argmax())]
-            hits.append(Hit(item=item, episode=ep, score=round(sims[rowid], 4), coverage=self.coverage(q, item),
-                            excerpt=excerpt, meaning=round(sims[rowid], 4), match="meaning"))
-        return hits
+            near = self.model.embed(windows) @ q.vector
+            best = int(near.argmax())
+            if whole < QUOTE_MEANING_BAR and float(near[best]) < QUOTE_SENTENCE_BAR:
+                continue
+            sim = round(max(whole, float(near[best])), 4)
+            hits.append(Hit(item=item, episode=ep, score=sim, coverage=self.coverage(q, item), meaning=sim,
+                            excerpt=None if isinstance(item, Quote) else windows[best], match="meaning"))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:MEANING_RESULTS]
 
     def _quote_pool(self, q: Query, episode: Episode | None, speaker: str | None
                     ) -> list[tuple[Episode, Passage | Quote]]:
@@ -897,8 +912,8 @@ class SearchIndex:
             scored.append((chapter, round(0.6 * cov + 0.4 * similar, 4)))
         scored.sort(key=lambda cs: cs[1], reverse=True)
         found = [cs for cs in scored if cs[1] >= 0.5]
-        if not found:  # no title has the words: the chapter closest in meaning, if close enough
-            near = self.chapters_by_meaning(q, episode)
+        if not found and not self.strangers(q):  # no title has the words: the chapter closest in meaning, if
+            near = self.chapters_by_meaning(q, episode)  # close enough (a name never mentioned: not by meaning)
             found = [(c, sim) for c, sim in near[:1] if sim >= CHAPTER_MEANING_BAR]
         return found
 

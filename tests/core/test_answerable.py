@@ -47,3 +47,17 @@ def test_a_near_domain_question_is_still_declined(episode_bot):
     for question in ("How does speculative decoding make inference faster?",
                      "How long can the videos from OpenAI's Sora model be?"):
         assert episode_bot.run("ask", {"question": question}).to_json()["results"] == []
+
+
+def test_a_quote_or_chapter_naming_something_never_mentioned_is_not_found_by_meaning(episode_bot):
+    asked = "How long can the videos from OpenAI's Sora model be?"
+    assert episode_bot.run("quote", {"text": asked}).to_json()["results"] == []
+    assert episode_bot.run("chapter", {"title_or_time": asked}).to_json()["results"] == []
+
+
+def test_a_rearranged_line_is_found_by_one_sentence_of_a_long_turn(episode_bot):
+    index = episode_bot.snapshot.index
+    episode = episode_bot.snapshot.library.episodes[0]
+    q = index.parse("researchers are constantly changing their jobs and labs")
+    hits = index._quotes_by_meaning(q, episode, None)
+    assert hits and "changing labs" in (hits[0].excerpt or "") and hits[0].match == "meaning"
