@@ -66,11 +66,12 @@ class Snapshot:
         """
         if store is not None:  # read unchanged episodes and their search rows back from the cache
             try:
-                library = load_cached(
-                    seeds_dir, max_bytes, store, previous=previous.library if previous is not None else None,
-                    builder=lambda jobs: indexer.build(jobs, load_model()),  # on every core
-                    on_built=lambda episode, slot, prepared: index_episode(store, episode, slot, load_model(),
-                                                                           prepared))
+                with indexer.Workers(load_model) as workers:  # new files read and built on every core
+                    library = load_cached(
+                        seeds_dir, max_bytes, store, previous=previous.library if previous is not None else None,
+                        reader=workers.headers, builder=workers.build,
+                        on_built=lambda episode, slot, prepared: index_episode(store, episode, slot, load_model(),
+                                                                               prepared))
                 return cls(library=library, index=SearchIndex(
                     library, previous=previous.index if previous is not None else None))
             except sqlite3.Error as exc:  # a full disk, a file pulled away: the cache is only a cache

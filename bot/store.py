@@ -552,9 +552,18 @@ def read_items(rows: Iterable[tuple[int, str, str | None]], passages: int) -> li
     return out
 
 
+def read_header(path: Path, name: str, max_bytes: int) -> tuple[ParsedDocument, bool]:
+    """Read a seed file; return its header (what grouping needs, without its text) and whether it is usable."""
+    from .formats import read_document
+
+    doc = read_document(path, name, max_bytes)
+    return _header(doc), bool(doc.passages or doc.chapters or doc.quotes)
+
+
 # What builds one episode: (its key, [(path, file name, title given by grouping)], the size limit).
 Job = tuple[str, list[tuple[Path, str, "str | None"]], int]
 Builder = Callable[[list[Job]], Iterable[tuple[str, "Episode", Any]]]
+Reader = Callable[[list[tuple[Path, str, int]]], Iterable[tuple["ParsedDocument", bool]]]
 
 
 def build_group(job: Job) -> tuple[str, Episode]:
@@ -573,23 +582,24 @@ def build_group(job: Job) -> tuple[str, Episode]:
 
 def load_cached(root: Path | str, max_bytes: int, store: Store,
                 on_built: Callable[[Episode, int, Any], None] | None = None,
-                previous: Library | None = None, builder: Builder | None = None) -> CachedLibrary:
+                previous: Library | None = None, builder: Builder | None = None,
+                reader: Reader | None = None) -> CachedLibrary:
     """Load a seeds folder, reading back every episode whose files have not changed.
 
     The same episodes come out as from `load_library` without a store, but
     without their passages and quotes (CachedLibrary.full reads them). New
-    episodes are built by `builder` (default: here, one by one), each stored
+    episodes are built by `builder` (default: here, one by one; `reader` reads
+    the headers of new files, by default here too), each stored
     and handed to `on_built` (with its slot and what the builder added) as it
     comes, so a first build holds a few episodes' text at once. Episodes
     `previous` (the library serving) holds are taken as they are.
     """
     with paused_gc():
-        return _load_cached(root, max_bytes, store, on_built, previous, builder)
+        return _load_cached(root, max_bytes, store, on_built, previous, builder, reader)
 
 
 def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Callable[[Episode, int, Any], None] | None,
-                 previous: Library | None, builder: Builder | None) -> CachedLibrary:
-    from .formats import read_document
+                 previous: Library | None, builder: Builder | None, reader: Reader | None) -> CachedLibrary:
     from .library import group_documents, load_library, release_order, seed_files
 
     root = Path(root)
@@ -601,6 +611,7 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
     usable: dict[str, bool] = {}
     prints: dict[str, str] = {}
     new_headers = []
+    unread: list[tuple[int, Path, str]] = []
     for path, name in files:
         try:
             fp = file_fingerprint(path, name, max_bytes)
@@ -611,14 +622,16 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
         if hit and hit[0] == fp:
             docs.append(_copy(hit[1]))
             usable[name] = hit[2]
-            continue
-        doc = read_document(path, name, max_bytes)
-        usable[name] = bool(doc.passages or doc.chapters or doc.quotes)
-        # Only the header is kept while grouping: a new episode's files are read again when it is
-        # built, one episode at a time, so a first build never holds the whole catalogue's text.
-        docs.append(_header(doc))
-        new_headers.append((name, fp, docs[-1], usable[name]))
-        del doc
+        else:
+            unread.append((len(docs), path, name))
+            docs.append(None)  # type: ignore[arg-type]  # its header, read below
+    # Only a header is kept while grouping: a new episode's files are read again when it is
+    # built, one episode at a time, so a first build never holds the whole catalogue's text.
+    found = reader([(path, name, max_bytes) for _, path, name in unread]) if reader is not None and unread else \
+        (read_header(path, name, max_bytes) for _, path, name in unread)
+    for (i, _, name), (doc, ok) in zip(unread, found):
+        docs[i], usable[name] = doc, ok
+        new_headers.append((name, prints[name], doc, ok))
     store.put_headers(new_headers)
     for doc in docs:
         for problem in doc.problems:
