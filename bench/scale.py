@@ -153,14 +153,14 @@ def run_size(size: int, seeds_src: Path, words: int, repeats: int, work: Path) -
     cold, warm, changed_run, added = runs
     if not added["reloaded"] or added["built"] != 1 or added["episodes"] != size + 1:
         raise RuntimeError(f"adding an episode at {size} episodes did not index it alone: {added}")
-    size_on_disk = _folder_bytes(state)
+    size_on_disk, seed_bytes = _folder_bytes(state), _folder_bytes(seeds)
     shutil.rmtree(seeds, ignore_errors=True)
     return {**warm, "size": size, "words_per_episode": words, "generate_s": round(generated, 2),
             "start_cold_s": cold["start_s"], "start_warm_s": warm["start_s"],
             "start_changed_s": changed_run["start_s"], "rebuilt_after_change": changed_run["built"],
             "add_s": added["add_s"], "rss_add_mb": added["rss_add_mb"],
             "rss_mb": max(r["rss_mb"] for r in runs), "rss_cold_mb": cold["rss_mb"], "rss_warm_mb": warm["rss_mb"],
-            "index_mb": round(size_on_disk / 1e6, 1), "seed_mb": round(_folder_bytes(seeds) / 1e6, 1)}
+            "index_mb": round(size_on_disk / 1e6, 1), "seed_mb": round(seed_bytes / 1e6, 1)}
 
 
 def main_one(argv: list[str]) -> int:
