@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
 import re
@@ -134,10 +135,18 @@ def seed_files(root: Path) -> list[tuple[Path, str]]:
 
 
 def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
-    """Group documents into episodes: by subfolder, episode key, number, then title."""
-    groups: list[list[ParsedDocument]] = []
-    keys: list[set[str]] = []
+    """Group documents into episodes: by subfolder, episode key, number, then title.
+
+    Groups are found through an index of their keys, and a like title is looked
+    for only among groups no folder or number rules out, so grouping thousands
+    of documents stays linear (a catalogue of 2,500 episodes is 7,500 files).
+    """
+    groups: dict[int, list[ParsedDocument]] = {}  # by id, in the order made: ids only grow
+    keys: dict[int, set[str]] = {}
+    owners: dict[str, set[int]] = {}  # key -> the groups holding it
+    undivided: set[int] = set()  # groups without a folder: the only ones a document in a folder may join by title
     loose: list[ParsedDocument] = []
+    ids = itertools.count()
     for doc in docs:
         mine = set()
         if "/" in doc.file:
@@ -150,27 +159,40 @@ def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
             loose.append(doc)
             continue
         # Two folders are two episodes, even with one number (two seasons, two shows).
-        hits = [i for i, k in enumerate(keys) if k & mine and not _clash(mine, k, ("dir:",))]
+        near = sorted({g for k in mine for g in owners.get(k, ())})
+        hits = [g for g in near if not _clash(mine, keys[g], ("dir:",))]
         if not hits and doc.title:  # a like title joins only a group its folder and number don't contradict
-            hits = [i for i, g in enumerate(groups) if _same_title(doc.title, g) and not _clash(mine, keys[i])][:1]
+            among = sorted(undivided) if any(k.startswith("dir:") for k in mine) else list(groups)
+            hits = [g for g in among if not _clash(mine, keys[g]) and _same_title(doc.title, groups[g])][:1]
         if not hits:
-            groups.append([doc])
-            keys.append(mine)
-            continue
+            gid = next(ids)
+            groups[gid], keys[gid] = [doc], set()
+            hits = [gid]
+        else:
+            groups[hits[0]].append(doc)
         first = hits[0]
-        groups[first].append(doc)
-        keys[first] |= mine
-        for i in reversed(hits[1:]):  # the document joins groups that were apart
-            groups[first].extend(groups.pop(i))
-            keys[first] |= keys.pop(i)
+        merged = set(mine)
+        for g in hits[1:]:  # the document joins groups that were apart
+            groups[first].extend(groups.pop(g))
+            merged |= keys.pop(g)
+            undivided.discard(g)
+        for k in merged | keys[first]:
+            owners.setdefault(k, set()).difference_update(hits[1:])
+            owners[k].add(first)
+        keys[first] |= merged
+        if any(k.startswith("dir:") for k in keys[first]):
+            undivided.discard(first)
+        else:
+            undivided.add(first)
+    ordered = [groups[g] for g in sorted(groups)]
     for doc in loose:
-        if len(groups) == 1:
-            groups[0].append(doc)
+        if len(ordered) == 1:
+            ordered[0].append(doc)
         else:
             doc.warn(None, "names no episode (no number, title or folder); kept as an episode of its own")
             doc.title = Path(doc.file).stem
-            groups.append([doc])
-    return groups
+            ordered.append([doc])
+    return ordered
 
 
 def _clash(mine: set[str], theirs: set[str], prefixes: tuple[str, ...] = ("dir:", "num:")) -> bool:
