@@ -161,11 +161,15 @@ _active: list[Progress] = []  # steps running now, innermost last (a reload may 
 _listeners: list[Callable[[Progress], None]] = []
 
 
-def configure(every: float | None = None, status_file: Path | str | None = None) -> None:
-    """Set the seconds between log lines and the file that publishes progress to `episode-bot health`."""
+_KEEP: Any = object()
+
+
+def configure(every: float | None = None, status_file: Path | str | None = _KEEP) -> None:
+    """Set the seconds between log lines, and the file that publishes progress to `episode-bot health` (None: none)."""
     if every is not None:
         _config.every = every
-    _config.status_file = Path(status_file) if status_file is not None else None
+    if status_file is not _KEEP:
+        _config.status_file = Path(status_file) if status_file is not None else None
 
 
 def current() -> Status | None:
