@@ -191,12 +191,12 @@ def listen(callback: Callable[[Progress], None]) -> Callable[[], None]:
 
 
 def _notify(progress: Progress) -> None:
+    if _config.status_file is not None:
+        write_status(_config.status_file, progress.status())
     with _lock:
         listeners = list(_listeners)
     for callback in listeners:
         callback(progress)
-    if _config.status_file is not None:
-        write_status(_config.status_file, progress.status())
 
 
 def track(items: Iterable[T], step: str, unit: str = "episodes", total: int | None = None) -> Iterator[T]:

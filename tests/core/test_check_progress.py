@@ -6,8 +6,9 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(**extra: str) -> dict[str, str]:
