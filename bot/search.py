@@ -19,16 +19,19 @@ import math
 import re
 import sqlite3
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from . import languages, progress
+from .answerable import Evidence
+from .episode_guides import GUIDES, EpisodeGuides, guides
+from .episode_terms import EpisodeTerms
 from .library import Library
 from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote
@@ -48,6 +51,15 @@ log = logging.getLogger(__name__)
 KIND_PRIOR = {"note": 0.06, "takeaway": 0.05, "highlight": 0.04, "transcript": 0.03, "quote": 0.03,
               "info": 0.06, "summary": 0.0, "description": 0.0}
 CANDIDATES = 60
+# A search of the whole catalogue reads the FTS tables of the CATALOGUE_EPISODES episodes most about the
+# question's words (catalogue_episodes()), and compares by meaning the items of the MEANING_EPISODES
+# episodes closest in meaning (by their chapters and centroid) plus the first MEANING_WORD_EPISODES of
+# those: its cost stays that of a few episodes however large the catalogue. Catalogues of at most
+# CATALOGUE_EPISODES episodes are searched whole, as before.
+CATALOGUE_EPISODES = 8
+MEANING_EPISODES = 6
+MEANING_WORD_EPISODES = 4
+VECTOR_EPISODES = 32  # episodes whose item vectors, read back from the cache, stay in memory (least recent go)
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
@@ -57,15 +69,12 @@ CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the 
 #   but our typo set (19/20 up to 0.1, 18/20 at 0.3); 0.45 loses an ours.jsonl answer. Kept
 #   above 0 so that of two candidates with the same words, the closer in meaning leads.
 # - MEANING_FLOOR: cosines under it add nothing (unrelated texts reach 0.2 with this model).
-# - MEANING_BAR: what an answer carried by meaning must reach (cosine + MEANING_COVER x its
-#   share of the question's words). 0.53 answers one off-topic held-out question (a marathon
-#   plan, 0.545), 0.56 declines every out-of-scope question of every set and answers 8 of our
-#   18 'ask' paraphrases, 0.6 only 5. Out-of-scope questions reach 0.44 cosine with this model,
-#   so meaning alone never answers; the passage must hold some of the question's words too.
+# - Whether a passage carried by meaning answers is bot/answerable.py's to say (a model of
+#   several figures at once, fitted on our sets): no single bar separates paraphrases' right
+#   passages from off-topic questions' closest ones with this model.
 MEANING_WEIGHT = 0.1
 MEANING_FLOOR = 0.2
-MEANING_BAR = 0.56
-MEANING_COVER = 0.5  # how much a share of the question's words counts toward MEANING_BAR
+MEANING_COVER = 0.5  # how much a share of the question's words counts beside cosine, to pick meaning's lead
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
@@ -75,9 +84,15 @@ MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates 
 SOFT_FROM = 0.45
 SOFT_TO = 0.8
 SOFT_CAP = 0.8
-MEANING_RERANK = 10  # with no answer first, how far down the ranking a hit carried by meaning may lead
+MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
+# whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
 QUOTE_MEANING_BAR = 0.3  # paraphrased lines' own quote reaches 0.33-0.58; unknown lines ('ask not...') 0.09-0.15
+# One sentence of a turn against the question: a rearranged line's own sentence reaches 0.52-0.66;
+# the closest sentence to any out-of-scope question of tests/eval, asked as a quote, 0.38.
+QUOTE_SENTENCE_BAR = 0.5
+QUOTE_MEANING_POOL = 10  # lines sharing a word with the question, compared sentence by sentence too
+QUOTE_WINDOWS = 60  # a turn's first sentences and pairs compared (a remembered line is rarely deep in a monologue)
 CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks 0.16
 SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at least this close in meaning
 CHAPTER_CONTENT_WEIGHT = 0.5  # a chapter's vector: its title, plus this much of what is said in it
@@ -130,6 +145,7 @@ class Query:
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
     soft_terms: tuple[list[str], np.ndarray] | None = None  # (stems, their words' vectors): soft_coverage()
     language: str = "en"  # whose stemmer made the stems (bot/text.py searching()); meaning and typos: en only
+    episodes: list[int] | None = None  # slots a catalogue-wide search picked by the words (catalogue_episodes)
 
     @cached_property
     def total(self) -> float:
@@ -154,8 +170,10 @@ class SearchIndex:
     def __init__(self, library: Library, model: StaticModel | None | bool = True) -> None:
         """Index a library; `model` places passages by meaning (True: the configured one, None: words only)."""
         self.model = load_model() if model is True else (model or None)
+        self._recent: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # slot_vectors()
         with paused_gc():
             self._build(library)
+            self._build_catalogue()
 
     def _build(self, library: Library) -> None:
         """Index every item, or read the rows back from the library's store.
@@ -256,6 +274,9 @@ class SearchIndex:
     def slot_vectors(self, slot: int) -> tuple[np.ndarray, np.ndarray] | None:
         """Return a slot's (item vectors, chapter vectors), reading them from the cache on first use."""
         kept = self._vectors.get(slot)
+        if kept is None and slot in self._recent:
+            self._recent.move_to_end(slot)
+            return self._recent[slot]
         if kept is None and slot in self._stored and self.model is not None:
             digest, episode = self._stored[slot]
             n_items = len(episode.passages) + len(episode.quotes)
@@ -263,8 +284,117 @@ class SearchIndex:
                 if self._cache is not None else None
             if kept is None:  # gone or damaged since start-up: embed again
                 kept = self._embed_episode(episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
-            self._vectors[slot] = kept
+            # Kept among the few read last, not for good: a catalogue's vectors would fill the memory.
+            self._recent[slot] = kept
+            while len(self._recent) > VECTOR_EPISODES:
+                self._recent.popitem(last=False)
         return kept
+
+    # -- what picks the episodes a catalogue-wide search reads ----------------
+
+    def _build_catalogue(self) -> None:
+        """Keep which episodes hold which words, and each episode's guide vectors (see catalogue_episodes)."""
+        slots = [self.slot_of[id(e)] for e in self.library.episodes]
+        store = getattr(self.library, "store", None)
+        self.episode_terms = EpisodeTerms(self.db, self.lock)
+        keys = self._episode_keys(slots) if store is not None else {}
+        keys = {slot: keys.get(slot, "memory") for slot in slots}
+        filled = self.episode_terms.filled(keys) if store is not None else set()
+        missing = [(e, s) for e, s in zip(self.library.episodes, slots) if s not in filled]
+        if missing:
+            stats = store.stats([s for _, s in missing]) if store is not None else {}
+            self.episode_terms.put({slot: (keys[slot], stats[slot][0] if slot in stats else self._episode_df(e, slot))
+                                    for e, slot in missing})
+            if store is not None:
+                self.episode_terms.forget_others(slots)
+        self._build_guides(slots)
+
+    def _episode_keys(self, slots: list[int]) -> dict[int, str]:
+        """Return {slot: the store's key of the episode}: what a slot's per-episode rows are valid for."""
+        try:
+            with self.lock:
+                keys = dict(self.db.execute("SELECT slot, key FROM episodes"))
+        except sqlite3.OperationalError:
+            return {}
+        return {slot: keys[slot] for slot in slots if slot in keys}
+
+    def _episode_df(self, episode: Episode, slot: int) -> Counter[str]:
+        """Return how many of an episode's items hold each stem (from their stem lines when kept)."""
+        items = [*episode.passages, *episode.quotes]
+        lines = [self.stem_lines.get(id(item)) for item in items]
+        if any(line is None for line in lines):
+            return _episode_rows(episode, slot_range(slot)[0])[1]
+        return Counter(s for line in lines for s in line.split("\n") if s)
+
+    def _build_guides(self, slots: list[int]) -> None:
+        """Stack every episode's guide vectors (bot/episode_guides.py), computing those the cache lacks."""
+        self._guides: np.ndarray | None = None
+        self._guide_slots: list[int] = []
+        self._guide_starts: np.ndarray | None = None
+        if self.model is None:
+            return
+        import numpy as np
+
+        cache = EpisodeGuides(self._cache.db, self._cache.lock) if self._cache is not None else None
+        kept = cache.stored(self.model.digest) if cache is not None else {}
+        digests = self._cache.stored(self.model.digest) if self._cache is not None else {}
+        fresh: dict[int, tuple[str, np.ndarray]] = {}
+        parts, owners = [], []
+        for slot in slots:
+            digest = digests.get(slot)
+            digest = f"{digest}|{GUIDES}" if digest is not None else None  # how many a stored row may hold
+            if digest is not None and slot in kept and kept[slot][0] == digest:
+                rows = kept[slot][1]
+            else:
+                vectors = self.slot_vectors(slot)
+                if vectors is None:
+                    continue
+                rows = guides(*vectors)
+                if digest is not None:
+                    fresh[slot] = (digest, rows)
+            if len(rows):
+                parts.append(rows)
+                owners.append(slot)
+        if cache is not None:
+            cache.put(self.model.digest, fresh)
+        if parts:
+            self._guides = np.vstack(parts)
+            self._guide_slots = owners
+            self._guide_starts = np.cumsum([0, *(len(p) for p in parts[:-1])])
+
+    def catalogue_episodes(self, q: Query, terms: list[str], limit: int = CATALOGUE_EPISODES
+                           ) -> list[tuple[int, float]]:
+        """Return (slot, bound beside the best's) of the episodes most about the question's words, best first.
+
+        An episode's bound is the share of the words' weight it holds anywhere: no
+        item of it can cover more. Episodes are ranked by that bound, then by how
+        often they hold the words (each word's count saturating), so an episode
+        holding a rare word the others lack always comes before them.
+        """
+        stems = {stem(t): t in q.prefixes for t in terms}
+        held = self.episode_terms.holders([s for s, p in stems.items() if not p], [s for s, p in stems.items() if p])
+        live = set(self.slot_of.values())
+        bound: Counter[int] = Counter()
+        often: Counter[int] = Counter()
+        for s, by_slot in held.items():
+            w = q.weights.get(s, 0.0) or 1.0
+            for slot, n in by_slot.items():
+                if slot in live:
+                    bound[slot] += w
+                    often[slot] += w * n / (n + 2.0)
+        ranked = sorted(bound, key=lambda slot: (round(bound[slot], 6), often[slot], -slot), reverse=True)
+        best = bound[ranked[0]] if ranked else 1.0
+        return [(slot, bound[slot] / best) for slot in ranked[:limit]]
+
+    def meaning_episodes(self, q: Query, limit: int = MEANING_EPISODES) -> list[int]:
+        """Return the slots of the episodes whose chapters (or centroid) are closest to the question's meaning."""
+        if self._guides is None or q.vector is None:
+            return []
+        import numpy as np
+
+        best = np.maximum.reduceat(self._guides @ q.vector, self._guide_starts)
+        top = np.argsort(-best)[:limit] if len(best) > limit else np.argsort(-best)
+        return [self._guide_slots[int(i)] for i in top]
 
     def _embed_episode(self, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Return an episode's item vectors and chapter vectors.
@@ -403,6 +533,10 @@ class SearchIndex:
                 match += "".join(f' OR "{s}"*' for s in sorted({stem(t) for t in terms} - set(terms)) if len(s) >= 3)
         sql = "SELECT rowid, -bm25(docs, 1.0, 0.4, 0.5) FROM docs WHERE docs MATCH ?"
         args: list = [f"{{text title speaker}}: ({match})"]
+        if episode is None and len(self.slot_of) > CATALOGUE_EPISODES:
+            picked = self.catalogue_episodes(q, terms)
+            q.episodes = [slot for slot, _ in picked]
+            return self._from_episodes(picked, args[0], limit, kinds)
         if episode is not None and id(episode) in self.slot_of:  # one episode: its own table
             sql = sql.replace("docs", episode_table(self.slot_of[id(episode)]))
         elif episode is not None:
@@ -424,6 +558,37 @@ class SearchIndex:
         if kinds:
             rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds][:limit]
         return rows
+
+    def _from_episodes(self, slots: list[tuple[int, float]], match: str, limit: int,
+                       kinds: tuple[str, ...] | None) -> list[tuple[int, float]]:
+        """Return the best `limit` candidates of a few episodes, each searched in its own FTS table.
+
+        FTS5 scores each word by its rarity in the table searched, so one episode's
+        scores are not another's: each row's is taken relative to its episode's best,
+        times the episode's weight (its bound beside the best episode's, catalogue_episodes()).
+        """
+        wanted = limit * (3 if kinds else 1)
+        found: list[tuple[float, int]] = []
+        for slot, weight in slots:
+            table = episode_table(slot)
+            try:
+                with self.lock:
+                    rows = self.db.execute(f"SELECT rowid, -bm25({table}, 1.0, 0.4, 0.5) FROM {table} "
+                                           f"WHERE {table} MATCH ? ORDER BY rank LIMIT ?", (match, wanted)).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" not in str(exc):
+                    raise
+                log.info("search skipped an episode no longer in the index cache: %s", exc)
+                continue
+            rows = [r for r in rows if r[0] in self.items]
+            if kinds:
+                rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds]
+            if not rows:
+                continue
+            top = max(score for _, score in rows) or 1.0
+            found.extend((weight * score / top, rowid) for rowid, score in rows)
+        found.sort(key=lambda sr: sr[0], reverse=True)
+        return [(rowid, score) for score, rowid in found[:limit]]
 
     def _essential(self, q: Query) -> list[str]:
         """Return the query words of which every answer must hold at least one.
@@ -470,6 +635,9 @@ class SearchIndex:
 
         if episode is not None:
             slots = [self.slot_of[id(episode)]] if id(episode) in self.slot_of else []
+        elif len(self.slot_of) > CATALOGUE_EPISODES and self._guides is not None:
+            # The episodes closest in meaning, and those the words picked: a meaning hit must hold a word.
+            slots = list(dict.fromkeys([*self.meaning_episodes(q), *(q.episodes or [])[:MEANING_WORD_EPISODES]]))
         else:
             slots = self.vector_slots()
         best: list[tuple[float, int]] = []
@@ -553,19 +721,15 @@ class SearchIndex:
                     for i, c in zip(missing, best))
         return min(1.0, cov + extra / q.total)
 
-    def accepted(self, hit: Hit, q: Query) -> str | None:
-        """Return what makes a hit an answer: "words", "meaning", "both"; None when nothing does.
+    @staticmethod
+    def accepted(hit: Hit) -> str | None:
+        """Return what makes a hit an answer by its words: "words", "both" (close in meaning too), or None.
 
-        Words: the hit holds most of the question's weight (DECLINE_BELOW).
-        Meaning: its cosine, plus MEANING_COVER times its share of the
-        question's words, clears MEANING_BAR; it holds at least one of the
-        words; and the question names nothing the episodes never mention.
+        Words: the hit holds most of the question's weight (DECLINE_BELOW). An answer
+        carried by meaning alone is decided in _by_meaning, for the hits meaning leads.
         """
-        words = hit.coverage >= DECLINE_BELOW
-        if words:
+        if hit.coverage >= DECLINE_BELOW:
             return "both" if hit.meaning >= MEANING_AGREES else "words"
-        if hit.coverage > 0 and hit.meaning + MEANING_COVER * hit.soft >= MEANING_BAR and not self.strangers(q):
-            return "meaning"
         return None
 
     def rank(self, q: Query, rows: list[tuple[int, float]], prior: dict[str, float] | None = None
@@ -599,29 +763,43 @@ class SearchIndex:
                             meaning=round(sim, 4), soft=cov))
         hits.sort(key=lambda h: h.score, reverse=True)
         for hit in hits:
-            hit.match = self.accepted(hit, q)
-        if hits and hits[0].match is None:
-            # Near words count only where meaning may lead (_by_meaning): when the first hit is no
-            # answer, among the first few, where the near words could lift a hit over the bar.
-            for hit in hits[:MEANING_RERANK]:
-                if 0 < hit.coverage < DECLINE_BELOW and hit.meaning + MEANING_COVER * (
-                        hit.coverage + (1 - hit.coverage) * SOFT_CAP) >= MEANING_BAR:
-                    hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
-                    hit.match = self.accepted(hit, q)
+            hit.match = self.accepted(hit)
         return hits
 
-    @staticmethod
-    def _by_meaning(hits: list[Hit]) -> list[Hit]:
-        """When the best-scored hit is no answer, lead with the one of the first few that meaning carries best.
+    def meaning_lead(self, q: Query, hits: list[Hit]
+                     ) -> tuple[Hit, list[Hit], Callable[[Hit], Evidence]] | None:
+        """Return the hit meaning carries best, the few closest, and each one's evidence; None when meaning can't lead.
+
+        The MEANING_LEADERS hits closest by cosine + MEANING_COVER x coverage get their
+        soft coverage (one small product each); the best of them by cosine + MEANING_COVER x
+        soft coverage leads. A question naming something the episodes never mention
+        ('Sora', 'Character.AI') can't be said in other words: meaning never leads it.
+        """
+        if not hits or q.vector is None or not q.total or self.strangers(q):
+            return None
+        near = sorted(hits, key=lambda h: h.meaning + MEANING_COVER * h.coverage, reverse=True)[:MEANING_LEADERS]
+        for hit in near:
+            hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
+        near.sort(key=lambda h: h.meaning + MEANING_COVER * h.soft, reverse=True)
+        known = sum(wt for s, wt in q.weights.items() if s in self.df or s in q.prefixes) / q.total
+        return near[0], near, lambda h: Evidence(cosine=h.meaning, soft=h.soft, known=known, total=q.total)
+
+    def _by_meaning(self, q: Query, hits: list[Hit]) -> list[Hit]:
+        """When the best-scored hit is no answer, lead with the one meaning carries best, if it answers.
 
         The blend ranks by words first; when no passage holds enough of the question's
-        words, the answer is the passage with the most evidence of meaning (the measure
-        accepted() applies), as long as it clears the bar.
+        words, the passage with the most evidence of meaning answers if it holds at
+        least one of the question's words and bot/answerable.py's model says it answers.
         """
-        carried = [h for h in hits[:MEANING_RERANK] if h.match == "meaning"]
-        if not carried:
+        found = self.meaning_lead(q, hits)
+        if found is None:
             return hits
-        lead = max(carried, key=lambda h: h.meaning + MEANING_COVER * h.soft)
+        lead, near, evidence = found
+        if lead.coverage <= 0 or not evidence(lead).answers():
+            return hits
+        for hit in near:  # the lead, and those of the closest few that answer as surely
+            if hit.coverage > 0 and evidence(hit).answers():
+                hit.match = "meaning"
         return [lead, *(h for h in hits if h is not lead)]
 
     # -- the commands' searches ----------------------------------------------
@@ -635,7 +813,7 @@ class SearchIndex:
         rows += [(rowid, 0.0) for rowid in self.similar(q, episode) if rowid not in found]
         hits = self.rank(q, rows)
         if hits and hits[0].match is None:
-            hits = self._by_meaning(hits)
+            hits = self._by_meaning(q, hits)
         if not hits or hits[0].match is None:
             return [], q
         # Hits carried by meaning alone join the answer only among the first few: further down,
@@ -671,28 +849,38 @@ class SearchIndex:
         """Return the quotes and transcript lines closest in meaning to a line remembered in other words.
 
         Only when no line holds the words: a paraphrased line ('fantastic at explaining
-        things' for 'great communicators') is found by meaning, if it is close enough.
+        things' for 'great communicators') is found by meaning, if it is close enough. A
+        line is one sentence (or two) of a long turn, so each candidate turn's sentences are
+        compared one by one; the turn answers when the whole of it is close enough
+        (QUOTE_MEANING_BAR) or one of its sentences is close (QUOTE_SENTENCE_BAR). A name the
+        episodes never mention can't be said in other words: such a line is not looked for by meaning.
         """
-        if self.query_vector(q) is None:
+        if self.query_vector(q) is None or self.model is None or self.strangers(q):
             return []
         rowids = [r for r in self.similar(q, episode, limit=QUOTE_CANDIDATES)
                   if isinstance(self.items[r][1], Quote) or self.items[r][1].kind == "transcript"]
-        if speaker:
-            rowids = [r for r in rowids if self.items[r][1].speaker and _same_person(speaker, self.items[r][1].speaker)]
         sims = self.meaning(q, rowids)
+        lines = [(self.items[r], sims.get(r, 0.0)) for r in rowids[:MEANING_RESULTS]]
+        seen = {id(item) for (_, item), _ in lines}
+        # Lines sharing a word with the question: a rearranged line's turn may be long, far in meaning as a whole.
+        lines += [((ep, item), 0.0) for ep, item in self._quote_pool(q, episode, speaker)[:QUOTE_MEANING_POOL]
+                  if id(item) not in seen]
+        if speaker:
+            lines = [(found, sim) for found, sim in lines if found[1].speaker and _same_person(speaker, found[1].speaker)]
         hits = []
-        for rowid in rowids[:MEANING_RESULTS]:
-            if sims.get(rowid, 0.0) < QUOTE_MEANING_BAR:
+        for (ep, item), whole in lines:
+            windows = [item.text] if isinstance(item, Quote) else _windows(sentences(item.text))[:QUOTE_WINDOWS]
+            if not windows:
                 continue
-            ep, item = self.items[rowid]
-            excerpt = None
-            if isinstance(item, Passage):  # the sentence (or pair) of the turn closest in meaning
-                windows = _windows(sentences(item.text))
-                if windows and self.model is not None:
-                    excerpt = windows[int((self.model.embed(windows) @ q.vector).argmax())]
-            hits.append(Hit(item=item, episode=ep, score=round(sims[rowid], 4), coverage=self.coverage(q, item),
-                            excerpt=excerpt, meaning=round(sims[rowid], 4), match="meaning"))
-        return hits
+            near = self.model.embed(windows) @ q.vector
+            best = int(near.argmax())
+            if whole < QUOTE_MEANING_BAR and float(near[best]) < QUOTE_SENTENCE_BAR:
+                continue
+            sim = round(max(whole, float(near[best])), 4)
+            hits.append(Hit(item=item, episode=ep, score=sim, coverage=self.coverage(q, item), meaning=sim,
+                            excerpt=None if isinstance(item, Quote) else windows[best], match="meaning"))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:MEANING_RESULTS]
 
     def _quote_pool(self, q: Query, episode: Episode | None, speaker: str | None
                     ) -> list[tuple[Episode, Passage | Quote]]:
@@ -724,8 +912,8 @@ class SearchIndex:
             scored.append((chapter, round(0.6 * cov + 0.4 * similar, 4)))
         scored.sort(key=lambda cs: cs[1], reverse=True)
         found = [cs for cs in scored if cs[1] >= 0.5]
-        if not found:  # no title has the words: the chapter closest in meaning, if close enough
-            near = self.chapters_by_meaning(q, episode)
+        if not found and not self.strangers(q):  # no title has the words: the chapter closest in meaning, if
+            near = self.chapters_by_meaning(q, episode)  # close enough (a name never mentioned: not by meaning)
             found = [(c, sim) for c, sim in near[:1] if sim >= CHAPTER_MEANING_BAR]
         return found
 

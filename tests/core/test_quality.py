@@ -61,8 +61,8 @@ def test_every_out_of_scope_question_is_declined(episode_bot, name):
 # paraphrase 15/30 (not met with the packaged static model, see docs/benchmarks.md) and typo
 # 9/10 on natural.jsonl; typo, community and out-of-scope meet theirs.
 KIND_FLOORS = {
-    "natural.jsonl": {"paraphrase": 5, "community": 14, "typo": 9, "oos": 25},
-    "meaning.jsonl": {"paraphrase": 10, "community": 19, "typo": 19, "oos": 21},
+    "natural.jsonl": {"paraphrase": 8, "community": 14, "typo": 9, "oos": 25},
+    "meaning.jsonl": {"paraphrase": 14, "community": 19, "typo": 19, "oos": 21},
 }
 
 

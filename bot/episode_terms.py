@@ -1,0 +1,110 @@
+"""Which episodes hold a word, and in how many of their items: what picks the episodes a search reads.
+
+A question asked of the whole catalogue used to be one FTS5 query over every
+passage of every episode, and FTS5 scores every row that matches before it
+sorts: 'What is RLVR?' scored tens of thousands of passages. This table lets
+the search first pick the few episodes most about the question's words (see
+SearchIndex.catalogue_episodes) and then read only their own FTS tables.
+
+One row per (stem, episode slot): how many of the episode's items hold the
+stem. It lives beside the store's tables in the index cache (or in the
+in-memory index without one), filled from the per-episode word counts the
+store already keeps; a slot's rows are tied to the store's key of the
+episode, so a slot number reused after a rebuild never reads another
+episode's counts. Plain columns only: nothing read back can run code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections import Counter
+from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS episode_terms (stem TEXT, slot INTEGER, n INTEGER, "
+    "PRIMARY KEY (stem, slot)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS episode_terms_by_slot ON episode_terms (slot)",  # replacing one episode's rows
+    "CREATE TABLE IF NOT EXISTS episode_terms_slots (slot INTEGER PRIMARY KEY, key TEXT)",
+)
+_CHUNK = 500  # SQLite's host parameters per statement stay well under its limit
+
+
+class EpisodeTerms:
+    """Read and write the per-episode stem counts in an index's SQLite database."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        self.db, self.lock = db, lock
+        with self.lock:
+            for sql in SCHEMA:
+                self.db.execute(sql)
+
+    def filled(self, keys: dict[int, str]) -> set[int]:
+        """Return the slots whose rows are stored for exactly these episode keys ({slot: key})."""
+        with self.lock:
+            have = dict(self.db.execute("SELECT slot, key FROM episode_terms_slots"))
+        return {slot for slot, key in keys.items() if have.get(slot) == key}
+
+    def put(self, counts: dict[int, tuple[str, Counter[str]]]) -> None:
+        """Store {slot: (episode key, stem -> items holding it)}, replacing what a slot held."""
+        if not counts:
+            return
+        with self.lock:
+            in_tx = self.db.in_transaction
+            if not in_tx:
+                self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for slot, (key, df) in counts.items():
+                    self.db.execute("DELETE FROM episode_terms WHERE slot = ?", (slot,))
+                    self.db.executemany("INSERT OR REPLACE INTO episode_terms VALUES (?, ?, ?)",
+                                        ((s, slot, int(n)) for s, n in df.items() if n > 0))
+                    self.db.execute("INSERT OR REPLACE INTO episode_terms_slots VALUES (?, ?)", (slot, key))
+                if not in_tx:
+                    self.db.execute("COMMIT")
+            except BaseException:
+                if not in_tx:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    def forget_others(self, slots: Iterable[int]) -> None:
+        """Drop the rows of slots not in `slots` that no other load still serves (see Store.keep_only)."""
+        keep = set(slots)
+        with self.lock:
+            try:
+                live = {s for (s,) in self.db.execute("SELECT slot FROM episodes")}
+            except sqlite3.OperationalError:  # an in-memory index: only this load's slots
+                live = set()
+            gone = [s for (s,) in self.db.execute("SELECT slot FROM episode_terms_slots")
+                    if s not in keep and s not in live]
+        if not gone:
+            return
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for slot in gone:
+                    self.db.execute("DELETE FROM episode_terms WHERE slot = ?", (slot,))
+                    self.db.execute("DELETE FROM episode_terms_slots WHERE slot = ?", (slot,))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def holders(self, stems: Iterable[str], prefixes: Iterable[str] = ()) -> dict[str, dict[int, int]]:
+        """Return {stem: {slot: items holding it}}; a prefix stands for every stem that starts with it."""
+        out: dict[str, dict[int, int]] = {}
+        with self.lock:
+            for s in dict.fromkeys(stems):
+                out[s] = dict(self.db.execute("SELECT slot, n FROM episode_terms WHERE stem = ?", (s,)))
+            for p in dict.fromkeys(prefixes):
+                found: Counter[int] = Counter()
+                for slot, n in self.db.execute("SELECT slot, n FROM episode_terms WHERE stem >= ? AND stem < ?",
+                                               (p, p + "\U0010ffff")):
+                    found[slot] += n  # an item may hold two of the words: an upper bound is enough here
+                out[p] = dict(found)
+        return out
+
+
+__all__ = ["EpisodeTerms", "SCHEMA"]
