@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA
 
 from typing import TYPE_CHECKING, Callable
 
-from . import languages
+from . import languages, progress
 from .answerable import Evidence
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
@@ -199,7 +199,7 @@ class SearchIndex:
             stored, kept_lines = {}, {}
         self.df: Counter[str] = Counter()  # stem -> number of items holding it
         vocab: Counter[str] = Counter()  # surface word -> number of items holding it
-        for episode, slot in zip(library.episodes, slots):
+        for episode, slot in progress.track(zip(library.episodes, slots), "indexing", total=len(slots)):
             self.slot_of[id(episode)] = slot
             base = slot_range(slot)[0]
             items = [*episode.passages, *episode.quotes]
@@ -256,7 +256,7 @@ class SearchIndex:
             return
         identity = self._cache.identities(slots) if self._cache is not None else {}
         kept = self._cache.stored(self.model.digest) if self._cache is not None else {}
-        for episode, slot in zip(library.episodes, slots):
+        for episode, slot in progress.track(zip(library.episodes, slots), "embedding", total=len(slots)):
             digest = identity.get(slot)
             if digest is not None and kept.get(slot) == digest:
                 self._stored[slot] = (digest, episode)  # read when a question first needs it

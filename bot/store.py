@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from pydantic import TypeAdapter, ValidationError
 
+from . import progress
 from .formats.base import ParsedDocument as _ParsedDocument
 from .library import Library
 from .models import Episode as _Episode
@@ -454,7 +455,7 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrar
     fresh: dict[str, ParsedDocument] = {}
     prints: dict[str, str] = {}
     new_headers = []
-    for path, name in files:
+    for path, name in progress.track(files, "reading", "files"):
         try:
             fp = file_fingerprint(path, name, max_bytes)
         except OSError:
@@ -484,7 +485,7 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrar
     have = store.episodes(keys)
     paths = dict((name, path) for path, name in files)
     pairs: list[tuple[Episode, int]] = []
-    for group, key in zip(groups, keys):
+    for group, key in progress.track(zip(groups, keys), "building", total=len(groups)):
         if key in have:
             slot, episode = have[key]
         else:
