@@ -39,6 +39,6 @@ ENV PATH=/opt/venv/bin:$PATH \
 USER 10001:10001
 EXPOSE 3000
 STOPSIGNAL SIGTERM
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["episode-bot", "health"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=15m --retries=3 CMD ["episode-bot", "health"]
 ENTRYPOINT ["episode-bot"]
 CMD ["--help"]

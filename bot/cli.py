@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from .commands import COMMANDS, Command
-from . import i18n
+from . import i18n, progress
 from .errors import SeedsError, UserError
 from .i18n import _
 from .replies import Reply, error_reply
@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         return report(exc)
     logging.basicConfig(level=settings.log_level if args.cmd == "config" else "ERROR",
                         format="%(levelname)s %(name)s: %(message)s")
+    # A first build of a large folder takes minutes: a bar on a terminal, else a line every few seconds.
+    progress.configure(every=settings.progress_every)
+    logging.getLogger(progress.__name__).setLevel(logging.INFO)
     if args.cmd == "config":
         print(f"# episode-bot {__version__}")
         for name, value in settings.masked().items():

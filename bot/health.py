@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from . import pidfile
-from .runtime import RELOAD_STATUS, heartbeat_pid, heartbeat_url, is_fresh, pid_alive
+from .runtime import RELOAD_STATUS, heartbeat_pid, heartbeat_url, is_fresh, pid_alive, progress_file
 from .settings import ConfigError, Settings, load_settings, report
 
 
@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         age = time.time() - path.stat().st_mtime
     except OSError:
+        building = _building(path, max_age)
+        if building:  # still 1: the bot answers nothing yet; Docker's start period says "starting"
+            print(f"starting: {building}")
+            return 1
         print(f"unhealthy: no heartbeat at {path}; the bot is not running or not connected yet "
               "(see its logs)")
         return 1
@@ -62,6 +66,19 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     print(f"healthy: heartbeat {max(age, 0):.0f} s old" + (f" (pid {pid})" if pid else "") + answered)
     return 0
+
+
+def _building(heartbeat: Path, max_age: float) -> str | None:
+    """Say how far the first build is, when a live bot published it recently; else None."""
+    from .progress import duration, read_status
+
+    record = read_status(progress_file(heartbeat))
+    if record is None or time.time() - record["time"] > max_age or not pid_alive(int(record["pid"])):
+        return None
+    done, total = int(record["done"]), int(record["total"])
+    left = f", about {duration(record['eta_s'])} left" if record.get("eta_s") is not None and done < total else ""
+    return (f"{record['step']} {done}/{total} {record['unit']}, {int(record['percent'])}%{left} "
+            f"(pid {int(record['pid'])} is loading the episodes; it connects when they are indexed)")
 
 
 def _ask_healthz(url: str, timeout: float = 4.0) -> tuple[str | None, str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from . import languages
+from . import languages, progress
 from .errors import SeedsError
 from .i18n import _
 from .formats import MAX_BYTES, ParsedDocument, Problem, read_document
@@ -94,7 +94,8 @@ def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
     if not root.is_dir():
         raise SeedsError(f"seeds folder {str(root)!r} does not exist: create it and put the "
                          "episode documents in it, or point EPISODE_BOT_SEEDS_DIR at it")
-    docs = [read_document(path, name, max_bytes) for path, name in seed_files(root)]
+    docs = [read_document(path, name, max_bytes)
+            for path, name in progress.track(seed_files(root), "reading", "files")]
     for doc in docs:
         for problem in doc.problems:
             log.warning("seed %s", problem)
@@ -102,7 +103,7 @@ def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
     if not usable:
         raise SeedsError(f"seeds folder {str(root)!r} holds no readable episode document"
                          + (f" ({len(docs)} file(s) could not be used)" if docs else ""))
-    episodes = [build_episode(group) for group in group_documents(usable)]
+    episodes = [build_episode(group) for group in progress.track(group_documents(usable), "building")]
     episodes.sort(key=release_order(episodes))
     taken: set[str] = set()
     for episode in episodes:  # ids are what buttons and autocomplete submit: keep them unique

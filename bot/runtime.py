@@ -16,9 +16,10 @@ import os
 import signal
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Awaitable, Callable, Iterator
+import threading
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterator, TypeVar
 
-from . import metrics
+from . import metrics, progress
 from .version import __version__
 
 from . import pidfile
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 RELOAD_STATUS = "reload.{pid}.json"  # written in state_dir after every reload, one per process
 DISCONNECT_TIMEOUT = 1.0  # seconds left for closing the platform connection after the drain
@@ -70,6 +73,56 @@ class Heartbeat:
             except OSError as exc:  # a full or read-only /tmp must not stop the bot
                 log.warning("could not write the heartbeat %s: %s", self.path, exc.strerror or exc)
             await asyncio.sleep(self.interval)
+
+
+def progress_file(heartbeat_path: Path | str) -> Path:
+    """Return where a starting service publishes its build's progress: beside its heartbeat."""
+    path = Path(heartbeat_path)
+    return path.with_name(path.name + ".progress")
+
+
+def publish_progress(settings: Settings) -> None:
+    """Report the first build's progress in the log every few seconds and beside the heartbeat.
+
+    `episode-bot health` reads that file while there is no heartbeat yet, and
+    says "starting: indexing 120/500 episodes" instead of "not running".
+    """
+    progress.configure(every=settings.progress_every, status_file=progress_file(settings.heartbeat_path))
+
+
+def stop_publishing_progress() -> None:
+    """The bot is built: remove the progress file (reloads are followed by the heartbeat, not by it)."""
+    progress.clear_status()
+    progress.configure(status_file=None)
+
+
+async def build_off_loop(build: Callable[..., T], *args: Any) -> T:
+    """Run a long build in a daemon thread, so the event loop answers health checks meanwhile.
+
+    Not `asyncio.to_thread`: its worker would keep a stopped process alive until
+    the build ends (Ctrl-C during a first build of many minutes).
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: T | None, error: BaseException | None) -> None:
+        if done.cancelled():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(outcome)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            outcome, error = build(*args), None
+        except BaseException as exc:  # handed to the awaiting task, which decides
+            outcome, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop is gone: the process is stopping
+            loop.call_soon_threadsafe(settle, outcome, error)
+
+    threading.Thread(target=work, name="build", daemon=True).start()
+    return await done
 
 
 def is_fresh(path: Path | str, max_age: float) -> bool:
@@ -268,6 +321,7 @@ async def run_service(name: str, bot: EpisodeBot, settings: Settings,
     """
     shutdown = shutdown or Shutdown(settings.stop_grace)
     shutdown.install()
+    stop_publishing_progress()
     log.info("Episode Bot %s starting %s with %d episode(s) from %s", __version__, name,
              len(bot.library.episodes), bot.seeds_dir)
     metrics.track_connection(is_alive)

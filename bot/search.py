@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA
 
 from typing import TYPE_CHECKING, Callable
 
-from . import languages
+from . import languages, progress
 from .answerable import Evidence
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
@@ -200,9 +200,10 @@ class SearchIndex:
             self.db, self.lock = store.db, store.lock
             self.items: MemoryItems | StoredItems = StoredItems(library, store)
             indexed = store.indexed(slots)
-            for episode, slot in zip(library.episodes, slots):
-                if slot not in indexed:  # built by a load without on_built, or a damaged row dropped
-                    index_episode(store, library.full(episode), slot, None)
+            missing = [(e, slot) for e, slot in zip(library.episodes, slots) if slot not in indexed]
+            for episode, slot in progress.track(missing, "indexing", total=len(missing)):
+                # built by a load without on_built, or its rows dropped as damaged
+                index_episode(store, library.full(episode), slot, None)
             counts = self._counts(store, slots, previous)
         else:
             self.db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -210,7 +211,7 @@ class SearchIndex:
             self.db.execute(FTS_SCHEMA.format(table="docs"))
             self.items = MemoryItems()
             counts = (Counter(), Counter())
-            for episode, slot in zip(library.episodes, slots):
+            for episode, slot in progress.track(zip(library.episodes, slots), "indexing", total=len(slots)):
                 base = slot_range(slot)[0]
                 rows, df, surface, lines = _episode_rows(episode, base)
                 for i, (item, line) in enumerate(zip([*episode.passages, *episode.quotes], lines)):
@@ -287,7 +288,7 @@ class SearchIndex:
             return
         identity = self._cache.identities(slots) if self._cache is not None else {}
         kept = self._cache.stored(self.model.digest) if self._cache is not None else {}
-        for episode, slot in zip(library.episodes, slots):
+        for episode, slot in progress.track(zip(library.episodes, slots), "embedding", total=len(slots)):
             digest = identity.get(slot)
             if digest is not None and kept.get(slot) == digest:
                 self._stored[slot] = (digest, episode)  # read when a question first needs it
@@ -428,7 +429,9 @@ class SearchIndex:
             return []
         import numpy as np
 
-        best = np.maximum.reduceat(self._guides @ q.vector, self._guide_starts)
+        # einsum, not @: OpenBLAS splits a product this size over threads, which on a busy machine
+        # wait for each other (16 ms for 500 episodes' 4,000 rows, against 0.2 ms in one thread).
+        best = np.maximum.reduceat(np.einsum("ij,j->i", self._guides, q.vector), self._guide_starts)
         top = np.argsort(-best)[:limit] if len(best) > limit else np.argsort(-best)
         return [self._guide_slots[int(i)] for i in top]
 

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     heartbeat_path: Path = Field(Path("/tmp/episode-bot.heartbeat"),
                                  description="File the running adapter touches while connected")
     heartbeat_max_age: int = Field(60, ge=5, description="Seconds after which the heartbeat counts as stale")
+    progress_every: float = Field(5.0, ge=0, le=3600, description="Seconds between progress lines in the log "
+                                  "while a large catalogue is read and indexed (a terminal shows a bar)")
     state_dir: Path = Field(default_factory=default_state_dir,
                             description="Writable folder for small state kept across restarts, private to "
                             "the bot's user (unset: ~/.local/state/episode-bot)")

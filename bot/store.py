@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from pydantic import TypeAdapter, ValidationError
 
+from . import progress
 from .formats.base import ParsedDocument as _ParsedDocument
 from .library import EpisodeFacts, Library
 from .lru import LRU
@@ -629,7 +630,7 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
     # built, one episode at a time, so a first build never holds the whole catalogue's text.
     found = reader([(path, name, max_bytes) for _, path, name in unread]) if reader is not None and unread else \
         (read_header(path, name, max_bytes) for _, path, name in unread)
-    for (i, _, name), (doc, ok) in zip(unread, found):
+    for (i, _, name), (doc, ok) in progress.track(zip(unread, found), "reading", "files", total=len(unread)):
         docs[i], usable[name] = doc, ok
         new_headers.append((name, prints[name], doc, ok))
     store.put_headers(new_headers)
@@ -656,7 +657,7 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
             jobs.setdefault(key, (key, [(paths[d.file], d.file, d.title) for d in group], max_bytes))
     made = builder(list(jobs.values())) if builder is not None and jobs else \
         ((*build_group(job), None) for job in jobs.values())
-    for key, episode, extra in made:
+    for key, episode, extra in progress.track(made, "indexing", total=len(jobs)):  # read, merged, indexed
         slot, light, facts = store.put_episode(key, episode)
         if on_built is not None:
             on_built(episode, slot, extra)

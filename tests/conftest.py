@@ -104,3 +104,12 @@ def redis_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def generated_catalogue(tmp_path_factory) -> Path:
+    """A seeds folder of 8 generated episodes (3 documents each, short), from the scale benchmark's generator."""
+    from bench.catalogue import build
+
+    seeds, _ = build(8, SEEDS, words=800, cache=tmp_path_factory.mktemp("catalogue"))
+    return seeds

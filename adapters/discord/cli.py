@@ -67,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "invite-url":
         return asyncio.run(invite_url(settings, args.client_id))
     from bot.core import EpisodeBot
+    from bot.runtime import publish_progress
 
+    if args.cmd is None:  # the service: `episode-bot health` shows how far a long first build is
+        publish_progress(settings)
     try:
         core = EpisodeBot.from_settings(settings, platform="discord")  # the question log is on by default
     except SeedsError as exc:

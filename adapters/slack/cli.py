@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from typing import Awaitable, Callable
 
 from bot.errors import SeedsError
 from bot.settings import ConfigError, Settings, load_settings, report
@@ -52,6 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     from bot.logs import settings_secrets, setup_logging
 
     setup_logging(settings.log_level, settings.log_format, secrets=settings_secrets(settings))
+    from bot.runtime import publish_progress
+
+    publish_progress(settings)  # a first build of a large catalogue takes minutes: say how far it is
+    port = args.port if args.port is not None else settings.slack_port
+    # Beat a few times within the health check's window, at most every 10 s.
+    interval = max(1.0, min(10.0, settings.heartbeat_max_age / 3))
+    if args.http:
+        try:
+            return asyncio.run(serve_http_after_build(settings, args.seeds, host=args.host, port=port,
+                                                      heartbeat_interval=interval))
+        except KeyboardInterrupt:
+            return 0
     try:
         bot = _load_bot(settings, args.seeds)
     except SeedsError as exc:
@@ -59,14 +72,39 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except ConfigError as exc:  # e.g. a default episode that matches none
         return report(exc)
-    port = args.port if args.port is not None else settings.slack_port
-    # Beat a few times within the health check's window, at most every 10 s.
-    interval = max(1.0, min(10.0, settings.heartbeat_max_age / 3))
     try:
-        return asyncio.run(serve(bot, settings, http=args.http, host=args.host, port=port,
-                                 heartbeat_interval=interval))
+        return asyncio.run(serve(bot, settings, http=False, heartbeat_interval=interval))
     except KeyboardInterrupt:
         return 0
+
+
+async def serve_http_after_build(settings: Settings, seeds: str | None, *, host: str = "0.0.0.0",
+                                 port: int = 3000, heartbeat_interval: float = 10.0) -> int:
+    """Load the episodes while /healthz answers "indexing 120/500", then serve Slack on the same port."""
+    from bot.runtime import build_off_loop
+
+    from .server import start_server, starting_server
+
+    runner, bound = await start_server(starting_server(), host, port, starting=True)
+    starting = {"runner": runner}
+
+    async def stop_starting() -> None:
+        if starting["runner"] is not None:
+            runner, starting["runner"] = starting["runner"], None
+            await runner.cleanup()
+
+    try:
+        try:
+            bot = await build_off_loop(_load_bot, settings, seeds)
+        except SeedsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except ConfigError as exc:  # e.g. a default episode that matches none
+            return report(exc)
+        return await serve(bot, settings, http=True, host=host, port=bound,
+                           heartbeat_interval=heartbeat_interval, before_listening=stop_starting)
+    finally:
+        await stop_starting()
 
 
 def print_manifest(args: argparse.Namespace, settings: Settings) -> int:
@@ -81,8 +119,12 @@ def print_manifest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def serve(bot, settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 3000,
-                heartbeat_interval: float = 10.0, ping_interval: float = 10.0) -> int:
-    """Run the app until stopped; return the exit code."""
+                heartbeat_interval: float = 10.0, ping_interval: float = 10.0,
+                before_listening: Callable[[], Awaitable[None]] | None = None) -> int:
+    """Run the app until stopped; return the exit code.
+
+    `before_listening`: in HTTP mode, frees the port (the server that answered while starting).
+    """
     from slack_sdk.errors import SlackApiError
 
     from bot.runtime import Shutdown
@@ -102,11 +144,12 @@ async def serve(bot, settings: Settings, *, http: bool, host: str = "0.0.0.0", p
         return 1
     log.info("signed in to Slack workspace %s as %s", who.get("team"), who.get("user"))
     if http:
-        return await _serve_http(app, bot, settings, shutdown, host, port, heartbeat_interval)
+        return await _serve_http(app, bot, settings, shutdown, host, port, heartbeat_interval, before_listening)
     return await _serve_socket(app, bot, settings, shutdown, heartbeat_interval, ping_interval)
 
 
-async def _serve_http(app, bot, settings: Settings, shutdown, host: str, port: int, interval: float) -> int:
+async def _serve_http(app, bot, settings: Settings, shutdown, host: str, port: int, interval: float,
+                      before_listening: Callable[[], Awaitable[None]] | None = None) -> int:
     from bot.runtime import run_service
 
     from .server import build_server, start_server
@@ -119,6 +162,8 @@ async def _serve_http(app, bot, settings: Settings, shutdown, host: str, port: i
     async def connect() -> None:
         server = build_server(app, settings.slack_signing_secret.get_secret_value(),
                               is_ready=lambda: not shutdown.requested.is_set(), liveness=Liveness(bot))
+        if before_listening is not None:
+            await before_listening()
         state["runner"], bound = await start_server(server, host, port)
         # `episode-bot health` (the container's health check) asks /healthz at this address.
         local = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host

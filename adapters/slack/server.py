@@ -30,7 +30,7 @@ from aiohttp import ClientPayloadError, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot import metrics
+from bot import metrics, progress
 
 if TYPE_CHECKING:
     from slack_bolt.app.async_app import AsyncApp
@@ -182,16 +182,47 @@ def build_server(app: AsyncApp, signing_secret: str, *,
     return server
 
 
-async def start_server(server: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """Start serving; return the runner (to stop it) and the port bound (port 0 picks a free one)."""
+def starting_server() -> web.Application:
+    """Answer the health checks while the episodes are read and indexed, before the Slack app exists.
+
+    `/healthz` and `/readyz` answer 503 with where the build stands ("indexing 120/500
+    episodes"): the bot cannot answer a command yet, and during the health check's start
+    period Docker counts a failure as "starting", not as unhealthy. Slack's requests get 503
+    too, and Slack shows the user that the app did not respond.
+    """
+    async def starting(request: web.Request) -> web.Response:
+        status = progress.current()
+        body = {"status": "starting", "message": "starting", **(status.to_json() if status else {})}
+        return web.json_response(body, status=503)
+
+    async def events(request: web.Request) -> web.Response:
+        return web.json_response({"error": "starting: the episodes are still being indexed"}, status=503)
+
+    server = web.Application(client_max_size=MAX_BODY)
+    server.router.add_post(EVENTS_PATH, events)
+    server.router.add_get("/healthz", starting)
+    server.router.add_get("/readyz", starting)
+    return server
+
+
+async def start_server(server: web.Application, host: str, port: int,
+                       starting: bool = False) -> tuple[web.AppRunner, int]:
+    """Start serving; return the runner (to stop it) and the port bound (port 0 picks a free one).
+
+    `starting`: the `starting_server()`, stopped within a second when the real one takes the port.
+    """
     # auto_decompress=False: the signature is over the bytes as sent, and Slack never compresses.
     # keepalive_timeout runs from the connection's start: it is also the header timeout.
     runner = web.AppRunner(server, access_log=None,  # access lines would add noise, not insight
-                           auto_decompress=False, keepalive_timeout=HEADER_TIMEOUT)
+                           auto_decompress=False, keepalive_timeout=HEADER_TIMEOUT,
+                           **({"shutdown_timeout": 1.0} if starting else {}))
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
     sockets = getattr(site._server, "sockets", None) or []
     bound = sockets[0].getsockname()[1] if sockets else port
-    log.info("Slack HTTP mode listening on http://%s:%d%s", host, bound, EVENTS_PATH)
+    if starting:
+        log.info("answering /healthz on http://%s:%d while the episodes load", host, bound)
+    else:
+        log.info("Slack HTTP mode listening on http://%s:%d%s", host, bound, EVENTS_PATH)
     return runner, bound

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -138,3 +139,28 @@ def test_ci_script_validates_compose_and_ends_with_pytest():
     assert re.fullmatch(r"(exec )?\.venv/bin/python -m pytest", commands[-1])  # its exit code is the script's
     assert "docker-compose config -q" in script and "apt-get install -y" in script and "docker-compose" in script
     assert script.index("docker-compose config -q") < script.index(".venv/bin/python -m pytest")
+
+
+def test_health_says_starting_while_a_live_bot_builds_and_not_after(workdir):
+    from bot import progress
+    from bot.runtime import progress_file
+
+    status_file = progress_file(heartbeat_path())
+    status_file.parent.mkdir(parents=True, exist_ok=True)
+    clock = [0.0]
+    build = progress.Progress("indexing", 500, every=5, clock=lambda: clock[0], stream=open(os.devnull, "w"))
+    for _ in range(120):
+        clock[0] += 0.125
+        build.advance()
+    progress.write_status(status_file, build.status())  # this test's process is the live bot
+    starting = run_cli("health", cwd=workdir)
+    assert starting.returncode == 1  # not healthy yet: Docker's start period shows it as "starting"
+    assert starting.stdout.startswith("starting: indexing 120/500 episodes, 24%, about 48 s left")
+
+    record = progress.read_status(status_file)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    status_file.write_text(json.dumps({**record, "pid": gone.pid}))  # the bot died mid-build
+    assert "no heartbeat" in run_cli("health", cwd=workdir).stdout
+    status_file.write_text(json.dumps({**record, "time": time.time() - 600}))  # a leftover from long ago
+    assert "no heartbeat" in run_cli("health", cwd=workdir).stdout
