@@ -97,6 +97,7 @@ def run(size: int, repeats: int, words: int = WORDS_PER_EPISODE, profile: bool =
         if not ok:
             failed.append(f"{key}: {case['query']}")
     prof = cProfile.Profile() if profile else None
+    per_query: dict[str, float] = {}  # the slowest CPU time each catalogue-wide question took
     for _ in range(repeats):
         for key, case in rows:
             engine = engines["episode" if key.endswith(("/ episode", "/ fallback")) else "catalogue"]
@@ -106,6 +107,9 @@ def run(size: int, repeats: int, words: int = WORDS_PER_EPISODE, profile: bool =
             engine.answer(case)
             timings.setdefault(key, Timing()).samples.append(time.perf_counter() - t)
             cpu.setdefault(key, Timing()).samples.append(time.thread_time() - c)
+            if not key.endswith("/ episode"):
+                name = f"{key}: {case['query']}"
+                per_query[name] = max(per_query.get(name, 0.0), cpu[key].samples[-1])
             if prof is not None:
                 prof.disable()
     if prof is not None:
@@ -115,7 +119,8 @@ def run(size: int, repeats: int, words: int = WORDS_PER_EPISODE, profile: bool =
                                "worst": round(t.worst * 1000, 2), "n": len(t.samples),
                                "cpu_p50": round(cpu[k].p50 * 1000, 2), "cpu_p99": round(cpu[k].p99 * 1000, 2)}
                            for k, t in sorted(timings.items())},
-            "top1": {k: f"{a}/{b}" for k, (a, b) in sorted(top1.items())}, "failed": failed}
+            "top1": {k: f"{a}/{b}" for k, (a, b) in sorted(top1.items())}, "failed": failed,
+            "slowest_cpu_ms": {k: round(v * 1000, 2) for k, v in sorted(per_query.items(), key=lambda kv: -kv[1])[:5]}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     for key, t in result["latency_ms"].items():
         print(f"{key:<20} {t['p50']:>8} {t['p99']:>8} {t['worst']:>9} {t['cpu_p50']:>8} {t['cpu_p99']:>8} "
               f"{result['top1'][key]:>7}")
+    for name, ms in result["slowest_cpu_ms"].items():
+        print(f"slowest (CPU ms): {ms:>7}  {name}")
     for line in result["failed"]:
         print(f"not top-1: {line}")
     print(json.dumps(result))

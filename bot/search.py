@@ -393,7 +393,9 @@ class SearchIndex:
             return []
         import numpy as np
 
-        best = np.maximum.reduceat(self._guides @ q.vector, self._guide_starts)
+        # einsum, not @: OpenBLAS splits a product this size over threads, which on a busy machine
+        # wait for each other (16 ms for 500 episodes' 4,000 rows, against 0.2 ms in one thread).
+        best = np.maximum.reduceat(np.einsum("ij,j->i", self._guides, q.vector), self._guide_starts)
         top = np.argsort(-best)[:limit] if len(best) > limit else np.argsort(-best)
         return [self._guide_slots[int(i)] for i in top]
 
