@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "eval"
 FIT_SETS = ("meaning.jsonl", "heldout.jsonl", "ours.jsonl", "dev.jsonl")  # ours, plus the shared dev set
-VALIDATE_SETS = ("natural.jsonl",)  # the shared set written blind: never fitted on
+VALIDATE_SETS = ("natural.jsonl", "nearby.jsonl")  # the shared set written blind, and our near-domain probes: never fitted on
 L2 = 0.1
 
 
