@@ -795,9 +795,10 @@ class SearchIndex:
         if found is None:
             found = frozenset(s for item in [*episode.passages, *episode.quotes]
                               for s in self._kept_line(item).split("\n") if s)
-            if len(kept) >= EPISODE_STEMS_KEPT:
-                kept.pop(next(iter(kept), None), None)
-            kept[id(episode)] = found
+            with self.__dict__.setdefault("_stems_lock", threading.Lock()):  # questions come on many threads
+                if len(kept) >= EPISODE_STEMS_KEPT:
+                    kept.pop(next(iter(kept)), None)
+                kept[id(episode)] = found
         return found
 
     def _kept_line(self, item: Passage | Quote) -> str:
