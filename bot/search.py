@@ -87,6 +87,7 @@ MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates 
 SOFT_FROM = 0.45
 SOFT_TO = 0.8
 SOFT_CAP = 0.8
+EPISODE_STEMS_KEPT = 16  # episodes whose vocabulary is kept for answerable.Evidence's 'known'
 MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
 # whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
@@ -803,8 +804,31 @@ class SearchIndex:
         for hit in near:
             hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
         near.sort(key=lambda h: h.meaning + MEANING_COVER * h.soft, reverse=True)
-        known = sum(wt for s, wt in q.weights.items() if s in self.df or s in q.prefixes) / q.total
+        held = self._episode_stems(near[0].episode)  # the lead's episode: a catalogue knows more words than one
+        known = sum(wt for s, wt in q.weights.items() if s in held or s in q.prefixes) / q.total
         return near[0], near, lambda h: Evidence(cosine=h.meaning, soft=h.soft, known=known, total=q.total)
+
+    def _episode_stems(self, episode: Episode) -> frozenset[str]:
+        """Return every stem an episode's items hold, kept for the last EPISODE_STEMS_KEPT episodes asked."""
+        kept = self.__dict__.setdefault("_stems_of", {})  # id(episode) -> its stems
+        found = kept.get(id(episode))
+        if found is None:
+            found = frozenset(s for item in [*episode.passages, *episode.quotes]
+                              for s in self._kept_line(item).split("\n") if s)
+            with self.__dict__.setdefault("_stems_lock", threading.Lock()):  # questions come on many threads
+                if len(kept) >= EPISODE_STEMS_KEPT:
+                    kept.pop(next(iter(kept)), None)
+                kept[id(episode)] = found
+        return found
+
+    def _kept_line(self, item: Passage | Quote) -> str:
+        """Return an item's stem line: the one made when it was indexed (kept by the index or on the
+        item, wherever the index keeps it), else made now as coverage() would."""
+        kept = self.__dict__.get("stem_lines")
+        line = kept.get(id(item)) if kept is not None else getattr(item, "_stems", None)
+        if line is None:
+            line = stem_line(words(f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}"))
+        return line
 
     def _by_meaning(self, q: Query, hits: list[Hit]) -> list[Hit]:
         """When the best-scored hit is no answer, lead with the one meaning carries best, if it answers.
