@@ -813,7 +813,8 @@ class SearchIndex:
         kept = self.__dict__.setdefault("_stems_of", {})  # id(episode) -> its stems
         found = kept.get(id(episode))
         if found is None:
-            found = frozenset(s for item in [*episode.passages, *episode.quotes]
+            full = self.library.full(episode)  # read from the index cache when the library serves from it
+            found = frozenset(s for item in [*full.passages, *full.quotes]
                               for s in self._kept_line(item).split("\n") if s)
             with self.__dict__.setdefault("_stems_lock", threading.Lock()):  # questions come on many threads
                 if len(kept) >= EPISODE_STEMS_KEPT:
