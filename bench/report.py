@@ -79,12 +79,14 @@ def scale_md(rows: list[dict[str, Any]], plot: str | None) -> str:
     rows = sorted(rows, key=lambda r: r["size"])
     head = ["episodes", "seed MB", "first start s (builds the index)", "restart s",
             "restart after 1 file changed s (episodes rebuilt)", "one episode added to a running bot s",
-            "peak RSS MB (first start / restart, serving / after adding one)", "index on disk MB"]
+            "peak RSS MB (first start / restart, serving / after adding one)",
+            "first start: peak RSS MB of one index worker (workers)", "index on disk MB"]
     out = [table(head, [[r["size"], r["seed_mb"], r["start_cold_s"], r["start_warm_s"],
                          f"{r.get('start_changed_s', '-')} ({r.get('rebuilt_after_change', '-')})",
                          r.get("add_s", "-"),
                          f"{r.get('rss_cold_mb', r['rss_mb'])} / {r.get('rss_warm_mb', r['rss_mb'])} / "
                          f"{r.get('rss_add_mb', '-')}",
+                         f"{r.get('rss_worker_mb', '-')} ({r.get('workers', '-')})",
                          r["index_mb"]] for r in rows])]
     keys = sorted({k for r in rows for k in r["latency_ms"]})
     out.append("Query latency p50 / p99 in ms (`/ episode`: the command with `episode` given; "

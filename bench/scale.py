@@ -85,9 +85,10 @@ def measure_one(seeds: Path, questions: Path, repeats: int, add: Path | None = N
                 "built": getattr(bot.library, "built", None), "episodes": len(bot.library.episodes),
                 "rss_mb": round(rss_before / 1024, 1),
                 "rss_add_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-    if repeats == 0:  # a start-up measurement only
+    if repeats == 0:  # a start-up measurement only; a first build's index workers are children
         return {"start_s": round(started, 3), "built": getattr(bot.library, "built", None),
-                "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+                "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
     engines = {"episode": BotEngine(bot), "catalogue": CatalogueEngine(bot)}
     latency: dict[str, Timing] = {}
     top1: dict[str, list[int]] = {}
@@ -114,6 +115,12 @@ def measure_one(seeds: Path, questions: Path, repeats: int, add: Path | None = N
                            "n": len(t.samples)} for k, t in sorted(latency.items())},
         "top1": {k: v for k, v in sorted(top1.items())},
     }
+
+
+def _workers() -> int:
+    from bot.indexer import workers
+
+    return workers()
 
 
 def _folder_bytes(path: Path) -> int:
@@ -159,6 +166,7 @@ def run_size(size: int, seeds_src: Path, words: int, repeats: int, work: Path) -
             "start_cold_s": cold["start_s"], "start_warm_s": warm["start_s"],
             "start_changed_s": changed_run["start_s"], "rebuilt_after_change": changed_run["built"],
             "add_s": added["add_s"], "rss_add_mb": added["rss_add_mb"],
+            "rss_worker_mb": cold.get("rss_worker_mb", 0.0), "workers": _workers(),
             "rss_mb": max(r["rss_mb"] for r in runs), "rss_cold_mb": cold["rss_mb"], "rss_warm_mb": warm["rss_mb"],
             "index_mb": round(size_on_disk / 1e6, 1), "seed_mb": round(seed_bytes / 1e6, 1)}
 

@@ -62,6 +62,7 @@ KEEP_UNUSED = 24 * 3600  # seconds an episode no load asked for stays cached (se
 SLOT_BITS = 20  # up to about a million passages and quotes per episode
 ITEM_CACHE = 8192  # passages and quotes kept read back (about 2 KB each with their stem lines)
 FULL_EPISODES = 6  # whole episodes kept read back, for the commands that walk one (summary, quotes...)
+KEEP_READ = 12  # new seed files read whole and kept for their episode's build (a reload's few): read once
 FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(text, title, speaker, ep UNINDEXED, "
               "tokenize='porter unicode61 remove_diacritics 2')")
 INSERT_ROWS = "INSERT INTO {table}(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)"
@@ -561,8 +562,9 @@ def read_header(path: Path, name: str, max_bytes: int) -> tuple[ParsedDocument, 
     return _header(doc), bool(doc.passages or doc.chapters or doc.quotes)
 
 
-# What builds one episode: (its key, [(path, file name, title given by grouping)], the size limit).
-Job = tuple[str, list[tuple[Path, str, "str | None"]], int]
+# What builds one episode: (its key, [(path, file name, title given by grouping, the document
+# when already read)], the size limit).
+Job = tuple[str, list[tuple[Path, str, "str | None", "ParsedDocument | None"]], int]
 Builder = Callable[[list[Job]], Iterable[tuple[str, "Episode", Any]]]
 Reader = Callable[[list[tuple[Path, str, int]]], Iterable[tuple["ParsedDocument", bool]]]
 
@@ -574,8 +576,8 @@ def build_group(job: Job) -> tuple[str, Episode]:
 
     key, files, max_bytes = job
     docs = []
-    for path, name, title in files:
-        doc = read_document(path, name, max_bytes)
+    for path, name, title, *read in files:
+        doc = read[0] if read and read[0] is not None else read_document(path, name, max_bytes)
         doc.title = title  # grouping may have named a loose document
         docs.append(doc)
     return key, build_episode(docs)
@@ -601,6 +603,7 @@ def load_cached(root: Path | str, max_bytes: int, store: Store,
 
 def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Callable[[Episode, int, Any], None] | None,
                  previous: Library | None, builder: Builder | None, reader: Reader | None) -> CachedLibrary:
+    from .formats import read_document
     from .library import group_documents, load_library, release_order, seed_files
 
     root = Path(root)
@@ -628,8 +631,15 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
             docs.append(None)  # type: ignore[arg-type]  # its header, read below
     # Only a header is kept while grouping: a new episode's files are read again when it is
     # built, one episode at a time, so a first build never holds the whole catalogue's text.
-    found = reader([(path, name, max_bytes) for _, path, name in unread]) if reader is not None and unread else \
-        (read_header(path, name, max_bytes) for _, path, name in unread)
+    # A few new files (a reload's) are kept whole instead, so they are not read twice.
+    fresh: dict[str, ParsedDocument] = {}
+    if len(unread) <= KEEP_READ:
+        found: Iterable[tuple[ParsedDocument, bool]] = (_keep(read_document(path, name, max_bytes), fresh)
+                                                        for _, path, name in unread)
+    elif reader is not None:
+        found = reader([(path, name, max_bytes) for _, path, name in unread])
+    else:
+        found = (read_header(path, name, max_bytes) for _, path, name in unread)
     for (i, _, name), (doc, ok) in progress.track(zip(unread, found), "reading", "files", total=len(unread)):
         docs[i], usable[name] = doc, ok
         new_headers.append((name, prints[name], doc, ok))
@@ -654,7 +664,8 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
     jobs: dict[str, Job] = {}
     for group, key in zip(groups, keys):
         if key not in have:  # two groups of the same files are built once
-            jobs.setdefault(key, (key, [(paths[d.file], d.file, d.title) for d in group], max_bytes))
+            jobs.setdefault(key, (key, [(paths[d.file], d.file, d.title, fresh.pop(d.file, None)) for d in group],
+                                  max_bytes))
     made = builder(list(jobs.values())) if builder is not None and jobs else \
         ((*build_group(job), None) for job in jobs.values())
     for key, episode, extra in progress.track(made, "indexing", total=len(jobs)):  # read, merged, indexed
@@ -678,6 +689,12 @@ def _header(doc: ParsedDocument) -> ParsedDocument:
     """Return a copy of a document with what grouping and reports need, without its text."""
     return dataclasses.replace(doc, passages=[], chapters=[], quotes=[], problems=list(doc.problems),
                                guests=list(doc.guests), links=list(doc.links), tags=list(doc.tags))
+
+
+def _keep(doc: ParsedDocument, fresh: dict[str, ParsedDocument]) -> tuple[ParsedDocument, bool]:
+    """Keep a document just read whole for its build; return its header and whether it is usable."""
+    fresh[doc.file] = doc
+    return _header(doc), bool(doc.passages or doc.chapters or doc.quotes)
 
 
 def _copy(doc: ParsedDocument) -> ParsedDocument:
