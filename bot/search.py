@@ -63,6 +63,7 @@ MEANING_EPISODES = 6
 MEANING_WORD_EPISODES = 4
 VECTOR_EPISODES = 32  # episodes whose item vectors, read back from the cache, stay in memory (least recent go)
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
+QUOTE_COVERS = 0.5  # share of the words' weight a quote or turn must hold to be found by its words
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
 # Meaning beside words (see accepted() and rank()), each figure from the sweep in
@@ -878,19 +879,27 @@ class SearchIndex:
         wanted = clean_line(text).lower()
         hits = []
         for ep, item in pool:
+            cov = self.coverage(q, item) if q.total else 1.0
+            if cov < QUOTE_COVERS:  # never returned: spare comparing its every sentence (most of a quote's time)
+                continue
             best_sentence, best = None, 0.0
             for sentence in ([item.text] if isinstance(item, Quote) else _windows(sentences(item.text))):
-                s = fuzz.partial_ratio(wanted, sentence.lower()) * 0.6 + \
-                    fuzz.token_set_ratio(wanted, sentence.lower()) * 0.4
+                # A sentence counts only if it beats the best so far: each ratio is asked only for what could
+                # (a cutoff lets rapidfuzz stop early; below it, it returns 0 and the sentence can't win).
+                line = sentence.lower()
+                partial = fuzz.partial_ratio(wanted, line, score_cutoff=max(0.0, (best - 40) / 0.6 - 1e-6))
+                if partial * 0.6 + 40 <= best:
+                    continue
+                s = partial * 0.6 + fuzz.token_set_ratio(wanted, line, score_cutoff=max(
+                    0.0, (best - partial * 0.6) / 0.4 - 1e-6)) * 0.4
                 if s > best:
                     best_sentence, best = sentence, s
-            cov = self.coverage(q, item) if q.total else 1.0
             bonus = 5 if isinstance(item, Quote) else (2 if item.speaker else 0)
             score = best * 0.7 + cov * 30 + bonus
             hits.append(Hit(item=item, episode=ep, score=round(score / 100, 4), coverage=cov,
                             excerpt=None if isinstance(item, Quote) else best_sentence))
         hits.sort(key=lambda h: h.score, reverse=True)
-        return [h for h in hits if h.coverage >= 0.5 and h.score >= 0.6] or self._quotes_by_meaning(q, episode, speaker)
+        return [h for h in hits if h.score >= 0.6] or self._quotes_by_meaning(q, episode, speaker)
 
     def _quotes_by_meaning(self, q: Query, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Return the quotes and transcript lines closest in meaning to a line remembered in other words.
