@@ -84,6 +84,7 @@ MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates 
 SOFT_FROM = 0.45
 SOFT_TO = 0.8
 SOFT_CAP = 0.8
+EPISODE_STEMS_KEPT = 16  # episodes whose vocabulary is kept for answerable.Evidence's 'known'
 MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
 # whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
@@ -783,8 +784,22 @@ class SearchIndex:
         for hit in near:
             hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
         near.sort(key=lambda h: h.meaning + MEANING_COVER * h.soft, reverse=True)
-        known = sum(wt for s, wt in q.weights.items() if s in self.df or s in q.prefixes) / q.total
+        held = self._episode_stems(near[0].episode)  # the lead's episode: a catalogue knows more words than one
+        known = sum(wt for s, wt in q.weights.items() if s in held or s in q.prefixes) / q.total
         return near[0], near, lambda h: Evidence(cosine=h.meaning, soft=h.soft, known=known, total=q.total)
+
+    def _episode_stems(self, episode: Episode) -> frozenset[str]:
+        """Return every stem an episode's items hold, kept for the last EPISODE_STEMS_KEPT episodes asked."""
+        kept = self.__dict__.setdefault("_stems_of", {})  # id(episode) -> its stems
+        found = kept.get(id(episode))
+        if found is None:
+            found = frozenset(s for item in [*episode.passages, *episode.quotes]
+                              for s in (self.stem_lines.get(id(item)) or stem_line(
+                                  words(f"{item.text} {heading(item)} {item.speaker or ''}"))).split("\n") if s)
+            if len(kept) >= EPISODE_STEMS_KEPT:
+                kept.pop(next(iter(kept), None), None)
+            kept[id(episode)] = found
+        return found
 
     def _by_meaning(self, q: Query, hits: list[Hit]) -> list[Hit]:
         """When the best-scored hit is no answer, lead with the one meaning carries best, if it answers.
