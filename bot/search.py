@@ -794,12 +794,21 @@ class SearchIndex:
         found = kept.get(id(episode))
         if found is None:
             found = frozenset(s for item in [*episode.passages, *episode.quotes]
-                              for s in (self.stem_lines.get(id(item)) or stem_line(
-                                  words(f"{item.text} {heading(item)} {item.speaker or ''}"))).split("\n") if s)
-            if len(kept) >= EPISODE_STEMS_KEPT:
-                kept.pop(next(iter(kept), None), None)
-            kept[id(episode)] = found
+                              for s in self._kept_line(item).split("\n") if s)
+            with self.__dict__.setdefault("_stems_lock", threading.Lock()):  # questions come on many threads
+                if len(kept) >= EPISODE_STEMS_KEPT:
+                    kept.pop(next(iter(kept)), None)
+                kept[id(episode)] = found
         return found
+
+    def _kept_line(self, item: Passage | Quote) -> str:
+        """Return an item's stem line: the one made when it was indexed (kept by the index or on the
+        item, wherever the index keeps it), else made now as coverage() would."""
+        kept = self.__dict__.get("stem_lines")
+        line = kept.get(id(item)) if kept is not None else getattr(item, "_stems", None)
+        if line is None:
+            line = stem_line(words(f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}"))
+        return line
 
     def _by_meaning(self, q: Query, hits: list[Hit]) -> list[Hit]:
         """When the best-scored hit is no answer, lead with the one meaning carries best, if it answers.

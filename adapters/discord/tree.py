@@ -93,7 +93,7 @@ def make_autocomplete(option: Option):
         episode = getattr(interaction.namespace, "episode", None) if option.name != "episode" else None
         # One request per keystroke: a member holding a key down gets no suggestions for a moment
         # rather than a share of every member's time.
-        now, user = time.monotonic(), str(interaction.user.id)
+        now, user = TYPING.clock(), str(interaction.user.id)
         if TYPING.wait(user, now) > 0:
             return []
         TYPING.take(user, now)

@@ -61,3 +61,29 @@ def test_a_rearranged_line_is_found_by_one_sentence_of_a_long_turn(episode_bot):
     q = index.parse("researchers are constantly changing their jobs and labs")
     hits = index._quotes_by_meaning(q, episode, None)
     assert hits and "changing labs" in (hits[0].excerpt or "") and hits[0].match == "meaning"
+
+
+def test_the_fit_reads_its_rows_through_the_bots_own_search(episode_bot):
+    """Each row is one question meaning decides: its lead's evidence, and whether the lead is right."""
+    from bench.fit_answerable import rows
+
+    found = rows(episode_bot, "natural.jsonl")
+    keys = set(Evidence(0, 0, 0, 0).features())
+    assert found and all(set(features) == keys and label in (0, 1) for _, features, label in found)
+    assert all(label == 0 for case, _, label in found if case["none"])
+    assert any(label == 1 for _, _, label in found)
+
+
+def test_the_known_share_is_the_asked_episodes_own_vocabulary(two_episodes, monkeypatch):
+    """A catalogue knows more words than any one episode: 'known' counts the lead's episode's words."""
+    from bot import search
+    from bot.core import EpisodeBot
+
+    monkeypatch.setattr(search, "EPISODE_STEMS_KEPT", 1)  # the kept set turns over between episodes
+    index = EpisodeBot(two_episodes).snapshot.index
+    seeds, transistor = sorted(index.library.episodes, key=lambda e: e.number or 0)
+    for episode in (seeds, transistor, seeds):
+        held = index._episode_stems(episode)
+        assert held and held <= set(index.df)
+    assert index._episode_stems(seeds) != index._episode_stems(transistor)
+    assert len(index.__dict__["_stems_of"]) == 1
