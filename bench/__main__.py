@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     except ValueError:
         parser.error("--sizes takes numbers separated by commas, e.g. 1,10,100")
-    if any(s < 1 or s > 800 for s in sizes):
-        parser.error("catalogue sizes run from 1 to 800 episodes")
+    if any(s < 1 or s > 3000 for s in sizes):
+        parser.error("catalogue sizes run from 1 to 3000 episodes")
     from .quality import load_cases
     from .report import render, write_doc
 

@@ -348,6 +348,15 @@ def build(size: int, seeds_dir: Path, words: int = WORDS_PER_EPISODE, cache: Pat
     return target / "seeds", target / "questions.jsonl"
 
 
+def extra_episode(number: int, seeds_dir: Path, words: int = WORDS_PER_EPISODE, cache: Path | None = None) -> Path:
+    """Return the folder of generated episode `number` (made unless cached), for adding to a catalogue."""
+    cache = cache or cache_dir()
+    folder = cache / f"episodes-{_fingerprint(seeds_dir, words)}" / f"ep{number:04d}"
+    if not (folder / "planted.json").exists():
+        _episode(folder, number, Markov(seed_sentences(seeds_dir)), chapter_titles(seeds_dir), words)
+    return folder
+
+
 def _write_questions(path: Path, facts: dict[int, Planted], size: int, sample: int) -> None:
     """Write the questions about `sample` episodes spread over the catalogue, and broad ones."""
     step = max(1, size // sample)

@@ -210,7 +210,7 @@ def _answer_for(bot: EpisodeBot, question: str, episode: Episode, answer: str) -
     if seconds is None:
         raise UserError(_("I can't read {answer!r} as an answer.", answer=answer),
                         _("Give a time (1:02:38), 'chapter TITLE', or a result number (leave it out to pick)."))
-    return _moment(episode, seconds), format_time(seconds) or answer
+    return _moment(bot.library.full(episode), seconds), format_time(seconds) or answer
 
 
 def _moment(episode: Episode, seconds: int) -> Result:
@@ -272,15 +272,17 @@ def reload(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
 
 
 def episodes(bot: EpisodeBot, caller: Caller, values: dict[str, str]) -> Reply:
-    eps = bot.library.episodes
+    library = bot.library
+    eps = library.episodes
     reply = _admin_reply("episodes", ngettext("{n} episode", "{n} episodes", len(eps)))
-    lines = [f"{e.label}: " + ", ".join((ngettext("{n} passage", "{n} passages", len(e.passages)),
+    lines = [f"{e.label}: " + ", ".join((ngettext("{n} passage", "{n} passages", library.facts(e).passages),
                                          ngettext("{n} chapter", "{n} chapters", len(e.chapters)),
-                                         ngettext("{n} quote", "{n} quotes", len(e.quotes)),
+                                         ngettext("{n} quote", "{n} quotes", library.facts(e).quotes),
                                          ngettext("{n} file", "{n} files", len(e.sources))))
              for e in reversed(eps)]
     reply.body = _lines(lines[:40], len(lines) - 40)
-    reply.details = {"episodes": [{"id": e.id, "label": e.label, "passages": len(e.passages),
-                                   "chapters": len(e.chapters), "quotes": len(e.quotes), "files": len(e.sources)}
+    reply.details = {"episodes": [{"id": e.id, "label": e.label, "passages": library.facts(e).passages,
+                                   "chapters": len(e.chapters), "quotes": library.facts(e).quotes,
+                                   "files": len(e.sources)}
                                   for e in eps]}
     return reply

@@ -18,7 +18,7 @@ from . import i18n
 from .text import content_words, format_time, stem, words
 
 if TYPE_CHECKING:
-    from .library import Library
+    from .library import EpisodeFacts, Library
     from .models import Episode
 
 # "in episode 490", "from #490", "in the AI 2026 episode", "on the transistor show".
@@ -26,7 +26,6 @@ _NAMED_NUMBER = re.compile(r"\s*\b(?:in|on|from|during)\s+(?:the\s+)?(?:episode|
                            r"|\s*\b(?:in|on|from|during)\s+(?:the\s+)?#(\d{1,6})\b", re.I)
 _NAMED_TITLE = re.compile(r"\s*\b(?:in|on|from|during)\s+(?:the\s+)?((?:[^\s?!.,;]+\s+){0,5}?[^\s?!.,;]+)"
                           r"\s+(?:episode|ep|show|podcast)\b", re.I)
-_TIMED_BASES = ("own", "matched", "nearby")  # a chapter-start guess says nothing about the length
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,12 @@ class Catalogue:
     """Every episode of a library, newest first."""
 
     def __init__(self, library: Library) -> None:
-        self.entries = [_entry(e) for e in reversed(library.episodes)]
+        self.library = library
+        self.entries = [_entry(e, library.facts(e)) for e in reversed(library.episodes)]
         self._by_id = {id(x.episode): x for x in self.entries}
 
     def entry(self, episode: Episode) -> Entry:
-        return self._by_id.get(id(episode)) or _entry(episode)
+        return self._by_id.get(id(episode)) or _entry(episode, self.library.facts(episode))
 
     def length(self, episode: Episode) -> int | None:
         return self.entry(episode).length
@@ -105,14 +105,10 @@ def _without(question: str, m: re.Match[str]) -> str:
     return rest or question
 
 
-def _entry(e: Episode) -> Entry:
-    times = [x.time for x in [*e.passages, *e.quotes] if x.time is not None and x.time_basis in _TIMED_BASES]
-    times += [c.start for c in e.chapters]
-    length = max(times) if times else None
+def _entry(e: Episode, facts: EpisodeFacts) -> Entry:
     title = [str(e.number) if e.number is not None else "", e.title, e.host or "", *e.guests]
-    sections = {p.section for p in e.passages if p.section and p.kind in ("note", "takeaway")}
-    topics = [*e.tags, *(c.title for c in e.chapters), *sections]
-    return Entry(episode=e, length=length,
+    topics = [*e.tags, *(c.title for c in e.chapters), *facts.sections]
+    return Entry(episode=e, length=facts.length,
                  title_stems=frozenset(stem(w) for t in title for w in words(t)),
                  topic_stems=frozenset(stem(w) for t in topics for w in words(t)),
                  text=" ".join(words(" ".join([*title, *topics]))))

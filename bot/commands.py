@@ -120,7 +120,7 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
     if speaker:
         _check_speaker(snap, episode, speaker)
     if not text:
-        pool = [q for q in spoilers.items_before(episode.quotes, before)
+        pool = [q for q in spoilers.items_before(snap.library.full(episode).quotes, before)
                 if not speaker or (q.speaker and _is(speaker, q.speaker))]
         if not pool:
             reply.message = (_("This episode has no notable quotes from {speaker}.", speaker=speaker) if speaker
@@ -179,7 +179,7 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
                               wanted=wanted)
     reply.title = chosen.title
     reply.results = [_chapter_result(episode, chosen)]
-    reply.body = _chapter_body(episode, chosen, before)
+    reply.body = _chapter_body(snap.library.full(episode), chosen, before)
     index = episode.chapters.index(chosen)
     if index > 0:
         reply.buttons.append(Button(label=_("Previous chapter"), action=Action(
@@ -195,7 +195,7 @@ def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
     reply = _reply("summary", topic, episode, _("Summary of {episode}", episode=episode.label))
     if not topic:
         # A TL;DR first, then the overview lines, then the takeaways.
-        chosen = sorted((p for p in spoilers.items_before(episode.passages, before)
+        chosen = sorted((p for p in spoilers.items_before(snap.library.full(episode).passages, before)
                          if p.kind in ("summary", "takeaway")),
                         key=lambda p: (p.kind != "summary", p.section != "TL;DR"))
         if not chosen:

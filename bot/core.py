@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from . import examples as _examples
-from . import metrics, spoilers
+from . import indexer, metrics, spoilers
 from . import i18n, listening
 from .catalogue import catalogue_of
 from .commands import BY_NAME, COMMANDS, Command
@@ -28,7 +28,8 @@ from .replies import Action, Reply, error_reply
 from .replies import Button, Result
 from .records import Question, Records, normalise
 from .records.questions import day_of
-from .search import SearchIndex
+from .meaning import load_model
+from .search import SearchIndex, index_episode
 from .store import CachedLibrary, Store, load_cached
 from .text import clean_line, format_time
 
@@ -56,11 +57,23 @@ class Snapshot:
     _speakers: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, seeds_dir: Path, max_bytes: int = MAX_BYTES, store: Store | None = None) -> Snapshot:
+    def build(cls, seeds_dir: Path, max_bytes: int = MAX_BYTES, store: Store | None = None,
+              previous: Snapshot | None = None) -> Snapshot:
+        """Load the seeds and index them; with a store, index each new episode as it is built.
+
+        `previous`, the snapshot serving, lends the episodes it holds unchanged: a reload
+        reads, indexes and sums the counts of the new and changed episodes only.
+        """
         if store is not None:  # read unchanged episodes and their search rows back from the cache
             try:
-                library = load_cached(seeds_dir, max_bytes, store)
-                return cls(library=library, index=SearchIndex(library))
+                with indexer.Workers(load_model) as workers:  # new files read and built on every core
+                    library = load_cached(
+                        seeds_dir, max_bytes, store, previous=previous.library if previous is not None else None,
+                        reader=workers.headers, builder=workers.build,
+                        on_built=lambda episode, slot, prepared: index_episode(store, episode, slot, load_model(),
+                                                                               prepared))
+                return cls(library=library, index=SearchIndex(
+                    library, previous=previous.index if previous is not None else None))
             except sqlite3.Error as exc:  # a full disk, a file pulled away: the cache is only a cache
                 log.warning("index cache failed (%s); building the index in memory", exc)
         library = load_library(seeds_dir, max_bytes=max_bytes)
@@ -76,7 +89,7 @@ class Snapshot:
 
     def speakers(self, episode: Episode) -> list[str]:
         if episode.id not in self._speakers:
-            names = [x.speaker for x in [*episode.quotes, *episode.passages] if x.speaker]
+            names = list(self.library.facts(episode).speakers)
             names += [n for n in [episode.host, *episode.guests] if n]
             self._speakers[episode.id] = list(dict.fromkeys(names))
         return self._speakers[episode.id]
@@ -132,7 +145,7 @@ class EpisodeBot:
         """Build a new library beside the old one and swap it in; keep the old on failure."""
         with self._reload_lock:
             try:
-                fresh = Snapshot.build(self.seeds_dir, self.max_bytes, self.store)
+                fresh = Snapshot.build(self.seeds_dir, self.max_bytes, self.store, previous=self.snapshot)
             except (SeedsError, OSError) as exc:
                 log.error("reload failed, still serving the previous episodes: %s", exc)
                 metrics.RELOADS.labels(result="failed").inc()

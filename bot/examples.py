@@ -73,7 +73,7 @@ def _derive(index: SearchIndex, episode: Episode) -> dict[str, str]:
 
 def _ask(index: SearchIndex, episode: Episode) -> str | None:
     """A 'What is X?' for the term the episode's notes name most, else a question about its guests."""
-    written = [p.text for p in episode.passages if p.kind in ("takeaway", "summary", "note", "highlight")]
+    written = [p.text for p in index.library.full(episode).passages if p.kind in ("takeaway", "summary", "note", "highlight")]
     counts = Counter(m.rstrip("s") if m.endswith("s") and m[:-1].isupper() else m
                      for text in written for m in _TERM_RE.findall(text))
     terms = [t for t, _ in counts.most_common(_CANDIDATES)]
@@ -92,7 +92,7 @@ def _ask(index: SearchIndex, episode: Episode) -> str | None:
 
 def _quote_words(index: SearchIndex, episode: Episode) -> str | None:
     """The rarest word of a notable quote, so `quote WORD` finds that quote."""
-    for q in episode.quotes[:_CANDIDATES]:
+    for q in index.library.full(episode).quotes[:_CANDIDATES]:
         candidates = [w for w in content_words(q.text) if len(w) >= 5 and w.isalpha()]
         candidates.sort(key=lambda w: index.vocab_df.get(w, 0) or 1_000_000)
         for word in candidates[:2]:
@@ -103,8 +103,7 @@ def _quote_words(index: SearchIndex, episode: Episode) -> str | None:
 
 def _topic(index: SearchIndex, episode: Episode) -> str | None:
     """A topic the summary command answers: a notes section's first words, else a tag."""
-    sections = list(dict.fromkeys(p.section for p in episode.passages
-                                  if p.section and p.kind in ("note", "takeaway")))
+    sections = index.library.facts(episode).sections
     tried = [_phrase(s) for s in sections if _phrase(s) not in _GENERIC][:_CANDIDATES]
     tried += [t.replace("-", " ") for t in episode.tags[:_CANDIDATES]]
     for topic in tried:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
 import re
@@ -11,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from . import languages, progress
@@ -27,6 +29,34 @@ SEED_SUFFIXES = {".txt", ".md", ".markdown", ".json", ".vtt", ".srt", ".xml", ""
 _SKIP_NAMES = {"readme.md", "readme.txt", "readme"}
 
 
+TIMED_BASES = ("own", "matched", "nearby")  # a chapter-start guess says nothing about the length
+
+
+class EpisodeFacts(BaseModel):
+    """What lists and catalogues need of an episode's passages and quotes, without them.
+
+    A library read back from the index cache holds its episodes without their
+    passages and quotes (Library.full reads them); these few figures stay.
+    """
+
+    passages: int = 0
+    quotes: int = 0
+    speakers: list[str] = Field(default_factory=list)  # who speaks in its quotes, then passages; once each
+    length: int | None = None  # its latest timed moment, in seconds
+    sections: list[str] = Field(default_factory=list)  # the topic sections of its notes and takeaways
+
+    @classmethod
+    def of(cls, e: Episode) -> EpisodeFacts:
+        """Return the facts of an episode that holds its passages and quotes."""
+        times = [x.time for x in [*e.passages, *e.quotes] if x.time is not None and x.time_basis in TIMED_BASES]
+        times += [c.start for c in e.chapters]
+        return cls(passages=len(e.passages), quotes=len(e.quotes),
+                   speakers=list(dict.fromkeys(x.speaker for x in [*e.quotes, *e.passages] if x.speaker)),
+                   length=max(times) if times else None,
+                   sections=list(dict.fromkeys(p.section for p in e.passages
+                                               if p.section and p.kind in ("note", "takeaway"))))
+
+
 @dataclass
 class Library:
     """Every episode the bot knows, with what loading them reported."""
@@ -34,10 +64,22 @@ class Library:
     episodes: list[Episode]
     documents: list[ParsedDocument] = field(default_factory=list)
     root: Path | None = None
+    _facts: dict[int, EpisodeFacts] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def problems(self) -> list[Problem]:
         return [p for d in self.documents for p in d.problems]
+
+    def full(self, episode: Episode) -> Episode:
+        """Return an episode with its passages and quotes (held in memory here: the episode itself)."""
+        return episode
+
+    def facts(self, episode: Episode) -> EpisodeFacts:
+        """Return an episode's counts, speakers, length and sections (worked out once)."""
+        found = self._facts.get(id(episode))
+        if found is None:
+            found = self._facts[id(episode)] = EpisodeFacts.of(episode)
+        return found
 
     def get(self, episode_id: str) -> Episode | None:
         return next((e for e in self.episodes if e.id == episode_id), None)
@@ -94,10 +136,18 @@ def seed_files(root: Path) -> list[tuple[Path, str]]:
 
 
 def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
-    """Group documents into episodes: by subfolder, episode key, number, then title."""
-    groups: list[list[ParsedDocument]] = []
-    keys: list[set[str]] = []
+    """Group documents into episodes: by subfolder, episode key, number, then title.
+
+    Groups are found through an index of their keys, and a like title is looked
+    for only among groups no folder or number rules out, so grouping thousands
+    of documents stays linear (a catalogue of 2,500 episodes is 7,500 files).
+    """
+    groups: dict[int, list[ParsedDocument]] = {}  # by id, in the order made: ids only grow
+    keys: dict[int, set[str]] = {}
+    owners: dict[str, set[int]] = {}  # key -> the groups holding it
+    undivided: set[int] = set()  # groups without a folder: the only ones a document in a folder may join by title
     loose: list[ParsedDocument] = []
+    ids = itertools.count()
     for doc in docs:
         mine = set()
         if "/" in doc.file:
@@ -110,27 +160,40 @@ def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:
             loose.append(doc)
             continue
         # Two folders are two episodes, even with one number (two seasons, two shows).
-        hits = [i for i, k in enumerate(keys) if k & mine and not _clash(mine, k, ("dir:",))]
+        near = sorted({g for k in mine for g in owners.get(k, ())})
+        hits = [g for g in near if not _clash(mine, keys[g], ("dir:",))]
         if not hits and doc.title:  # a like title joins only a group its folder and number don't contradict
-            hits = [i for i, g in enumerate(groups) if _same_title(doc.title, g) and not _clash(mine, keys[i])][:1]
+            among = sorted(undivided) if any(k.startswith("dir:") for k in mine) else list(groups)
+            hits = [g for g in among if not _clash(mine, keys[g]) and _same_title(doc.title, groups[g])][:1]
         if not hits:
-            groups.append([doc])
-            keys.append(mine)
-            continue
+            gid = next(ids)
+            groups[gid], keys[gid] = [doc], set()
+            hits = [gid]
+        else:
+            groups[hits[0]].append(doc)
         first = hits[0]
-        groups[first].append(doc)
-        keys[first] |= mine
-        for i in reversed(hits[1:]):  # the document joins groups that were apart
-            groups[first].extend(groups.pop(i))
-            keys[first] |= keys.pop(i)
+        merged = set(mine)
+        for g in hits[1:]:  # the document joins groups that were apart
+            groups[first].extend(groups.pop(g))
+            merged |= keys.pop(g)
+            undivided.discard(g)
+        for k in merged | keys[first]:
+            owners.setdefault(k, set()).difference_update(hits[1:])
+            owners[k].add(first)
+        keys[first] |= merged
+        if any(k.startswith("dir:") for k in keys[first]):
+            undivided.discard(first)
+        else:
+            undivided.add(first)
+    ordered = [groups[g] for g in sorted(groups)]
     for doc in loose:
-        if len(groups) == 1:
-            groups[0].append(doc)
+        if len(ordered) == 1:
+            ordered[0].append(doc)
         else:
             doc.warn(None, "names no episode (no number, title or folder); kept as an episode of its own")
             doc.title = Path(doc.file).stem
-            groups.append([doc])
-    return groups
+            ordered.append([doc])
+    return ordered
 
 
 def _clash(mine: set[str], theirs: set[str], prefixes: tuple[str, ...] = ("dir:", "num:")) -> bool:

@@ -251,6 +251,11 @@ def configure(setting: str | None) -> None:
     _configured = setting
 
 
+def current_setting() -> str:
+    """Return the model setting in force: the configured one, else the environment's."""
+    return _configured if _configured is not None else os.environ.get(MODEL_ENV, "")
+
+
 def load_model(setting: str | None = None) -> StaticModel | None:
     """Return the model a setting names (a folder, 'off', or unset for the packaged one); None when off.
 

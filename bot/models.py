@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 PassageKind = Literal[
     "transcript",  # words spoken in the episode
@@ -56,6 +56,10 @@ class Passage(BaseModel):
     chapter: str | None = None
     section: str | None = None
     sources: list[Provenance] = Field(default_factory=list)
+    # Set by the search index, never stored in the item's JSON: its rowid and its stem line
+    # (bot/search.py stem_line), so an item read back from the index cache is found again.
+    _rowid: int | None = PrivateAttr(default=None)
+    _stems: str | None = PrivateAttr(default=None)
 
 
 class Quote(BaseModel):
@@ -66,6 +70,8 @@ class Quote(BaseModel):
     time_basis: TimeBasis | None = None
     chapter: str | None = None
     sources: list[Provenance] = Field(default_factory=list)
+    _rowid: int | None = PrivateAttr(default=None)  # as Passage's
+    _stems: str | None = PrivateAttr(default=None)
 
 
 class Conflict(BaseModel):

@@ -35,6 +35,8 @@ from .episode_terms import EpisodeTerms
 from .library import Library
 from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote
+from .indexer import Prepared, prepare
+from .items import MemoryItems, StoredItems
 from .store import FTS_SCHEMA, INSERT_ROWS, episode_table, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
@@ -77,6 +79,7 @@ MEANING_FLOOR = 0.2
 MEANING_COVER = 0.5  # how much a share of the question's words counts beside cosine, to pick meaning's lead
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
+ITEM_WORDS = 20000  # items whose words' rows in the word table are remembered (soft_coverage)
 MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
 # Soft coverage (see soft_coverage()): a question word the passage lacks earns part of its weight
 # from the passage's word closest to it in meaning, nothing at SOFT_FROM cosine or under, up to
@@ -168,16 +171,22 @@ def _in_language(method):
 class SearchIndex:
     """An FTS5 index over every passage and quote of a library."""
 
-    def __init__(self, library: Library, model: StaticModel | None | bool = True) -> None:
-        """Index a library; `model` places passages by meaning (True: the configured one, None: words only)."""
+    def __init__(self, library: Library, model: StaticModel | None | bool = True,
+                 previous: SearchIndex | None = None) -> None:
+        """Index a library; `model` places passages by meaning (True: the configured one, None: words only).
+
+        `previous`, the index serving the same store, lends what it worked out for the
+        episodes both hold (word counts, meaning vectors read back): a reload after one
+        new episode reads and sums no other episode's counts.
+        """
         self.model = load_model() if model is True else (model or None)
         self._recent: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # slot_vectors()
         with paused_gc():
-            self._build(library)
+            self._build(library, previous)
             self._build_catalogue()
 
-    def _build(self, library: Library) -> None:
-        """Index every item, or read the rows back from the library's store.
+    def _build(self, library: Library, previous: SearchIndex | None = None) -> None:
+        """Index every item, or find the rows in the library's store.
 
         An item's rowid is slot << SLOT_BITS | its place in the episode, so one
         episode's rows are one rowid range, whether built now or read back.
@@ -185,74 +194,97 @@ class SearchIndex:
         self.library = library
         store = getattr(library, "store", None)
         slots = getattr(library, "slots", None) or list(range(len(library.episodes)))
-        self.items: dict[int, tuple[Episode, Passage | Quote]] = {}
-        self.slot_of: dict[int, int] = {}  # id(episode) -> slot
-        totals = store.totals(slots) if store is not None else None
-        self.stem_lines: dict[int, str] = {}  # id(item) -> its stem line, for coverage()
+        self.slot_of: dict[int, int] = {id(e): slot for e, slot in zip(library.episodes, slots)}  # id(episode) -> slot
+        if previous is not None and getattr(previous.library, "store", None) is not store:
+            previous = None
         if store is not None:  # the rows live in the cache file, shared with the next start
             self.db, self.lock = store.db, store.lock
-            stored = store.stats(slots) if totals is None else {}
-            kept_lines = store.stem_lines(slots)
+            self.items: MemoryItems | StoredItems = StoredItems(library, store)
+            indexed = store.indexed(slots)
+            missing = [(e, slot) for e, slot in zip(library.episodes, slots) if slot not in indexed]
+            for episode, slot in progress.track(missing, "indexing", total=len(missing)):
+                # built by a load without on_built, or its rows dropped as damaged
+                index_episode(store, library.full(episode), slot, None)
+            counts = self._counts(store, slots, previous)
         else:
             self.db = sqlite3.connect(":memory:", check_same_thread=False)
             self.lock = threading.Lock()
             self.db.execute(FTS_SCHEMA.format(table="docs"))
-            stored, kept_lines = {}, {}
-        self.df: Counter[str] = Counter()  # stem -> number of items holding it
-        vocab: Counter[str] = Counter()  # surface word -> number of items holding it
-        for episode, slot in progress.track(zip(library.episodes, slots), "indexing", total=len(slots)):
-            self.slot_of[id(episode)] = slot
-            base = slot_range(slot)[0]
-            items = [*episode.passages, *episode.quotes]
-            for i, item in enumerate(items):
-                self.items[base + i] = (episode, item)
-            lines = kept_lines.get(slot)
-            if lines is not None and len(lines) == len(items):
-                self.stem_lines.update(zip(map(id, items), lines))
-                if totals is not None:
-                    continue  # every slot's rows are stored, and their counts summed
-            if slot in stored:
-                df, surface = stored[slot]
-            else:
+            self.items = MemoryItems()
+            counts = (Counter(), Counter())
+            for episode, slot in progress.track(zip(library.episodes, slots), "indexing", total=len(slots)):
+                base = slot_range(slot)[0]
                 rows, df, surface, lines = _episode_rows(episode, base)
-                self.stem_lines.update(zip(map(id, items), lines))
-                if store is not None:
-                    store.put_rows(slot, rows, df, surface, lines)
-                else:
-                    self.db.execute(FTS_SCHEMA.format(table=episode_table(slot)))
-                    self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
-                    self.db.executemany(INSERT_ROWS.format(table=episode_table(slot)), rows)
-            self.df.update(df)
-            vocab.update(surface)
-        if totals is not None:
-            self.df, vocab = totals
-        elif store is not None:
-            store.put_totals(slots, self.df, vocab)
+                for i, (item, line) in enumerate(zip([*episode.passages, *episode.quotes], lines)):
+                    item._rowid, item._stems = base + i, line
+                    self.items[base + i] = (episode, item)
+                self.db.execute(FTS_SCHEMA.format(table=episode_table(slot)))
+                self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
+                self.db.executemany(INSERT_ROWS.format(table=episode_table(slot)), rows)
+                counts[0].update(df)
+                counts[1].update(surface)
+        self.df, vocab = counts  # stem -> number of items holding it; surface word -> the same
+        self._slots_counted = list(slots)
         self.vocab_df = vocab
+        # Each indexed word's stem: from the serving index or the store, stemming only new words.
+        known = previous._stem_of if previous is not None else store.stems() if store is not None else {}
+        new = [(w, stem(w)) for w in vocab if w not in known and len(w) >= 3 and not w.isdigit()]
+        self._stem_of = {**known, **dict(new)} if new else known
+        if store is not None:
+            store.put_stems(new)
         # For typo correction: each stem and the surface word it is most often written as.
         self.surface: dict[str, str] = {}
         for w, _ in vocab.most_common():
             if len(w) >= 3 and not w.isdigit():
-                self.surface.setdefault(stem(w), w)
+                self.surface.setdefault(self._stem_of[w], w)
         self.stems = list(self.surface)
         self.words = [w for w in vocab if len(w) >= 3 and not w.isdigit()]
         self.sorted_vocab = sorted(vocab)
-        names = {name for e in library.episodes
-                 for name in [e.host, *e.guests, *(x.speaker for x in [*e.passages, *e.quotes])] if name}
+        names = {name for e in library.episodes for name in [e.host, *e.guests, *library.facts(e).speakers] if name}
         self.people = {stem(w) for name in names for w in words(name)}
         self.n = max(1, len(self.items))
-        self._build_meaning(library, slots, store)
+        self._build_meaning(library, slots, store, previous)
 
-    def _build_meaning(self, library: Library, slots: list[int], store) -> None:
+    @staticmethod
+    def _counts(store, slots: list[int], previous: SearchIndex | None) -> tuple[Counter, Counter]:
+        """Return the word counts of these slots summed: stored, or the serving index's adjusted, or summed."""
+        totals = store.totals(slots)
+        if totals is not None:
+            return totals
+        if previous is not None:  # a reload: add the new episodes' counts, take away the dropped ones'
+            before, now = set(previous._slots_counted), set(slots)
+            changed = store.stats((before - now) | (now - before))
+            if len(changed) == len(before ^ now):
+                df, vocab = Counter(previous.df), Counter(previous.vocab_df)
+                for slot, (d, v) in changed.items():
+                    if slot in now:
+                        df.update(d)
+                        vocab.update(v)
+                    else:
+                        df.subtract(d)
+                        vocab.subtract(v)
+                df, vocab = +df, +vocab  # words no episode holds any more are gone
+                store.put_totals(slots, df, vocab)
+                return df, vocab
+        df, vocab = Counter(), Counter()
+        for d, v in store.stats(slots).values():
+            df.update(d)
+            vocab.update(v)
+        store.put_totals(slots, df, vocab)
+        return df, vocab
+
+    def _build_meaning(self, library: Library, slots: list[int], store, previous: SearchIndex | None = None) -> None:
         """Place every item and chapter by meaning: embed what the cache lacks and keep it there.
 
-        Vectors the cache holds are read when a question first needs them.
+        Vectors the cache holds are read when a question first needs them, and the
+        last VECTOR_EPISODES episodes' are kept (see slot_vectors).
         """
-        self._vectors: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # slot -> (items, chapters), unit rows
+        # slot -> (items, chapters), unit rows, of a library without a store (with one: read back)
+        self._vectors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._stored: dict[int, tuple[str, Episode]] = {}  # slot -> (text digest, episode): in the cache
         self._cache = VectorCache(store.db, store.lock) if store is not None and self.model is not None else None
         self.word_table = WordTable(self.model) if self.model is not None else None
-        self._item_words: dict[int, tuple[int, np.ndarray]] = {}  # id(item) -> its words' rows in word_table
+        self._item_words: dict[int, tuple[int, np.ndarray]] = {}  # item rowid -> its words' rows in word_table
         if self.model is None:
             return
         identity = self._cache.identities(slots) if self._cache is not None else {}
@@ -262,11 +294,15 @@ class SearchIndex:
             if digest is not None and kept.get(slot) == digest:
                 self._stored[slot] = (digest, episode)  # read when a question first needs it
                 continue
-            texts = [_meaning_text(item) for item in [*episode.passages, *episode.quotes]]
-            digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in episode.chapters)])
-            self._vectors[slot] = self._embed_episode(episode, texts)
+            full = library.full(episode)
+            texts = [_meaning_text(item) for item in [*full.passages, *full.quotes]]
+            digest = digest or text_digest([*texts, "\0chapters", *(c.title for c in full.chapters)])
+            vectors = self._embed_episode(full, texts)
             if self._cache is not None:
-                self._cache.put(slot, self.model.digest, digest, *self._vectors[slot])
+                self._cache.put(slot, self.model.digest, digest, *vectors)
+                self._stored[slot] = (digest, episode)
+            else:
+                self._vectors[slot] = vectors
 
     def vector_slots(self) -> list[int]:
         """Return the slots whose items have meaning vectors."""
@@ -280,11 +316,12 @@ class SearchIndex:
             return self._recent[slot]
         if kept is None and slot in self._stored and self.model is not None:
             digest, episode = self._stored[slot]
-            n_items = len(episode.passages) + len(episode.quotes)
-            kept = self._cache.get(slot, self.model.digest, digest, n_items, len(episode.chapters)) \
-                if self._cache is not None else None
+            facts = self.library.facts(episode)
+            kept = self._cache.get(slot, self.model.digest, digest, facts.passages + facts.quotes,
+                                   len(episode.chapters)) if self._cache is not None else None
             if kept is None:  # gone or damaged since start-up: embed again
-                kept = self._embed_episode(episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
+                full = self.library.full(episode)
+                kept = self._embed_episode(full, [_meaning_text(i) for i in [*full.passages, *full.quotes]])
             # Kept among the few read last, not for good: a catalogue's vectors would fill the memory.
             self._recent[slot] = kept
             while len(self._recent) > VECTOR_EPISODES:
@@ -322,7 +359,7 @@ class SearchIndex:
     def _episode_df(self, episode: Episode, slot: int) -> Counter[str]:
         """Return how many of an episode's items hold each stem (from their stem lines when kept)."""
         items = [*episode.passages, *episode.quotes]
-        lines = [self.stem_lines.get(id(item)) for item in items]
+        lines = [item._stems for item in items]
         if any(line is None for line in lines):
             return _episode_rows(episode, slot_range(slot)[0])[1]
         return Counter(s for line in lines for s in line.split("\n") if s)
@@ -400,29 +437,9 @@ class SearchIndex:
         return [self._guide_slots[int(i)] for i in top]
 
     def _embed_episode(self, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Return an episode's item vectors and chapter vectors.
-
-        A chapter is its title and, at half the weight, what is said in it: a
-        title such as 'Sponsors, Comments, and Reflections' says little of the
-        ad reads and listener mail inside.
-        """
-        import numpy as np
-
+        """Return an episode's item vectors and chapter vectors (see _embed)."""
         assert self.model is not None
-        items = self.model.embed(texts) if texts else np.zeros((0, self.model.dim), np.float32)
-        titles = self.model.embed([c.title for c in episode.chapters]) if episode.chapters else \
-            np.zeros((0, self.model.dim), np.float32)
-        within: dict[str, list[int]] = {}
-        for i, item in enumerate([*episode.passages, *episode.quotes]):
-            if item.chapter and item.time_basis in ("own", "matched", "nearby"):
-                within.setdefault(item.chapter, []).append(i)
-        chapters = titles.copy()
-        for j, chapter in enumerate(episode.chapters):
-            if within.get(chapter.title):
-                content = items[within[chapter.title]].mean(axis=0)
-                chapters[j] = titles[j] + CHAPTER_CONTENT_WEIGHT * content / max(float(np.linalg.norm(content)), 1e-9)
-        chapters /= np.maximum(np.linalg.norm(chapters, axis=1, keepdims=True), 1e-9)
-        return items, chapters
+        return _embed(self.model, episode, texts)
 
     # -- queries --------------------------------------------------------------
 
@@ -614,7 +631,7 @@ class SearchIndex:
 
     def coverage(self, q: Query, item: Passage | Quote) -> float:
         """Return the share of the question's weight that an item's words hold."""
-        line = self.stem_lines.get(id(item))  # made once when the item was indexed
+        line = item._stems  # made once when the item was indexed
         if line is not None:
             return _covered_line(q, line)
         return covered(q, f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}")
@@ -698,14 +715,14 @@ class SearchIndex:
             q.soft_terms = (list(by_stem), self.word_table.vectors(list(by_stem.values())) if by_stem else
                             np.zeros((0, 1), np.float32))
         stems, vectors = q.soft_terms
-        line = self.stem_lines.get(id(item))
+        line = item._stems
         if line is None:
             line = stem_line(words(f"{item.text} {heading(item)} {item.speaker or ''}"))
         missing = [i for i, s in enumerate(stems) if "\n" + s + "\n" not in line and
                    not (len(s) >= 4 and ("\n" + s in line or s + "\n" in line))]
         if not missing:
             return cov
-        own = self._item_words.get(id(item))
+        own = self._item_words.get(_key(item))
         table = None
         if own is not None:
             table = self.word_table.take(*own)
@@ -714,7 +731,9 @@ class SearchIndex:
                                     if len(w) >= 3 and not w.isdigit() and w not in STOPWORDS))[:SOFT_WORDS]
             if not ws:
                 return cov
-            own = self._item_words[id(item)] = self.word_table.rows(ws)
+            if len(self._item_words) >= ITEM_WORDS:  # bounded: items come and go with the caches
+                self._item_words.clear()
+            own = self._item_words[_key(item)] = self.word_table.rows(ws)
             table = self.word_table.take(*own)
             if table is None:
                 return cov
@@ -745,6 +764,7 @@ class SearchIndex:
         wanted = " ".join(q.terms)
         definition = _definition(q)
         when = bool(_WHEN_RE.match(q.raw))
+        self.items.load(rowid for rowid, _ in rows)  # one query for the items no cache holds
         sims = self.meaning(q, [rowid for rowid, _ in rows])
         hits = []
         for rowid, bm25 in rows:
@@ -793,7 +813,8 @@ class SearchIndex:
         kept = self.__dict__.setdefault("_stems_of", {})  # id(episode) -> its stems
         found = kept.get(id(episode))
         if found is None:
-            found = frozenset(s for item in [*episode.passages, *episode.quotes]
+            full = self.library.full(episode)  # read from the index cache when the library serves from it
+            found = frozenset(s for item in [*full.passages, *full.quotes]
                               for s in self._kept_line(item).split("\n") if s)
             with self.__dict__.setdefault("_stems_lock", threading.Lock()):  # questions come on many threads
                 if len(kept) >= EPISODE_STEMS_KEPT:
@@ -887,10 +908,10 @@ class SearchIndex:
                   if isinstance(self.items[r][1], Quote) or self.items[r][1].kind == "transcript"]
         sims = self.meaning(q, rowids)
         lines = [(self.items[r], sims.get(r, 0.0)) for r in rowids[:MEANING_RESULTS]]
-        seen = {id(item) for (_, item), _ in lines}
+        seen = {_key(item) for (_, item), _ in lines}
         # Lines sharing a word with the question: a rearranged line's turn may be long, far in meaning as a whole.
         lines += [((ep, item), 0.0) for ep, item in self._quote_pool(q, episode, speaker)[:QUOTE_MEANING_POOL]
-                  if id(item) not in seen]
+                  if _key(item) not in seen]
         if speaker:
             lines = [(found, sim) for found, sim in lines if found[1].speaker and _same_person(speaker, found[1].speaker)]
         hits = []
@@ -918,8 +939,8 @@ class SearchIndex:
         all stopwords ("to be or not to be") are compared with every turn.
         """
         if not q.terms:
-            return [(ep, it) for ep in self._episodes(episode)
-                    for it in [*ep.quotes, *(p for p in ep.passages if p.kind == "transcript")]]
+            return [(ep, it) for ep in self._episodes(episode) for full in [self.library.full(ep)]
+                    for it in [*full.quotes, *(p for p in full.passages if p.kind == "transcript")]]
         limit = QUOTE_CANDIDATES * (4 if speaker else 1)  # others' lines must not crowd out the speaker's
         rows = self.candidates(q, episode, limit=limit * 3)
         pool = [self.items[rowid] for rowid, _ in rows]
@@ -961,7 +982,7 @@ class SearchIndex:
         if not q.total:
             return []
         sections: dict[str, list[Passage]] = {}
-        for p in episode.passages:
+        for p in self.library.full(episode).passages:
             if p.section and p.kind in ("note", "takeaway"):
                 sections.setdefault(p.section, []).append(p)
         best_section, best_cov = None, 0.0
@@ -978,12 +999,64 @@ class SearchIndex:
                         coverage=self.coverage(q, p))
                     for i, p in enumerate(sections[best_section])]
             lead.sort(key=lambda h: (h.coverage > 0, h.score), reverse=True)
-            seen = {id(h.item) for h in lead}
-            hits = lead + [h for h in hits if id(h.item) not in seen]
+            seen = {_key(h.item) for h in lead}
+            hits = lead + [h for h in hits if _key(h.item) not in seen]
         return hits
 
     def _episodes(self, episode: Episode | None) -> list[Episode]:
         return [episode] if episode is not None else self.library.episodes
+
+
+def _key(item: Passage | Quote) -> int:
+    """Return what names an item across reads from the index cache: its rowid (else the object)."""
+    return item._rowid if item._rowid is not None else id(item)
+
+
+def index_episode(store, episode: Episode, slot: int, model: StaticModel | None,
+                  prepared: Prepared | None = None) -> None:
+    """Write a newly built episode's search rows (and, with a model, its meaning vectors) to the store.
+
+    Called for each episode as a first build makes it (see store.load_cached's on_built),
+    so the episode's text need not be kept until the index is built; `prepared`: the rows
+    and vectors a worker made (bot/indexer.py), else they are made here.
+    """
+    if prepared is None or (model is not None and prepared.model != model.digest):
+        prepared = prepare(episode, model)
+    base = slot_range(slot)[0]
+    rows = [(base + r[0], *r[1:]) for r in prepared.rows]
+    store.put_rows(slot, rows, prepared.df, prepared.vocab, prepared.lines)
+    if model is None or prepared.vectors is None:
+        return
+    cache = VectorCache(store.db, store.lock)
+    digest = cache.identities([slot]).get(slot) or text_digest(
+        [*(_meaning_text(item) for item in [*episode.passages, *episode.quotes]), "\0chapters",
+         *(c.title for c in episode.chapters)])
+    cache.put(slot, model.digest, digest, *prepared.vectors)
+
+
+def _embed(model: StaticModel, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return an episode's item vectors and chapter vectors.
+
+    A chapter is its title and, at half the weight, what is said in it: a
+    title such as 'Sponsors, Comments, and Reflections' says little of the
+    ad reads and listener mail inside.
+    """
+    import numpy as np
+
+    items = model.embed(texts) if texts else np.zeros((0, model.dim), np.float32)
+    titles = model.embed([c.title for c in episode.chapters]) if episode.chapters else \
+        np.zeros((0, model.dim), np.float32)
+    within: dict[str, list[int]] = {}
+    for i, item in enumerate([*episode.passages, *episode.quotes]):
+        if item.chapter and item.time_basis in ("own", "matched", "nearby"):
+            within.setdefault(item.chapter, []).append(i)
+    chapters = titles.copy()
+    for j, chapter in enumerate(episode.chapters):
+        if within.get(chapter.title):
+            content = items[within[chapter.title]].mean(axis=0)
+            chapters[j] = titles[j] + CHAPTER_CONTENT_WEIGHT * content / max(float(np.linalg.norm(content)), 1e-9)
+    chapters /= np.maximum(np.linalg.norm(chapters, axis=1, keepdims=True), 1e-9)
+    return items, chapters
 
 
 def heading(item: Passage | Quote) -> str:

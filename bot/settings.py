@@ -122,6 +122,8 @@ class Settings(BaseSettings):
                                   "/episodebot besides workspace admins and owners (comma-separated)")
     meaning_model: str = Field("", description="Folder of a static embedding model (tokenizer.json and "
                                "model.safetensors) for meaning search, off for words alone; empty: the packaged one")
+    index_workers: int = Field(0, ge=0, le=64, description="Processes that build a first index of many new "
+                               "episodes; 0: one per CPU, up to 4")
 
     @field_validator("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
     @classmethod
@@ -429,6 +431,9 @@ def load_settings(env_file: str | Path | None = ".env", secrets_dir: str | Path 
     from .meaning import configure
 
     configure(settings.meaning_model)  # the indexes this process builds use the model named here
+    from . import indexer
+
+    indexer.configure(settings.index_workers)
     return settings
 
 

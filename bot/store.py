@@ -4,10 +4,17 @@ One SQLite file per seeds folder, in the cache folder given to EpisodeBot
 (`episode-bot` uses `index/` in the state folder), holds:
 - for every seed file, what grouping needs (number, title, folder, problems),
   keyed by the file's name, size and modification time;
-- for every episode, the built episode (as JSON), keyed by the fingerprints
-  of the files it was built from, with a slot number of its own;
-- the FTS5 search rows of every episode (rowids inside its slot's range) and
-  the word counts the ranking needs (JSON).
+- for every episode, the episode without its passages and quotes (as JSON)
+  and the few facts lists need of them (EpisodeFacts), keyed by the
+  fingerprints of the files it was built from, with a slot number of its own;
+- every passage and quote (JSON) in `items`, under the rowid of its search row
+  (inside its slot's range), with its stem line (what coverage looks at);
+- the FTS5 search rows of every episode and the word counts the ranking needs (JSON).
+
+A bot serves from this file: it keeps each episode's facts in memory and
+reads passages and quotes when an answer needs them, through bounded caches
+(ITEM_CACHE items, FULL_EPISODES whole episodes), so its memory does not grow
+with the catalogue.
 
 Nothing in the file can run code when read back: rows are plain columns and
 everything else is JSON checked against the models on the way in (never
@@ -34,14 +41,16 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from pydantic import TypeAdapter, ValidationError
 
 from . import progress
 from .formats.base import ParsedDocument as _ParsedDocument
-from .library import Library
+from .library import EpisodeFacts, Library
+from .lru import LRU
 from .models import Episode as _Episode
+from .models import Passage, Quote
 
 if TYPE_CHECKING:
     from .formats import ParsedDocument
@@ -51,6 +60,9 @@ log = logging.getLogger(__name__)
 
 KEEP_UNUSED = 24 * 3600  # seconds an episode no load asked for stays cached (see keep_only)
 SLOT_BITS = 20  # up to about a million passages and quotes per episode
+ITEM_CACHE = 8192  # passages and quotes kept read back (about 2 KB each with their stem lines)
+FULL_EPISODES = 6  # whole episodes kept read back, for the commands that walk one (summary, quotes...)
+KEEP_READ = 12  # new seed files read whole and kept for their episode's build (a reload's few): read once
 FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(text, title, speaker, ep UNINDEXED, "
               "tokenize='porter unicode61 remove_diacritics 2')")
 INSERT_ROWS = "INSERT INTO {table}(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)"
@@ -134,7 +146,11 @@ class Store:
         self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")  # readers in other processes never block a rebuild
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: a catalogue's hot terms stay in memory
+        self.db.execute("PRAGMA cache_size=-32768")  # 32 MB of pages: a catalogue's hot terms stay in memory
+        # What was read back, by rowid and by slot: a slot's rows never change (slots are not reused),
+        # so every snapshot of this file shares them.
+        self.items: LRU[int, Passage | Quote] = LRU(ITEM_CACHE)
+        self.full_episodes: LRU[int, _Episode] = LRU(FULL_EPISODES)
         self._setup()
 
     def _setup(self) -> None:
@@ -149,14 +165,16 @@ class Store:
                         log.info("the code that reads seeds changed: rebuilding the cached index")
                     fts = [n for (n,) in self.db.execute(
                         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
-                    for table in [*fts, "files", "episodes", "totals"]:
+                    for table in [*fts, "files", "episodes", "items", "totals", "stems", "meaning_vectors"]:
                         self.db.execute(f"DROP TABLE IF EXISTS {table}")
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
                 self.db.execute("CREATE TABLE IF NOT EXISTS totals (slots TEXT PRIMARY KEY, counts TEXT)")
+                self.db.execute("CREATE TABLE IF NOT EXISTS stems (word TEXT PRIMARY KEY, stem TEXT)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, "
                                 "fingerprint TEXT, header TEXT)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
-                                "key TEXT UNIQUE, episode TEXT, stats TEXT, stemlines TEXT, used REAL)")
+                                "key TEXT UNIQUE, episode TEXT, facts TEXT, stats TEXT, used REAL)")
+                self.db.execute("CREATE TABLE IF NOT EXISTS items (rowid INTEGER PRIMARY KEY, item TEXT, stems TEXT)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
                 self.db.execute("COMMIT")
             except BaseException:
@@ -217,34 +235,83 @@ class Store:
 
     # -- episodes ---------------------------------------------------------------
 
-    def episodes(self, keys: Iterable[str]) -> dict[str, tuple[int, Episode]]:
-        """Return {key: (slot, episode)} for the keys that are cached."""
+    def episodes(self, keys: Iterable[str]) -> dict[str, tuple[int, Episode, EpisodeFacts]]:
+        """Return {key: (slot, episode without passages and quotes, its facts)} for the keys that are cached."""
         wanted = list(keys)
-        out: dict[str, tuple[int, Episode]] = {}
+        out: dict[str, tuple[int, Episode, EpisodeFacts]] = {}
         bad: list[int] = []
         with self.lock:
             for i in range(0, len(wanted), 500):
                 part = wanted[i:i + 500]
                 marks = ",".join("?" * len(part))
-                for slot, key, blob in self.db.execute(
-                        f"SELECT slot, key, episode FROM episodes WHERE key IN ({marks})", part):
+                for slot, key, blob, facts in self.db.execute(
+                        f"SELECT slot, key, episode, facts FROM episodes WHERE key IN ({marks})", part):
                     try:
-                        out[key] = (slot, _Episode.model_validate_json(blob))
+                        out[key] = (slot, _Episode.model_validate_json(blob), EpisodeFacts.model_validate_json(facts))
                     except ValidationError:
                         bad.append(slot)
         if bad:  # not written by this code: drop the rows so the episodes are built again
             log.warning("index cache: %d unreadable episode(s) dropped and rebuilt", len(bad))
             self._drop_slots(bad)
-        self._write("UPDATE episodes SET used = ? WHERE key = ?", [(time.time(), k) for k in out])
+        self.touch(out)
         return out
 
-    def put_episode(self, key: str, episode: Episode) -> int:
-        """Store a newly built episode; return its slot."""
-        blob = episode.model_dump_json()
+    def touch(self, keys: Iterable[str]) -> None:
+        """Note that a load uses these episodes now (see keep_only)."""
+        self._write("UPDATE episodes SET used = ? WHERE key = ?", [(time.time(), k) for k in keys])
+
+    def put_episode(self, key: str, episode: Episode) -> tuple[int, Episode, EpisodeFacts]:
+        """Store a newly built episode and its items in one transaction; return (slot, light episode, facts)."""
+        facts = EpisodeFacts.of(episode)
+        light = episode.model_copy(update={"passages": [], "quotes": []})
+        blob, facts_blob = light.model_dump_json(), facts.model_dump_json()
+        items = [x.model_dump_json() for x in [*episode.passages, *episode.quotes]]
         with self.lock:
-            self.db.execute("INSERT OR IGNORE INTO episodes (key, episode, used) VALUES (?, ?, ?)",
-                            (key, blob, time.time()))
-            return self.db.execute("SELECT slot FROM episodes WHERE key = ?", (key,)).fetchone()[0]
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                new = self.db.execute("INSERT OR IGNORE INTO episodes (key, episode, facts, used) "
+                                      "VALUES (?, ?, ?, ?)", (key, blob, facts_blob, time.time())).rowcount
+                slot = self.db.execute("SELECT slot FROM episodes WHERE key = ?", (key,)).fetchone()[0]
+                lo, hi = slot_range(slot)
+                if new:  # else another process stored it first, items and all
+                    self.db.execute("DELETE FROM items WHERE rowid >= ? AND rowid < ?", (lo, hi))
+                    self.db.executemany("INSERT INTO items (rowid, item) VALUES (?, ?)",
+                                        [(lo + i, item) for i, item in enumerate(items)])
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return slot, light, facts
+
+    def item_rows(self, rowids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+        """Return {rowid: (item JSON, stem line)} for the rowids stored."""
+        wanted = list(rowids)
+        out: dict[int, tuple[str, str | None]] = {}
+        with self.lock:
+            for i in range(0, len(wanted), 500):
+                part = wanted[i:i + 500]
+                marks = ",".join("?" * len(part))
+                out.update((r, (item, stems)) for r, item, stems in self.db.execute(
+                    f"SELECT rowid, item, stems FROM items WHERE rowid IN ({marks})", part))
+        return out
+
+    def slot_rows(self, slot: int) -> list[tuple[int, str, str | None]]:
+        """Return (rowid, item JSON, stem line) of every item of a slot, in order."""
+        lo, hi = slot_range(slot)
+        with self.lock:
+            return self.db.execute("SELECT rowid, item, stems FROM items WHERE rowid >= ? AND rowid < ? "
+                                   "ORDER BY rowid", (lo, hi)).fetchall()
+
+    def indexed(self, slots: Iterable[int]) -> set[int]:
+        """Return the slots whose search rows are stored."""
+        wanted, out = list(slots), set()
+        with self.lock:
+            for i in range(0, len(wanted), 500):
+                part = wanted[i:i + 500]
+                marks = ",".join("?" * len(part))
+                out.update(s for (s,) in self.db.execute(
+                    f"SELECT slot FROM episodes WHERE stats IS NOT NULL AND slot IN ({marks})", part))
+        return out
 
     def keep_only(self, keys: set[str], files: set[str], unused_for: float = KEEP_UNUSED) -> None:
         """Forget episodes not in keys (with their search rows), and files no longer present.
@@ -288,6 +355,7 @@ class Store:
         for slot in slots:
             lo, hi = slot_range(slot)
             self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
+            self.db.execute("DELETE FROM items WHERE rowid >= ? AND rowid < ?", (lo, hi))
             self.db.execute(f"DROP TABLE IF EXISTS {episode_table(slot)}")
             self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
 
@@ -296,10 +364,6 @@ class Store:
     def stats(self, slots: Iterable[int]) -> dict[int, tuple[Counter, Counter]]:
         """Return {slot: (stem counts, word counts)} for slots whose search rows are stored."""
         return {slot: (Counter(df), Counter(vocab)) for slot, (df, vocab) in self._slot_blobs("stats", slots).items()}
-
-    def stem_lines(self, slots: Iterable[int]) -> dict[int, list[str]]:
-        """Return {slot: each item's stem line} for slots whose search rows are stored."""
-        return self._slot_blobs("stemlines", slots)
 
     def _slot_blobs(self, column: str, slots: Iterable[int]) -> dict:
         """Return {slot: the JSON value of an episodes column} where it is set and well formed."""
@@ -319,7 +383,6 @@ class Store:
     def put_rows(self, slot: int, rows: list[tuple], df: Counter, vocab: Counter, lines: list[str]) -> None:
         """Store one episode's search rows, word counts and stem lines, once (another process may be first)."""
         blob = _COUNTS.dump_json((df, vocab))
-        lines_blob = _LINES.dump_json(lines)
         lo, hi = slot_range(slot)
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
@@ -332,8 +395,9 @@ class Store:
                     self.db.execute(FTS_SCHEMA.format(table=table))
                     self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
                     self.db.executemany(INSERT_ROWS.format(table=table), rows)
-                    self.db.execute("UPDATE episodes SET stats = ?, stemlines = ? WHERE slot = ?",
-                                    (blob, lines_blob, slot))
+                    self.db.executemany("UPDATE items SET stems = ? WHERE rowid = ?",
+                                        [(line, lo + i) for i, line in enumerate(lines)])
+                    self.db.execute("UPDATE episodes SET stats = ? WHERE slot = ?", (blob, slot))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -359,6 +423,17 @@ class Store:
                 self.db.execute("ROLLBACK")
                 raise
 
+    def stems(self) -> dict[str, str]:
+        """Return {word: stem} for the indexed words stemmed before (stemming all again takes seconds)."""
+        with self.lock:
+            return {w: s for w, s in self.db.execute("SELECT word, stem FROM stems")
+                    if isinstance(w, str) and isinstance(s, str)}
+
+    def put_stems(self, pairs: list[tuple[str, str]]) -> None:
+        """Keep the stems of newly indexed words."""
+        if pairs:
+            self._write("INSERT OR REPLACE INTO stems VALUES (?, ?)", pairs)
+
     def size(self) -> int:
         """Return the bytes the cache takes on disk."""
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.exists())
@@ -377,8 +452,7 @@ class Store:
 # JSON shapes of the columns that are not plain values; validated on the way in.
 _HEADER = TypeAdapter(tuple[_ParsedDocument, bool])
 _COUNTS = TypeAdapter(tuple[dict[str, int], dict[str, int]])
-_LINES = TypeAdapter(list[str])
-_COLUMNS = {"stats": _COUNTS, "stemlines": _LINES}
+_COLUMNS = {"stats": _COUNTS}
 
 
 def _json(blob: Any, shape: TypeAdapter) -> Any:
@@ -414,13 +488,43 @@ def default_folder(state_dir: Path | str) -> Path:
 
 @dataclasses.dataclass
 class CachedLibrary(Library):
-    """A library read through a store: each episode has a slot for its search rows."""
+    """A library served from a store: its episodes come without passages and quotes (see full()).
+
+    Each episode has a slot for its items and search rows.
+    """
 
     store: Store | None = None
     slots: list[int] = dataclasses.field(default_factory=list)
     built: int = 0  # episodes built in this load (the others were read back)
     keys: set[str] = dataclasses.field(default_factory=set)
     files: set[str] = dataclasses.field(default_factory=set)
+    by_key: dict[str, tuple[int, Episode, EpisodeFacts]] = dataclasses.field(default_factory=dict, repr=False)
+    _slot: dict[int, int] = dataclasses.field(default_factory=dict, repr=False)  # id(episode) -> slot
+
+    def __post_init__(self) -> None:
+        self._slot = {id(e): slot for e, slot in zip(self.episodes, self.slots)}
+        self._facts = {id(e): facts for _, e, facts in self.by_key.values()}
+
+    def slot_of(self, episode: Episode) -> int | None:
+        """Return the slot of one of this library's episodes."""
+        return self._slot.get(id(episode))
+
+    def full(self, episode: Episode) -> Episode:
+        """Return an episode with its passages and quotes, read from the store (a few are kept)."""
+        slot = self._slot.get(id(episode))
+        if slot is None or self.store is None:
+            return episode
+        found = self.store.full_episodes.get(slot)
+        if found is None:
+            facts = self.facts(episode)
+            items = read_items(self.store.slot_rows(slot), facts.passages)
+            if len(items) != facts.passages + facts.quotes:
+                log.warning("index cache: %s has %d of its %d passages and quotes", episode.label,
+                            len(items), facts.passages + facts.quotes)
+            found = episode.model_copy(update={"passages": [x for x in items if isinstance(x, Passage)],
+                                               "quotes": [x for x in items if isinstance(x, Quote)]})
+            self.store.full_episodes.put(slot, found)
+        return found
 
     def forget_others(self) -> None:
         """Drop cached episodes and files this library no longer uses.
@@ -432,18 +536,75 @@ class CachedLibrary(Library):
             self.store.keep_only(self.keys, self.files)
 
 
-def load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrary:
+def read_items(rows: Iterable[tuple[int, str, str | None]], passages: int) -> list[Passage | Quote]:
+    """Return the items of stored rows (rowid, JSON, stem line); a row that does not parse is left out.
+
+    The first `passages` rowids of a slot are passages, the others quotes.
+    """
+    out: list[Passage | Quote] = []
+    for rowid, blob, stems in rows:
+        model = Passage if rowid & ((1 << SLOT_BITS) - 1) < passages else Quote
+        try:
+            item = model.model_validate_json(blob)
+        except ValidationError:
+            log.warning("index cache: an unreadable passage (row %d) left out", rowid)
+            continue
+        item._rowid, item._stems = rowid, stems if isinstance(stems, str) else None
+        out.append(item)
+    return out
+
+
+def read_header(path: Path, name: str, max_bytes: int) -> tuple[ParsedDocument, bool]:
+    """Read a seed file; return its header (what grouping needs, without its text) and whether it is usable."""
+    from .formats import read_document
+
+    doc = read_document(path, name, max_bytes)
+    return _header(doc), bool(doc.passages or doc.chapters or doc.quotes)
+
+
+# What builds one episode: (its key, [(path, file name, title given by grouping, the document
+# when already read)], the size limit).
+Job = tuple[str, list[tuple[Path, str, "str | None", "ParsedDocument | None"]], int]
+Builder = Callable[[list[Job]], Iterable[tuple[str, "Episode", Any]]]
+Reader = Callable[[list[tuple[Path, str, int]]], Iterable[tuple["ParsedDocument", bool]]]
+
+
+def build_group(job: Job) -> tuple[str, Episode]:
+    """Read one episode's files and build it (a job of load_cached's builder)."""
+    from .formats import read_document
+    from .library import build_episode
+
+    key, files, max_bytes = job
+    docs = []
+    for path, name, title, *read in files:
+        doc = read[0] if read and read[0] is not None else read_document(path, name, max_bytes)
+        doc.title = title  # grouping may have named a loose document
+        docs.append(doc)
+    return key, build_episode(docs)
+
+
+def load_cached(root: Path | str, max_bytes: int, store: Store,
+                on_built: Callable[[Episode, int, Any], None] | None = None,
+                previous: Library | None = None, builder: Builder | None = None,
+                reader: Reader | None = None) -> CachedLibrary:
     """Load a seeds folder, reading back every episode whose files have not changed.
 
-    The same episodes come out as from `load_library` without a store.
+    The same episodes come out as from `load_library` without a store, but
+    without their passages and quotes (CachedLibrary.full reads them). New
+    episodes are built by `builder` (default: here, one by one; `reader` reads
+    the headers of new files, by default here too), each stored
+    and handed to `on_built` (with its slot and what the builder added) as it
+    comes, so a first build holds a few episodes' text at once. Episodes
+    `previous` (the library serving) holds are taken as they are.
     """
     with paused_gc():
-        return _load_cached(root, max_bytes, store)
+        return _load_cached(root, max_bytes, store, on_built, previous, builder, reader)
 
 
-def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrary:
+def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Callable[[Episode, int, Any], None] | None,
+                 previous: Library | None, builder: Builder | None, reader: Reader | None) -> CachedLibrary:
     from .formats import read_document
-    from .library import build_episode, group_documents, load_library, release_order, seed_files
+    from .library import group_documents, load_library, release_order, seed_files
 
     root = Path(root)
     if not root.is_dir():
@@ -452,10 +613,10 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrar
     cached = store.headers()
     docs: list[ParsedDocument] = []
     usable: dict[str, bool] = {}
-    fresh: dict[str, ParsedDocument] = {}
     prints: dict[str, str] = {}
     new_headers = []
-    for path, name in progress.track(files, "reading", "files"):
+    unread: list[tuple[int, Path, str]] = []
+    for path, name in files:
         try:
             fp = file_fingerprint(path, name, max_bytes)
         except OSError:
@@ -465,12 +626,23 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrar
         if hit and hit[0] == fp:
             docs.append(_copy(hit[1]))
             usable[name] = hit[2]
-            continue
-        doc = read_document(path, name, max_bytes)
-        fresh[name] = doc
-        usable[name] = bool(doc.passages or doc.chapters or doc.quotes)
-        docs.append(doc)
-        new_headers.append((name, fp, _header(doc), usable[name]))
+        else:
+            unread.append((len(docs), path, name))
+            docs.append(None)  # type: ignore[arg-type]  # its header, read below
+    # Only a header is kept while grouping: a new episode's files are read again when it is
+    # built, one episode at a time, so a first build never holds the whole catalogue's text.
+    # A few new files (a reload's) are kept whole instead, so they are not read twice.
+    fresh: dict[str, ParsedDocument] = {}
+    if len(unread) <= KEEP_READ:
+        found: Iterable[tuple[ParsedDocument, bool]] = (_keep(read_document(path, name, max_bytes), fresh)
+                                                        for _, path, name in unread)
+    elif reader is not None:
+        found = reader([(path, name, max_bytes) for _, path, name in unread])
+    else:
+        found = (read_header(path, name, max_bytes) for _, path, name in unread)
+    for (i, _, name), (doc, ok) in progress.track(zip(unread, found), "reading", "files", total=len(unread)):
+        docs[i], usable[name] = doc, ok
+        new_headers.append((name, prints[name], doc, ok))
     store.put_headers(new_headers)
     for doc in docs:
         for problem in doc.problems:
@@ -482,21 +654,27 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrar
                          + (f" ({len(docs)} file(s) could not be used)" if docs else ""))
     groups = group_documents([d for d in docs if usable[d.file]])
     keys = [episode_key(prints[d.file] for d in group) for group in groups]
-    have = store.episodes(keys)
+    serving = getattr(previous, "by_key", {}) if getattr(previous, "store", None) is store else {}
+    have = {k: serving[k] for k in keys if k in serving}
+    if have:
+        store.touch(have)
+    have.update(store.episodes(k for k in keys if k not in have))
     paths = dict((name, path) for path, name in files)
-    pairs: list[tuple[Episode, int]] = []
-    for group, key in progress.track(zip(groups, keys), "building", total=len(groups)):
-        if key in have:
-            slot, episode = have[key]
-        else:
-            full = []
-            for d in group:
-                doc = fresh.get(d.file) or read_document(paths[d.file], d.file, max_bytes)
-                doc.title = d.title  # grouping may have named a loose document
-                full.append(doc)
-            episode = build_episode(full)
-            slot = store.put_episode(key, episode)
-        pairs.append((episode, slot))
+    by_key: dict[str, tuple[int, Episode, EpisodeFacts]] = dict(have)
+    jobs: dict[str, Job] = {}
+    for group, key in zip(groups, keys):
+        if key not in have:  # two groups of the same files are built once
+            jobs.setdefault(key, (key, [(paths[d.file], d.file, d.title, fresh.pop(d.file, None)) for d in group],
+                                  max_bytes))
+    made = builder(list(jobs.values())) if builder is not None and jobs else \
+        ((*build_group(job), None) for job in jobs.values())
+    for key, episode, extra in progress.track(made, "indexing", total=len(jobs)):  # read, merged, indexed
+        slot, light, facts = store.put_episode(key, episode)
+        if on_built is not None:
+            on_built(episode, slot, extra)
+        by_key[key] = (slot, light, facts)
+        del episode
+    pairs = [(by_key[k][1], by_key[k][0]) for k in keys]
     order = release_order([e for e, _ in pairs])
     pairs.sort(key=lambda p: order(p[0]))
     built = len(set(keys) - set(have))
@@ -504,13 +682,19 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store) -> CachedLibrar
              len(pairs), root, len(pairs) - built, built)
     return CachedLibrary(episodes=[e for e, _ in pairs], documents=[_header(d) for d in docs], root=root,
                          store=store, slots=[s for _, s in pairs], built=built, keys=set(keys),
-                         files=set(prints))
+                         files=set(prints), by_key=by_key)
 
 
 def _header(doc: ParsedDocument) -> ParsedDocument:
     """Return a copy of a document with what grouping and reports need, without its text."""
     return dataclasses.replace(doc, passages=[], chapters=[], quotes=[], problems=list(doc.problems),
                                guests=list(doc.guests), links=list(doc.links), tags=list(doc.tags))
+
+
+def _keep(doc: ParsedDocument, fresh: dict[str, ParsedDocument]) -> tuple[ParsedDocument, bool]:
+    """Keep a document just read whole for its build; return its header and whether it is usable."""
+    fresh[doc.file] = doc
+    return _header(doc), bool(doc.passages or doc.chapters or doc.quotes)
 
 
 def _copy(doc: ParsedDocument) -> ParsedDocument:

@@ -30,7 +30,7 @@ def catalogue(tmp_path):
 
 
 def _dump(library):
-    return [e.model_dump() for e in library.episodes]
+    return [library.full(e).model_dump() for e in library.episodes]
 
 
 def test_cached_load_equals_a_plain_load(tmp_path, catalogue):

@@ -1,0 +1,121 @@
+"""Serving from the index cache: episodes without their text in memory, bounded caches, a reload that
+indexes only the new episode, and a first build spread over worker processes."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from collections import Counter
+
+import pytest
+
+from bench import SEEDS
+from bench.catalogue import build
+from bot import indexer
+from bot import store as store_module
+from bot.core import EpisodeBot
+from bot.library import load_library
+from bot.store import Store, load_cached
+
+MAX = 16 * 1024 * 1024
+QUESTIONS = [("ask", {"question": "Where is it based?", "episode": "2"}),
+             ("ask", {"question": "What was it trained on?"}),
+             ("quote", {"text": "the plan", "episode": "1"}),
+             ("summary", {"episode": "3"}), ("chapter", {"episode": "2"}), ("episodes", {})]
+
+
+@pytest.fixture()
+def catalogue(tmp_path, monkeypatch):
+    """Four short generated episodes (ep0004 kept aside, to be added) in a folder of their own."""
+    monkeypatch.setenv("EPISODE_BENCH_CACHE", str(tmp_path / "generated"))
+    src, _ = build(4, SEEDS, words=1500)
+    dest = tmp_path / "seeds"
+    shutil.copytree(src, dest)
+    shutil.move(dest / "ep0004", tmp_path / "ep0004")
+    return dest
+
+
+def _answers(bot):
+    return [bot.run(name, dict(args)).model_dump() for name, args in QUESTIONS]
+
+
+def test_episodes_are_served_without_their_text_in_memory(tmp_path, catalogue):
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    plain = load_library(catalogue)
+    library = bot.library
+    assert all(not e.passages and not e.quotes for e in library.episodes)
+    assert [library.full(e).model_dump() for e in library.episodes] == [e.model_dump() for e in plain.episodes]
+    index = bot.snapshot.index
+    for episode, slot in zip(library.episodes, library.slots):
+        full = library.full(episode)
+        lo = slot << 20
+        # an item read by its rowid alone is the episode's own, with its stem line
+        bot.library.store.full_episodes.discard([slot])
+        bot.library.store.items.discard(range(lo, lo + 5000))
+        got = index.items[lo + len(full.passages)] if full.quotes else index.items[lo]
+        want = full.quotes[0] if full.quotes else full.passages[0]
+        assert got[0] is episode and got[1].model_dump() == want.model_dump() and got[1]._stems
+    assert _answers(bot) == _answers(EpisodeBot(catalogue))
+
+
+def test_the_caches_stay_bounded_and_answers_stay_the_same(tmp_path, catalogue):
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    store = bot.library.store
+    store.items.limit, store.full_episodes.limit = 20, 1
+    assert _answers(bot) == _answers(EpisodeBot(catalogue))
+    assert len(store.items) <= 20 and len(store.full_episodes) <= 1
+
+
+def test_a_new_episode_is_indexed_alone_by_a_reload(tmp_path, catalogue):
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    before = {e.id: e for e in bot.library.episodes}
+    shutil.copytree(tmp_path / "ep0004", catalogue / "ep0004", ignore=shutil.ignore_patterns("planted.json"))
+    assert bot.reload()
+    assert bot.library.built == 1 and len(bot.library.episodes) == 4
+    assert all(before[e.id] is e for e in bot.library.episodes if e.id in before)  # taken as they were
+    restarted = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    fresh = EpisodeBot(catalogue)
+    assert bot.snapshot.index.df == fresh.snapshot.index.df == restarted.snapshot.index.df
+    assert bot.snapshot.index.vocab_df == fresh.snapshot.index.vocab_df
+    assert bot.run("chapter", {"episode": "4"}).results
+    assert _answers(bot) == _answers(fresh)
+    shutil.rmtree(catalogue / "ep0001")  # a removed episode's words leave the counts
+    assert bot.reload()
+    assert bot.snapshot.index.df == EpisodeBot(catalogue).snapshot.index.df
+
+
+def test_a_damaged_item_is_left_out_and_said_once(tmp_path, catalogue, caplog):
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    slot = bot.library.slots[0]
+    db = sqlite3.connect(bot.library.store.path)
+    db.execute("UPDATE items SET item = 'not json' WHERE rowid = ?", (slot << 20,))
+    db.commit()
+    db.close()
+    again = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    with caplog.at_level(logging.WARNING, logger="bot.store"):
+        full = again.library.full(again.library.episodes[0])
+    facts = again.library.facts(again.library.episodes[0])
+    assert len(full.passages) == facts.passages - 1
+    assert sum("left out" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_worker_processes_build_the_same_index(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(indexer, "_configured", 2)
+    monkeypatch.setattr(indexer, "MIN_JOBS", 2)
+    monkeypatch.setattr(store_module, "KEEP_READ", 2)  # more new files than a reload's: headers read by workers
+    made = []
+    real = indexer.Workers._run
+    monkeypatch.setattr(indexer.Workers, "_run",
+                        lambda self, fn, here, items: made.append((fn.__name__, len(items), self._pool(len(items))
+                                                                   is not None)) or real(self, fn, here, items))
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    assert made == [("_read", 9, True), ("_work", 3, True)] and bot.library.built == 3
+    monkeypatch.setattr(indexer, "_configured", 1)
+    alone = EpisodeBot(catalogue, cache_dir=tmp_path / "other")
+    for a, b in zip(bot.library.episodes, alone.library.episodes):
+        assert bot.library.full(a).model_dump() == alone.library.full(b).model_dump()
+    rows = "SELECT text, title, speaker, ep FROM docs ORDER BY rowid"
+    assert Counter(bot.library.store.db.execute(rows).fetchall()) == Counter(alone.library.store.db.execute(rows).fetchall())
+    assert bot.snapshot.index.df == alone.snapshot.index.df
+    assert _answers(bot) == _answers(alone)
