@@ -169,6 +169,8 @@ _AMOUNT_RE = re.compile(r"(?<![\w$.])(\d+(?:\.\d+)?)(m)n?\b", re.I)
 
 def number_aliases(text: str) -> str:
     """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match."""
+    if "/" not in text and "-" not in text and "," not in text:  # each form holds one: nothing to join
+        return ""
     return " ".join(re.sub(r"[/,-]", "", m) for m in _JOINABLE_RE.findall(text))
 
 
