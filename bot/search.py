@@ -19,7 +19,7 @@ import math
 import re
 import sqlite3
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -33,6 +33,7 @@ from .answerable import Evidence
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
 from .library import Library
+from .lru import LRU
 from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote
 from .indexer import Prepared, prepare
@@ -180,7 +181,7 @@ class SearchIndex:
         new episode reads and sums no other episode's counts.
         """
         self.model = load_model() if model is True else (model or None)
-        self._recent: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # slot_vectors()
+        self._recent: LRU[int, tuple[np.ndarray, np.ndarray]] = LRU(VECTOR_EPISODES)  # slot_vectors()
         with paused_gc():
             self._build(library, previous)
             self._build_catalogue()
@@ -311,9 +312,8 @@ class SearchIndex:
     def slot_vectors(self, slot: int) -> tuple[np.ndarray, np.ndarray] | None:
         """Return a slot's (item vectors, chapter vectors), reading them from the cache on first use."""
         kept = self._vectors.get(slot)
-        if kept is None and slot in self._recent:
-            self._recent.move_to_end(slot)
-            return self._recent[slot]
+        if kept is None and (recent := self._recent.get(slot)) is not None:
+            return recent
         if kept is None and slot in self._stored and self.model is not None:
             digest, episode = self._stored[slot]
             facts = self.library.facts(episode)
@@ -323,9 +323,7 @@ class SearchIndex:
                 full = self.library.full(episode)
                 kept = self._embed_episode(full, [_meaning_text(i) for i in [*full.passages, *full.quotes]])
             # Kept among the few read last, not for good: a catalogue's vectors would fill the memory.
-            self._recent[slot] = kept
-            while len(self._recent) > VECTOR_EPISODES:
-                self._recent.popitem(last=False)
+            self._recent.put(slot, kept)
         return kept
 
     # -- what picks the episodes a catalogue-wide search reads ----------------
