@@ -304,7 +304,7 @@ def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
 
 def _merge_passages(passages: list[Passage]) -> list[Passage]:
     """Make the same passage from two sources one passage with both sources."""
-    timed = [p for p in passages if p.kind == "transcript" and p.time is not None]
+    timed = _turns([p for p in passages if p.kind == "transcript" and p.time is not None])
     out: list[Passage] = []
     seen: dict[str, Passage] = {}
     # Per file: the timed turn that held the last transcript text placed, and that text's line.
@@ -333,14 +333,19 @@ def _merge_passages(passages: list[Passage]) -> list[Passage]:
     return out
 
 
-def _containing(text: str, candidates: list[Passage], not_file: str) -> Passage | None:
-    """Return the timed passage from another file that holds this text."""
+def _turns(timed: list[Passage]) -> list[tuple[Passage, str]]:
+    """Return each timed passage with its words as _containing compares them (made once an episode)."""
+    return [(c, " ".join(words(c.text))) for c in timed]
+
+
+def _containing(text: str, candidates: list[tuple[Passage, str]], not_file: str) -> Passage | None:
+    """Return the timed passage from another file that holds this text (candidates: from _turns)."""
     needle = " ".join(words(text))
     best, best_score = None, 0.0
-    for c in candidates:
+    for c, hay in candidates:
         if c.sources[0].file == not_file:
             continue
-        score = fuzz.partial_ratio(needle, " ".join(words(c.text)), score_cutoff=85)
+        score = fuzz.partial_ratio(needle, hay, score_cutoff=85)
         if score > best_score:
             best, best_score = c, score
     return best
@@ -387,7 +392,7 @@ def place(episode: Episode, passages: list[Passage], quotes: list[Quote]) -> Non
     else goes to the chapter whose title and timed passages share the most
     with it, ranked by SQLite FTS5's BM25.
     """
-    timed = [p for p in passages if p.kind == "transcript" and p.time is not None]
+    timed = _turns([p for p in passages if p.kind == "transcript" and p.time is not None])
     for q in quotes:
         match = _containing(q.text, timed, "")
         if match is not None:

@@ -1155,14 +1155,19 @@ def _rows_in_language(episode: Episode, base: int
     df: Counter[str] = Counter()
     vocab: Counter[str] = Counter()
     lines: list[str] = []
+    stem_of: dict[str, str] = {}  # an episode says each word many times: stem it once (one language here)
     for i, item in enumerate([*episode.passages, *episode.quotes]):
         head = heading(item)
         text = f"{item.text} {number_aliases(item.text)}"
         rows.append((base + i, text, head, item.speaker or "", episode.id))
         surface = set(words(f"{text} {head} {item.speaker or ''}"))
         vocab.update(surface)
-        df.update({stem(w) for w in surface})
-        lines.append(stem_line(surface))
+        for w in surface:
+            if w not in stem_of:
+                stem_of[w] = stem(w)
+        stems = {stem_of[w] for w in surface}
+        df.update(stems)
+        lines.append("\n" + "\n".join(stems) + "\n")  # stem_line(surface), its stems worked out above
     return rows, df, vocab, lines
 
 

@@ -78,10 +78,22 @@ _EMOJI_ZWJ = re.compile("(?<=[\u2600-\u27bf\ufe0f\U0001f000-\U0001faff])\u200d"
 
 def clean(text: str) -> str:
     """Return text with invisible and control characters removed, spaces folded."""
+    if _plain(text):
+        return " ".join(text.split())
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = "\u200d".join(_visible(part) for part in _EMOJI_ZWJ.split(text))
     text = re.sub(r"[ \t]+", " ", text)
     return re.sub(r" ?\n ?", "\n", text).strip()
+
+
+def _plain(text: str) -> bool:
+    """Return True for text clean() would only fold the spaces of (most lines: a first build cleans millions).
+
+    Printable text holds no control, format or separator character but the
+    plain space, so no newline, tab, zero-width joiner or other space; already
+    NFC, normalizing changes nothing.
+    """
+    return text.isprintable() and unicodedata.is_normalized("NFC", text)
 
 
 def _visible(text: str) -> str:
@@ -93,6 +105,8 @@ def _visible(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """Return one line of clean text (newlines folded into spaces)."""
+    if _plain(text):
+        return " ".join(text.split())
     return re.sub(r"\s+", " ", clean(text)).strip()
 
 
@@ -155,6 +169,8 @@ _AMOUNT_RE = re.compile(r"(?<![\w$.])(\d+(?:\.\d+)?)(m)n?\b", re.I)
 
 def number_aliases(text: str) -> str:
     """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match."""
+    if "/" not in text and "-" not in text and "," not in text:  # each form holds one: nothing to join
+        return ""
     return " ".join(re.sub(r"[/,-]", "", m) for m in _JOINABLE_RE.findall(text))
 
 

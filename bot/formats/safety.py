@@ -126,8 +126,19 @@ def mask_tokens(text: str) -> str:
     return _TOKENS.sub(TOKEN_MASK, text)
 
 
+# The shortest run without spaces that can hold a Discord token (23 + 1 + 6 + 1 + 27 characters).
+_SHORTEST_DISCORD = 58
+
+
 def has_token(text: str | None) -> bool:
-    return bool(text) and _TOKENS.search(text) is not None
+    """Return True if text holds something shaped like a Slack or Discord token."""
+    if not text:
+        return False
+    # Cheap checks first (a first build asks this of every line): a Slack token holds 'xox' or
+    # 'xapp-', a Discord one a long run without spaces; the regex looks only where one could be.
+    if "xox" not in text and "xapp-" not in text and max(map(len, text.split()), default=0) < _SHORTEST_DISCORD:
+        return False
+    return _TOKENS.search(text) is not None
 
 
 def mask_document(doc: ParsedDocument) -> int:
