@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from . import i18n
 from .i18n import _
@@ -32,11 +32,9 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def examples(index: SearchIndex, episode: Episode) -> dict[str, str]:
     """Return, per command, an example written for this episode (`ask "What is RLVR?"`)."""
-    per_index = _CACHE.setdefault(index, {})
-    found = per_index.get(episode.id)
-    if found is None:
-        with searching(episode.language):  # its stop words: no 'quote который' for a Russian episode
-            found = per_index[episode.id] = _derive(index, episode)
+    found: dict[str, str] = {}
+    for part in _PARTS:
+        found.update(_part(index, episode, part))
     return found
 
 
@@ -47,28 +45,54 @@ def question(index: SearchIndex, episode: Episode) -> str:
 
 def suggestions(index: SearchIndex, episode: Episode) -> list[str]:
     """Return where else to look in this episode when a search found nothing."""
-    ex = examples(index, episode)
+    # Only these two parts: a declined question waits for no example question or quote being tried.
+    ex = {**_part(index, episode, "chapter"), **_part(index, episode, "summary")}
     return [ex[name] for name in ("summary", "chapter") if name in ex]
 
 
-def _derive(index: SearchIndex, episode: Episode) -> dict[str, str]:
-    ex: dict[str, str] = {}
+def _part(index: SearchIndex, episode: Episode, part: str) -> dict[str, str]:
+    """Return one part of an episode's examples, worked out the first time it is asked for."""
+    parts = _CACHE.setdefault(index, {}).setdefault(episode.id, {})
+    found = parts.get(part)
+    if found is None:
+        with searching(episode.language):  # its stop words: no 'quote который' for a Russian episode
+            found = parts[part] = _PARTS[part](index, episode)
+    return found
+
+
+def _ask_part(index: SearchIndex, episode: Episode) -> dict[str, str]:
     ask = _ask(index, episode)
-    if ask:
-        ex["ask"] = f'ask "{ask}"'
+    return {"ask": f'ask "{ask}"'} if ask else {}
+
+
+def _quote_part(index: SearchIndex, episode: Episode) -> dict[str, str]:
     quote = _quote_words(index, episode)
-    ex["quote"] = f"quote {quote}" if quote else "quote"
-    if episode.chapters:
-        middle = episode.chapters[len(episode.chapters) // 2]
-        ex["chapter"] = f"chapter {format_time(middle.start)}"
-        ex["progress"] = f"progress {format_time(middle.start)}"
+    return {"quote": f"quote {quote}" if quote else "quote"}
+
+
+def _chapter_part(index: SearchIndex, episode: Episode) -> dict[str, str]:
+    if not episode.chapters:
+        return {}
+    middle = episode.chapters[len(episode.chapters) // 2]
+    return {"chapter": f"chapter {format_time(middle.start)}", "progress": f"progress {format_time(middle.start)}"}
+
+
+def _summary_part(index: SearchIndex, episode: Episode) -> dict[str, str]:
     topic = _topic(index, episode)
-    ex["summary"] = f'summary "{topic}"' if topic else "summary"
-    ex["episode"] = f"episode {episode.number if episode.number is not None else episode.id}"
+    return {"summary": f'summary "{topic}"' if topic else "summary"}
+
+
+def _rest_part(index: SearchIndex, episode: Episode) -> dict[str, str]:
+    ex = {"episode": f"episode {episode.number if episode.number is not None else episode.id}"}
     people = [n for n in [*episode.guests, episode.host] if n]
     ex["episodes"] = f"episodes {words(people[0])[-1]}" if people and words(people[0]) else "episodes"
     ex["help"] = "help"
     return ex
+
+
+# The parts of an episode's examples, in the order help lists them; each is worked out when first needed.
+_PARTS: dict[str, Callable[[SearchIndex, Episode], dict[str, str]]] = {
+    "ask": _ask_part, "quote": _quote_part, "chapter": _chapter_part, "summary": _summary_part, "rest": _rest_part}
 
 
 def _ask(index: SearchIndex, episode: Episode) -> str | None:
