@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
 from . import examples as _examples
 from . import i18n, listening, spoilers
@@ -110,7 +110,7 @@ def ask(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str],
         found = _elsewhere(snap, episode, question, asked, before, speaker, page, words_only=True)
         if found is not None:
             return found
-    return _page(reply, [_result(h) for h in hits], page, q.corrected, extra=speaker)
+    return _page(reply, hits, page, q.corrected, extra=speaker)
 
 
 def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
@@ -128,12 +128,12 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
             return reply
         chosen = random.choice(pool)
         hit = Hit(item=chosen, episode=episode, score=1.0, coverage=1.0)
-        return _page(reply, [_result(hit)], 1, {})
+        return _page(reply, [hit], 1, {})
     hits = spoilers.hits_before(snap.index.quotes(text, episode, speaker or None), before)
     if not hits:
         return _from_another(bot, snap, episode, "quote", args, page, text) or \
             _decline(reply, snap, episode, text, _("that quote"))
-    return _page(reply, [_result(h) for h in hits], page, {}, extra=speaker)
+    return _page(reply, hits, page, {}, extra=speaker)
 
 
 def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
@@ -204,13 +204,13 @@ def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
                              _("This episode has no TL;DR or takeaways; ask about a topic instead."))
             return reply
         hits = [Hit(item=p, episode=episode, score=1.0, coverage=1.0) for p in chosen]
-        return _page(reply, [_result(h) for h in hits], page, {})
+        return _page(reply, hits, page, {})
     reply.title = _("{episode}: on {topic}", episode=episode.label, topic=topic)
     hits = spoilers.hits_before(snap.index.summary(topic, episode), before)
     if not hits:
         return _from_another(bot, snap, episode, "summary", args, page, topic) or \
             _decline(reply, snap, episode, topic, _("anything on that topic"))
-    return _page(reply, [_result(h) for h in hits], page, {})
+    return _page(reply, hits, page, {})
 
 
 def episode_info(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int
@@ -336,10 +336,14 @@ def _chapter_body(episode: Episode, c: Chapter, before: int | None = None) -> st
     return "\n".join(lines)
 
 
-def _page(reply: Reply, results: list[Result], page: int, corrected: dict[str, str], extra: str = "") -> Reply:
-    """Show one page of results; `extra` is what the More button must keep (a quote's speaker)."""
+def _page(reply: Reply, results: Sequence[Result | Hit], page: int, corrected: dict[str, str],
+          extra: str = "") -> Reply:
+    """Show one page of results; `extra` is what the More button must keep (a quote's speaker).
+
+    Hits are made into results for the page shown only (an answer may have dozens).
+    """
     start = (page - 1) * PAGE_SIZE
-    reply.results = results[start:start + PAGE_SIZE]
+    reply.results = [r if isinstance(r, Result) else _result(r) for r in results[start:start + PAGE_SIZE]]
     reply.page = page
     reply.more = len(results) > start + PAGE_SIZE
     if not reply.results:
@@ -414,7 +418,7 @@ def _elsewhere(snap: Snapshot, asked: Episode, question: str, typed: str, before
         return None
     other = hits[0].episode
     hits = [h for h in hits if h.episode is other]
-    reply = _page(_reply("ask", typed, asked, other.label), [_result(h) for h in hits], page, q.corrected,
+    reply = _page(_reply("ask", typed, asked, other.label), hits, page, q.corrected,
                   extra=speaker)
     if reply.results:
         top = reply.results[0]

@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,27 @@ class Snapshot:
                 self.library.forget_others()
             except sqlite3.Error as exc:  # the cache is only a cache
                 log.warning("index cache clean-up failed: %s", exc)
+
+    def by_key(self, key: str) -> Episode | None:
+        """Return the first episode whose id is `key` (any case) or whose number it is, or None.
+
+        Two lookups instead of a scan of the catalogue on every command naming an episode.
+        """
+        ids, numbers = self._keys
+        places = [found for found in (ids.get(key.lower()),
+                                      numbers.get(int(key)) if key.isdecimal() else None) if found is not None]
+        return min(places, key=lambda found: found[0])[1] if places else None
+
+    @cached_property
+    def _keys(self) -> tuple[dict[str, tuple[int, Episode]], dict[int, tuple[int, Episode]]]:
+        """{id: (place, episode)} and {number: (place, episode)}, the first episode of each."""
+        ids: dict[str, tuple[int, Episode]] = {}
+        numbers: dict[int, tuple[int, Episode]] = {}
+        for place, e in enumerate(self.library.episodes):
+            ids.setdefault(e.id, (place, e))
+            if e.number is not None:
+                numbers.setdefault(e.number, (place, e))
+        return ids, numbers
 
     def speakers(self, episode: Episode) -> list[str]:
         if episode.id not in self._speakers:
@@ -450,9 +472,9 @@ class EpisodeBot:
         if not wanted or wanted.lower() == "latest":
             return episodes[-1]
         key = wanted.lstrip("#").strip()
-        for e in episodes:
-            if key.lower() == e.id or (key.isdecimal() and e.number == int(key)):
-                return e
+        found = snap.by_key(key)
+        if found is not None:
+            return found
         # A word or phrase of a long title ("china") scores too low with WRatio alone.
         inside = [e for e in episodes if wanted.lower() in e.title.lower()]
         if inside:

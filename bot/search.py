@@ -64,7 +64,9 @@ MEANING_EPISODES = 6
 MEANING_WORD_EPISODES = 4
 VECTOR_EPISODES = 32  # episodes whose item vectors, read back from the cache, stay in memory (least recent go)
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
+QUOTE_COVERS = 0.5  # share of the words' weight a quote or turn must hold to be found by its words
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
+CORRECTIONS_KEPT = 4096  # misspelt words whose correction (or lack of one) is remembered
 CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
 # Meaning beside words (see accepted() and rank()), each figure from the sweep in
 # docs/benchmarks.md ("Meaning-aware search"), run on tests/eval/*.jsonl:
@@ -508,6 +510,35 @@ class SearchIndex:
         except sqlite3.OperationalError:
             return True  # a phrase FTS5 can't read: say nothing against the question
 
+    def _covers_nowhere(self, q: Query) -> bool:
+        """Return True when no item of the index can hold DECLINE_BELOW of the question's weight.
+
+        A bound from the index's vocabulary, as _covered_line counts: a stem some item
+        holds counts whole; one none holds, 0.7 if some indexed stem starts or ends with it.
+        """
+        if not q.total:
+            return True
+        reach = 0.0
+        for s, wt in q.weights.items():
+            if s in self.df:
+                reach += wt
+            elif len(s) >= 4 and self._inside_longer(s):
+                reach += 0.7 * wt
+        return reach / q.total < DECLINE_BELOW
+
+    @cached_property
+    def _stem_ends(self) -> tuple[list[str], list[str]]:
+        """Every indexed stem sorted, and each written backwards sorted: what starts and ends with a stem."""
+        return sorted(self.df), sorted(s[::-1] for s in self.df)
+
+    def _inside_longer(self, s: str) -> bool:
+        """Return True when some indexed stem other than `s` starts or ends with it."""
+        for keys, key in zip(self._stem_ends, (s, s[::-1])):
+            i = bisect.bisect_right(keys, key)  # past `s` itself: the next key is longer if it starts with it
+            if i < len(keys) and keys[i].startswith(key):
+                return True
+        return False
+
     def _starts_a_word(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.sorted_vocab, prefix)
         return i < len(self.sorted_vocab) and self.sorted_vocab[i].startswith(prefix)
@@ -522,11 +553,28 @@ class SearchIndex:
         so are the words as typed, so 'traning' (stem 'trane') finds 'training'
         and 'reflction' finds 'reflection': two edits in a word of 7 letters or more.
         """
+        known = self._corrections.get(word)  # a question's words are parsed several times (fallback, decline)
+        if known is None:
+            known = self._corrections.put(word, self._find_correction(word) or "")
+        return known or None
+
+    @cached_property
+    def _corrections(self) -> LRU[str, str]:
+        return LRU(CORRECTIONS_KEPT)  # word -> its correction, "" for none (the vocabulary never changes)
+
+    @cached_property
+    def _near_stems(self) -> _ByLength:
+        return _ByLength(self.stems)
+
+    @cached_property
+    def _near_words(self) -> _ByLength:
+        return _ByLength(self.words)
+
+    def _find_correction(self, word: str) -> str | None:
+        """Work out _correct's answer (not remembered)."""
         target = stem(word)
-        found = [(self.surface[s], d) for s, d, _ in process.extract(
-            target, self.stems, scorer=OSA.distance, score_cutoff=1 if len(target) < 7 else 2, limit=8)]
-        found += [(w, d) for w, d, _ in process.extract(
-            word, self.words, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2, limit=8)]
+        found = [(self.surface[s], d) for s, d in self._near_stems.nearest(target, 1 if len(target) < 7 else 2, 8)]
+        found += self._near_words.nearest(word, 1 if len(word) < 7 else 2, 8)
         if not found:
             return None
         best = min(d for _, d in found)
@@ -853,6 +901,10 @@ class SearchIndex:
     def ask(self, text: str, episode: Episode | None) -> tuple[list[Hit], Query]:
         """Answer a question from the items that match its words and those closest in meaning (fused)."""
         q = self.parse(text)
+        if episode is None and q.language == "en" and self._covers_nowhere(q) and self.strangers(q):
+            # A name no episode mentions, and too few of the other words anywhere: nothing can answer
+            # (the usual outcome of a declined question's look through the other episodes).
+            return [], q
         rows = self.candidates(q, episode)
         found = {rowid for rowid, _ in rows}
         rows += [(rowid, 0.0) for rowid in self.similar(q, episode) if rowid not in found]
@@ -876,19 +928,27 @@ class SearchIndex:
         wanted = clean_line(text).lower()
         hits = []
         for ep, item in pool:
+            cov = self.coverage(q, item) if q.total else 1.0
+            if cov < QUOTE_COVERS:  # never returned: spare comparing its every sentence (most of a quote's time)
+                continue
             best_sentence, best = None, 0.0
             for sentence in ([item.text] if isinstance(item, Quote) else _windows(sentences(item.text))):
-                s = fuzz.partial_ratio(wanted, sentence.lower()) * 0.6 + \
-                    fuzz.token_set_ratio(wanted, sentence.lower()) * 0.4
+                # A sentence counts only if it beats the best so far: each ratio is asked only for what could
+                # (a cutoff lets rapidfuzz stop early; below it, it returns 0 and the sentence can't win).
+                line = sentence.lower()
+                partial = fuzz.partial_ratio(wanted, line, score_cutoff=max(0.0, (best - 40) / 0.6 - 1e-6))
+                if partial * 0.6 + 40 <= best:
+                    continue
+                s = partial * 0.6 + fuzz.token_set_ratio(wanted, line, score_cutoff=max(
+                    0.0, (best - partial * 0.6) / 0.4 - 1e-6)) * 0.4
                 if s > best:
                     best_sentence, best = sentence, s
-            cov = self.coverage(q, item) if q.total else 1.0
             bonus = 5 if isinstance(item, Quote) else (2 if item.speaker else 0)
             score = best * 0.7 + cov * 30 + bonus
             hits.append(Hit(item=item, episode=ep, score=round(score / 100, 4), coverage=cov,
                             excerpt=None if isinstance(item, Quote) else best_sentence))
         hits.sort(key=lambda h: h.score, reverse=True)
-        return [h for h in hits if h.coverage >= 0.5 and h.score >= 0.6] or self._quotes_by_meaning(q, episode, speaker)
+        return [h for h in hits if h.score >= 0.6] or self._quotes_by_meaning(q, episode, speaker)
 
     def _quotes_by_meaning(self, q: Query, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Return the quotes and transcript lines closest in meaning to a line remembered in other words.
@@ -1186,6 +1246,33 @@ def _common_prefix(a: str, b: str) -> int:
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
     return n
+
+
+class _ByLength:
+    """Words grouped by length: an edit-distance search reads only the lengths that can be that near.
+
+    A word d edits away is at most d letters longer or shorter, so the answer is
+    the same as rapidfuzz's over the whole list (nearest first, then in the
+    list's order), from a few lengths' words instead of a catalogue's vocabulary.
+    """
+
+    def __init__(self, words: list[str]) -> None:
+        self.groups: dict[int, tuple[list[str], list[int]]] = {}  # length -> (its words, their places)
+        for place, w in enumerate(words):
+            group = self.groups.setdefault(len(w), ([], []))
+            group[0].append(w)
+            group[1].append(place)
+
+    def nearest(self, word: str, cutoff: int, limit: int) -> list[tuple[str, int]]:
+        """Return up to `limit` (word, OSA distance) of at most `cutoff` edits, nearest first."""
+        found: list[tuple[int, int, str]] = []
+        for n in range(len(word) - cutoff, len(word) + cutoff + 1):
+            group = self.groups.get(n)
+            if group is not None:
+                found += [(d, group[1][i], w) for w, d, i in process.extract(
+                    word, group[0], scorer=OSA.distance, score_cutoff=cutoff, limit=limit)]
+        found.sort()
+        return [(w, d) for d, _, w in found[:limit]]
 
 
 def _leaves_one_out(short: str, long: str) -> bool:
