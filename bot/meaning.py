@@ -20,6 +20,7 @@ import logging
 import os
 import threading
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,7 +113,7 @@ class StaticModel:
             ids = [tokenizer.encode(texts[0], add_special_tokens=False).ids[:MAX_TOKENS]]
         else:
             ids = self._token_ids(texts)
-        for i, row in enumerate(ids):
+        for i, row in enumerate(ids):  # one mean a text: a segmented sum (reduceat) adds in another order
             if row:
                 out[i] = vectors[row].mean(axis=0, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -133,15 +134,8 @@ class StaticModel:
             memo[word] = enc.ids
         if len(memo) > 500_000:  # bound the memory a huge catalogue's vocabulary can take
             self._memo = {}
-        out = []
-        for ws in split:
-            row: list[int] = []
-            for w in ws:
-                row.extend(memo[w])
-                if len(row) >= MAX_TOKENS:
-                    break
-            out.append(row[:MAX_TOKENS])
-        return out
+        get = memo.__getitem__
+        return [list(chain.from_iterable(map(get, ws)))[:MAX_TOKENS] for ws in split]
 
     def knows(self, word: str) -> bool:
         """Return True when word is a whole word of the model's vocabulary: a real word or name."""

@@ -160,6 +160,7 @@ def words(text: str) -> list[str]:
 # Spellings that tokenize apart but mean one word: '9/9/6' and '996', 'pre-fill' and
 # 'prefill', '100,000' and '100000'.
 _JOINABLE_RE = re.compile(r"\b\d(?:/\d)+\b|\b[^\W_]+(?:-[^\W_]+)+\b|\b\d{1,3}(?:,\d{3})+\b")
+_DIGIT_SEP_RE = re.compile(r"\d[/,]\d")
 _THOUSANDS_RE = re.compile(r"\b(\d+)k\b", re.I)
 _MONEY_RE = re.compile(r"\$(\d+(?:\.\d+)?)\s?([mb])n?\b", re.I)
 # '5m', '1.5mn' in a question: an amount (a time such as '5m' is read before any search). Not
@@ -169,7 +170,8 @@ _AMOUNT_RE = re.compile(r"(?<![\w$.])(\d+(?:\.\d+)?)(m)n?\b", re.I)
 
 def number_aliases(text: str) -> str:
     """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match."""
-    if "/" not in text and "-" not in text and "," not in text:  # each form holds one: nothing to join
+    # Each form holds a hyphen, or a slash or comma between digits: most text has none (a build asks of every line).
+    if "-" not in text and (("/" not in text and "," not in text) or not _DIGIT_SEP_RE.search(text)):
         return ""
     return " ".join(re.sub(r"[/,-]", "", m) for m in _JOINABLE_RE.findall(text))
 
