@@ -18,6 +18,8 @@ import sqlite3
 import threading
 from typing import TYPE_CHECKING
 
+from .sqlite_tx import immediate
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -78,10 +80,7 @@ class EpisodeGuides:
         if not rows:
             return
         with self.lock:
-            in_tx = self.db.in_transaction
-            if not in_tx:
-                self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 self.db.executemany("INSERT OR REPLACE INTO episode_guides VALUES (?, ?, ?, ?, ?)",
                                     [(slot, model, digest, int(v.shape[1]), v.astype("<f2").tobytes())
                                      for slot, (digest, v) in rows.items() if v.ndim == 2 and v.shape[1]])
@@ -89,12 +88,6 @@ class EpisodeGuides:
                     self.db.execute("DELETE FROM episode_guides WHERE slot NOT IN (SELECT slot FROM episodes)")
                 except sqlite3.OperationalError:
                     pass  # a database without the store's episodes table keeps what it has
-                if not in_tx:
-                    self.db.execute("COMMIT")
-            except BaseException:
-                if not in_tx:
-                    self.db.execute("ROLLBACK")
-                raise
 
 
 __all__ = ["EpisodeGuides", "guides", "GUIDES", "SCHEMA"]

@@ -22,6 +22,8 @@ import threading
 from collections import Counter
 from typing import Iterable
 
+from .sqlite_tx import immediate
+
 log = logging.getLogger(__name__)
 
 SCHEMA = (
@@ -53,21 +55,12 @@ class EpisodeTerms:
         if not counts:
             return
         with self.lock:
-            in_tx = self.db.in_transaction
-            if not in_tx:
-                self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 for slot, (key, df) in counts.items():
                     self.db.execute("DELETE FROM episode_terms WHERE slot = ?", (slot,))
                     self.db.executemany("INSERT OR REPLACE INTO episode_terms VALUES (?, ?, ?)",
                                         ((s, slot, int(n)) for s, n in df.items() if n > 0))
                     self.db.execute("INSERT OR REPLACE INTO episode_terms_slots VALUES (?, ?)", (slot, key))
-                if not in_tx:
-                    self.db.execute("COMMIT")
-            except BaseException:
-                if not in_tx:
-                    self.db.execute("ROLLBACK")
-                raise
 
     def forget_others(self, slots: Iterable[int]) -> None:
         """Drop the rows of slots not in `slots` that no other load still serves (see Store.keep_only)."""
@@ -82,15 +75,10 @@ class EpisodeTerms:
         if not gone:
             return
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 for slot in gone:
                     self.db.execute("DELETE FROM episode_terms WHERE slot = ?", (slot,))
                     self.db.execute("DELETE FROM episode_terms_slots WHERE slot = ?", (slot,))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     def holders(self, stems: Iterable[str], prefixes: Iterable[str] = ()) -> dict[str, dict[int, int]]:
         """Return {stem: {slot: items holding it}}; a prefix stands for every stem that starts with it."""

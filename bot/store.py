@@ -51,6 +51,7 @@ from .library import EpisodeFacts, Library
 from .lru import LRU
 from .models import Episode as _Episode
 from .models import Passage, Quote
+from .sqlite_tx import immediate
 
 if TYPE_CHECKING:
     from .formats import ParsedDocument
@@ -156,8 +157,7 @@ class Store:
     def _setup(self) -> None:
         code = code_fingerprint()
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 row = self.db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
                 if row is None or row[0] != code:
@@ -176,10 +176,6 @@ class Store:
                                 "key TEXT UNIQUE, episode TEXT, facts TEXT, stats TEXT, used REAL)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS items (rowid INTEGER PRIMARY KEY, item TEXT, stems TEXT)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     @classmethod
     def open(cls, folder: Path | str | None, seeds_root: Path | str) -> Store | None:
@@ -267,8 +263,7 @@ class Store:
         blob, facts_blob = light.model_dump_json(), facts.model_dump_json()
         items = [x.model_dump_json() for x in [*episode.passages, *episode.quotes]]
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 new = self.db.execute("INSERT OR IGNORE INTO episodes (key, episode, facts, used) "
                                       "VALUES (?, ?, ?, ?)", (key, blob, facts_blob, time.time())).rowcount
                 slot = self.db.execute("SELECT slot FROM episodes WHERE key = ?", (key,)).fetchone()[0]
@@ -277,10 +272,6 @@ class Store:
                     self.db.execute("DELETE FROM items WHERE rowid >= ? AND rowid < ?", (lo, hi))
                     self.db.executemany("INSERT INTO items (rowid, item) VALUES (?, ?)",
                                         [(lo + i, item) for i, item in enumerate(items)])
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
         return slot, light, facts
 
     def item_rows(self, rowids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
@@ -329,26 +320,16 @@ class Store:
         if not stale and not gone:
             return
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 self._drop_rows([slot for slot, _ in stale])
                 self.db.executemany("DELETE FROM files WHERE name = ?", gone)
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
         log.info("index cache: dropped %d episode(s) and %d file(s) no longer in the seeds", len(stale), len(gone))
 
     def _drop_slots(self, slots: list[int]) -> None:
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 self._drop_rows(slots)
                 self.db.execute("DELETE FROM totals")  # they may count a dropped slot
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     def _drop_rows(self, slots: list[int]) -> None:
         """Delete episodes and their search rows (inside a transaction, under the lock)."""
@@ -385,8 +366,7 @@ class Store:
         blob = _COUNTS.dump_json((df, vocab))
         lo, hi = slot_range(slot)
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 done = self.db.execute("SELECT stats IS NOT NULL FROM episodes WHERE slot = ?", (slot,)).fetchone()
                 if done and not done[0]:
                     table = episode_table(slot)
@@ -398,10 +378,6 @@ class Store:
                     self.db.executemany("UPDATE items SET stems = ? WHERE rowid = ?",
                                         [(line, lo + i) for i, line in enumerate(lines)])
                     self.db.execute("UPDATE episodes SET stats = ? WHERE slot = ?", (blob, slot))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     def totals(self, slots: list[int]) -> tuple[Counter, Counter] | None:
         """Return the summed word counts of exactly these slots, if stored."""
@@ -414,14 +390,9 @@ class Store:
         """Keep the summed word counts of these slots (one set: the latest load's)."""
         blob = _COUNTS.dump_json((df, vocab))
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 self.db.execute("DELETE FROM totals")
                 self.db.execute("INSERT INTO totals VALUES (?, ?)", (_slots_key(slots), blob))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     def stems(self) -> dict[str, str]:
         """Return {word: stem} for the indexed words stemmed before (stemming all again takes seconds)."""
@@ -440,13 +411,8 @@ class Store:
 
     def _write(self, sql: str, rows: list[tuple]) -> None:
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 self.db.executemany(sql, rows)
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
 
 # JSON shapes of the columns that are not plain values; validated on the way in.
