@@ -677,10 +677,7 @@ class SearchIndex:
 
     def coverage(self, q: Query, item: Passage | Quote) -> float:
         """Return the share of the question's weight that an item's words hold."""
-        line = item._stems  # made once when the item was indexed
-        if line is not None:
-            return _covered_line(q, line)
-        return covered(q, f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}")
+        return _covered_line(q, _line(item))
 
     # -- meaning -------------------------------------------------------------
 
@@ -761,9 +758,7 @@ class SearchIndex:
             q.soft_terms = (list(by_stem), self.word_table.vectors(list(by_stem.values())) if by_stem else
                             np.zeros((0, 1), np.float32))
         stems, vectors = q.soft_terms
-        line = item._stems
-        if line is None:
-            line = stem_line(words(f"{item.text} {heading(item)} {item.speaker or ''}"))
+        line = _line(item)
         missing = [i for i, s in enumerate(stems) if "\n" + s + "\n" not in line and
                    not (len(s) >= 4 and ("\n" + s in line or s + "\n" in line))]
         if not missing:
@@ -856,26 +851,16 @@ class SearchIndex:
 
     def _episode_stems(self, episode: Episode) -> frozenset[str]:
         """Return every stem an episode's items hold, kept for the last EPISODE_STEMS_KEPT episodes asked."""
-        kept = self.__dict__.setdefault("_stems_of", {})  # id(episode) -> its stems
-        found = kept.get(id(episode))
+        found = self._stems_of.get(id(episode))
         if found is None:
             full = self.library.full(episode)  # read from the index cache when the library serves from it
-            found = frozenset(s for item in [*full.passages, *full.quotes]
-                              for s in self._kept_line(item).split("\n") if s)
-            with self.__dict__.setdefault("_stems_lock", threading.Lock()):  # questions come on many threads
-                if len(kept) >= EPISODE_STEMS_KEPT:
-                    kept.pop(next(iter(kept)), None)
-                kept[id(episode)] = found
+            found = self._stems_of.put(id(episode), frozenset(
+                s for item in [*full.passages, *full.quotes] for s in _line(item).split("\n") if s))
         return found
 
-    def _kept_line(self, item: Passage | Quote) -> str:
-        """Return an item's stem line: the one made when it was indexed (kept by the index or on the
-        item, wherever the index keeps it), else made now as coverage() would."""
-        kept = self.__dict__.get("stem_lines")
-        line = kept.get(id(item)) if kept is not None else getattr(item, "_stems", None)
-        if line is None:
-            line = stem_line(words(f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}"))
-        return line
+    @cached_property
+    def _stems_of(self) -> LRU[int, frozenset[str]]:
+        return LRU(EPISODE_STEMS_KEPT)  # id(episode) -> every stem its items hold (thread-safe)
 
     def _by_meaning(self, q: Query, hits: list[Hit]) -> list[Hit]:
         """When the best-scored hit is no answer, lead with the one meaning carries best, if it answers.
@@ -1169,6 +1154,14 @@ def _rows_in_language(episode: Episode, base: int
         df.update(stems)
         lines.append("\n" + "\n".join(stems) + "\n")  # stem_line(surface), its stems worked out above
     return rows, df, vocab, lines
+
+
+def _line(item: Passage | Quote) -> str:
+    """Return an item's stem line: the one made when it was indexed, else made now the same way."""
+    line = item._stems
+    if line is None:
+        line = stem_line(words(f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}"))
+    return line
 
 
 def covered(q: Query, text: str) -> float:
