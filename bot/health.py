@@ -70,15 +70,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _building(heartbeat: Path, max_age: float) -> str | None:
     """Say how far the first build is, when a live bot published it recently; else None."""
-    from .progress import duration, read_status
+    from .progress import Status, read_status
 
     record = read_status(progress_file(heartbeat))
     if record is None or time.time() - record["time"] > max_age or not pid_alive(int(record["pid"])):
         return None
-    done, total = int(record["done"]), int(record["total"])
-    left = f", about {duration(record['eta_s'])} left" if record.get("eta_s") is not None and done < total else ""
-    return (f"{record['step']} {done}/{total} {record['unit']}, {int(record['percent'])}%{left} "
-            f"(pid {int(record['pid'])} is loading the episodes; it connects when they are indexed)")
+    status = Status(record["step"], int(record["done"]), int(record["total"]), record["unit"],
+                    elapsed=0.0, eta=record.get("eta_s"))  # said as the building bot's own log line says it
+    return f"{status.line()} (pid {int(record['pid'])} is loading the episodes; it connects when they are indexed)"
 
 
 def _ask_healthz(url: str, timeout: float = 4.0) -> tuple[str | None, str]:
