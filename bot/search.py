@@ -270,7 +270,7 @@ class SearchIndex:
                 store.put_totals(slots, df, vocab)
                 return df, vocab
         df, vocab = Counter(), Counter()
-        for d, v in store.stats(slots).values():
+        for _, (d, v) in store.each_stats(slots):  # one episode's counts at a time: all at once is 0.2 MB each
             df.update(d)
             vocab.update(v)
         store.put_totals(slots, df, vocab)
@@ -340,9 +340,13 @@ class SearchIndex:
         filled = self.episode_terms.filled(keys) if store is not None else set()
         missing = [(e, s) for e, s in zip(self.library.episodes, slots) if s not in filled]
         if missing:
-            stats = store.stats([s for _, s in missing]) if store is not None else {}
-            self.episode_terms.put({slot: (keys[slot], stats[slot][0] if slot in stats else self._episode_df(e, slot))
-                                    for e, slot in missing})
+            # A few episodes at a time: every episode's word counts at once would hold 0.2 MB each.
+            for i in range(0, len(missing), 50):
+                part = missing[i:i + 50]
+                stats = store.stats([s for _, s in part]) if store is not None else {}
+                self.episode_terms.put({slot: (keys[slot], stats[slot][0] if slot in stats else
+                                               self._episode_df(e, slot)) for e, slot in part})
+                del stats
             if store is not None:
                 self.episode_terms.forget_others(slots)
         self._build_guides(slots)
