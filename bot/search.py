@@ -40,6 +40,7 @@ from .indexer import Prepared, prepare
 from .items import MemoryItems, StoredItems
 from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, episode_table, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
+from .token_set import Words, question_words, token_set_ratio
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
                    parse_time, query_words, search_language, searching, sentences, stem, strip_mentions,
                    words)
@@ -158,6 +159,12 @@ class Query:
     @cached_property
     def total(self) -> float:
         return sum(self.weights.values())  # weights are set once, in parse()
+
+    @cached_property
+    def needles(self) -> list[tuple[str, str, str, float]]:
+        """Return what _covered_line looks for in a stem line, per stem: itself, as a word's start and
+        end ("" for a stem too short to count inside a longer word), and its weight."""
+        return [("\n" + s + "\n", "\n" + s if len(s) >= 4 else "", s + "\n", wt) for s, wt in self.weights.items()]
 
 
 def _in_language(method):
@@ -806,7 +813,7 @@ class SearchIndex:
             return []
         prior = KIND_PRIOR if prior is None else prior
         top = max(score for _, score in rows) or 1.0
-        wanted = " ".join(q.terms).lower()
+        wanted = question_words(" ".join(q.terms).lower())
         definition = _definition(q)
         when = bool(_WHEN_RE.match(q.raw))
         about_episode = bool(FACT_STEMS & set(q.weights))
@@ -820,8 +827,8 @@ class SearchIndex:
         for (rowid, bm25), (episode, item) in zip(rows, found):
             facts = self._facts_of(rowid, item, language)
             cov = _covered_line(q, facts.line)
-            # As processor=str.lower would, once for the question instead of once an item.
-            similar = fuzz.token_set_ratio(wanted, item.text.lower()) / 100
+            # fuzz.token_set_ratio(" ".join(q.terms), item.text, processor=str.lower), the item's words sorted once
+            similar = token_set_ratio(wanted, facts.words) / 100
             kind = facts.kind
             score = 0.5 * cov + 0.3 * (bm25 / top) + 0.1 * similar + prior.get(kind, 0.0)
             if definition is not None:
@@ -1209,11 +1216,11 @@ def _covered_line(q: Query, line: str) -> float:
     if not q.total:
         return 0.0
     got = 0.0
-    for s, wt in q.weights.items():
-        if "\n" + s + "\n" in line:
+    for whole, start, end, wt in q.needles:
+        if whole in line:
             got += wt
         # s itself is not there, so a word that starts or ends with s is longer than s.
-        elif len(s) >= 4 and ("\n" + s in line or s + "\n" in line):
+        elif start and (start in line or end in line):
             got += 0.7 * wt
     return got / q.total
 
@@ -1229,12 +1236,13 @@ def _lead_stems(text: str) -> frozenset[str]:
 
 
 class _ItemFacts:
-    """What rank() reads of an item each time it is a candidate: its stem line, first stems, kind, date."""
+    """What rank() reads of an item each time it is a candidate: its stem line, words, first stems, kind, date."""
 
-    __slots__ = ("line", "lead", "kind", "_dated")
+    __slots__ = ("line", "words", "lead", "kind", "_dated")
 
     def __init__(self, item: Passage | Quote) -> None:
         self.line = _line(item)
+        self.words = Words(item.text.lower())
         self.lead = _lead_stems(item.text)
         self.kind: str = getattr(item, "kind", "quote")
         self._dated: bool | None = None
@@ -1255,7 +1263,8 @@ class _Definition:
 
     def score(self, text: str) -> float:
         """Return how surely text defines the term: 1 spelled out, 0.5 opening with it, else 0."""
-        if self.spelled_out is not None and self.spelled_out.search(text):
+        # Every spelled-out form holds a parenthesis: most passages are passed over without the search.
+        if self.spelled_out is not None and "(" in text and self.spelled_out.search(text):
             return 1.0
         return 0.5 if self.opening.match(text) else 0.0
 
