@@ -28,13 +28,17 @@ import math
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 # sentence-transformers/all-MiniLM-L6-v2's published files (the weights are checked, not trusted by name).
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
-LAYERS, HEADS = 6, 12
+HEADS = 12  # all-MiniLM-L6-v2 has 12 attention heads of 32 dims
 
 
 def sha256(path: Path) -> str:
@@ -61,7 +65,8 @@ def forward(w: dict[str, np.ndarray], ids: np.ndarray) -> np.ndarray:
          + w["embeddings.token_type_embeddings.weight"][0])
     x = norm(x, "embeddings.LayerNorm")
     d = x.shape[-1] // HEADS
-    for layer in range(LAYERS):
+    layers = len({k.split(".")[2] for k in w if k.startswith("encoder.layer.")})
+    for layer in range(layers):
         p = f"encoder.layer.{layer}."
         q = lin(x, p + "attention.self.query").reshape(b, t, HEADS, d).transpose(0, 2, 1, 3)
         k = lin(x, p + "attention.self.key").reshape(b, t, HEADS, d).transpose(0, 2, 3, 1)
@@ -97,6 +102,31 @@ def pca(x: np.ndarray, dims: int) -> tuple[np.ndarray, float]:
     return centred @ vectors[:, order], float(values[order].sum() / values.sum())
 
 
+def distill(w: dict[str, np.ndarray], tokenizer: Tokenizer, dims: int, sif: float,
+            raw: Path | None = None) -> np.ndarray:
+    """Return one dims-wide vector a token of tokenizer's vocabulary, by id (zero for [unused] slots)."""
+    vocab = tokenizer.get_vocab()
+    size = len(vocab)
+    if raw is not None and raw.is_file():
+        vectors = np.load(raw)
+    else:
+        started = time.perf_counter()
+        vectors = token_vectors(w, size, vocab["[CLS]"], vocab["[SEP]"])
+        print(f"{size} tokens through the transformer in {time.perf_counter() - started:.1f} s")
+        if raw is not None:
+            np.save(raw, vectors)
+    unused = np.array(sorted(i for t, i in vocab.items() if t.startswith("[unused")), dtype=np.intp)
+    keep = np.setdiff1d(np.arange(size), unused)
+    reduced = np.zeros((size, dims), np.float32)
+    reduced[keep], kept = pca(vectors[keep], dims)
+    print(f"PCA to {dims} dims keeps {kept:.1%} of the variance")
+    if sif > 0:  # Zipf's law by vocabulary rank (model2vec's estimate); ranks start at 2 as there
+        inv_rank = 1.0 / np.arange(2, size + 2)
+        proba = inv_rank / inv_rank.sum()
+        reduced *= (sif / (sif + proba))[:, None]
+    return reduced
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.distill_meaning", description=__doc__.split("\n")[0])
     parser.add_argument("source", type=Path)
@@ -116,25 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     w = {k: v.astype(np.float32) for k, v in load_file(weights).items()}
     tokenizer = Tokenizer.from_file(str(tok_path))
-    vocab = tokenizer.get_vocab()
-    size = len(vocab)
-    if args.raw is not None and args.raw.is_file():
-        vectors = np.load(args.raw)
-    else:
-        started = time.perf_counter()
-        vectors = token_vectors(w, size, vocab["[CLS]"], vocab["[SEP]"])
-        print(f"{size} tokens through the transformer in {time.perf_counter() - started:.1f} s")
-        if args.raw is not None:
-            np.save(args.raw, vectors)
-    unused = np.array(sorted(i for t, i in vocab.items() if t.startswith("[unused")), dtype=np.intp)
-    keep = np.setdiff1d(np.arange(size), unused)
-    reduced = np.zeros((size, args.dims), np.float32)
-    reduced[keep], kept = pca(vectors[keep], args.dims)
-    print(f"PCA to {args.dims} dims keeps {kept:.1%} of the variance")
-    if args.sif > 0:  # Zipf's law by vocabulary rank (model2vec's estimate); ranks start at 2 as there
-        inv_rank = 1.0 / np.arange(2, size + 2)
-        proba = inv_rank / inv_rank.sum()
-        reduced *= (args.sif / (args.sif + proba))[:, None]
+    reduced = distill(w, tokenizer, args.dims, args.sif, args.raw)
     args.out.mkdir(parents=True, exist_ok=True)
     dtype = np.float32 if args.float32 else np.float16
     save_file({"embeddings": reduced.astype(dtype)}, args.out / "model.safetensors")
