@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from . import meaning
-from .store import Job, build_group, read_header
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .formats import ParsedDocument
     from .models import Episode
+    from .store import Job
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -91,6 +91,8 @@ def _start_worker(setting: str) -> None:
 
 
 def _work(job: Job) -> tuple[str, Episode, Prepared]:
+    from .store import build_group  # here, not above: load_settings() configures this module for every tool
+
     global _WORKER_MODEL
     if _WORKER_MODEL is None and not meaning.is_off(_WORKER_SETTING):
         _WORKER_MODEL = meaning.load_model(_WORKER_SETTING)  # once a worker, when it first embeds
@@ -99,6 +101,8 @@ def _work(job: Job) -> tuple[str, Episode, Prepared]:
 
 
 def _read(file: tuple[Path, str, int]) -> tuple[ParsedDocument, bool]:
+    from .store import read_header
+
     return read_header(*file)
 
 
@@ -168,6 +172,8 @@ class Workers:
         return self._run(_work, self._here, jobs)
 
     def _here(self, job: Job) -> tuple[str, Episode, Prepared]:
+        from .store import build_group
+
         key, episode = build_group(job)
         return key, episode, prepare(episode, self.model())
 
