@@ -419,6 +419,8 @@ class Store:
 _HEADER = TypeAdapter(tuple[_ParsedDocument, bool])
 _COUNTS = TypeAdapter(tuple[dict[str, int], dict[str, int]])
 _COLUMNS = {"stats": _COUNTS}
+_PASSAGES = TypeAdapter(list[Passage])
+_QUOTES = TypeAdapter(list[Quote])
 
 
 def _json(blob: Any, shape: TypeAdapter) -> Any:
@@ -505,19 +507,46 @@ class CachedLibrary(Library):
 def read_items(rows: Iterable[tuple[int, str, str | None]], passages: int) -> list[Passage | Quote]:
     """Return the items of stored rows (rowid, JSON, stem line); a row that does not parse is left out.
 
-    The first `passages` rowids of a slot are passages, the others quotes.
+    The first `passages` rowids of a slot are passages, the others quotes. Each run of one
+    kind is checked against its model in one call (a whole episode's first read was mostly
+    the per-row calls); when a run holds a row that does not parse, its rows are read one by one.
     """
+    rows = list(rows)
     out: list[Passage | Quote] = []
-    for rowid, blob, stems in rows:
-        model = Passage if rowid & ((1 << SLOT_BITS) - 1) < passages else Quote
+    start = 0
+    while start < len(rows):
+        is_passage = _is_passage(rows[start][0], passages)
+        end = start + 1
+        while end < len(rows) and _is_passage(rows[end][0], passages) == is_passage:
+            end += 1
+        run = rows[start:end]
         try:
-            item = model.model_validate_json(blob)
-        except ValidationError:
-            log.warning("index cache: an unreadable passage (row %d) left out", rowid)
-            continue
-        item._rowid, item._stems = rowid, stems if isinstance(stems, str) else None
-        out.append(item)
+            items = (_PASSAGES if is_passage else _QUOTES).validate_json(
+                "[" + ",".join(blob for _, blob, _ in run) + "]")
+        except (ValidationError, TypeError):
+            items = []
+        if len(items) != len(run):  # a row that does not parse (or parses as two): keep the others
+            items = [_read_one(rowid, blob, is_passage) for rowid, blob, _ in run]
+        for item, (rowid, _, stems) in zip(items, run):
+            if item is not None:
+                private = item.__pydantic_private__  # what item._rowid = ... would set, without pydantic's checks
+                private["_rowid"], private["_stems"] = rowid, stems if isinstance(stems, str) else None
+                out.append(item)
+        start = end
     return out
+
+
+def _is_passage(rowid: int, passages: int) -> bool:
+    return rowid & ((1 << SLOT_BITS) - 1) < passages
+
+
+def _read_one(rowid: int, blob: Any, is_passage: bool) -> Passage | Quote | None:
+    """Return one stored row's item, or None (and say so) when it does not parse."""
+    try:
+        return (Passage if is_passage else Quote).model_validate_json(blob)
+    except (ValidationError, TypeError):
+        log.warning("index cache: an unreadable passage (row %d) left out", rowid)
+        return None
 
 
 def read_header(path: Path, name: str, max_bytes: int) -> tuple[ParsedDocument, bool]:
