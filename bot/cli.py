@@ -20,6 +20,7 @@ from .commands import COMMANDS, Command
 from . import i18n, progress
 from .errors import SeedsError, UserError
 from .i18n import _
+from .launch import EXTRA, run_extra
 from .replies import Reply, error_reply
 from .settings import ConfigError, Settings, load_settings, report
 from .version import __version__
@@ -27,18 +28,6 @@ from .version import __version__
 log = logging.getLogger(__name__)
 
 TOKENS = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
-
-# Subcommands that live beside the core: name -> (module, function, help).
-EXTRA = {
-    "discord": ("adapters.discord.cli", "main", "Run the Discord bot (also: sync, invite-url)"),
-    "slack": ("adapters.slack.cli", "main", "Run the Slack app (also: manifest)"),
-    "import": ("bot.importers.feed", "main", "Import episodes from a podcast RSS feed"),
-    "bench": ("bench.__main__", "main", "Run the benchmarks (from a source checkout)"),
-    "health": ("bot.health", "main", "Exit 0 while the running adapter's heartbeat is fresh"),
-    "reload": ("bot.health", "reload_main", "Ask the running bot to reload the episodes"),
-    "report": ("bot.report", "main", "What people asked, what went unanswered, feedback (--json, --csv, --html)"),
-    "episodebot": ("bot.admin_cli", "main", "Admin tools: stats, unanswered, feedback, teach, untaught"),
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,9 +306,6 @@ def bench_checkout(candidates: list[Path] | None = None) -> Path | None:
 
 
 def _run_extra(name: str, rest: list[str]) -> int:
-    import importlib
-
-    module, func, _ = EXTRA[name]
     if name == "bench":
         root = bench_checkout()
         if root is None:
@@ -328,12 +314,7 @@ def _run_extra(name: str, rest: list[str]) -> int:
                   "pip install -e \".[bench]\" && episode-bot bench", file=sys.stderr)
             return 1
         sys.path.insert(0, str(root))
-    try:
-        entry = getattr(importlib.import_module(module), func)
-    except ImportError as exc:
-        print(f"error: '{name}' is not available in this install ({exc})", file=sys.stderr)
-        return 1
-    return int(entry(rest) or 0)
+    return run_extra(name, rest)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,10 @@ class MemoryItems(dict):
     def load(self, rowids: Iterable[int]) -> None:
         """Nothing to read ahead: every item is here."""
 
+    def pairs(self, rowids: list[int]) -> list[tuple[Episode, Passage | Quote]]:
+        """Return (episode, item) of each rowid, in order (KeyError for one not indexed)."""
+        return [self[rowid] for rowid in rowids]
+
 
 class StoredItems:
     """Items read from the index cache on first use, through the store's bounded caches."""
@@ -88,6 +92,25 @@ class StoredItems:
             if j < len(items) and items[j]._rowid == rowid:
                 return items[j]
         return self.store.items.get(rowid)
+
+    def pairs(self, rowids: list[int]) -> list[tuple[Episode, Passage | Quote]]:
+        """Return (episode, item) of each rowid, in order, reading those no cache holds in one query.
+
+        What a ranking asks for: each rowid looked up once, instead of once to read ahead and again to use.
+        """
+        out: list[tuple[Episode, Passage | Quote] | None] = []
+        missing = False
+        for rowid in rowids:
+            place = self._place(rowid)
+            if place is None:
+                raise KeyError(rowid)
+            item = self._kept(rowid)
+            missing = missing or item is None
+            out.append((place[0], item) if item is not None else None)
+        if missing:
+            self.load(rowids)
+            out = [pair if pair is not None else self[rowid] for rowid, pair in zip(rowids, out)]
+        return out  # type: ignore[return-value]  # every None was replaced
 
     def load(self, rowids: Iterable[int]) -> None:
         """Read the items of these rowids that no cache holds, in one query."""

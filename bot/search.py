@@ -39,8 +39,9 @@ from .models import Chapter, Episode, Passage, Quote
 from .indexer import Prepared, prepare
 from .items import MemoryItems, StoredItems
 from .episode_bm25 import EpisodeBM25
-from .store import FTS_SCHEMA, INSERT_ROWS, paused_gc, slot_range
+from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
+from .token_set import Words, question_words, token_set_ratio
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
                    parse_time, query_words, search_language, searching, sentences, stem, strip_mentions,
                    words)
@@ -84,6 +85,7 @@ MEANING_COVER = 0.5  # how much a share of the question's words counts beside co
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 ITEM_WORDS = 20000  # items whose words' rows in the word table are remembered (soft_coverage)
+ITEM_FACTS = 8192  # items whose stem line, first stems and kind rank() keeps (as many as the item cache)
 MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
 # Soft coverage (see soft_coverage()): a question word the passage lacks earns part of its weight
 # from the passage's word closest to it in meaning, nothing at SOFT_FROM cosine or under, up to
@@ -91,7 +93,6 @@ MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates 
 SOFT_FROM = 0.45
 SOFT_TO = 0.8
 SOFT_CAP = 0.8
-EPISODE_STEMS_KEPT = 16  # episodes whose vocabulary is kept for answerable.Evidence's 'known'
 MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
 # whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
@@ -159,6 +160,12 @@ class Query:
     def total(self) -> float:
         return sum(self.weights.values())  # weights are set once, in parse()
 
+    @cached_property
+    def needles(self) -> list[tuple[str, str, str, float]]:
+        """Return what _covered_line looks for in a stem line, per stem: itself, as a word's start and
+        end ("" for a stem too short to count inside a longer word), and its weight."""
+        return [("\n" + s + "\n", "\n" + s if len(s) >= 4 else "", s + "\n", wt) for s, wt in self.weights.items()]
+
 
 def _in_language(method):
     """Search in the language of the episode asked about; the question's own when no episode is named."""
@@ -199,6 +206,8 @@ class SearchIndex:
         store = getattr(library, "store", None)
         slots = getattr(library, "slots", None) or list(range(len(library.episodes)))
         self.slot_of: dict[int, int] = {id(e): slot for e, slot in zip(library.episodes, slots)}  # id(episode) -> slot
+        self._live_slots = frozenset(self.slot_of.values())
+        self._item_facts: dict[tuple[int, str], _ItemFacts] = {}  # (rowid, language) -> see _facts_of
         if previous is not None and getattr(previous.library, "store", None) is not store:
             previous = None
         if store is not None:  # the rows live in the cache file, shared with the next start
@@ -711,9 +720,10 @@ class SearchIndex:
             return {}
         out: dict[int, float] = {}
         by_slot: dict[int, list[int]] = {}
+        live = self._live_slots
         for rowid in rowids:
-            slot = self.slot_of.get(id(self.items[rowid][0]))
-            if slot is not None:
+            slot = rowid >> SLOT_BITS  # the slot of the item's episode (see _build)
+            if slot in live:
                 by_slot.setdefault(slot, []).append(rowid)
         for slot, rows in by_slot.items():
             kept = self.slot_vectors(slot)
@@ -788,24 +798,31 @@ class SearchIndex:
             return []
         prior = KIND_PRIOR if prior is None else prior
         top = max(score for _, score in rows) or 1.0
-        wanted = " ".join(q.terms)
+        wanted = question_words(" ".join(q.terms).lower())
         definition = _definition(q)
         when = bool(_WHEN_RE.match(q.raw))
-        self.items.load(rowid for rowid, _ in rows)  # one query for the items no cache holds
-        sims = self.meaning(q, [rowid for rowid, _ in rows])
+        about_episode = bool(FACT_STEMS & set(q.weights))
+        rowids = [rowid for rowid, _ in rows]
+        found = self.items.pairs(rowids)  # one query for the items no cache holds
+        sims = self.meaning(q, rowids)
+        language = search_language()
+        weights = list(q.weights.items())
+        total = q.total
         hits = []
-        for rowid, bm25 in rows:
-            episode, item = self.items[rowid]
-            cov = self.coverage(q, item)
-            similar = fuzz.token_set_ratio(wanted, item.text, processor=str.lower) / 100
-            kind = getattr(item, "kind", "quote")
+        for (rowid, bm25), (episode, item) in zip(rows, found):
+            facts = self._facts_of(rowid, item, language)
+            cov = _covered_line(q, facts.line)
+            # fuzz.token_set_ratio(" ".join(q.terms), item.text, processor=str.lower), the item's words sorted once
+            similar = token_set_ratio(wanted, facts.words) / 100
+            kind = facts.kind
             score = 0.5 * cov + 0.3 * (bm25 / top) + 0.1 * similar + prior.get(kind, 0.0)
             if definition is not None:
                 score += DEFINITION_BONUS * definition.score(item.text)
-            score += LEAD_BONUS * _leads_with(q, item.text)
-            if when and _DATE_RE.search(item.text):
+            if total:  # _leads_with, from the item's first stems worked out once
+                score += LEAD_BONUS * (sum(wt for s, wt in weights if s in facts.lead) / total)
+            if when and facts.dated(item.text):
                 score += WHEN_BONUS  # 'when did ...?' is answered by a passage that holds a date
-            if kind == "info" and FACT_STEMS & set(q.weights):
+            if kind == "info" and about_episode:
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
             sim = sims.get(rowid, 0.0)
             score += MEANING_WEIGHT * meaning_signal(sim)
@@ -815,6 +832,19 @@ class SearchIndex:
         for hit in hits:
             hit.match = self.accepted(hit)
         return hits
+
+    def _facts_of(self, rowid: int, item: Passage | Quote, language: str) -> _ItemFacts:
+        """Return what ranking reads of an item every time it is a candidate, worked out on its first time.
+
+        Kept for the last ITEM_FACTS items ranked (in each search language: stems differ).
+        """
+        key = (rowid, language)
+        found = self._item_facts.get(key)
+        if found is None:
+            if len(self._item_facts) >= ITEM_FACTS:  # bounded: items come and go with the caches
+                self._item_facts.clear()
+            found = self._item_facts[key] = _ItemFacts(item)
+        return found
 
     def meaning_lead(self, q: Query, hits: list[Hit]
                      ) -> tuple[Hit, list[Hit], Callable[[Hit], Evidence]] | None:
@@ -831,22 +861,22 @@ class SearchIndex:
         for hit in near:
             hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
         near.sort(key=lambda h: h.meaning + MEANING_COVER * h.soft, reverse=True)
-        held = self._episode_stems(near[0].episode)  # the lead's episode: a catalogue knows more words than one
+        held = self._held_in(near[0].episode, list(q.weights))  # the lead's episode: a catalogue knows more words
         known = sum(wt for s, wt in q.weights.items() if s in held or s in q.prefixes) / q.total
         return near[0], near, lambda h: Evidence(cosine=h.meaning, soft=h.soft, known=known, total=q.total)
 
-    def _episode_stems(self, episode: Episode) -> frozenset[str]:
-        """Return every stem an episode's items hold, kept for the last EPISODE_STEMS_KEPT episodes asked."""
-        found = self._stems_of.get(id(episode))
-        if found is None:
-            full = self.library.full(episode)  # read from the index cache when the library serves from it
-            found = self._stems_of.put(id(episode), frozenset(
-                s for item in [*full.passages, *full.quotes] for s in _line(item).split("\n") if s))
-        return found
+    def _held_in(self, episode: Episode, stems: list[str]) -> set[str]:
+        """Return which of these stems some item of an episode holds.
 
-    @cached_property
-    def _stems_of(self) -> LRU[int, frozenset[str]]:
-        return LRU(EPISODE_STEMS_KEPT)  # id(episode) -> every stem its items hold (thread-safe)
+        The per-episode stem table (bot/episode_terms.py) holds every stem of every
+        episode's items, so an episode is not read whole for this (a declined question's
+        first look at an episode did, some 10 ms of reading its every passage).
+        """
+        slot = self.slot_of.get(id(episode))
+        if slot is not None:
+            return self.episode_terms.held(slot, stems)
+        full = self.library.full(episode)
+        return {s for s in stems if any("\n" + s + "\n" in _line(item) for item in [*full.passages, *full.quotes])}
 
     def _by_meaning(self, q: Query, hits: list[Hit]) -> list[Hit]:
         """When the best-scored hit is no answer, lead with the one meaning carries best, if it answers.
@@ -1176,25 +1206,42 @@ def _covered_line(q: Query, line: str) -> float:
     if not q.total:
         return 0.0
     got = 0.0
-    for s, wt in q.weights.items():
-        if "\n" + s + "\n" in line:
+    for whole, start, end, wt in q.needles:
+        if whole in line:
             got += wt
         # s itself is not there, so a word that starts or ends with s is longer than s.
-        elif len(s) >= 4 and ("\n" + s in line or s + "\n" in line):
+        elif start and (start in line or end in line):
             got += 0.7 * wt
     return got / q.total
 
 
-def _leads_with(q: Query, text: str) -> float:
-    """Return the share of the question's weight named in the passage's first words.
+def _lead_stems(text: str) -> frozenset[str]:
+    """Return the stems of a passage's first words: what it opens with.
 
     A passage that opens with what was asked about is about it, rather than
-    mentioning it in passing.
+    mentioning it in passing (rank() adds LEAD_BONUS times the share of the
+    question's weight named here).
     """
-    if not q.total:
-        return 0.0
-    lead = {stem(w) for w in words(text[:120])[:6]}  # six words fit in 120 characters
-    return sum(wt for s, wt in q.weights.items() if s in lead) / q.total
+    return frozenset(stem(w) for w in words(text[:120])[:6])  # six words fit in 120 characters
+
+
+class _ItemFacts:
+    """What rank() reads of an item each time it is a candidate: its stem line, words, first stems, kind, date."""
+
+    __slots__ = ("line", "words", "lead", "kind", "_dated")
+
+    def __init__(self, item: Passage | Quote) -> None:
+        self.line = _line(item)
+        self.words = Words(item.text.lower())
+        self.lead = _lead_stems(item.text)
+        self.kind: str = getattr(item, "kind", "quote")
+        self._dated: bool | None = None
+
+    def dated(self, text: str) -> bool:
+        """Return True when the item's text holds a date (looked for on its first 'when' question)."""
+        if self._dated is None:
+            self._dated = bool(_DATE_RE.search(text))
+        return self._dated
 
 
 @dataclass(frozen=True)
@@ -1206,7 +1253,8 @@ class _Definition:
 
     def score(self, text: str) -> float:
         """Return how surely text defines the term: 1 spelled out, 0.5 opening with it, else 0."""
-        if self.spelled_out is not None and self.spelled_out.search(text):
+        # Every spelled-out form holds a parenthesis: most passages are passed over without the search.
+        if self.spelled_out is not None and "(" in text and self.spelled_out.search(text):
             return 1.0
         return 0.5 if self.opening.match(text) else 0.0
 
