@@ -80,6 +80,12 @@ class EpisodeTerms:
                     self.db.execute("DELETE FROM episode_terms WHERE slot = ?", (slot,))
                     self.db.execute("DELETE FROM episode_terms_slots WHERE slot = ?", (slot,))
 
+    def held(self, slot: int, stems: Iterable[str]) -> set[str]:
+        """Return which of these stems some item of the episode in `slot` holds (one lookup each)."""
+        with self.lock:
+            return {s for s in dict.fromkeys(stems)
+                    if self.db.execute("SELECT 1 FROM episode_terms WHERE stem = ? AND slot = ?", (s, slot)).fetchone()}
+
     def holders(self, stems: Iterable[str], prefixes: Iterable[str] = ()) -> dict[str, dict[int, int]]:
         """Return {stem: {slot: items holding it}}; a prefix stands for every stem that starts with it."""
         out: dict[str, dict[int, int]] = {}

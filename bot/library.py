@@ -81,9 +81,6 @@ class Library:
             found = self._facts[id(episode)] = EpisodeFacts.of(episode)
         return found
 
-    def get(self, episode_id: str) -> Episode | None:
-        return next((e for e in self.episodes if e.id == episode_id), None)
-
 
 def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
     """Read every seed document under root and build the episodes.
@@ -257,10 +254,11 @@ def build_episode(docs: list[ParsedDocument]) -> Episode:
     if len({t for t, _ in titles}) > 1:
         episode.conflicts.append(Conflict(field="title", values=sorted(titles)))
     episode.chapters = _chapters(docs, episode)
-    passages = _merge_passages([p for d in docs for p in d.passages])
+    joined: dict[str, str] = {}  # each text's words as merging and placing compare them, split once
+    passages = _merge_passages([p for d in docs for p in d.passages], joined)
     quotes = _merge_quotes([q for d in docs for q in d.quotes])
     passages.append(_info_passage(episode, docs))
-    place(episode, passages, quotes)
+    place(episode, passages, quotes, joined)
     episode.passages = passages
     episode.quotes = quotes
     # Said by its files, else told by its words (the info passage is the bot's own English: left out).
@@ -302,21 +300,22 @@ def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
     return Passage(text=" ".join(parts), kind="info", section="About the episode", sources=sources)
 
 
-def _merge_passages(passages: list[Passage]) -> list[Passage]:
-    """Make the same passage from two sources one passage with both sources."""
-    timed = _turns([p for p in passages if p.kind == "transcript" and p.time is not None])
+def _merge_passages(passages: list[Passage], joined: dict[str, str] | None = None) -> list[Passage]:
+    """Make the same passage from two sources one passage with both sources (joined: see _joined)."""
+    joined = {} if joined is None else joined
+    timed = _turns([p for p in passages if p.kind == "transcript" and p.time is not None], joined)
     out: list[Passage] = []
     seen: dict[str, Passage] = {}
     # Per file: the timed turn that held the last transcript text placed, and that text's line.
     last: dict[str, tuple[Passage, int]] = {}
     for p in passages:
         file = p.sources[0].file
-        key = " ".join(words(p.text))
+        key = _joined(p.text, joined)
         if key in seen:
             _absorb(seen[key], p)
             continue
         if p.kind == "transcript" and p.time is None:
-            match = _containing(p.text, timed, file)
+            match = _containing(key, timed, file)
             if match is not None:
                 _absorb(match, p)
                 last[file] = (match, p.sources[0].line)
@@ -333,14 +332,34 @@ def _merge_passages(passages: list[Passage]) -> list[Passage]:
     return out
 
 
-def _turns(timed: list[Passage]) -> list[tuple[Passage, str]]:
+def _joined(text: str, joined: dict[str, str]) -> str:
+    """Return a text's words joined by spaces, what merging and placing compare (kept in `joined`).
+
+    An episode's build compares the same transcript turns several times: each is split once.
+    """
+    found = joined.get(text)
+    if found is None:
+        found = joined[text] = " ".join(words(text))
+    return found
+
+
+def _turns(timed: list[Passage], joined: dict[str, str]) -> list[tuple[Passage, str]]:
     """Return each timed passage with its words as _containing compares them (made once an episode)."""
-    return [(c, " ".join(words(c.text))) for c in timed]
+    return [(c, _joined(c.text, joined)) for c in timed]
 
 
-def _containing(text: str, candidates: list[tuple[Passage, str]], not_file: str) -> Passage | None:
-    """Return the timed passage from another file that holds this text (candidates: from _turns)."""
-    needle = " ".join(words(text))
+def _containing(needle: str, candidates: list[tuple[Passage, str]], not_file: str) -> Passage | None:
+    """Return the timed passage from another file that holds these words, from _joined (candidates: from _turns).
+
+    The best is the first with the highest fuzzy partial score of 85 or more. A turn holding
+    the words as they are (or held whole by them) scores 100, which none can beat, so the first
+    such is looked for with a plain substring search before any fuzzy score (most quotes are
+    word for word: a fuzzy score against every turn of a long episode is most of its placing).
+    """
+    if needle:
+        for c, hay in candidates:
+            if hay and c.sources[0].file != not_file and (needle in hay if len(needle) <= len(hay) else hay in needle):
+                return c
     best, best_score = None, 0.0
     for c, hay in candidates:
         if c.sources[0].file == not_file:
@@ -383,7 +402,7 @@ def _same_quote(a: Quote, b: Quote) -> bool:
 _WHOLE_EPISODE = {"summary", "description", "info"}
 
 
-def place(episode: Episode, passages: list[Passage], quotes: list[Quote]) -> None:
+def place(episode: Episode, passages: list[Passage], quotes: list[Quote], joined: dict[str, str] | None = None) -> None:
     """Give every passage and quote a chapter, and a time where one can be found.
 
     A passage's own time wins. An unattributed transcript passage borrows
@@ -392,9 +411,10 @@ def place(episode: Episode, passages: list[Passage], quotes: list[Quote]) -> Non
     else goes to the chapter whose title and timed passages share the most
     with it, ranked by SQLite FTS5's BM25.
     """
-    timed = _turns([p for p in passages if p.kind == "transcript" and p.time is not None])
+    joined = {} if joined is None else joined  # see _joined
+    timed = _turns([p for p in passages if p.kind == "transcript" and p.time is not None], joined)
     for q in quotes:
-        match = _containing(q.text, timed, "")
+        match = _containing(_joined(q.text, joined), timed, "")
         if match is not None:
             q.time, q.time_basis = match.time, "matched"
             q.speaker = q.speaker or match.speaker
@@ -421,14 +441,17 @@ class ChapterMatcher:
         self.chapters = episode.chapters
         self.db = sqlite3.connect(":memory:")
         self.db.execute("CREATE VIRTUAL TABLE ch USING fts5(title, body, tokenize='porter unicode61')")
-        bodies = ["" for _ in self.chapters]
+        # A chapter's place is that of the first chapter equal to it, found once (not once a passage).
+        place_of = {id(c): self.chapters.index(c) for c in self.chapters}
+        bodies: list[list[str]] = [[] for _ in self.chapters]
         for p in passages:
             if p.time is not None and p.time_basis == "own":
                 chapter = episode.chapter_at(p.time)
                 if chapter is not None:
-                    bodies[self.chapters.index(chapter)] += " " + p.text
+                    bodies[place_of[id(chapter)]].append(p.text)
         self.db.executemany("INSERT INTO ch(rowid, title, body) VALUES (?, ?, ?)",
-                            [(i, c.title, b) for i, (c, b) in enumerate(zip(self.chapters, bodies))])
+                            [(i, c.title, "".join(" " + t for t in b))
+                             for i, (c, b) in enumerate(zip(self.chapters, bodies))])
 
     def best(self, text: str, section: str | None = None) -> Chapter | None:
         scores: Counter[int] = Counter()

@@ -92,7 +92,6 @@ MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates 
 SOFT_FROM = 0.45
 SOFT_TO = 0.8
 SOFT_CAP = 0.8
-EPISODE_STEMS_KEPT = 16  # episodes whose vocabulary is kept for answerable.Evidence's 'known'
 MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
 # whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
@@ -876,22 +875,22 @@ class SearchIndex:
         for hit in near:
             hit.soft = self.soft_coverage(q, hit.item, hit.coverage)
         near.sort(key=lambda h: h.meaning + MEANING_COVER * h.soft, reverse=True)
-        held = self._episode_stems(near[0].episode)  # the lead's episode: a catalogue knows more words than one
+        held = self._held_in(near[0].episode, list(q.weights))  # the lead's episode: a catalogue knows more words
         known = sum(wt for s, wt in q.weights.items() if s in held or s in q.prefixes) / q.total
         return near[0], near, lambda h: Evidence(cosine=h.meaning, soft=h.soft, known=known, total=q.total)
 
-    def _episode_stems(self, episode: Episode) -> frozenset[str]:
-        """Return every stem an episode's items hold, kept for the last EPISODE_STEMS_KEPT episodes asked."""
-        found = self._stems_of.get(id(episode))
-        if found is None:
-            full = self.library.full(episode)  # read from the index cache when the library serves from it
-            found = self._stems_of.put(id(episode), frozenset(
-                s for item in [*full.passages, *full.quotes] for s in _line(item).split("\n") if s))
-        return found
+    def _held_in(self, episode: Episode, stems: list[str]) -> set[str]:
+        """Return which of these stems some item of an episode holds.
 
-    @cached_property
-    def _stems_of(self) -> LRU[int, frozenset[str]]:
-        return LRU(EPISODE_STEMS_KEPT)  # id(episode) -> every stem its items hold (thread-safe)
+        The per-episode stem table (bot/episode_terms.py) holds every stem of every
+        episode's items, so an episode is not read whole for this (a declined question's
+        first look at an episode did, some 10 ms of reading its every passage).
+        """
+        slot = self.slot_of.get(id(episode))
+        if slot is not None:
+            return self.episode_terms.held(slot, stems)
+        full = self.library.full(episode)
+        return {s for s in stems if any("\n" + s + "\n" in _line(item) for item in [*full.passages, *full.quotes])}
 
     def _by_meaning(self, q: Query, hits: list[Hit]) -> list[Hit]:
         """When the best-scored hit is no answer, lead with the one meaning carries best, if it answers.

@@ -66,6 +66,24 @@ def test_a_quote_takes_its_time_from_the_transcript_line_it_came_from(episode):
     assert (q.time, q.time_basis, q.speaker) == (173, "matched", "Sebastian Raschka")
 
 
+def test_a_quote_goes_to_the_first_turn_holding_it_word_for_word_else_the_closest():
+    from bot.library import _containing, _joined, _turns
+    from bot.models import Passage, Provenance
+
+    def turn(text, time, file="t.md"):
+        return Passage(text=text, kind="transcript", time=time, sources=[Provenance(file=file, line=time)])
+
+    turns = [turn("We talked about the weather in Lisbon.", 1),
+             turn("The budget was tight, so we trained on a single node for a week.", 2),
+             turn("Again: the budget was tight, so we trained on a single node for a week!", 3)]
+    timed = _turns(turns, {})
+    assert _containing(_joined("the budget was tight", {}), timed, "") is turns[1]
+    assert _containing(_joined("The budget was tight so we trained on a single mode", {}), timed, "") is turns[1]
+    assert _containing(_joined("the budget was tight", {}), timed, "t.md") is None  # not from its own file
+    assert _containing(_joined("something else entirely", {}), timed, "") is None
+    assert _containing("", timed, "") is None
+
+
 def test_sources_that_disagree_are_recorded(episode):
     date = next(c for c in episode.conflicts if c.field == "date")
     assert {v for v, _ in date.values} == {"2026-01-31", "2026-02-01"}

@@ -218,6 +218,20 @@ def test_word_by_word_tokens_give_the_vectors_of_whole_text_tokens(episode_bot):
     assert np.allclose(fast, whole, atol=1e-5)
 
 
+def test_batch_means_are_the_per_text_means_bit_for_bit(episode_bot):
+    """A batch adds the texts' tokens step by step; each vector must be numpy's own mean of that text."""
+    from bot.meaning import _means
+
+    model = episode_bot.snapshot.index.model
+    episode = episode_bot.snapshot.library.episodes[0]
+    texts = [p.text for p in episode.passages] + ["", "one", "two words"]
+    ids = model._token_ids(texts)
+    one_by_one = np.stack([model.vectors[i].mean(axis=0, dtype=np.float32) if i
+                           else np.zeros(model.dim, np.float32) for i in ids])
+    assert _means(model.vectors, ids).tobytes() == one_by_one.tobytes()
+    assert _means(model.vectors, [[], []]).tobytes() == np.zeros((2, model.dim), np.float32).tobytes()
+
+
 def test_vectors_of_dropped_episodes_are_removed_with_the_next_write(tmp_path):
     from bot import search
     from bot.store import Store, load_cached
