@@ -83,10 +83,6 @@ class EpisodeBM25:
         sizes = [given.get(i, round(average)) for i in range(rows[-1][0] - lo + 1)]  # rows are contiguous
         return self._lengths.put(slot, (sizes, average, len(given)))
 
-    def forget(self, slots) -> None:
-        """Drop what is kept of these slots (their rows were rewritten)."""
-        self._lengths.discard(slots)
-
 
 def _varints(blob: bytes) -> list[int]:
     """Decode SQLite varints (7 bits a byte, high bit set on all but the last byte of each)."""
