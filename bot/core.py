@@ -70,7 +70,7 @@ class Snapshot:
                 with indexer.Workers(load_model) as workers:  # new files read and built on every core
                     library = load_cached(
                         seeds_dir, max_bytes, store, previous=previous.library if previous is not None else None,
-                        reader=workers.headers, builder=workers.build,
+                        reader=workers.headers, builder=workers.build, scout=workers.scout,
                         on_built=lambda episode, slot, prepared: index_episode(store, episode, slot, load_model(),
                                                                                prepared))
                 return cls(library=library, index=SearchIndex(

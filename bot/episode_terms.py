@@ -4,7 +4,7 @@ A question asked of the whole catalogue used to be one FTS5 query over every
 passage of every episode, and FTS5 scores every row that matches before it
 sorts: 'What is RLVR?' scored tens of thousands of passages. This table lets
 the search first pick the few episodes most about the question's words (see
-SearchIndex.catalogue_episodes) and then read only their own FTS tables.
+SearchIndex.catalogue_episodes) and then read only their own rows.
 
 One row per (stem, episode slot): how many of the episode's items hold the
 stem. It lives beside the store's tables in the index cache (or in the
@@ -79,6 +79,12 @@ class EpisodeTerms:
                 for slot in gone:
                     self.db.execute("DELETE FROM episode_terms WHERE slot = ?", (slot,))
                     self.db.execute("DELETE FROM episode_terms_slots WHERE slot = ?", (slot,))
+
+    def held(self, slot: int, stems: Iterable[str]) -> set[str]:
+        """Return which of these stems some item of the episode in `slot` holds (one lookup each)."""
+        with self.lock:
+            return {s for s in dict.fromkeys(stems)
+                    if self.db.execute("SELECT 1 FROM episode_terms WHERE stem = ? AND slot = ?", (s, slot)).fetchone()}
 
     def holders(self, stems: Iterable[str], prefixes: Iterable[str] = ()) -> dict[str, dict[int, int]]:
         """Return {stem: {slot: items holding it}}; a prefix stands for every stem that starts with it."""

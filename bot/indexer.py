@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from .formats import ParsedDocument
     from .models import Episode
-    from .store import Job
+    from .store import Job, Unit
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -100,6 +100,26 @@ def _work(job: Job) -> tuple[str, Episode, Prepared]:
     return key, episode, prepare(episode, _WORKER_MODEL)
 
 
+def _worker_model() -> meaning.StaticModel | None:
+    global _WORKER_MODEL
+    if _WORKER_MODEL is None and not meaning.is_off(_WORKER_SETTING):
+        _WORKER_MODEL = meaning.load_model(_WORKER_SETTING)  # once a worker, when it first embeds
+    return _WORKER_MODEL
+
+
+Scouted = tuple[list[tuple["ParsedDocument", bool]], "tuple[str, Episode, Prepared] | None"]
+
+
+def _scout(unit: Unit, model: Callable[[], meaning.StaticModel | None] = _worker_model) -> Scouted:
+    from .store import read_folder
+
+    found, built = read_folder(unit)
+    if built is None:
+        return found, None
+    key, episode = built
+    return found, (key, episode, prepare(episode, model()))
+
+
 def _read(file: tuple[Path, str, int]) -> tuple[ParsedDocument, bool]:
     from .store import read_header
 
@@ -166,6 +186,10 @@ class Workers:
     def headers(self, files: list[tuple[Path, str, int]]) -> Iterator[tuple[ParsedDocument, bool]]:
         """Yield (header, usable) of each seed file, read in the workers when there are many."""
         return self._run(_read, _read, files)
+
+    def scout(self, units: list[Unit]) -> Iterator[Scouted]:
+        """Yield each new folder's headers and the episode it makes, with its rows and vectors (see read_folder)."""
+        return self._run(_scout, lambda unit: _scout(unit, self.model), units)
 
     def build(self, jobs: list[Job]) -> Iterator[tuple[str, Episode, Prepared]]:
         """Yield (key, episode, its rows and vectors) for each job, in order."""

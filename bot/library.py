@@ -81,9 +81,6 @@ class Library:
             found = self._facts[id(episode)] = EpisodeFacts.of(episode)
         return found
 
-    def get(self, episode_id: str) -> Episode | None:
-        return next((e for e in self.episodes if e.id == episode_id), None)
-
 
 def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
     """Read every seed document under root and build the episodes.

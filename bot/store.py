@@ -9,7 +9,9 @@ One SQLite file per seeds folder, in the cache folder given to EpisodeBot
   fingerprints of the files it was built from, with a slot number of its own;
 - every passage and quote (JSON) in `items`, under the rowid of its search row
   (inside its slot's range), with its stem line (what coverage looks at);
-- the FTS5 search rows of every episode and the word counts the ranking needs (JSON).
+- the FTS5 search rows of every episode, in one table (`docs`: an episode's rows
+  are its slot's rowid range, searched by bot/episode_bm25.py), and the word
+  counts the ranking needs (JSON).
 
 A bot serves from this file: it keeps each episode's facts in memory and
 reads passages and quotes when an answer needs them, through bounded caches
@@ -67,17 +69,6 @@ KEEP_READ = 12  # new seed files read whole and kept for their episode's build (
 FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(text, title, speaker, ep UNINDEXED, "
               "tokenize='porter unicode61 remove_diacritics 2')")
 INSERT_ROWS = "INSERT INTO {table}(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)"
-
-
-def episode_table(slot: int) -> str:
-    """Return the name of the FTS table that holds one episode's rows alone.
-
-    Every row is in `docs` (searches of the whole catalogue) and in its
-    episode's own table: FTS5's bm25 counts each query word over the whole
-    table it searches, so a search of one episode stays as fast at 500
-    episodes as at one.
-    """
-    return f"ep_{int(slot)}"
 
 
 # The code that decides what is cached: a change to any of it makes old caches stale.
@@ -337,29 +328,40 @@ class Store:
             lo, hi = slot_range(slot)
             self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
             self.db.execute("DELETE FROM items WHERE rowid >= ? AND rowid < ?", (lo, hi))
-            self.db.execute(f"DROP TABLE IF EXISTS {episode_table(slot)}")
             self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
 
     # -- search rows ---------------------------------------------------------------
 
     def stats(self, slots: Iterable[int]) -> dict[int, tuple[Counter, Counter]]:
-        """Return {slot: (stem counts, word counts)} for slots whose search rows are stored."""
-        return {slot: (Counter(df), Counter(vocab)) for slot, (df, vocab) in self._slot_blobs("stats", slots).items()}
+        """Return {slot: (stem counts, word counts)} for slots whose search rows are stored.
 
-    def _slot_blobs(self, column: str, slots: Iterable[int]) -> dict:
-        """Return {slot: the JSON value of an episodes column} where it is set and well formed."""
+        Each episode's counts take about 0.2 MB in memory: for many slots, iterate
+        with each_stats() instead (2,500 episodes' at once would be 500 MB).
+        """
+        return dict(self.each_stats(slots))
+
+    def each_stats(self, slots: Iterable[int]) -> Iterator[tuple[int, tuple[Counter, Counter]]]:
+        """Yield (slot, (stem counts, word counts)) one slot at a time, for slots whose search rows are stored."""
+        for slot, (df, vocab) in self._slot_blobs("stats", slots):
+            yield slot, (Counter(df), Counter(vocab))
+
+    def _slot_blobs(self, column: str, slots: Iterable[int], chunk: int = 50) -> Iterator[tuple[int, Any]]:
+        """Yield (slot, the JSON value of an episodes column) where it is set and well formed.
+
+        Read `chunk` slots at a time (the lock is not held while the caller works).
+        """
         wanted = list(slots)
-        out = {}
-        with self.lock:
-            for i in range(0, len(wanted), 500):
-                part = wanted[i:i + 500]
-                marks = ",".join("?" * len(part))
-                for slot, blob in self.db.execute(f"SELECT slot, {column} FROM episodes "
-                                                  f"WHERE {column} IS NOT NULL AND slot IN ({marks})", part):
-                    value = _json(blob, _COLUMNS[column])
-                    if value is not None:
-                        out[slot] = value
-        return out
+        for i in range(0, len(wanted), chunk):
+            part = wanted[i:i + chunk]
+            marks = ",".join("?" * len(part))
+            with self.lock:
+                rows = self.db.execute(f"SELECT slot, {column} FROM episodes "
+                                       f"WHERE {column} IS NOT NULL AND slot IN ({marks})", part).fetchall()
+            for slot, blob in rows:
+                value = _json(blob, _COLUMNS[column])
+                if value is not None:
+                    yield slot, value
+            del rows
 
     def put_rows(self, slot: int, rows: list[tuple], df: Counter, vocab: Counter, lines: list[str]) -> None:
         """Store one episode's search rows, word counts and stem lines, once (another process may be first)."""
@@ -369,12 +371,8 @@ class Store:
             with immediate(self.db):
                 done = self.db.execute("SELECT stats IS NOT NULL FROM episodes WHERE slot = ?", (slot,)).fetchone()
                 if done and not done[0]:
-                    table = episode_table(slot)
                     self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
-                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
-                    self.db.execute(FTS_SCHEMA.format(table=table))
                     self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
-                    self.db.executemany(INSERT_ROWS.format(table=table), rows)
                     self.db.executemany("UPDATE items SET stems = ? WHERE rowid = ?",
                                         [(line, lo + i) for i, line in enumerate(lines)])
                     self.db.execute("UPDATE episodes SET stats = ? WHERE slot = ?", (blob, slot))
@@ -419,6 +417,8 @@ class Store:
 _HEADER = TypeAdapter(tuple[_ParsedDocument, bool])
 _COUNTS = TypeAdapter(tuple[dict[str, int], dict[str, int]])
 _COLUMNS = {"stats": _COUNTS}
+_PASSAGES = TypeAdapter(list[Passage])
+_QUOTES = TypeAdapter(list[Quote])
 
 
 def _json(blob: Any, shape: TypeAdapter) -> Any:
@@ -505,19 +505,46 @@ class CachedLibrary(Library):
 def read_items(rows: Iterable[tuple[int, str, str | None]], passages: int) -> list[Passage | Quote]:
     """Return the items of stored rows (rowid, JSON, stem line); a row that does not parse is left out.
 
-    The first `passages` rowids of a slot are passages, the others quotes.
+    The first `passages` rowids of a slot are passages, the others quotes. Each run of one
+    kind is checked against its model in one call (a whole episode's first read was mostly
+    the per-row calls); when a run holds a row that does not parse, its rows are read one by one.
     """
+    rows = list(rows)
     out: list[Passage | Quote] = []
-    for rowid, blob, stems in rows:
-        model = Passage if rowid & ((1 << SLOT_BITS) - 1) < passages else Quote
+    start = 0
+    while start < len(rows):
+        is_passage = _is_passage(rows[start][0], passages)
+        end = start + 1
+        while end < len(rows) and _is_passage(rows[end][0], passages) == is_passage:
+            end += 1
+        run = rows[start:end]
         try:
-            item = model.model_validate_json(blob)
-        except ValidationError:
-            log.warning("index cache: an unreadable passage (row %d) left out", rowid)
-            continue
-        item._rowid, item._stems = rowid, stems if isinstance(stems, str) else None
-        out.append(item)
+            items = (_PASSAGES if is_passage else _QUOTES).validate_json(
+                "[" + ",".join(blob for _, blob, _ in run) + "]")
+        except (ValidationError, TypeError):
+            items = []
+        if len(items) != len(run):  # a row that does not parse (or parses as two): keep the others
+            items = [_read_one(rowid, blob, is_passage) for rowid, blob, _ in run]
+        for item, (rowid, _, stems) in zip(items, run):
+            if item is not None:
+                private = item.__pydantic_private__  # what item._rowid = ... would set, without pydantic's checks
+                private["_rowid"], private["_stems"] = rowid, stems if isinstance(stems, str) else None
+                out.append(item)
+        start = end
     return out
+
+
+def _is_passage(rowid: int, passages: int) -> bool:
+    return rowid & ((1 << SLOT_BITS) - 1) < passages
+
+
+def _read_one(rowid: int, blob: Any, is_passage: bool) -> Passage | Quote | None:
+    """Return one stored row's item, or None (and say so) when it does not parse."""
+    try:
+        return (Passage if is_passage else Quote).model_validate_json(blob)
+    except (ValidationError, TypeError):
+        log.warning("index cache: an unreadable passage (row %d) left out", rowid)
+        return None
 
 
 def read_header(path: Path, name: str, max_bytes: int) -> tuple[ParsedDocument, bool]:
@@ -533,6 +560,53 @@ def read_header(path: Path, name: str, max_bytes: int) -> tuple[ParsedDocument, 
 Job = tuple[str, list[tuple[Path, str, "str | None", "ParsedDocument | None"]], int]
 Builder = Callable[[list[Job]], Iterable[tuple[str, "Episode", Any]]]
 Reader = Callable[[list[tuple[Path, str, int]]], Iterable[tuple["ParsedDocument", bool]]]
+
+
+# What one scouting job reads (see read_folder): [(path, file name, fingerprint)] and the size limit.
+Unit = tuple[list[tuple[Path, str, str]], int, bool]
+Scout = Callable[[list[Unit]], Iterable[tuple[list[tuple["ParsedDocument", bool]], "tuple[str, Episode, Any] | None"]]]
+
+
+def _folder_units(unread: list[tuple[int, Path, str]], files: list[tuple[Path, str]], prints: dict[str, str],
+                  max_bytes: int) -> list[Unit] | None:
+    """Return the new files as one unit a top-level folder, or None unless every one is in a folder all new.
+
+    Grouping always makes a folder's files one episode (two folders are never one), so the
+    episode of a folder all new can be built from the documents read for their headers.
+    """
+    new = {name for _, _, name in unread}
+    by_folder: dict[str, list[tuple[Path, str, str]]] = {}
+    for path, name in files:
+        if "/" in name:
+            by_folder.setdefault(name.split("/", 1)[0], []).append((path, name, prints[name]))
+        elif name in new:
+            return None
+    units = []
+    for members in by_folder.values():
+        fresh = sum(name in new for _, name, _ in members)
+        if fresh and fresh < len(members):  # a folder partly read before: read its new files the usual way
+            return None
+        if fresh:
+            units.append((members, max_bytes, True))
+    return units
+
+
+def read_folder(unit: Unit) -> tuple[list[tuple[ParsedDocument, bool]], tuple[str, Episode] | None]:
+    """Read a folder's files once: return each one's header and whether it is usable, and the episode they make.
+
+    The episode is (its key, the episode) as build_group makes it from the folder's usable
+    documents, or None when none is usable.
+    """
+    from .formats import read_document
+    from .library import build_episode
+
+    members, max_bytes, build = unit
+    docs = [read_document(path, name, max_bytes) for path, name, _ in members]
+    found = [(_header(d), bool(d.passages or d.chapters or d.quotes)) for d in docs]
+    usable = [(d, fp) for d, (_, ok), (_, _, fp) in zip(docs, found, members) if ok]
+    if not build or not usable:
+        return found, None
+    return found, (episode_key(fp for _, fp in usable), build_episode([d for d, _ in usable]))
 
 
 def build_group(job: Job) -> tuple[str, Episode]:
@@ -552,7 +626,7 @@ def build_group(job: Job) -> tuple[str, Episode]:
 def load_cached(root: Path | str, max_bytes: int, store: Store,
                 on_built: Callable[[Episode, int, Any], None] | None = None,
                 previous: Library | None = None, builder: Builder | None = None,
-                reader: Reader | None = None) -> CachedLibrary:
+                reader: Reader | None = None, scout: Scout | None = None) -> CachedLibrary:
     """Load a seeds folder, reading back every episode whose files have not changed.
 
     The same episodes come out as from `load_library` without a store, but
@@ -562,13 +636,20 @@ def load_cached(root: Path | str, max_bytes: int, store: Store,
     and handed to `on_built` (with its slot and what the builder added) as it
     comes, so a first build holds a few episodes' text at once. Episodes
     `previous` (the library serving) holds are taken as they are.
+
+    With `scout` (see read_folder), a catalogue whose new files are all in
+    new folders has each folder read once and built as the episode it makes
+    while the headers are gathered; an episode grouping then puts together
+    otherwise (a loose file joining a folder) is built again and the early
+    one dropped.
     """
     with paused_gc():
-        return _load_cached(root, max_bytes, store, on_built, previous, builder, reader)
+        return _load_cached(root, max_bytes, store, on_built, previous, builder, reader, scout)
 
 
 def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Callable[[Episode, int, Any], None] | None,
-                 previous: Library | None, builder: Builder | None, reader: Reader | None) -> CachedLibrary:
+                 previous: Library | None, builder: Builder | None, reader: Reader | None,
+                 scout: Scout | None) -> CachedLibrary:
     from .formats import read_document
     from .library import group_documents, load_library, release_order, seed_files
 
@@ -599,6 +680,24 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
     # built, one episode at a time, so a first build never holds the whole catalogue's text.
     # A few new files (a reload's) are kept whole instead, so they are not read twice.
     fresh: dict[str, ParsedDocument] = {}
+    early: dict[str, tuple[int, Episode, EpisodeFacts]] = {}  # built as their folders were read (see read_folder)
+    units = _folder_units(unread, files, prints, max_bytes) if scout is not None and len(unread) > KEEP_READ else None
+    if units is not None:
+        at = {name: i for i, _, name in unread}
+        for (unit_files, _, _), (headers, built) in progress.track(zip(units, scout(units)), "indexing",  # type: ignore[misc]
+                                                                   total=len(units)):
+            for (_, name, fp), (doc, ok) in zip(unit_files, headers):
+                docs[at[name]], usable[name] = doc, ok
+                new_headers.append((name, fp, doc, ok))
+            if built is not None:
+                key, episode, extra = built
+                if key not in early:
+                    slot, light, facts = store.put_episode(key, episode)
+                    if on_built is not None:
+                        on_built(episode, slot, extra)
+                    early[key] = (slot, light, facts)
+                del episode, built
+        unread = []
     if len(unread) <= KEEP_READ:
         found: Iterable[tuple[ParsedDocument, bool]] = (_keep(read_document(path, name, max_bytes), fresh)
                                                         for _, path, name in unread)
@@ -624,7 +723,12 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
     have = {k: serving[k] for k in keys if k in serving}
     if have:
         store.touch(have)
+    have.update((k, early[k]) for k in keys if k in early and k not in have)
     have.update(store.episodes(k for k in keys if k not in have))
+    wanted = set(keys)
+    stray = [slot for k, (slot, _, _) in early.items() if k not in wanted]
+    if stray:  # folders grouping joined with other files: their episodes are built below as grouped
+        store._drop_slots(stray)
     paths = dict((name, path) for path, name in files)
     by_key: dict[str, tuple[int, Episode, EpisodeFacts]] = dict(have)
     jobs: dict[str, Job] = {}
@@ -643,7 +747,7 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
     pairs = [(by_key[k][1], by_key[k][0]) for k in keys]
     order = release_order([e for e, _ in pairs])
     pairs.sort(key=lambda p: order(p[0]))
-    built = len(set(keys) - set(have))
+    built = len(set(keys) - (set(have) - set(early)))
     log.info("loaded %d episode(s) from %s: %d from the index cache, %d built",
              len(pairs), root, len(pairs) - built, built)
     return CachedLibrary(episodes=[e for e, _ in pairs], documents=[_header(d) for d in docs], root=root,
@@ -667,5 +771,5 @@ def _copy(doc: ParsedDocument) -> ParsedDocument:
     return dataclasses.replace(doc, problems=list(doc.problems))
 
 
-__all__ = ["Store", "CachedLibrary", "load_cached", "paused_gc", "slot_range", "episode_table", "INSERT_ROWS", "file_fingerprint", "episode_key", "code_fingerprint",
+__all__ = ["Store", "CachedLibrary", "load_cached", "paused_gc", "slot_range", "INSERT_ROWS", "file_fingerprint", "episode_key", "code_fingerprint",
            "default_folder", "FTS_SCHEMA", "SLOT_BITS"]

@@ -80,16 +80,17 @@ def test_the_fit_reads_its_rows_through_the_bots_own_search(episode_bot):
     assert any(label == 1 for _, _, label in found)
 
 
-def test_the_known_share_is_the_asked_episodes_own_vocabulary(two_episodes, monkeypatch):
+def test_the_known_share_is_the_asked_episodes_own_vocabulary(two_episodes):
     """A catalogue knows more words than any one episode: 'known' counts the lead's episode's words."""
-    from bot import search
     from bot.core import EpisodeBot
+    from bot.search import _line
 
-    monkeypatch.setattr(search, "EPISODE_STEMS_KEPT", 1)  # the kept set turns over between episodes
     index = EpisodeBot(two_episodes).snapshot.index
     seeds, transistor = sorted(index.library.episodes, key=lambda e: e.number or 0)
+    every = sorted(index.df)
+    held = {}
     for episode in (seeds, transistor, seeds):
-        held = index._episode_stems(episode)
-        assert held and held <= set(index.df)
-    assert index._episode_stems(seeds) != index._episode_stems(transistor)
-    assert len(index.__dict__["_stems_of"]) == 1
+        held[episode.id] = index._held_in(episode, every)
+        full = index.library.full(episode)  # the episode's own items hold exactly these stems
+        assert held[episode.id] == {s for item in [*full.passages, *full.quotes] for s in _line(item).split("\n") if s}
+    assert held[seeds.id] != held[transistor.id]

@@ -110,12 +110,33 @@ def test_worker_processes_build_the_same_index(tmp_path, catalogue, monkeypatch)
                         lambda self, fn, here, items: made.append((fn.__name__, len(items), self._pool(len(items))
                                                                    is not None)) or real(self, fn, here, items))
     bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
-    assert made == [("_read", 9, True), ("_work", 3, True)] and bot.library.built == 3
+    assert made == [("_scout", 3, True)] and bot.library.built == 3  # each new folder read once, built as read
     monkeypatch.setattr(indexer, "_configured", 1)
+    monkeypatch.setattr(store_module, "_folder_units", lambda *args: None)  # two passes: headers, then builds
+    made.clear()
     alone = EpisodeBot(catalogue, cache_dir=tmp_path / "other")
+    assert made == [("_read", 9, False), ("_work", 3, False)]
     for a, b in zip(bot.library.episodes, alone.library.episodes):
         assert bot.library.full(a).model_dump() == alone.library.full(b).model_dump()
     rows = "SELECT text, title, speaker, ep FROM docs ORDER BY rowid"
     assert Counter(bot.library.store.db.execute(rows).fetchall()) == Counter(alone.library.store.db.execute(rows).fetchall())
     assert bot.snapshot.index.df == alone.snapshot.index.df
     assert _answers(bot) == _answers(alone)
+
+
+def test_a_folder_built_as_read_but_grouped_with_a_loose_file_is_built_again(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(store_module, "KEEP_READ", 2)
+    seeds = tmp_path / "later"
+    seeds.mkdir()
+    shutil.copy(catalogue / "ep0002" / "notes.md", seeds / "ep2-extra.md")  # names episode 2: joins its folder
+    first = EpisodeBot(seeds, cache_dir=tmp_path / "cache")
+    assert first.library.built == 1
+    for folder in ("ep0001", "ep0002", "ep0003"):
+        shutil.copytree(catalogue / folder, seeds / folder)
+    bot = EpisodeBot(seeds, cache_dir=tmp_path / "cache")  # the loose file is cached; the folders are read once
+    plain = load_library(seeds)
+    assert bot.library.built == 3
+    assert [bot.library.full(e).model_dump() for e in bot.library.episodes] == [e.model_dump() for e in plain.episodes]
+    assert len(bot.library.full(bot.library.episodes[1]).sources) == 4
+    stored = {key for (key,) in bot.library.store.db.execute("SELECT key FROM episodes")}
+    assert stored == bot.library.keys | first.library.keys  # the folder's own early episode was dropped
