@@ -4,7 +4,7 @@ A question asked of the whole catalogue used to be one FTS5 query over every
 passage of every episode, and FTS5 scores every row that matches before it
 sorts: 'What is RLVR?' scored tens of thousands of passages. This table lets
 the search first pick the few episodes most about the question's words (see
-SearchIndex.catalogue_episodes) and then read only their own FTS tables.
+SearchIndex.catalogue_episodes) and then read only their own rows.
 
 One row per (stem, episode slot): how many of the episode's items hold the
 stem. It lives beside the store's tables in the index cache (or in the

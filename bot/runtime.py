@@ -13,10 +13,12 @@ import contextlib
 import json
 import logging
 import os
+import faulthandler
 import signal
+import sys
+import threading
 import time
 from pathlib import Path
-import threading
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterator, TypeVar
 
 from . import metrics, progress
@@ -34,6 +36,9 @@ T = TypeVar("T")
 
 RELOAD_STATUS = "reload.{pid}.json"  # written in state_dir after every reload, one per process
 DISCONNECT_TIMEOUT = 1.0  # seconds left for closing the platform connection after the drain
+STOP_DEADLINE = 9.5  # seconds after SIGTERM the process is gone, whatever still runs: Docker kills at 10
+STOP_MARGIN = 1.5  # seconds after the drain's grace for disconnecting, flushing and exiting
+EXIT_WAIT = 2.0  # seconds a stopped service's process may take to exit (threads ending, logs flushed)
 
 
 class Heartbeat:
@@ -239,7 +244,9 @@ class Shutdown:
     """Stop on SIGTERM/SIGINT after the replies in flight are sent.
 
     Adapters wrap each command in `with shutdown.track():`; `drain()` waits for
-    them up to `grace` seconds. A second signal stops waiting.
+    them up to `grace` seconds. A second signal stops waiting. After a signal
+    the process exits within STOP_DEADLINE whatever still runs (`finished()`
+    shortens that once the service has stopped).
     """
 
     def __init__(self, grace: float = 8.0) -> None:
@@ -249,6 +256,9 @@ class Shutdown:
         self._idle = asyncio.Event()
         self._idle.set()
         self.in_flight = 0
+        self._deadline: threading.Timer | None = None  # armed by a stop signal (see _arm_deadline)
+        self._asked_at: float | None = None
+        self._asked_by = ""
 
     def install(self, signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)) -> None:
         loop = asyncio.get_running_loop()
@@ -267,6 +277,39 @@ class Shutdown:
             return
         log.info("%s received: finishing %d repl(ies) in flight, then stopping", what, self.in_flight)
         self.requested.set()
+        if sig is not None:  # a process told to stop (tests ask in-process, without a signal)
+            self._asked_at, self._asked_by = time.monotonic(), what
+            self._arm_deadline(min(self.grace + STOP_MARGIN, STOP_DEADLINE))
+
+    def _arm_deadline(self, within: float) -> None:
+        """Exit on our own `within` seconds from now if the process is still here, saying why.
+
+        A thread that never returns (an answer stuck on a database lock, a
+        library's worker) keeps Python from exiting; Docker would kill the
+        process at 10 s with exit code 137 and no word of what it was doing.
+        """
+        def overrun() -> None:
+            since = time.monotonic() - (self._asked_at or time.monotonic())
+            log.error("still stopping %.1f s after %s: exiting now; what each thread was doing follows",
+                      since, self._asked_by)
+            for handler in logging.getLogger().handlers:
+                with contextlib.suppress(Exception):
+                    handler.flush()
+            with contextlib.suppress(Exception):
+                faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+            os._exit(0)  # the stop was asked for: exit 0, as a clean stop would
+
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = threading.Timer(within, overrun)
+        self._deadline.daemon = True  # never itself a reason to stay
+        self._deadline.start()
+
+    def finished(self) -> None:
+        """The service has stopped: after a signal, the process must be gone within EXIT_WAIT."""
+        if self._asked_at is not None:
+            left = min(self.grace + STOP_MARGIN, STOP_DEADLINE) - (time.monotonic() - self._asked_at)
+            self._arm_deadline(max(0.0, min(left, EXIT_WAIT)))
 
     @contextlib.contextmanager
     def track(self) -> Iterator[None]:
@@ -367,4 +410,5 @@ async def run_service(name: str, bot: EpisodeBot, settings: Settings,
                 path.unlink()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        shutdown.finished()
     return code

@@ -38,7 +38,8 @@ from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote
 from .indexer import Prepared, prepare
 from .items import MemoryItems, StoredItems
-from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, episode_table, paused_gc, slot_range
+from .episode_bm25 import EpisodeBM25
+from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .token_set import Words, question_words, token_set_ratio
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
@@ -230,11 +231,10 @@ class SearchIndex:
                 for i, (item, line) in enumerate(zip([*episode.passages, *episode.quotes], lines)):
                     item._rowid, item._stems = base + i, line
                     self.items[base + i] = (episode, item)
-                self.db.execute(FTS_SCHEMA.format(table=episode_table(slot)))
                 self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
-                self.db.executemany(INSERT_ROWS.format(table=episode_table(slot)), rows)
                 counts[0].update(df)
                 counts[1].update(surface)
+        self.episode_bm25 = EpisodeBM25(self.db, self.lock)  # one episode's rows, by its own statistics
         self.df, vocab = counts  # stem -> number of items holding it; surface word -> the same
         self._slots_counted = list(slots)
         self.vocab_df = vocab
@@ -279,7 +279,7 @@ class SearchIndex:
                 store.put_totals(slots, df, vocab)
                 return df, vocab
         df, vocab = Counter(), Counter()
-        for d, v in store.stats(slots).values():
+        for _, (d, v) in store.each_stats(slots):  # one episode's counts at a time: all at once is 0.2 MB each
             df.update(d)
             vocab.update(v)
         store.put_totals(slots, df, vocab)
@@ -313,8 +313,8 @@ class SearchIndex:
             if self._cache is not None:
                 self._cache.put(slot, self.model.digest, digest, *vectors)
                 self._stored[slot] = (digest, episode)
-            else:
-                self._vectors[slot] = vectors
+            else:  # at the precision the cache keeps (float16): the same answers with a cache and without
+                self._vectors[slot] = (_as_cached(vectors[0]), _as_cached(vectors[1]))
 
     def vector_slots(self) -> list[int]:
         """Return the slots whose items have meaning vectors."""
@@ -349,9 +349,13 @@ class SearchIndex:
         filled = self.episode_terms.filled(keys) if store is not None else set()
         missing = [(e, s) for e, s in zip(self.library.episodes, slots) if s not in filled]
         if missing:
-            stats = store.stats([s for _, s in missing]) if store is not None else {}
-            self.episode_terms.put({slot: (keys[slot], stats[slot][0] if slot in stats else self._episode_df(e, slot))
-                                    for e, slot in missing})
+            # A few episodes at a time: every episode's word counts at once would hold 0.2 MB each.
+            for i in range(0, len(missing), 50):
+                part = missing[i:i + 50]
+                stats = store.stats([s for _, s in part]) if store is not None else {}
+                self.episode_terms.put({slot: (keys[slot], stats[slot][0] if slot in stats else
+                                               self._episode_df(e, slot)) for e, slot in part})
+                del stats
             if store is not None:
                 self.episode_terms.forget_others(slots)
         self._build_guides(slots)
@@ -602,60 +606,42 @@ class SearchIndex:
         if not q.terms:
             return []
         terms = q.terms if episode is not None else self._essential(q)
-        match = " OR ".join(f'"{t}"*' if t in q.prefixes else f'"{t}"' for t in terms)
+        phrases = [f'"{t}"*' if t in q.prefixes else f'"{t}"' for t in terms]
         if q.language != "en":  # FTS5's porter stems English only: another language's stems match as prefixes
             with searching(q.language):
-                match += "".join(f' OR "{s}"*' for s in sorted({stem(t) for t in terms} - set(terms)) if len(s) >= 3)
-        sql = "SELECT rowid, -bm25(docs, 1.0, 0.4, 0.5) FROM docs WHERE docs MATCH ?"
-        args: list = [f"{{text title speaker}}: ({match})"]
+                phrases += [f'"{s}"*' for s in sorted({stem(t) for t in terms} - set(terms)) if len(s) >= 3]
+        wanted = limit * (3 if kinds else 1)
         if episode is None and len(self.slot_of) > CATALOGUE_EPISODES:
             picked = self.catalogue_episodes(q, terms)
             q.episodes = [slot for slot, _ in picked]
-            return self._from_episodes(picked, args[0], limit, kinds)
-        if episode is not None and id(episode) in self.slot_of:  # one episode: its own table
-            sql = sql.replace("docs", episode_table(self.slot_of[id(episode)]))
-        elif episode is not None:
-            sql += " AND ep = ?"
-            args.append(episode.id)
-        sql += " ORDER BY rank LIMIT ?"
-        args.append(limit * (3 if kinds else 1))
-        try:
+            return self._from_episodes(picked, phrases, limit, kinds)
+        if episode is not None and id(episode) in self.slot_of:  # one episode: its rowid range, its statistics
+            rows = self.episode_bm25.search(self.slot_of[id(episode)], phrases, wanted)
+        else:  # a small catalogue (or an episode it does not hold, by its id): FTS5's BM25 over the table
+            sql = "SELECT rowid, -bm25(docs, 1.0, 0.4, 0.5) FROM docs WHERE docs MATCH ?"
+            args: list = [f"{{text title speaker}}: ({' OR '.join(phrases)})"]
+            if episode is not None:
+                sql += " AND ep = ?"
+                args.append(episode.id)
             with self.lock:
-                rows = self.db.execute(sql, args).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" not in str(exc):
-                raise
-            # While a reload builds the next snapshot, the cache drops the tables of
-            # episodes whose files changed; this older snapshot then finds nothing there.
-            log.info("search skipped an episode no longer in the index cache: %s", exc)
-            return []
+                rows = self.db.execute(sql + " ORDER BY rank LIMIT ?", [*args, wanted]).fetchall()
         rows = [r for r in rows if r[0] in self.items]  # a shared cache may already hold a newer load's rows
         if kinds:
             rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds][:limit]
         return rows
 
-    def _from_episodes(self, slots: list[tuple[int, float]], match: str, limit: int,
+    def _from_episodes(self, slots: list[tuple[int, float]], phrases: list[str], limit: int,
                        kinds: tuple[str, ...] | None) -> list[tuple[int, float]]:
-        """Return the best `limit` candidates of a few episodes, each searched in its own FTS table.
+        """Return the best `limit` candidates of a few episodes, each scored by its own statistics.
 
-        FTS5 scores each word by its rarity in the table searched, so one episode's
+        Each episode's BM25 counts a word's rarity in that episode, so one episode's
         scores are not another's: each row's is taken relative to its episode's best,
         times the episode's weight (its bound beside the best episode's, catalogue_episodes()).
         """
         wanted = limit * (3 if kinds else 1)
         found: list[tuple[float, int]] = []
         for slot, weight in slots:
-            table = episode_table(slot)
-            try:
-                with self.lock:
-                    rows = self.db.execute(f"SELECT rowid, -bm25({table}, 1.0, 0.4, 0.5) FROM {table} "
-                                           f"WHERE {table} MATCH ? ORDER BY rank LIMIT ?", (match, wanted)).fetchall()
-            except sqlite3.OperationalError as exc:
-                if "no such table" not in str(exc):
-                    raise
-                log.info("search skipped an episode no longer in the index cache: %s", exc)
-                continue
-            rows = [r for r in rows if r[0] in self.items]
+            rows = [r for r in self.episode_bm25.search(slot, phrases, wanted) if r[0] in self.items]
             if kinds:
                 rows = [r for r in rows if getattr(self.items[r[0]][1], "kind", "quote") in kinds]
             if not rows:
@@ -1130,6 +1116,11 @@ def _embed(model: StaticModel, episode: Episode, texts: list[str]) -> tuple[np.n
             chapters[j] = titles[j] + CHAPTER_CONTENT_WEIGHT * content / max(float(np.linalg.norm(content)), 1e-9)
     chapters /= np.maximum(np.linalg.norm(chapters, axis=1, keepdims=True), 1e-9)
     return items, chapters
+
+
+def _as_cached(vectors: np.ndarray) -> np.ndarray:
+    """Return vectors rounded as the index cache stores them (float16), kept as float32."""
+    return vectors.astype("<f2").astype("float32")
 
 
 def heading(item: Passage | Quote) -> str:

@@ -9,7 +9,9 @@ One SQLite file per seeds folder, in the cache folder given to EpisodeBot
   fingerprints of the files it was built from, with a slot number of its own;
 - every passage and quote (JSON) in `items`, under the rowid of its search row
   (inside its slot's range), with its stem line (what coverage looks at);
-- the FTS5 search rows of every episode and the word counts the ranking needs (JSON).
+- the FTS5 search rows of every episode, in one table (`docs`: an episode's rows
+  are its slot's rowid range, searched by bot/episode_bm25.py), and the word
+  counts the ranking needs (JSON).
 
 A bot serves from this file: it keeps each episode's facts in memory and
 reads passages and quotes when an answer needs them, through bounded caches
@@ -67,17 +69,6 @@ KEEP_READ = 12  # new seed files read whole and kept for their episode's build (
 FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(text, title, speaker, ep UNINDEXED, "
               "tokenize='porter unicode61 remove_diacritics 2')")
 INSERT_ROWS = "INSERT INTO {table}(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)"
-
-
-def episode_table(slot: int) -> str:
-    """Return the name of the FTS table that holds one episode's rows alone.
-
-    Every row is in `docs` (searches of the whole catalogue) and in its
-    episode's own table: FTS5's bm25 counts each query word over the whole
-    table it searches, so a search of one episode stays as fast at 500
-    episodes as at one.
-    """
-    return f"ep_{int(slot)}"
 
 
 # The code that decides what is cached: a change to any of it makes old caches stale.
@@ -337,29 +328,40 @@ class Store:
             lo, hi = slot_range(slot)
             self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
             self.db.execute("DELETE FROM items WHERE rowid >= ? AND rowid < ?", (lo, hi))
-            self.db.execute(f"DROP TABLE IF EXISTS {episode_table(slot)}")
             self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
 
     # -- search rows ---------------------------------------------------------------
 
     def stats(self, slots: Iterable[int]) -> dict[int, tuple[Counter, Counter]]:
-        """Return {slot: (stem counts, word counts)} for slots whose search rows are stored."""
-        return {slot: (Counter(df), Counter(vocab)) for slot, (df, vocab) in self._slot_blobs("stats", slots).items()}
+        """Return {slot: (stem counts, word counts)} for slots whose search rows are stored.
 
-    def _slot_blobs(self, column: str, slots: Iterable[int]) -> dict:
-        """Return {slot: the JSON value of an episodes column} where it is set and well formed."""
+        Each episode's counts take about 0.2 MB in memory: for many slots, iterate
+        with each_stats() instead (2,500 episodes' at once would be 500 MB).
+        """
+        return dict(self.each_stats(slots))
+
+    def each_stats(self, slots: Iterable[int]) -> Iterator[tuple[int, tuple[Counter, Counter]]]:
+        """Yield (slot, (stem counts, word counts)) one slot at a time, for slots whose search rows are stored."""
+        for slot, (df, vocab) in self._slot_blobs("stats", slots):
+            yield slot, (Counter(df), Counter(vocab))
+
+    def _slot_blobs(self, column: str, slots: Iterable[int], chunk: int = 50) -> Iterator[tuple[int, Any]]:
+        """Yield (slot, the JSON value of an episodes column) where it is set and well formed.
+
+        Read `chunk` slots at a time (the lock is not held while the caller works).
+        """
         wanted = list(slots)
-        out = {}
-        with self.lock:
-            for i in range(0, len(wanted), 500):
-                part = wanted[i:i + 500]
-                marks = ",".join("?" * len(part))
-                for slot, blob in self.db.execute(f"SELECT slot, {column} FROM episodes "
-                                                  f"WHERE {column} IS NOT NULL AND slot IN ({marks})", part):
-                    value = _json(blob, _COLUMNS[column])
-                    if value is not None:
-                        out[slot] = value
-        return out
+        for i in range(0, len(wanted), chunk):
+            part = wanted[i:i + chunk]
+            marks = ",".join("?" * len(part))
+            with self.lock:
+                rows = self.db.execute(f"SELECT slot, {column} FROM episodes "
+                                       f"WHERE {column} IS NOT NULL AND slot IN ({marks})", part).fetchall()
+            for slot, blob in rows:
+                value = _json(blob, _COLUMNS[column])
+                if value is not None:
+                    yield slot, value
+            del rows
 
     def put_rows(self, slot: int, rows: list[tuple], df: Counter, vocab: Counter, lines: list[str]) -> None:
         """Store one episode's search rows, word counts and stem lines, once (another process may be first)."""
@@ -369,12 +371,8 @@ class Store:
             with immediate(self.db):
                 done = self.db.execute("SELECT stats IS NOT NULL FROM episodes WHERE slot = ?", (slot,)).fetchone()
                 if done and not done[0]:
-                    table = episode_table(slot)
                     self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
-                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
-                    self.db.execute(FTS_SCHEMA.format(table=table))
                     self.db.executemany(INSERT_ROWS.format(table="docs"), rows)
-                    self.db.executemany(INSERT_ROWS.format(table=table), rows)
                     self.db.executemany("UPDATE items SET stems = ? WHERE rowid = ?",
                                         [(line, lo + i) for i, line in enumerate(lines)])
                     self.db.execute("UPDATE episodes SET stats = ? WHERE slot = ?", (blob, slot))
@@ -773,5 +771,5 @@ def _copy(doc: ParsedDocument) -> ParsedDocument:
     return dataclasses.replace(doc, problems=list(doc.problems))
 
 
-__all__ = ["Store", "CachedLibrary", "load_cached", "paused_gc", "slot_range", "episode_table", "INSERT_ROWS", "file_fingerprint", "episode_key", "code_fingerprint",
+__all__ = ["Store", "CachedLibrary", "load_cached", "paused_gc", "slot_range", "INSERT_ROWS", "file_fingerprint", "episode_key", "code_fingerprint",
            "default_folder", "FTS_SCHEMA", "SLOT_BITS"]

@@ -4,7 +4,9 @@ It is built like a platform adapter: one EpisodeBot, replies counted in flight,
 and the connection (a local aiohttp server) handed to `run_service`, which adds
 the heartbeat, the pid file, the seeds watch, SIGHUP reload and graceful stop.
 `GET /ask?q=...&episode=...&delay=...` answers like `/ask`; `delay` holds the
-reply back so a test can stop the process while it is in flight.
+reply back so a test can stop the process while it is in flight. `GET /hold?seconds=...`
+blocks a worker thread without counting a reply (a stuck library call), which
+keeps Python from exiting until it returns.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -41,8 +44,15 @@ async def serve(port_file: Path) -> int:
             reply = bot.run("ask", args)
             return web.json_response({**reply.to_json(), "error": reply.error, "body": reply.body})
 
+    async def hold(request: web.Request) -> web.Response:
+        seconds = min(float(request.query.get("seconds", 0)), 60)
+        asyncio.get_running_loop().run_in_executor(None, time.sleep, seconds)
+        log.info("holding a worker thread for %.0f s", seconds)
+        return web.json_response({"held": seconds})
+
     app = web.Application()
     app.router.add_get("/ask", ask)
+    app.router.add_get("/hold", hold)
     runner = web.AppRunner(app)
     listening = asyncio.Event()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -178,3 +179,18 @@ def _ignore_errors(func, *args, **kwargs) -> None:
         func(*args, **kwargs)
     except OSError:  # the server went away mid-reply, as this test intends
         pass
+
+
+def test_a_stop_that_hangs_ends_before_docker_kills_it_and_says_why(running):
+    """A stuck worker thread keeps Python from exiting; the bot exits by itself within its deadline."""
+    bot = running(EPISODE_BOT_WATCH_SEEDS="false", EPISODE_BOT_STOP_GRACE="0.5")
+    with urllib.request.urlopen(f"http://127.0.0.1:{bot.port}/hold?seconds=60", timeout=30) as response:
+        assert json.loads(response.read())["held"] == 60
+    wait_for(lambda: "holding a worker thread" in bot.log(), "the worker thread to be held")
+
+    bot.proc.send_signal(signal.SIGTERM)
+    code = bot.proc.wait(timeout=30)  # the held thread alone would keep it for 60 s
+    assert code == 0
+    log = bot.log()
+    assert re.search(r"still stopping [0-9.]+ s after SIGTERM: exiting now", log)
+    assert log.count("(most recent call first)") >= 2  # each thread's stack, the held one among them
