@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from bench.fit_answerable import fit, probability
-from bot.answerable import ANSWER_FROM, Evidence
+from bot.answerable import ANSWER_FROM, SOFT_FLOOR, Evidence
 
 
 def test_more_evidence_of_every_kind_makes_an_answer_likelier():
@@ -22,6 +22,12 @@ def test_a_passage_far_in_meaning_holding_little_does_not_answer():
     assert not Evidence(cosine=0.2, soft=0.15, known=0.3, total=15.0).answers()
     assert Evidence(cosine=0.5, soft=0.45, known=0.9, total=25.0).answers()
     assert 0 < ANSWER_FROM < 1
+
+
+def test_a_close_passage_holding_too_little_of_the_question_does_not_answer():
+    close = Evidence(cosine=0.6, soft=SOFT_FLOOR + 0.05, known=0.9, total=25.0)
+    assert close.answers()
+    assert not Evidence(cosine=0.6, soft=SOFT_FLOOR - 0.05, known=0.9, total=25.0).answers()
 
 
 def test_the_fit_recovers_the_coefficients_that_made_the_labels():
