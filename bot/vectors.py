@@ -53,7 +53,11 @@ class VectorCache:
         try:
             with self.lock:
                 code = self.db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
-                keys = dict(self.db.execute("SELECT slot, key FROM episodes"))
+                if len(slots) <= 500:  # a build asks for one episode at a time: not every episode's key
+                    marks = ",".join("?" * len(slots))
+                    keys = dict(self.db.execute(f"SELECT slot, key FROM episodes WHERE slot IN ({marks})", slots))
+                else:
+                    keys = dict(self.db.execute("SELECT slot, key FROM episodes"))
         except sqlite3.OperationalError:  # a cache without the store's tables: digest the texts
             return {}
         code_part = code[0] if code else ""
