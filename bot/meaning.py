@@ -61,7 +61,8 @@ class StaticModel:
         self.digest = hashlib.sha256(f"{name}:{weights.stat().st_size}".encode() + head).hexdigest()[:16]
         self._lock = threading.Lock()
         self._memo: dict[str, list[int]] = {}  # word -> its token ids (see _token_ids)
-        self._loaded: tuple[np.ndarray, Tokenizer, frozenset[str]] | None = None
+        self._loaded: tuple[np.ndarray, Tokenizer] | None = None
+        self._whole_words: frozenset[str] | None = None  # built on the first knows(): most questions never ask
 
     @classmethod
     def from_folder(cls, folder: Path | str) -> StaticModel:
@@ -84,8 +85,8 @@ class StaticModel:
         return cls(root / "weights" / "l2_supercat_256.safetensors",
                    root / "tokenizers" / "l2_supercat_tokenizer_config.json", "wordllama-l2-supercat-256")
 
-    def load(self) -> tuple[np.ndarray, Tokenizer, frozenset[str]]:
-        """Read the weights and tokenizer once; return (token vectors, tokenizer, whole words)."""
+    def load(self) -> tuple[np.ndarray, Tokenizer]:
+        """Read the weights and tokenizer once; return (token vectors, tokenizer)."""
         with self._lock:
             if self._loaded is None:
                 self._loaded = _read(*self.paths, self.name)
@@ -108,7 +109,7 @@ class StaticModel:
         """Return one unit-length float32 vector a text (a zero vector for a text with no token)."""
         import numpy as np
 
-        vectors, tokenizer, _ = self.load()
+        vectors, tokenizer = self.load()
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         if len(texts) == 1:  # a question: no batch thread pool, which costs more than the text
             ids = tokenizer.encode(texts[0], add_special_tokens=False).ids[:MAX_TOKENS]
@@ -141,7 +142,9 @@ class StaticModel:
 
     def knows(self, word: str) -> bool:
         """Return True when word is a whole word of the model's vocabulary: a real word or name."""
-        return word.lower() in self.load()[2]
+        if self._whole_words is None:  # two threads may both build it: the same set, once kept
+            self._whole_words = _whole_words(self.load()[1])
+        return word.lower() in self._whole_words
 
 
 def _means(vectors: np.ndarray, ids_of: list[list[int]]) -> np.ndarray:
@@ -245,7 +248,7 @@ class WordTable:
                 return found
 
 
-def _read(weights: Path, tokenizer_path: Path, name: str) -> tuple[np.ndarray, Tokenizer, frozenset[str]]:
+def _read(weights: Path, tokenizer_path: Path, name: str) -> tuple[np.ndarray, Tokenizer]:
     import numpy as np
     from tokenizers import Tokenizer
 
@@ -258,14 +261,18 @@ def _read(weights: Path, tokenizer_path: Path, name: str) -> tuple[np.ndarray, T
         raise ModelError(f"{name}: {vectors.shape} vectors for {tokenizer.get_vocab_size()} tokens")
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
-    # Whole-word tokens: SentencePiece marks a word start with '▁', GPT-2 byte BPE with 'Ġ';
+    # Kept as stored (float16 for the packaged model: half the memory); means are taken in float32.
+    return vectors if vectors.dtype in (np.float16, np.float32) else vectors.astype(np.float32), tokenizer
+
+
+def _whole_words(tokenizer: Tokenizer) -> frozenset[str]:
+    """Return the vocabulary's whole words, lowercased (copying the vocabulary out costs about 0.15 s)."""
+    # SentencePiece marks a word start with '▁', GPT-2 byte BPE with 'Ġ';
     # a WordPiece vocabulary holds whole words bare (pieces start with '##').
     vocab = tokenizer.get_vocab()
     marks = ("\u2581", "\u0120")
-    known = frozenset(t[1:].lower() for t in vocab if t[:1] in marks and t[1:].isalpha()) | \
+    return frozenset(t[1:].lower() for t in vocab if t[:1] in marks and t[1:].isalpha()) | \
         frozenset(t.lower() for t in vocab if t.isalpha() and len(t) > 1)
-    # Kept as stored (float16 for the packaged model: half the memory); means are taken in float32.
-    return vectors if vectors.dtype in (np.float16, np.float32) else vectors.astype(np.float32), tokenizer, known
 
 
 def _weights(path: Path) -> np.ndarray:
