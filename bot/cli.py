@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return _usage_error(command, exc, as_json=args.json,
                             example=_example(settings, args.seeds, command, values))
     try:
-        bot = EpisodeBot.from_settings(settings, args.seeds, rate_limited=False)
+        bot = EpisodeBot.from_settings(settings, args.seeds, rate_limited=False, counted=False)
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -154,7 +154,7 @@ def _example(settings: Settings, seeds: str | None, command: Command, values: di
     from .core import EpisodeBot
 
     try:
-        bot = EpisodeBot.from_settings(settings, seeds, rate_limited=False)
+        bot = EpisodeBot.from_settings(settings, seeds, rate_limited=False, counted=False)
         episode = bot.resolve_episode(values.get("episode"))
         return examples.examples(bot.snapshot.index, episode).get(command.name, command.example)
     except (SeedsError, ConfigError, UserError, OSError):
