@@ -23,6 +23,7 @@ from .i18n import _
 from .launch import EXTRA, run_extra
 from .replies import Reply, error_reply
 from .settings import ConfigError, Settings, load_settings, report
+from .text import is_time_line
 from .version import __version__
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:  # with the CLI's own syntax, and an example from the episode in question
         return _usage_error(command, exc, as_json=args.json,
                             example=_example(settings, args.seeds, command, values))
+    if _reads_meaning(command, values):
+        _read_model_ahead()
     try:
         bot = EpisodeBot.from_settings(settings, args.seeds, rate_limited=False, counted=False)
     except SeedsError as exc:
@@ -126,6 +129,26 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
     return 2 if reply.error else 0
+
+
+def _reads_meaning(command: Command, values: dict[str, str]) -> bool:
+    """Return True when the answer will read the meaning model: a question, or a chapter asked for by its title."""
+    if command.name == "ask":
+        return True
+    wanted = values.get("title_or_time", "")
+    return command.name == "chapter" and bool(wanted) and not is_time_line(wanted.replace(" ", ""))
+
+
+def _read_model_ahead() -> None:
+    """Read the meaning model in the background while the episodes load (see StaticModel.read_ahead)."""
+    from .meaning import ModelError, load_model
+
+    try:
+        model = load_model()
+    except (ModelError, OSError):  # an admin's model folder that can't be read: the answer says so
+        return
+    if model is not None:
+        model.read_ahead()
 
 
 def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser:
