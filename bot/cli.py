@@ -23,7 +23,6 @@ from .i18n import _
 from .launch import EXTRA, run_extra
 from .replies import Reply, error_reply
 from .settings import ConfigError, Settings, load_settings, report
-from .text import is_time_line
 from .version import __version__
 
 log = logging.getLogger(__name__)
@@ -132,11 +131,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _reads_meaning(command: Command, values: dict[str, str]) -> bool:
-    """Return True when the answer will read the meaning model: a question, or a chapter asked for by its title."""
-    if command.name == "ask":
-        return True
-    wanted = values.get("title_or_time", "")
-    return command.name == "chapter" and bool(wanted) and not is_time_line(wanted.replace(" ", ""))
+    """Return True when the answer reads the meaning model: a question does (its vector), whatever it finds.
+
+    Other commands read it only when their words find nothing; reading it ahead for them
+    would cost CPU for nothing, and the process waits for the read before it exits.
+    """
+    return command.name == "ask" and bool(values.get("question"))
 
 
 def _read_model_ahead() -> None:

@@ -100,7 +100,8 @@ class StaticModel:
         meanwhile (a cold `episode-bot ask`) answers about 0.1 s sooner on a free core.
         """
         if self._loaded is None:
-            threading.Thread(target=self._read_quietly, name="read-meaning-model", daemon=True).start()
+            # Not a daemon: one stopped at exit inside the tokenizer's native code aborts the process.
+            threading.Thread(target=self._read_quietly, name="read-meaning-model").start()
 
     def _read_quietly(self) -> None:
         try:

@@ -131,9 +131,8 @@ def test_the_command_line_reads_the_model_ahead_only_for_what_reads_it():
     from bot.commands import BY_NAME
 
     assert _reads_meaning(BY_NAME["ask"], {"question": "What is RLVR?"})
-    assert _reads_meaning(BY_NAME["chapter"], {"title_or_time": "post-training"})
-    assert not _reads_meaning(BY_NAME["chapter"], {"title_or_time": "1:02:38"})
-    assert not _reads_meaning(BY_NAME["chapter"], {})
+    assert not _reads_meaning(BY_NAME["chapter"], {"title_or_time": "post-training"})  # the title's words may do
+    assert not _reads_meaning(BY_NAME["quote"], {"text": "reinforcement learning"})
     assert not _reads_meaning(BY_NAME["episodes"], {"query": "scaling"})
 
 

@@ -62,3 +62,15 @@ def test_a_question_from_the_command_line_loads_only_what_it_answers_with(tmp_pa
     assert [r["code"] for r in runs] == [0, 0, 0, 0]
     for run in runs[1:]:
         assert run["loaded"] == []
+
+
+def test_a_question_that_never_reads_the_model_still_exits_cleanly(tmp_path: Path):
+    # `ask` reads the meaning model in a background thread; a question in another language
+    # never uses it, so the process reaches its exit while the tokenizer may still be loading.
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "EPISODE_BOT_STATE_DIR": str(tmp_path / "state")}
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-m", "bot.launch", "ask", "что такое RLVR?", "--seeds",
+                               str(ROOT / "seeds")], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "FATAL" not in done.stderr and "Traceback" not in done.stderr
