@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 import logging
 import math
 import re
@@ -35,7 +36,7 @@ from .episode_terms import EpisodeTerms
 from .library import Library
 from .lru import LRU
 from .meaning import StaticModel, WordTable, load_model
-from .models import Chapter, Episode, Passage, Quote
+from .models import Chapter, Episode, Passage, Quote, rowid_of, stems_of
 from .indexer import Prepared, prepare
 from .items import MemoryItems, StoredItems
 from .episode_bm25 import EpisodeBM25
@@ -67,6 +68,7 @@ MEANING_WORD_EPISODES = 4
 VECTOR_EPISODES = 32  # episodes whose item vectors, read back from the cache, stay in memory (least recent go)
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
 QUOTE_COVERS = 0.5  # share of the words' weight a quote or turn must hold to be found by its words
+QUOTE_SCORE = 0.6  # a quote or turn found by its words is returned from this score (similarity, coverage)
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 CORRECTIONS_KEPT = 4096  # misspelt words whose correction (or lack of one) is remembered
 CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
@@ -424,18 +426,19 @@ class SearchIndex:
         """
         stems = {stem(t): t in q.prefixes for t in terms}
         held = self.episode_terms.holders([s for s, p in stems.items() if not p], [s for s, p in stems.items() if p])
-        live = set(self.slot_of.values())
-        bound: Counter[int] = Counter()
-        often: Counter[int] = Counter()
+        live = self._live_slots
+        bound: dict[int, float] = {}
+        often: dict[int, float] = {}
         for s, by_slot in held.items():
             w = q.weights.get(s, 0.0) or 1.0
             for slot, n in by_slot.items():
                 if slot in live:
-                    bound[slot] += w
-                    often[slot] += w * n / (n + 2.0)
-        ranked = sorted(bound, key=lambda slot: (round(bound[slot], 6), often[slot], -slot), reverse=True)
+                    bound[slot] = bound.get(slot, 0) + w
+                    often[slot] = often.get(slot, 0) + w * n / (n + 2.0)
+        # The first `limit` of them all sorted (a common word is held by every episode: no need to sort them all).
+        ranked = heapq.nlargest(limit, bound, key=lambda slot: (round(bound[slot], 6), often[slot], -slot))
         best = bound[ranked[0]] if ranked else 1.0
-        return [(slot, bound[slot] / best) for slot in ranked[:limit]]
+        return [(slot, bound[slot] / best) for slot in ranked]
 
     def meaning_episodes(self, q: Query, limit: int = MEANING_EPISODES) -> list[int]:
         """Return the slots of the episodes whose chapters (or centroid) are closest to the question's meaning."""
@@ -932,7 +935,11 @@ class SearchIndex:
             cov = self.coverage(q, item) if q.total else 1.0
             if cov < QUOTE_COVERS:  # never returned: spare comparing its every sentence (most of a quote's time)
                 continue
-            best_sentence, best = None, 0.0
+            bonus = 5 if isinstance(item, Quote) else (2 if item.speaker else 0)
+            # A line is returned when its score reaches QUOTE_SCORE; a sentence under what this one would need
+            # can't make it so (a margin under it for the rounding), so the comparisons start from there.
+            floor = (QUOTE_SCORE * 100 - 0.1 - cov * 30 - bonus) / 0.7
+            best_sentence, best = None, max(0.0, floor)
             for sentence in ([item.text] if isinstance(item, Quote) else _windows(sentences(item.text))):
                 # A sentence counts only if it beats the best so far: each ratio is asked only for what could
                 # (a cutoff lets rapidfuzz stop early; below it, it returns 0 and the sentence can't win).
@@ -944,12 +951,13 @@ class SearchIndex:
                     0.0, (best - partial * 0.6) / 0.4 - 1e-6)) * 0.4
                 if s > best:
                     best_sentence, best = sentence, s
-            bonus = 5 if isinstance(item, Quote) else (2 if item.speaker else 0)
+            if best_sentence is None:
+                continue  # no sentence reaches the score a returned line needs
             score = best * 0.7 + cov * 30 + bonus
             hits.append(Hit(item=item, episode=ep, score=round(score / 100, 4), coverage=cov,
                             excerpt=None if isinstance(item, Quote) else best_sentence))
         hits.sort(key=lambda h: h.score, reverse=True)
-        return [h for h in hits if h.score >= 0.6] or self._quotes_by_meaning(q, episode, speaker)
+        return [h for h in hits if h.score >= QUOTE_SCORE] or self._quotes_by_meaning(q, episode, speaker)
 
     def _quotes_by_meaning(self, q: Query, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Return the quotes and transcript lines closest in meaning to a line remembered in other words.
@@ -1068,7 +1076,8 @@ class SearchIndex:
 
 def _key(item: Passage | Quote) -> int:
     """Return what names an item across reads from the index cache: its rowid (else the object)."""
-    return item._rowid if item._rowid is not None else id(item)
+    rowid = rowid_of(item)
+    return rowid if rowid is not None else id(item)
 
 
 def index_episode(store, episode: Episode, slot: int, model: StaticModel | None,
@@ -1179,7 +1188,7 @@ def _rows_in_language(episode: Episode, base: int
 
 def _line(item: Passage | Quote) -> str:
     """Return an item's stem line: the one made when it was indexed, else made now the same way."""
-    line = item._stems
+    line = stems_of(item)
     if line is None:
         line = stem_line(words(f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}"))
     return line
