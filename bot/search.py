@@ -196,7 +196,10 @@ class SearchIndex:
         self._recent: LRU[int, tuple[np.ndarray, np.ndarray]] = LRU(VECTOR_EPISODES)  # slot_vectors()
         with paused_gc():
             self._build(library, previous)
-            self._build_catalogue()
+            self._build_catalogue(previous if previous is not None and
+                                  getattr(previous.library, "store", None) is getattr(library, "store", None) and
+                                  previous.model is not None and self.model is not None and
+                                  previous.model.digest == self.model.digest else None)
 
     def _build(self, library: Library, previous: SearchIndex | None = None) -> None:
         """Index every item, or find the rows in the library's store.
@@ -341,8 +344,11 @@ class SearchIndex:
 
     # -- what picks the episodes a catalogue-wide search reads ----------------
 
-    def _build_catalogue(self) -> None:
-        """Keep which episodes hold which words, and each episode's guide vectors (see catalogue_episodes)."""
+    def _build_catalogue(self, previous: SearchIndex | None = None) -> None:
+        """Keep which episodes hold which words, and each episode's guide vectors (see catalogue_episodes).
+
+        `previous`, an index of the same store and model, lends the guide vectors of the episodes both hold.
+        """
         slots = [self.slot_of[id(e)] for e in self.library.episodes]
         store = getattr(self.library, "store", None)
         self.episode_terms = EpisodeTerms(self.db, self.lock)
@@ -360,7 +366,7 @@ class SearchIndex:
                 del stats
             if store is not None:
                 self.episode_terms.forget_others(slots)
-        self._build_guides(slots)
+        self._build_guides(slots, previous)
 
     def _episode_keys(self, slots: list[int]) -> dict[int, str]:
         """Return {slot: the store's key of the episode}: what a slot's per-episode rows are valid for."""
@@ -379,41 +385,63 @@ class SearchIndex:
             return _episode_rows(episode, slot_range(slot)[0])[1]
         return Counter(s for line in lines for s in line.split("\n") if s)
 
-    def _build_guides(self, slots: list[int]) -> None:
-        """Stack every episode's guide vectors (bot/episode_guides.py), computing those the cache lacks."""
+    def _build_guides(self, slots: list[int], previous: SearchIndex | None = None) -> None:
+        """Stack every episode's guide vectors (bot/episode_guides.py), computing those the cache lacks.
+
+        The serving index's rows of an unchanged episode are taken as they are: a reload
+        reads only the new episodes' rows (every episode's is a few MB at 2,500 episodes).
+        """
         self._guides: np.ndarray | None = None
         self._guide_slots: list[int] = []
         self._guide_starts: np.ndarray | None = None
+        self._guide_digests: dict[int, str] = {}  # slot -> the digest its rows were stored under
         if self.model is None:
             return
         import numpy as np
 
-        cache = EpisodeGuides(self._cache.db, self._cache.lock) if self._cache is not None else None
-        kept = cache.stored(self.model.digest) if cache is not None else {}
         digests = self._cache.stored(self.model.digest) if self._cache is not None else {}
+        lent = previous._guide_rows() if previous is not None else {}
+        wanted = {slot: f"{digests[slot]}|{GUIDES}" if slot in digests else None for slot in slots}
+        lent = {slot: rows for slot, (digest, rows) in lent.items() if wanted.get(slot) == digest}
+        cache = EpisodeGuides(self._cache.db, self._cache.lock) if self._cache is not None else None
+        kept = cache.stored(self.model.digest, [s for s in slots if s not in lent] if lent else None) \
+            if cache is not None else {}
         fresh: dict[int, tuple[str, np.ndarray]] = {}
         parts, owners = [], []
         for slot in slots:
-            digest = digests.get(slot)
-            digest = f"{digest}|{GUIDES}" if digest is not None else None  # how many a stored row may hold
-            if digest is not None and slot in kept and kept[slot][0] == digest:
+            digest = wanted[slot]  # how many a stored row may hold is part of it
+            if slot in lent:
+                rows = lent[slot]
+            elif digest is not None and slot in kept and kept[slot][0] == digest:
                 rows = kept[slot][1]
             else:
                 vectors = self.slot_vectors(slot)
                 if vectors is None:
                     continue
                 rows = guides(*vectors)
-                if digest is not None:
+                if digest is not None:  # stored: served at the precision the cache keeps, as after a restart
+                    rows = _as_cached(rows)
                     fresh[slot] = (digest, rows)
             if len(rows):
                 parts.append(rows)
                 owners.append(slot)
+                if digest is not None:
+                    self._guide_digests[slot] = digest
         if cache is not None:
             cache.put(self.model.digest, fresh)
         if parts:
             self._guides = np.vstack(parts)
             self._guide_slots = owners
             self._guide_starts = np.cumsum([0, *(len(p) for p in parts[:-1])])
+
+    def _guide_rows(self) -> dict[int, tuple[str, np.ndarray]]:
+        """Return {slot: (digest, its guide vectors)} of the episodes whose rows came from or went to the cache."""
+        if self._guides is None or self._guide_starts is None:
+            return {}
+        ends = [*self._guide_starts[1:].tolist(), len(self._guides)]
+        return {slot: (self._guide_digests[slot], self._guides[start:end])
+                for slot, start, end in zip(self._guide_slots, self._guide_starts.tolist(), ends)
+                if slot in self._guide_digests}
 
     def catalogue_episodes(self, q: Query, terms: list[str], limit: int = CATALOGUE_EPISODES
                            ) -> list[tuple[int, float]]:
