@@ -109,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:  # with the CLI's own syntax, and an example from the episode in question
         return _usage_error(command, exc, as_json=args.json,
                             example=_example(settings, args.seeds, command, values))
+    if _reads_meaning(command, values):
+        _read_model_ahead()
     try:
-        bot = EpisodeBot.from_settings(settings, args.seeds, rate_limited=False)
+        bot = EpisodeBot.from_settings(settings, args.seeds, rate_limited=False, counted=False)
     except SeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -126,6 +128,27 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
     return 2 if reply.error else 0
+
+
+def _reads_meaning(command: Command, values: dict[str, str]) -> bool:
+    """Return True when the answer reads the meaning model: a question does (its vector), whatever it finds.
+
+    Other commands read it only when their words find nothing; reading it ahead for them
+    would cost CPU for nothing, and the process waits for the read before it exits.
+    """
+    return command.name == "ask" and bool(values.get("question"))
+
+
+def _read_model_ahead() -> None:
+    """Read the meaning model in the background while the episodes load (see StaticModel.read_ahead)."""
+    from .meaning import ModelError, load_model
+
+    try:
+        model = load_model()
+    except (ModelError, OSError):  # an admin's model folder that can't be read: the answer says so
+        return
+    if model is not None:
+        model.read_ahead()
 
 
 def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser:
@@ -154,7 +177,7 @@ def _example(settings: Settings, seeds: str | None, command: Command, values: di
     from .core import EpisodeBot
 
     try:
-        bot = EpisodeBot.from_settings(settings, seeds, rate_limited=False)
+        bot = EpisodeBot.from_settings(settings, seeds, rate_limited=False, counted=False)
         episode = bot.resolve_episode(values.get("episode"))
         return examples.examples(bot.snapshot.index, episode).get(command.name, command.example)
     except (SeedsError, ConfigError, UserError, OSError):

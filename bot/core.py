@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from . import examples as _examples
-from . import indexer, metrics, spoilers
+from . import indexer, spoilers
 from . import i18n, listening
 from .catalogue import catalogue_of
 from .commands import BY_NAME, COMMANDS, Command
@@ -35,6 +35,8 @@ from .store import CachedLibrary, Store, load_cached
 from .text import clean_line, format_time
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -126,11 +128,20 @@ class EpisodeBot:
 
     def __init__(self, seeds_dir: Path | str, default_episode: str | None = None,
                  max_bytes: int = MAX_BYTES, limiter: Limiter | None = None,
-                 cache_dir: Path | str | None = None, records: Records | None = None) -> None:
+                 cache_dir: Path | str | None = None, records: Records | None = None,
+                 counted: bool = True) -> None:
         """`cache_dir`: where to keep the index between runs (None: build it in memory each time).
 
         `records`: the question log, votes, taught answers and small state (None: none kept).
+        `counted`: count commands and reloads for /metrics; a one-shot process such as the
+        command line serves no /metrics and passes False, which also spares loading the
+        Prometheus client (about 30 ms of every `episode-bot ask`).
         """
+        self.metrics: ModuleType | None = None
+        if counted:
+            from . import metrics
+
+            self.metrics = metrics
         self.records = records
         self.seeds_dir = Path(seeds_dir)
         self.limiter = limiter  # None: nobody is rate limited (CLI, scripts)
@@ -140,20 +151,21 @@ class EpisodeBot:
         self.store = Store.open(cache_dir, self.seeds_dir)
         self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
         self.snapshot.settle()
-        metrics.track_episodes(lambda: len(self.snapshot.library.episodes))
+        if self.metrics is not None:
+            self.metrics.track_episodes(lambda: len(self.snapshot.library.episodes))
         self._default_missing = False  # the default episode went away in a reload (logged once)
         self.language = i18n.DEFAULT  # replies' language when a call names none (EPISODE_BOT_LANGUAGE)
         self._check_default()
 
     @classmethod
     def from_settings(cls, settings: Settings, seeds_dir: Path | str | None = None, *,
-                      rate_limited: bool = True, platform: str = "cli") -> EpisodeBot:
+                      rate_limited: bool = True, platform: str = "cli", counted: bool = True) -> EpisodeBot:
         """Build the bot a front end runs: seeds, default episode, limits and index cache from settings."""
         bot = cls(Path(seeds_dir or settings.seeds_dir), default_episode=settings.default_episode,
                   max_bytes=int(settings.max_seed_mb * 1e6),
                   limiter=RateLimiter.from_settings(settings) if rate_limited else None,
                   cache_dir=Path(settings.state_dir) / "index",  # a big catalogue starts fast
-                  records=Records.open(settings, platform))  # type: ignore[arg-type]
+                  records=Records.open(settings, platform), counted=counted)  # type: ignore[arg-type]
         bot.language = settings.language
         return bot
 
@@ -170,18 +182,22 @@ class EpisodeBot:
                 fresh = Snapshot.build(self.seeds_dir, self.max_bytes, self.store, previous=self.snapshot)
             except (SeedsError, OSError) as exc:
                 log.error("reload failed, still serving the previous episodes: %s", exc)
-                metrics.RELOADS.labels(result="failed").inc()
+                self._count_reload("failed")
                 return False
             except Exception:
                 log.exception("reload failed, still serving the previous episodes")
-                metrics.RELOADS.labels(result="failed").inc()
+                self._count_reload("failed")
                 return False
-            metrics.RELOADS.labels(result="ok").inc()
+            self._count_reload("ok")
             self.snapshot = fresh  # one reference swap: readers see old or new, never half
             fresh.settle()
             log.info("reloaded %d episode(s) from %s", len(fresh.library.episodes), self.seeds_dir)
             self._default_found(fresh)
             return True
+
+    def _count_reload(self, result: str) -> None:
+        if self.metrics is not None:
+            self.metrics.RELOADS.labels(result=result).inc()
 
     def _check_default(self) -> None:
         """Refuse to start with a default episode that matches none: say which ones exist, on one line."""
@@ -233,13 +249,15 @@ class EpisodeBot:
         try:
             reply = self._answer(name, args, page, user=user, channel=channel, caller=caller)
         except BaseException:
-            metrics.observe(counted, platform, "error", time.perf_counter() - started)
+            if self.metrics is not None:
+                self.metrics.observe(counted, platform, "error", time.perf_counter() - started)
             raise
         # A spoiler-safe answer (a given time, or the member's saved place) gets no taught answer first:
         # it could come from later in the episode.
         if name == "ask" and page <= 1 and not reply.error and reply.before is None:
             reply = self._taught_first(reply)
-        metrics.observe(counted, platform, metrics.outcome(reply), time.perf_counter() - started)
+        if self.metrics is not None:
+            self.metrics.observe(counted, platform, self.metrics.outcome(reply), time.perf_counter() - started)
         self._record(reply, name, args, started, caller, via)
         return reply
 
@@ -351,7 +369,9 @@ class EpisodeBot:
         reply = self._answer("ask", {"question": latest.title[:200], "episode": latest.id})
         if reply.error:
             raise RuntimeError(f"the probe command failed: {reply.message}")
-        return {"episodes": len(self.snapshot.library.episodes), "outcome": metrics.outcome(reply)}
+        from .metrics import outcome  # the probe runs in a serving process, which counts anyway
+
+        return {"episodes": len(self.snapshot.library.episodes), "outcome": outcome(reply)}
 
     def run_action(self, token: str, *, user: str | None = None, channel: str | None = None,
                    platform: str = "cli", workspace: str | None = None, is_admin: bool = False,

@@ -27,9 +27,8 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Iterator
 
+# babel's dates and .po reader are imported where used: English answers need neither.
 from babel import Locale
-from babel.dates import format_date as _babel_date
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 log = logging.getLogger(__name__)
@@ -56,6 +55,8 @@ class _Catalogue:
         path = LOCALES_DIR / LANGUAGES[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
         if lang == DEFAULT or not path.is_file():
             return  # English is the msgids themselves
+        from babel.messages.pofile import read_po
+
         with path.open("rb") as f:
             catalog = read_po(f, locale=LANGUAGES[lang])
         self.plural_index = _gettext.c2py(catalog.plural_expr)  # the catalogue's own Plural-Forms rule
@@ -231,7 +232,9 @@ def format_date(value: _dt.date, *, form: str = "medium") -> str:
     """
     if current() == DEFAULT:
         return value.isoformat()
-    return _babel_date(value, format=form, locale=_babel_locale())
+    from babel.dates import format_date as babel_date
+
+    return babel_date(value, format=form, locale=_babel_locale())
 
 
 def format_number(value: float | int) -> str:

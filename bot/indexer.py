@@ -11,19 +11,18 @@ the episode is written as JSON, the rows as plain columns.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections import Counter
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from . import meaning
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the process pool's modules load with a pool: most loads (a cached start) start none
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     import numpy as np
 
     from .formats import ParsedDocument
@@ -147,6 +146,9 @@ class Workers:
         if self.broken or self.n <= 1 or size < MIN_JOBS:
             return None
         if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             model = self.model()
             setting = meaning.current_setting() if model is not None else "off"
             # spawn: a forked copy of a bot with threads running could inherit a held lock. Like any
@@ -161,6 +163,8 @@ class Workers:
         pool = self._pool(len(items))
         done = 0
         if pool is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
             try:
                 pending: deque[Future] = deque()
                 queue = iter(items)

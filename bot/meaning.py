@@ -93,6 +93,22 @@ class StaticModel:
                 log.info("meaning model %s read: %d tokens x %d", self.name, *self._loaded[0].shape)
             return self._loaded
 
+    def read_ahead(self) -> None:
+        """Start reading the files in a background thread: the first embed() waits only for what is left.
+
+        The tokenizer is parsed outside the GIL, so a process that loads its episodes
+        meanwhile (a cold `episode-bot ask`) answers about 0.1 s sooner on a free core.
+        """
+        if self._loaded is None:
+            # Not a daemon: one stopped at exit inside the tokenizer's native code aborts the process.
+            threading.Thread(target=self._read_quietly, name="read-meaning-model").start()
+
+    def _read_quietly(self) -> None:
+        try:
+            self.load()
+        except Exception:  # a file that can't be read is reported by the first embed(), which reads it again
+            log.debug("reading the meaning model ahead failed", exc_info=True)
+
     @property
     def vectors(self) -> np.ndarray:
         return self.load()[0]

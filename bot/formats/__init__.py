@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
+from typing import Any
 
-from . import captions, labeled_page, markdown, plain, podcast_json, shownotes, summary_page, tldr
 from .base import ParsedDocument, Problem
 from .caps import HUGE_PARAGRAPH, WINDOW, cap_document
 from .safety import UnsafeSeed, mask_document, read_seed_bytes
 
-# Every reader has NAME, sniff(text, name) -> score and read(doc, lines).
-READERS = [labeled_page, summary_page, markdown, shownotes, tldr, plain,
-           captions.WEBVTT, captions.SRT, podcast_json.CHAPTERS, podcast_json.TRANSCRIPT]
-
 MAX_BYTES = 16_000_000  # EPISODE_BOT_MAX_SEED_MB's default: MB (10^6), as every message says
 
-__all__ = ["READERS", "ParsedDocument", "Problem", "read_document", "MAX_BYTES"]
+__all__ = ["READERS", "ParsedDocument", "Problem", "read_document", "readers", "MAX_BYTES"]
+
+
+@functools.cache
+def readers() -> list[Any]:
+    """Return every reader: each has NAME, sniff(text, name) -> score and read(doc, lines).
+
+    Imported on the first file read, not with the package: a start whose episodes all
+    come from the index cache reads no seed file, and the readers' libraries (YAML,
+    WebVTT, SRT) cost about 40 ms of every `episode-bot ask`.
+    """
+    from . import captions, labeled_page, markdown, plain, podcast_json, shownotes, summary_page, tldr
+
+    return [labeled_page, summary_page, markdown, shownotes, tldr, plain,
+            captions.WEBVTT, captions.SRT, podcast_json.CHAPTERS, podcast_json.TRANSCRIPT]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "READERS":  # the list, as before readers() loaded it on first use (PEP 562)
+        return readers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def read_document(path: Path, name: str, max_bytes: int = MAX_BYTES) -> ParsedDocument:
@@ -41,7 +58,7 @@ def read_document(path: Path, name: str, max_bytes: int = MAX_BYTES) -> ParsedDo
         doc.format = "empty"
         doc.warn(None, "file is empty")
         return doc
-    reader = max(READERS, key=lambda r: r.sniff(text, name))
+    reader = max(readers(), key=lambda r: r.sniff(text, name))
     doc.format = reader.NAME
     try:
         reader.read(doc, text.splitlines())

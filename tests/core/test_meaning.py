@@ -113,6 +113,29 @@ def test_a_broken_model_folder_is_a_clear_error(tmp_path):
         StaticModel.from_folder(tmp_path)
 
 
+def test_a_model_read_ahead_gives_the_same_vectors_and_a_broken_one_fails_where_it_is_used(tmp_path):
+    texts = ["gpu chip", "cheap bread", "gpu"]
+    tiny_model_folder(tmp_path)
+    ahead = StaticModel(tmp_path / "model.safetensors", tmp_path / "tokenizer.json", "tiny")
+    ahead.read_ahead()  # the command line's cold ask: read in the background while the episodes load
+    assert np.array_equal(ahead.embed(texts), StaticModel.from_folder(tmp_path).embed(texts))
+    broken = StaticModel(tmp_path / "model.safetensors", tmp_path / "tokenizer.json", "tiny")
+    (tmp_path / "model.safetensors").write_bytes(b"not weights")
+    broken.read_ahead()  # fails quietly in the background...
+    with pytest.raises(ModelError, match="safetensors"):  # ...and clearly where the vectors are needed
+        broken.embed(texts)
+
+
+def test_the_command_line_reads_the_model_ahead_only_for_what_reads_it():
+    from bot.cli import _reads_meaning
+    from bot.commands import BY_NAME
+
+    assert _reads_meaning(BY_NAME["ask"], {"question": "What is RLVR?"})
+    assert not _reads_meaning(BY_NAME["chapter"], {"title_or_time": "post-training"})  # the title's words may do
+    assert not _reads_meaning(BY_NAME["quote"], {"text": "reinforcement learning"})
+    assert not _reads_meaning(BY_NAME["episodes"], {"query": "scaling"})
+
+
 def test_the_packaged_model_matches_its_reference_vectors():
     """Our numpy loader gives wordllama's own vectors (its reference inference on the same files)."""
     from pathlib import Path

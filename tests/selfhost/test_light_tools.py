@@ -33,3 +33,44 @@ def test_the_core_still_answers_through_the_same_front_door(tmp_path: Path):
                                             "EPISODE_BOT_STATE_DIR": str(tmp_path / "state")})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"]
+
+
+# What a question from the command line never needs once the index cache holds the episodes: the
+# Prometheus client (a one-shot process serves no /metrics), the seed readers' parsers, the indexing
+# process pool, and babel's dates and .po reader (English answers).
+NOT_FOR_A_CACHED_ASK = ("bot.metrics", "prometheus_client", "bot.formats.markdown", "bot.formats.captions", "yaml",
+                        "webvtt", "srt", "multiprocessing", "concurrent.futures.process", "babel.dates",
+                        "babel.messages.pofile", "discord", "slack_bolt", "aiohttp")
+
+
+def test_a_question_from_the_command_line_loads_only_what_it_answers_with(tmp_path: Path):
+    probe = ("import json, sys\n"
+             "from bot import launch\n"
+             "code = launch.main(sys.argv[1:])\n"
+             f"print(json.dumps({{'code': code, 'loaded': [m for m in {NOT_FOR_A_CACHED_ASK!r} "
+             "if m in sys.modules]}))\n")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "EPISODE_BOT_STATE_DIR": str(tmp_path / "state")}
+    runs = []
+    for argv in (["ask", "What is RLVR?"], ["ask", "What is RLVR?"], ["quote", "reinforcement learning"],
+                 ["chapter", "RLVR", "--json"]):  # the first fills the index cache; the others read it
+        done = subprocess.run([sys.executable, "-c", probe, *argv, "--seeds", str(ROOT / "seeds")], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        *answer, last = done.stdout.strip().splitlines()
+        assert "RLVR" in "\n".join(answer) or argv[0] == "quote"
+        runs.append(json.loads(last))
+    assert [r["code"] for r in runs] == [0, 0, 0, 0]
+    for run in runs[1:]:
+        assert run["loaded"] == []
+
+
+def test_a_question_that_never_reads_the_model_still_exits_cleanly(tmp_path: Path):
+    # `ask` reads the meaning model in a background thread; a question in another language
+    # never uses it, so the process reaches its exit while the tokenizer may still be loading.
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "EPISODE_BOT_STATE_DIR": str(tmp_path / "state")}
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-m", "bot.launch", "ask", "что такое RLVR?", "--seeds",
+                               str(ROOT / "seeds")], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "FATAL" not in done.stderr and "Traceback" not in done.stderr
