@@ -61,13 +61,20 @@ class EpisodeGuides:
         with self.lock:
             self.db.execute(SCHEMA)
 
-    def stored(self, model: str) -> dict[int, tuple[str, np.ndarray]]:
-        """Return {slot: (digest, guide vectors)} of every episode stored for a model."""
+    def stored(self, model: str, slots: list[int] | None = None) -> dict[int, tuple[str, np.ndarray]]:
+        """Return {slot: (digest, guide vectors)} of every episode stored for a model (or of these slots)."""
         import numpy as np
 
         with self.lock:
-            rows = self.db.execute("SELECT slot, digest, dim, vectors FROM episode_guides WHERE model = ?",
-                                   (model,)).fetchall()
+            if slots is None:
+                rows = self.db.execute("SELECT slot, digest, dim, vectors FROM episode_guides WHERE model = ?",
+                                       (model,)).fetchall()
+            else:
+                rows = []
+                for i in range(0, len(slots), 500):  # host parameters per statement stay under SQLite's limit
+                    part = slots[i:i + 500]
+                    rows += self.db.execute("SELECT slot, digest, dim, vectors FROM episode_guides WHERE model = ? "
+                                            f"AND slot IN ({','.join('?' * len(part))})", (model, *part)).fetchall()
         out = {}
         for slot, digest, dim, blob in rows:
             if not isinstance(blob, bytes) or len(blob) % 2 or not dim or (len(blob) // 2) % dim:

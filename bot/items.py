@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .store import SLOT_BITS, read_items, slot_range
+from .models import rowid_of
 
 if TYPE_CHECKING:
     from .models import Episode, Passage, Quote
@@ -89,7 +90,7 @@ class StoredItems:
             i = rowid & _MASK
             items = full.passages if i < len(full.passages) else full.quotes
             j = i if i < len(full.passages) else i - len(full.passages)
-            if j < len(items) and items[j]._rowid == rowid:
+            if j < len(items) and rowid_of(items[j]) == rowid:
                 return items[j]
         return self.store.items.get(rowid)
 
@@ -122,7 +123,7 @@ class StoredItems:
             by_slot.setdefault(rowid >> SLOT_BITS, []).append((rowid, blob, stems))
         for slot, rows in by_slot.items():
             for item in read_items(rows, self.episodes[slot][1]):
-                self.store.items.put(item._rowid, item)
+                self.store.items.put(rowid_of(item), item)
 
 
 __all__ = ["MemoryItems", "StoredItems"]

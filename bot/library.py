@@ -114,20 +114,24 @@ def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
 def seed_files(root: Path) -> list[tuple[Path, str]]:
     """Return (path, name relative to root) for every seed file, in a stable order."""
     found = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
+    prefix = f"{root}{os.sep}"
+    # Sorted by their parts, as paths compare (comparing 7,500 Path objects costs a tenth of a second).
+    for path in sorted(root.rglob("*"), key=lambda p: p.parts):
+        whole = str(path)
+        # Its name under root: the text after root's, as relative_to would give it (it is slower).
+        name = whole[len(prefix):] if whole.startswith(prefix) and os.sep == "/" else path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in name.split("/")):
             continue
         if not path.is_file():
             # A link to a folder outside (or a broken one), and a folder this user can't read, are
             # listed so `check` says what was not read instead of skipping it silently.
-            if path.is_symlink() and path_problem(path, rel.as_posix()):
-                found.append((path, rel.as_posix()))
+            if path.is_symlink() and path_problem(path, name):
+                found.append((path, name))
             elif path.is_dir() and not path.is_symlink() and not os.access(path, os.R_OK | os.X_OK):
-                found.append((path, rel.as_posix()))
+                found.append((path, name))
             continue
         if path.suffix.lower() in SEED_SUFFIXES and path.name.lower() not in _SKIP_NAMES:
-            found.append((path, rel.as_posix()))
+            found.append((path, name))
     # The name is shown in replies: no control or bidi character that could reorder or break them.
     return [(path, showable_name(name)) for path, name in found]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 import logging
 import math
 import re
@@ -35,7 +36,7 @@ from .episode_terms import EpisodeTerms
 from .library import Library
 from .lru import LRU
 from .meaning import StaticModel, WordTable, load_model
-from .models import Chapter, Episode, Passage, Quote
+from .models import Chapter, Episode, Passage, Quote, rowid_of, stems_of
 from .indexer import Prepared, prepare
 from .items import MemoryItems, StoredItems
 from .episode_bm25 import EpisodeBM25
@@ -67,6 +68,7 @@ MEANING_WORD_EPISODES = 4
 VECTOR_EPISODES = 32  # episodes whose item vectors, read back from the cache, stay in memory (least recent go)
 QUOTE_CANDIDATES = 40  # quotes and turns compared word by word with the words of a quote
 QUOTE_COVERS = 0.5  # share of the words' weight a quote or turn must hold to be found by its words
+QUOTE_SCORE = 0.6  # a quote or turn found by its words is returned from this score (similarity, coverage)
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 CORRECTIONS_KEPT = 4096  # misspelt words whose correction (or lack of one) is remembered
 CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
@@ -194,7 +196,10 @@ class SearchIndex:
         self._recent: LRU[int, tuple[np.ndarray, np.ndarray]] = LRU(VECTOR_EPISODES)  # slot_vectors()
         with paused_gc():
             self._build(library, previous)
-            self._build_catalogue()
+            self._build_catalogue(previous if previous is not None and
+                                  getattr(previous.library, "store", None) is getattr(library, "store", None) and
+                                  previous.model is not None and self.model is not None and
+                                  previous.model.digest == self.model.digest else None)
 
     def _build(self, library: Library, previous: SearchIndex | None = None) -> None:
         """Index every item, or find the rows in the library's store.
@@ -339,8 +344,11 @@ class SearchIndex:
 
     # -- what picks the episodes a catalogue-wide search reads ----------------
 
-    def _build_catalogue(self) -> None:
-        """Keep which episodes hold which words, and each episode's guide vectors (see catalogue_episodes)."""
+    def _build_catalogue(self, previous: SearchIndex | None = None) -> None:
+        """Keep which episodes hold which words, and each episode's guide vectors (see catalogue_episodes).
+
+        `previous`, an index of the same store and model, lends the guide vectors of the episodes both hold.
+        """
         slots = [self.slot_of[id(e)] for e in self.library.episodes]
         store = getattr(self.library, "store", None)
         self.episode_terms = EpisodeTerms(self.db, self.lock)
@@ -358,7 +366,7 @@ class SearchIndex:
                 del stats
             if store is not None:
                 self.episode_terms.forget_others(slots)
-        self._build_guides(slots)
+        self._build_guides(slots, previous)
 
     def _episode_keys(self, slots: list[int]) -> dict[int, str]:
         """Return {slot: the store's key of the episode}: what a slot's per-episode rows are valid for."""
@@ -377,41 +385,63 @@ class SearchIndex:
             return _episode_rows(episode, slot_range(slot)[0])[1]
         return Counter(s for line in lines for s in line.split("\n") if s)
 
-    def _build_guides(self, slots: list[int]) -> None:
-        """Stack every episode's guide vectors (bot/episode_guides.py), computing those the cache lacks."""
+    def _build_guides(self, slots: list[int], previous: SearchIndex | None = None) -> None:
+        """Stack every episode's guide vectors (bot/episode_guides.py), computing those the cache lacks.
+
+        The serving index's rows of an unchanged episode are taken as they are: a reload
+        reads only the new episodes' rows (every episode's is a few MB at 2,500 episodes).
+        """
         self._guides: np.ndarray | None = None
         self._guide_slots: list[int] = []
         self._guide_starts: np.ndarray | None = None
+        self._guide_digests: dict[int, str] = {}  # slot -> the digest its rows were stored under
         if self.model is None:
             return
         import numpy as np
 
-        cache = EpisodeGuides(self._cache.db, self._cache.lock) if self._cache is not None else None
-        kept = cache.stored(self.model.digest) if cache is not None else {}
         digests = self._cache.stored(self.model.digest) if self._cache is not None else {}
+        lent = previous._guide_rows() if previous is not None else {}
+        wanted = {slot: f"{digests[slot]}|{GUIDES}" if slot in digests else None for slot in slots}
+        lent = {slot: rows for slot, (digest, rows) in lent.items() if wanted.get(slot) == digest}
+        cache = EpisodeGuides(self._cache.db, self._cache.lock) if self._cache is not None else None
+        kept = cache.stored(self.model.digest, [s for s in slots if s not in lent] if lent else None) \
+            if cache is not None else {}
         fresh: dict[int, tuple[str, np.ndarray]] = {}
         parts, owners = [], []
         for slot in slots:
-            digest = digests.get(slot)
-            digest = f"{digest}|{GUIDES}" if digest is not None else None  # how many a stored row may hold
-            if digest is not None and slot in kept and kept[slot][0] == digest:
+            digest = wanted[slot]  # how many a stored row may hold is part of it
+            if slot in lent:
+                rows = lent[slot]
+            elif digest is not None and slot in kept and kept[slot][0] == digest:
                 rows = kept[slot][1]
             else:
                 vectors = self.slot_vectors(slot)
                 if vectors is None:
                     continue
                 rows = guides(*vectors)
-                if digest is not None:
+                if digest is not None:  # stored: served at the precision the cache keeps, as after a restart
+                    rows = _as_cached(rows)
                     fresh[slot] = (digest, rows)
             if len(rows):
                 parts.append(rows)
                 owners.append(slot)
+                if digest is not None:
+                    self._guide_digests[slot] = digest
         if cache is not None:
             cache.put(self.model.digest, fresh)
         if parts:
             self._guides = np.vstack(parts)
             self._guide_slots = owners
             self._guide_starts = np.cumsum([0, *(len(p) for p in parts[:-1])])
+
+    def _guide_rows(self) -> dict[int, tuple[str, np.ndarray]]:
+        """Return {slot: (digest, its guide vectors)} of the episodes whose rows came from or went to the cache."""
+        if self._guides is None or self._guide_starts is None:
+            return {}
+        ends = [*self._guide_starts[1:].tolist(), len(self._guides)]
+        return {slot: (self._guide_digests[slot], self._guides[start:end])
+                for slot, start, end in zip(self._guide_slots, self._guide_starts.tolist(), ends)
+                if slot in self._guide_digests}
 
     def catalogue_episodes(self, q: Query, terms: list[str], limit: int = CATALOGUE_EPISODES
                            ) -> list[tuple[int, float]]:
@@ -424,18 +454,19 @@ class SearchIndex:
         """
         stems = {stem(t): t in q.prefixes for t in terms}
         held = self.episode_terms.holders([s for s, p in stems.items() if not p], [s for s, p in stems.items() if p])
-        live = set(self.slot_of.values())
-        bound: Counter[int] = Counter()
-        often: Counter[int] = Counter()
+        live = self._live_slots
+        bound: dict[int, float] = {}
+        often: dict[int, float] = {}
         for s, by_slot in held.items():
             w = q.weights.get(s, 0.0) or 1.0
             for slot, n in by_slot.items():
                 if slot in live:
-                    bound[slot] += w
-                    often[slot] += w * n / (n + 2.0)
-        ranked = sorted(bound, key=lambda slot: (round(bound[slot], 6), often[slot], -slot), reverse=True)
+                    bound[slot] = bound.get(slot, 0) + w
+                    often[slot] = often.get(slot, 0) + w * n / (n + 2.0)
+        # The first `limit` of them all sorted (a common word is held by every episode: no need to sort them all).
+        ranked = heapq.nlargest(limit, bound, key=lambda slot: (round(bound[slot], 6), often[slot], -slot))
         best = bound[ranked[0]] if ranked else 1.0
-        return [(slot, bound[slot] / best) for slot in ranked[:limit]]
+        return [(slot, bound[slot] / best) for slot in ranked]
 
     def meaning_episodes(self, q: Query, limit: int = MEANING_EPISODES) -> list[int]:
         """Return the slots of the episodes whose chapters (or centroid) are closest to the question's meaning."""
@@ -932,7 +963,11 @@ class SearchIndex:
             cov = self.coverage(q, item) if q.total else 1.0
             if cov < QUOTE_COVERS:  # never returned: spare comparing its every sentence (most of a quote's time)
                 continue
-            best_sentence, best = None, 0.0
+            bonus = 5 if isinstance(item, Quote) else (2 if item.speaker else 0)
+            # A line is returned when its score reaches QUOTE_SCORE; a sentence under what this one would need
+            # can't make it so (a margin under it for the rounding), so the comparisons start from there.
+            floor = (QUOTE_SCORE * 100 - 0.1 - cov * 30 - bonus) / 0.7
+            best_sentence, best = None, max(0.0, floor)
             for sentence in ([item.text] if isinstance(item, Quote) else _windows(sentences(item.text))):
                 # A sentence counts only if it beats the best so far: each ratio is asked only for what could
                 # (a cutoff lets rapidfuzz stop early; below it, it returns 0 and the sentence can't win).
@@ -944,12 +979,13 @@ class SearchIndex:
                     0.0, (best - partial * 0.6) / 0.4 - 1e-6)) * 0.4
                 if s > best:
                     best_sentence, best = sentence, s
-            bonus = 5 if isinstance(item, Quote) else (2 if item.speaker else 0)
+            if best_sentence is None:
+                continue  # no sentence reaches the score a returned line needs
             score = best * 0.7 + cov * 30 + bonus
             hits.append(Hit(item=item, episode=ep, score=round(score / 100, 4), coverage=cov,
                             excerpt=None if isinstance(item, Quote) else best_sentence))
         hits.sort(key=lambda h: h.score, reverse=True)
-        return [h for h in hits if h.score >= 0.6] or self._quotes_by_meaning(q, episode, speaker)
+        return [h for h in hits if h.score >= QUOTE_SCORE] or self._quotes_by_meaning(q, episode, speaker)
 
     def _quotes_by_meaning(self, q: Query, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Return the quotes and transcript lines closest in meaning to a line remembered in other words.
@@ -1068,7 +1104,8 @@ class SearchIndex:
 
 def _key(item: Passage | Quote) -> int:
     """Return what names an item across reads from the index cache: its rowid (else the object)."""
-    return item._rowid if item._rowid is not None else id(item)
+    rowid = rowid_of(item)
+    return rowid if rowid is not None else id(item)
 
 
 def index_episode(store, episode: Episode, slot: int, model: StaticModel | None,
@@ -1187,7 +1224,7 @@ def _rows_in_language(episode: Episode, base: int
 
 def _line(item: Passage | Quote) -> str:
     """Return an item's stem line: the one made when it was indexed, else made now the same way."""
-    line = item._stems
+    line = stems_of(item)
     if line is None:
         line = stem_line(words(f"{item.text} {number_aliases(item.text)} {heading(item)} {item.speaker or ''}"))
     return line

@@ -158,7 +158,8 @@ class Store:
                         log.info("the code that reads seeds changed: rebuilding the cached index")
                     fts = [n for (n,) in self.db.execute(
                         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
-                    for table in [*fts, "files", "episodes", "items", "totals", "stems", "meaning_vectors"]:
+                    for table in [*fts, "files", "episodes", "episode_used", "items", "totals", "stems",
+                                  "meaning_vectors"]:
                         self.db.execute(f"DROP TABLE IF EXISTS {table}")
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
                 self.db.execute("CREATE TABLE IF NOT EXISTS totals (slots TEXT PRIMARY KEY, counts TEXT)")
@@ -166,7 +167,10 @@ class Store:
                 self.db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, "
                                 "fingerprint TEXT, header TEXT)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
-                                "key TEXT UNIQUE, episode TEXT, facts TEXT, stats TEXT, used REAL)")
+                                "key TEXT UNIQUE, episode TEXT, facts TEXT, stats TEXT)")
+                # When a load last asked for each episode (see keep_only), apart from its row: noting it
+                # in the row rewrote the row's word counts (40 KB an episode) at every load and reload.
+                self.db.execute("CREATE TABLE IF NOT EXISTS episode_used (slot INTEGER PRIMARY KEY, at REAL)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS items (rowid INTEGER PRIMARY KEY, item TEXT, stems TEXT)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
                 # A build killed while merging was put off (see bulk) left it off: turn it back on.
@@ -263,12 +267,13 @@ class Store:
         if bad:  # not written by this code: drop the rows so the episodes are built again
             log.warning("index cache: %d unreadable episode(s) dropped and rebuilt", len(bad))
             self._drop_slots(bad)
-        self.touch(out)
+        self.touch(slot for slot, _, _ in out.values())
         return out
 
-    def touch(self, keys: Iterable[str]) -> None:
-        """Note that a load uses these episodes now (see keep_only)."""
-        self._write("UPDATE episodes SET used = ? WHERE key = ?", [(time.time(), k) for k in keys])
+    def touch(self, slots: Iterable[int]) -> None:
+        """Note that a load uses the episodes in these slots now (see keep_only)."""
+        now = time.time()
+        self._write("INSERT OR REPLACE INTO episode_used VALUES (?, ?)", [(slot, now) for slot in slots])
 
     def put_episode(self, key: str, episode: Episode) -> tuple[int, Episode, EpisodeFacts]:
         """Store a newly built episode and its items in one transaction; return (slot, light episode, facts)."""
@@ -278,9 +283,10 @@ class Store:
         items = [x.model_dump_json() for x in [*episode.passages, *episode.quotes]]
         with self.lock:
             with immediate(self.db):
-                new = self.db.execute("INSERT OR IGNORE INTO episodes (key, episode, facts, used) "
-                                      "VALUES (?, ?, ?, ?)", (key, blob, facts_blob, time.time())).rowcount
+                new = self.db.execute("INSERT OR IGNORE INTO episodes (key, episode, facts) "
+                                      "VALUES (?, ?, ?)", (key, blob, facts_blob)).rowcount
                 slot = self.db.execute("SELECT slot FROM episodes WHERE key = ?", (key,)).fetchone()[0]
+                self.db.execute("INSERT OR REPLACE INTO episode_used VALUES (?, ?)", (slot, time.time()))
                 lo, hi = slot_range(slot)
                 if new:  # else another process stored it first, items and all
                     self.db.execute("DELETE FROM items WHERE rowid >= ? AND rowid < ?", (lo, hi))
@@ -328,7 +334,8 @@ class Store:
         """
         cutoff = time.time() - unused_for
         with self.lock:
-            stale = [(slot, key) for slot, key, used in self.db.execute("SELECT slot, key, used FROM episodes")
+            stale = [(slot, key) for slot, key, used in self.db.execute(
+                "SELECT e.slot, e.key, u.at FROM episodes e LEFT JOIN episode_used u ON u.slot = e.slot")
                      if key not in keys and (used or 0) < cutoff]
             gone = [(name,) for (name,) in self.db.execute("SELECT name FROM files") if name not in files]
         if not stale and not gone:
@@ -352,6 +359,7 @@ class Store:
             self.db.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (lo, hi))
             self.db.execute("DELETE FROM items WHERE rowid >= ? AND rowid < ?", (lo, hi))
             self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
+            self.db.execute("DELETE FROM episode_used WHERE slot = ?", (slot,))
 
     # -- search rows ---------------------------------------------------------------
 
@@ -784,7 +792,7 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
     serving = getattr(previous, "by_key", {}) if getattr(previous, "store", None) is store else {}
     have = {k: serving[k] for k in keys if k in serving}
     if have:
-        store.touch(have)
+        store.touch(slot for slot, _, _ in have.values())
     have.update((k, early[k]) for k in keys if k in early and k not in have)
     have.update(store.episodes(k for k in keys if k not in have))
     wanted = set(keys)

@@ -15,6 +15,7 @@ from bench.catalogue import build
 from bot import indexer
 from bot import store as store_module
 from bot.core import EpisodeBot
+from bot.episode_guides import EpisodeGuides
 from bot.library import load_library
 from bot.store import Store, load_cached
 
@@ -67,17 +68,26 @@ def test_the_caches_stay_bounded_and_answers_stay_the_same(tmp_path, catalogue):
     assert len(store.items) <= 20 and len(store.full_episodes) <= 1
 
 
-def test_a_new_episode_is_indexed_alone_by_a_reload(tmp_path, catalogue):
+def test_a_new_episode_is_indexed_alone_by_a_reload(tmp_path, catalogue, monkeypatch):
     bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
     before = {e.id: e for e in bot.library.episodes}
     shutil.copytree(tmp_path / "ep0004", catalogue / "ep0004", ignore=shutil.ignore_patterns("planted.json"))
+    read = []  # which slots' guide vectors the reload reads from the cache
+    real = EpisodeGuides.stored
+    monkeypatch.setattr(EpisodeGuides, "stored", lambda self, model, slots=None: read.append(slots) or
+                        real(self, model, slots))
     assert bot.reload()
     assert bot.library.built == 1 and len(bot.library.episodes) == 4
     assert all(before[e.id] is e for e in bot.library.episodes if e.id in before)  # taken as they were
+    if bot.snapshot.index.model is not None:  # the serving index lent the others' guide vectors
+        assert read == [[bot.library.slots[-1]]]
     restarted = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
     fresh = EpisodeBot(catalogue)
     assert bot.snapshot.index.df == fresh.snapshot.index.df == restarted.snapshot.index.df
     assert bot.snapshot.index.vocab_df == fresh.snapshot.index.vocab_df
+    reloaded, again = bot.snapshot.index, restarted.snapshot.index
+    assert reloaded._guide_slots == again._guide_slots
+    assert (reloaded._guides is None and again._guides is None) or (reloaded._guides == again._guides).all()
     assert bot.run("chapter", {"episode": "4"}).results
     assert _answers(bot) == _answers(fresh)
     shutil.rmtree(catalogue / "ep0001")  # a removed episode's words leave the counts
