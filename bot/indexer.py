@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the process pool's modules load with a pool: most loads (a 
 
     from .formats import ParsedDocument
     from .models import Episode
-    from .store import Job, Unit
+    from .store import Job, Record, Unit
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -89,14 +89,15 @@ def _start_worker(setting: str) -> None:
     _WORKER_SETTING = setting
 
 
-def _work(job: Job) -> tuple[str, Episode, Prepared]:
-    from .store import build_group  # here, not above: load_settings() configures this module for every tool
+def _work(job: Job) -> tuple[str, Record, Prepared]:
+    from .store import Record, build_group  # here, not above: load_settings() configures this module for every tool
 
     global _WORKER_MODEL
     if _WORKER_MODEL is None and not meaning.is_off(_WORKER_SETTING):
         _WORKER_MODEL = meaning.load_model(_WORKER_SETTING)  # once a worker, when it first embeds
     key, episode = build_group(job)
-    return key, episode, prepare(episode, _WORKER_MODEL)
+    # Sent back as the store writes it (JSON made here, on every core), not as models to unpickle.
+    return key, Record.of(episode), prepare(episode, _WORKER_MODEL)
 
 
 def _worker_model() -> meaning.StaticModel | None:
@@ -106,17 +107,17 @@ def _worker_model() -> meaning.StaticModel | None:
     return _WORKER_MODEL
 
 
-Scouted = tuple[list[tuple["ParsedDocument", bool]], "tuple[str, Episode, Prepared] | None"]
+Scouted = tuple[list[tuple["ParsedDocument", bool]], "tuple[str, Record, Prepared] | None"]
 
 
 def _scout(unit: Unit, model: Callable[[], meaning.StaticModel | None] = _worker_model) -> Scouted:
-    from .store import read_folder
+    from .store import Record, read_folder
 
     found, built = read_folder(unit)
     if built is None:
         return found, None
     key, episode = built
-    return found, (key, episode, prepare(episode, model()))
+    return found, (key, Record.of(episode), prepare(episode, model()))
 
 
 def _read(file: tuple[Path, str, int]) -> tuple[ParsedDocument, bool]:
@@ -195,15 +196,15 @@ class Workers:
         """Yield each new folder's headers and the episode it makes, with its rows and vectors (see read_folder)."""
         return self._run(_scout, lambda unit: _scout(unit, self.model), units)
 
-    def build(self, jobs: list[Job]) -> Iterator[tuple[str, Episode, Prepared]]:
-        """Yield (key, episode, its rows and vectors) for each job, in order."""
+    def build(self, jobs: list[Job]) -> Iterator[tuple[str, Record, Prepared]]:
+        """Yield (key, the episode's record, its rows and vectors) for each job, in order."""
         return self._run(_work, self._here, jobs)
 
-    def _here(self, job: Job) -> tuple[str, Episode, Prepared]:
-        from .store import build_group
+    def _here(self, job: Job) -> tuple[str, Record, Prepared]:
+        from .store import Record, build_group
 
         key, episode = build_group(job)
-        return key, episode, prepare(episode, self.model())
+        return key, Record.of(episode), prepare(episode, self.model())
 
 
 __all__ = ["Workers", "prepare", "Prepared", "workers", "configure", "WORKERS_ENV"]

@@ -40,7 +40,7 @@ from .models import Chapter, Episode, Passage, Quote, rowid_of, stems_of
 from .indexer import Prepared, prepare
 from .items import MemoryItems, StoredItems
 from .episode_bm25 import EpisodeBM25
-from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, paused_gc, slot_range
+from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, Record, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .token_set import Words, question_words, token_set_ratio
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
@@ -1108,15 +1108,17 @@ def _key(item: Passage | Quote) -> int:
     return rowid if rowid is not None else id(item)
 
 
-def index_episode(store, episode: Episode, slot: int, model: StaticModel | None,
+def index_episode(store, episode: Episode | Record, slot: int, model: StaticModel | None,
                   prepared: Prepared | None = None) -> None:
     """Write a newly built episode's search rows (and, with a model, its meaning vectors) to the store.
 
     Called for each episode as a first build makes it (see store.load_cached's on_built),
     so the episode's text need not be kept until the index is built; `prepared`: the rows
-    and vectors a worker made (bot/indexer.py), else they are made here.
+    and vectors a worker made (bot/indexer.py), else they are made here. A worker sends
+    the episode as its store Record: it is made whole again only when it must be prepared here.
     """
     if prepared is None or (model is not None and prepared.model != model.digest):
+        episode = episode.episode() if isinstance(episode, Record) else episode
         prepared = prepare(episode, model)
     base = slot_range(slot)[0]
     rows = [(base + r[0], *r[1:]) for r in prepared.rows]
@@ -1124,9 +1126,11 @@ def index_episode(store, episode: Episode, slot: int, model: StaticModel | None,
     if model is None or prepared.vectors is None:
         return
     cache = VectorCache(store.db, store.lock)
-    digest = cache.identities([slot]).get(slot) or text_digest(
-        [*(_meaning_text(item) for item in [*episode.passages, *episode.quotes]), "\0chapters",
-         *(c.title for c in episode.chapters)])
+    digest = cache.identities([slot]).get(slot)
+    if digest is None:  # a cache without the store's keys: named by its texts
+        episode = episode.episode() if isinstance(episode, Record) else episode
+        digest = text_digest([*(_meaning_text(item) for item in [*episode.passages, *episode.quotes]), "\0chapters",
+                              *(c.title for c in episode.chapters)])
     cache.put(slot, model.digest, digest, *prepared.vectors)
 
 

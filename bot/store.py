@@ -275,12 +275,14 @@ class Store:
         now = time.time()
         self._write("INSERT OR REPLACE INTO episode_used VALUES (?, ?)", [(slot, now) for slot in slots])
 
-    def put_episode(self, key: str, episode: Episode) -> tuple[int, Episode, EpisodeFacts]:
-        """Store a newly built episode and its items in one transaction; return (slot, light episode, facts)."""
-        facts = EpisodeFacts.of(episode)
-        light = episode.model_copy(update={"passages": [], "quotes": []})
-        blob, facts_blob = light.model_dump_json(), facts.model_dump_json()
-        items = [x.model_dump_json() for x in [*episode.passages, *episode.quotes]]
+    def put_episode(self, key: str, episode: Episode | Record) -> tuple[int, Episode, EpisodeFacts]:
+        """Store a newly built episode and its items in one transaction; return (slot, light episode, facts).
+
+        `episode` may come as its Record, made where it was built (an index worker).
+        """
+        record = episode if isinstance(episode, Record) else Record.of(episode)
+        light, facts, blob, facts_blob, items = (record.light, record.facts, record.blob, record.facts_blob,
+                                                 record.items)
         with self.lock:
             with immediate(self.db):
                 new = self.db.execute("INSERT OR IGNORE INTO episodes (key, episode, facts) "
@@ -442,6 +444,36 @@ class Store:
         with self.lock:
             with immediate(self.db):
                 self.db.executemany(sql, rows)
+
+
+@dataclasses.dataclass
+class Record:
+    """A built episode as the store writes it: the episode without its text, its facts, and all as JSON.
+
+    An index worker makes it (bot/indexer.py), so the bot's process, which writes every
+    episode of a first build, neither turns the items into JSON nor unpickles them as models.
+    """
+
+    light: Episode  # without passages and quotes
+    facts: EpisodeFacts
+    blob: str  # light, as JSON
+    facts_blob: str
+    items: list[str]  # each passage, then each quote, as JSON
+
+    @classmethod
+    def of(cls, episode: Episode) -> Record:
+        """Return the record of a built episode."""
+        facts = EpisodeFacts.of(episode)
+        light = episode.model_copy(update={"passages": [], "quotes": []})
+        return cls(light, facts, light.model_dump_json(), facts.model_dump_json(),
+                   [x.model_dump_json() for x in [*episode.passages, *episode.quotes]])
+
+    def episode(self) -> Episode:
+        """Return the whole episode again, its items read back from their JSON."""
+        n = self.facts.passages
+        return self.light.model_copy(update={
+            "passages": _PASSAGES.validate_json("[" + ",".join(self.items[:n]) + "]"),
+            "quotes": _QUOTES.validate_json("[" + ",".join(self.items[n:]) + "]")})
 
 
 class Bulk:
@@ -626,13 +658,14 @@ def read_header(path: Path, name: str, max_bytes: int) -> tuple[ParsedDocument, 
 # What builds one episode: (its key, [(path, file name, title given by grouping, the document
 # when already read)], the size limit).
 Job = tuple[str, list[tuple[Path, str, "str | None", "ParsedDocument | None"]], int]
-Builder = Callable[[list[Job]], Iterable[tuple[str, "Episode", Any]]]
+Builder = Callable[[list[Job]], Iterable[tuple[str, "Episode | Record", Any]]]  # an episode, or its record
 Reader = Callable[[list[tuple[Path, str, int]]], Iterable[tuple["ParsedDocument", bool]]]
 
 
 # What one scouting job reads (see read_folder): [(path, file name, fingerprint)] and the size limit.
 Unit = tuple[list[tuple[Path, str, str]], int, bool]
-Scout = Callable[[list[Unit]], Iterable[tuple[list[tuple["ParsedDocument", bool]], "tuple[str, Episode, Any] | None"]]]
+Scout = Callable[[list[Unit]], Iterable[tuple[list[tuple["ParsedDocument", bool]],
+                                              "tuple[str, Episode | Record, Any] | None"]]]
 
 
 def _folder_units(unread: list[tuple[int, Path, str]], files: list[tuple[Path, str]], prints: dict[str, str],
@@ -692,7 +725,7 @@ def build_group(job: Job) -> tuple[str, Episode]:
 
 
 def load_cached(root: Path | str, max_bytes: int, store: Store,
-                on_built: Callable[[Episode, int, Any], None] | None = None,
+                on_built: Callable[[Episode | Record, int, Any], None] | None = None,
                 previous: Library | None = None, builder: Builder | None = None,
                 reader: Reader | None = None, scout: Scout | None = None) -> CachedLibrary:
     """Load a seeds folder, reading back every episode whose files have not changed.
@@ -702,7 +735,8 @@ def load_cached(root: Path | str, max_bytes: int, store: Store,
     episodes are built by `builder` (default: here, one by one; `reader` reads
     the headers of new files, by default here too), each stored
     and handed to `on_built` (with its slot and what the builder added) as it
-    comes, so a first build holds a few episodes' text at once. Episodes
+    comes (as the builder gave it: the episode, or its Record), so a first build
+    holds a few episodes' text at once. Episodes
     `previous` (the library serving) holds are taken as they are.
 
     With `scout` (see read_folder), a catalogue whose new files are all in
@@ -715,7 +749,8 @@ def load_cached(root: Path | str, max_bytes: int, store: Store,
         return _load_cached(root, max_bytes, store, on_built, previous, builder, reader, scout, bulk)
 
 
-def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Callable[[Episode, int, Any], None] | None,
+def _load_cached(root: Path | str, max_bytes: int, store: Store,
+                 on_built: Callable[[Episode | Record, int, Any], None] | None,
                  previous: Library | None, builder: Builder | None, reader: Reader | None,
                  scout: Scout | None, bulk: Bulk) -> CachedLibrary:
     from .formats import read_document
@@ -843,5 +878,5 @@ def _copy(doc: ParsedDocument) -> ParsedDocument:
     return dataclasses.replace(doc, problems=list(doc.problems))
 
 
-__all__ = ["Store", "CachedLibrary", "load_cached", "paused_gc", "slot_range", "INSERT_ROWS", "file_fingerprint", "episode_key", "code_fingerprint",
+__all__ = ["Store", "Record", "CachedLibrary", "load_cached", "paused_gc", "slot_range", "INSERT_ROWS", "file_fingerprint", "episode_key", "code_fingerprint",
            "default_folder", "FTS_SCHEMA", "SLOT_BITS"]

@@ -15,7 +15,8 @@ from bot.search import index_episode
 from bot.store import AUTOMERGE, Store, load_cached
 
 MAX = 16 * 1024 * 1024
-QUESTIONS = [("ask", {"question": "Where is it based?"}), ("ask", {"question": "What was it trained on?", "episode": "2"}),
+QUESTIONS = [("ask", {"question": "Where is it based?"}),
+             ("ask", {"question": "What was it trained on?", "episode": "2"}),
              ("quote", {"text": "the plan"}), ("summary", {"episode": "3"})]
 
 
