@@ -16,6 +16,7 @@ episode's counts. Plain columns only: nothing read back can run code.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -38,8 +39,9 @@ _CHUNK = 500  # SQLite's host parameters per statement stay well under its limit
 class EpisodeTerms:
     """Read and write the per-episode stem counts in an index's SQLite database."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
-        self.db, self.lock = db, lock
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock | None) -> None:
+        """Use (and create) the tables in db; lock None: the caller holds the connection's lock."""
+        self.db, self.lock = db, lock if lock is not None else contextlib.nullcontext()
         with self.lock:
             for sql in SCHEMA:
                 self.db.execute(sql)
@@ -57,10 +59,14 @@ class EpisodeTerms:
         with self.lock:
             with immediate(self.db):
                 for slot, (key, df) in counts.items():
-                    self.db.execute("DELETE FROM episode_terms WHERE slot = ?", (slot,))
-                    self.db.executemany("INSERT OR REPLACE INTO episode_terms VALUES (?, ?, ?)",
-                                        ((s, slot, int(n)) for s, n in df.items() if n > 0))
-                    self.db.execute("INSERT OR REPLACE INTO episode_terms_slots VALUES (?, ?)", (slot, key))
+                    self.write(slot, key, df)
+
+    def write(self, slot: int, key: str, df: Counter[str]) -> None:
+        """Replace a slot's rows (inside the caller's transaction, under its lock)."""
+        self.db.execute("DELETE FROM episode_terms WHERE slot = ?", (slot,))
+        self.db.executemany("INSERT OR REPLACE INTO episode_terms VALUES (?, ?, ?)",
+                            ((s, slot, int(n)) for s, n in df.items() if n > 0))
+        self.db.execute("INSERT OR REPLACE INTO episode_terms_slots VALUES (?, ?)", (slot, key))
 
     def forget_others(self, slots: Iterable[int]) -> None:
         """Drop the rows of slots not in `slots` that no other load still serves (see Store.keep_only)."""

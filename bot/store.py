@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from pydantic import TypeAdapter, ValidationError
 
 from . import progress
+from .episode_terms import EpisodeTerms
 from .formats.base import ParsedDocument as _ParsedDocument
 from .library import EpisodeFacts, Library
 from .lru import LRU
@@ -173,6 +174,7 @@ class Store:
                 self.db.execute("CREATE TABLE IF NOT EXISTS episode_used (slot INTEGER PRIMARY KEY, at REAL)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS items (rowid INTEGER PRIMARY KEY, item TEXT, stems TEXT)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
+                self._terms = EpisodeTerms(self.db, None)  # created here, written with each episode's rows
                 # A build killed while merging was put off (see bulk) left it off: turn it back on.
                 if self.db.execute("SELECT v FROM docs_config WHERE k = 'automerge'").fetchone() == (0,):
                     self.db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
@@ -409,6 +411,11 @@ class Store:
                     self.db.executemany("UPDATE items SET stems = ? WHERE rowid = ?",
                                         [(line, lo + i) for i, line in enumerate(lines)])
                     self.db.execute("UPDATE episodes SET stats = ? WHERE slot = ?", (blob, slot))
+                    # Which episodes hold which stems (bot/episode_terms.py), in the same transaction: the
+                    # search index would otherwise read every episode's counts back to write them after
+                    # a first build, with one core idle (most of its last seconds).
+                    key = self.db.execute("SELECT key FROM episodes WHERE slot = ?", (slot,)).fetchone()[0]
+                    self._terms.write(slot, key, df)
 
     def totals(self, slots: list[int]) -> tuple[Counter, Counter] | None:
         """Return the summed word counts of exactly these slots, if stored."""
