@@ -1131,7 +1131,8 @@ def index_episode(store, episode: Episode | Record, slot: int, model: StaticMode
         episode = episode.episode() if isinstance(episode, Record) else episode
         digest = text_digest([*(_meaning_text(item) for item in [*episode.passages, *episode.quotes]), "\0chapters",
                               *(c.title for c in episode.chapters)])
-    cache.put(slot, model.digest, digest, *prepared.vectors)
+    # A bulk load (see Store.bulk) drops the vectors of dropped episodes once at its end, not at every episode.
+    cache.put(slot, model.digest, digest, *prepared.vectors, tidy=not getattr(store, "bulk_on", False))
 
 
 def _embed(model: StaticModel, episode: Episode, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -146,6 +146,7 @@ class Store:
         # so every snapshot of this file shares them.
         self.items: LRU[int, Passage | Quote] = LRU(ITEM_CACHE)
         self.full_episodes: LRU[int, _Episode] = LRU(FULL_EPISODES)
+        self.bulk_on = False  # a load is writing many episodes (see bulk): clean-ups wait for its end
         self._setup()
 
     def _setup(self) -> None:
@@ -496,13 +497,13 @@ class Bulk:
             return
         with self.store.lock:
             self.store.db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', 0)")
-        self.on = True
+        self.on = self.store.bulk_on = True
 
     def end(self) -> None:
         """Merge the segments written since begin() into one and turn merging back on."""
         if not self.on:
             return
-        self.on = False
+        self.on = self.store.bulk_on = False
         started = time.perf_counter()
         try:
             # On a connection of its own: a library still serving from the store's (a reload) keeps
@@ -512,6 +513,9 @@ class Bulk:
                 with immediate(db):
                     db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
                     db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
+                    with contextlib.suppress(sqlite3.OperationalError):  # no vectors written (no model)
+                        # what VectorCache.put leaves during a bulk load: vectors of episodes since dropped
+                        db.execute("DELETE FROM meaning_vectors WHERE slot NOT IN (SELECT slot FROM episodes)")
             finally:
                 db.close()
         except sqlite3.Error as exc:  # a full disk: the rows are written, only less merged (see _setup)

@@ -78,14 +78,25 @@ class VectorCache:
             return None
         return items.reshape(n_items, dim), chapters.reshape(n_chapters, dim)
 
-    def put(self, slot: int, model: str, digest: str, items: np.ndarray, chapters: np.ndarray) -> None:
-        """Keep an episode's vectors (float16: half the bytes, and cosines still to 3 decimals)."""
+    def put(self, slot: int, model: str, digest: str, items: np.ndarray, chapters: np.ndarray,
+            tidy: bool = True) -> None:
+        """Keep an episode's vectors (float16: half the bytes, and cosines still to 3 decimals).
+
+        With `tidy`, drop the vectors of episodes the store no longer has, which reads the whole
+        table: a first build writing every episode leaves that to its end (see tidy()).
+        """
         dim = int(items.shape[1]) if items.ndim == 2 else int(chapters.shape[1])
         with self.lock:
             self.db.execute("INSERT OR REPLACE INTO meaning_vectors VALUES (?, ?, ?, ?, ?, ?)",
                             (slot, model, digest, dim, items.astype("<f2").tobytes(),
                              chapters.astype("<f2").tobytes()))
-            try:  # the vectors of episodes the store has dropped since (changed or removed files)
+        if tidy:
+            self.tidy()
+
+    def tidy(self) -> None:
+        """Drop the vectors of episodes the store has dropped since (changed or removed files)."""
+        with self.lock:
+            try:
                 self.db.execute("DELETE FROM meaning_vectors WHERE slot NOT IN (SELECT slot FROM episodes)")
             except sqlite3.OperationalError:
                 pass  # a cache without the store's episodes table keeps what it has

@@ -83,3 +83,18 @@ def test_a_few_new_episodes_leave_merging_as_it_is(tmp_path, catalogue):
     seen = []
     load_cached(catalogue, MAX, store, on_built=lambda *a: seen.append(_automerge(store)))
     assert seen and all(v != 0 for v in seen)  # 4 episodes: under BULK_EPISODES
+
+
+def test_vectors_of_dropped_episodes_are_dropped_once_at_the_end(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(store_module, "BULK_EPISODES", 2)
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    store = bot.library.store
+    if bot.snapshot.index.model is None:
+        pytest.skip("no meaning model configured")
+    slots = {s for (s,) in store.db.execute("SELECT slot FROM meaning_vectors")}
+    assert slots == set(bot.library.slots)
+    store.db.execute("INSERT INTO meaning_vectors SELECT 9999, model, digest, dim, items, chapters "
+                     "FROM meaning_vectors LIMIT 1")  # the vectors of an episode dropped since
+    with store.bulk() as bulk:
+        bulk.begin()
+    assert 9999 not in {s for (s,) in store.db.execute("SELECT slot FROM meaning_vectors")}
