@@ -443,6 +443,7 @@ class ChapterMatcher:
 
     def __init__(self, episode: Episode, passages: list[Passage]) -> None:
         self.chapters = episode.chapters
+        self._asked: dict[str, list[tuple[int, float]]] = {}  # see _closest
         self.db = sqlite3.connect(":memory:")
         self.db.execute("CREATE VIRTUAL TABLE ch USING fts5(title, body, tokenize='porter unicode61')")
         # A chapter's place is that of the first chapter equal to it, found once (not once a passage).
@@ -460,18 +461,24 @@ class ChapterMatcher:
     def best(self, text: str, section: str | None = None) -> Chapter | None:
         scores: Counter[int] = Counter()
         for part, weight in ((text, 1.0), (section or "", 0.6)):
-            terms = _unique(content_words(part))[:40]
-            if not terms:
-                continue
-            query = " OR ".join(f'"{t}"' for t in terms)
-            rows = self.db.execute(
-                "SELECT rowid, -bm25(ch, 3.0, 1.0) FROM ch WHERE ch MATCH ? ORDER BY rank LIMIT 5",
-                (query,)).fetchall()
-            for rowid, score in rows:
+            for rowid, score in self._closest(part):
                 scores[rowid] += weight * score
         if not scores:
             return None
         return self.chapters[scores.most_common(1)[0][0]]
+
+    def _closest(self, part: str) -> list[tuple[int, float]]:
+        """Return (chapter place, score) of the chapters closest to some words, asked once an episode.
+
+        The items of one section ask with its title again and again (a section of notes, every takeaway).
+        """
+        found = self._asked.get(part)
+        if found is None:
+            terms = _unique(content_words(part))[:40]
+            found = self._asked[part] = self.db.execute(
+                "SELECT rowid, -bm25(ch, 3.0, 1.0) FROM ch WHERE ch MATCH ? ORDER BY rank LIMIT 5",
+                (" OR ".join(f'"{t}"' for t in terms),)).fetchall() if terms else []
+        return found
 
 
 def _most_common(values: list):

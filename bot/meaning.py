@@ -148,7 +148,7 @@ class StaticModel:
         tokenizer = self.load()[1]
         split = [text.split()[:MAX_TOKENS] for text in texts]  # a word is at least one token
         memo = self._memo
-        fresh = list({w for ws in split for w in ws if w not in memo})
+        fresh = list(set().union(*split).difference(memo))
         for word, enc in zip(fresh, tokenizer.encode_batch(fresh, add_special_tokens=False) if fresh else []):
             memo[word] = enc.ids
         if len(memo) > 500_000:  # bound the memory a huge catalogue's vocabulary can take

@@ -1199,16 +1199,24 @@ def _rows_in_language(episode: Episode, base: int
     vocab: Counter[str] = Counter()
     lines: list[str] = []
     stem_of: dict[str, str] = {}  # an episode says each word many times: stem it once (one language here)
+    labels: dict[str, list[str]] = {}  # the words of each heading and speaker: they repeat item after item
     for i, item in enumerate([*episode.passages, *episode.quotes]):
         head = heading(item)
+        speaker = item.speaker or ""
         text = f"{item.text} {number_aliases(item.text)}"
-        rows.append((base + i, text, head, item.speaker or "", episode.id))
-        surface = set(words(f"{text} {head} {item.speaker or ''}"))
+        rows.append((base + i, text, head, speaker, episode.id))
+        # The words of text, heading and speaker, as words() splits them joined by spaces (no word spans one).
+        surface = set(words(text))
+        for label in (head, speaker):
+            if label:
+                found = labels.get(label)
+                if found is None:
+                    found = labels[label] = words(label)
+                surface.update(found)
         vocab.update(surface)
-        for w in surface:
-            if w not in stem_of:
-                stem_of[w] = stem(w)
-        stems = {stem_of[w] for w in surface}
+        for w in surface.difference(stem_of):  # set operations in C: a Python step only for a new word
+            stem_of[w] = stem(w)
+        stems = set(map(stem_of.__getitem__, surface))
         df.update(stems)
         lines.append("\n" + "\n".join(stems) + "\n")  # stem_line(surface), its stems worked out above
     return rows, df, vocab, lines

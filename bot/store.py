@@ -66,6 +66,8 @@ SLOT_BITS = 20  # up to about a million passages and quotes per episode
 ITEM_CACHE = 8192  # passages and quotes kept read back (about 2 KB each with their stem lines)
 FULL_EPISODES = 6  # whole episodes kept read back, for the commands that walk one (summary, quotes...)
 KEEP_READ = 12  # new seed files read whole and kept for their episode's build (a reload's few): read once
+BULK_EPISODES = 20  # from this many new episodes in one load, FTS5 merges its segments once at the end (see bulk)
+AUTOMERGE = 4  # FTS5's own default: how many segments of a size it merges a little at every commit
 FTS_SCHEMA = ("CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(text, title, speaker, ep UNINDEXED, "
               "tokenize='porter unicode61 remove_diacritics 2')")
 INSERT_ROWS = "INSERT INTO {table}(rowid, text, title, speaker, ep) VALUES (?,?,?,?,?)"
@@ -171,6 +173,9 @@ class Store:
                 self.db.execute("CREATE TABLE IF NOT EXISTS episode_used (slot INTEGER PRIMARY KEY, at REAL)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS items (rowid INTEGER PRIMARY KEY, item TEXT, stems TEXT)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
+                # A build killed while merging was put off (see bulk) left it off: turn it back on.
+                if self.db.execute("SELECT v FROM docs_config WHERE k = 'automerge'").fetchone() == (0,):
+                    self.db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
 
     @classmethod
     def open(cls, folder: Path | str | None, seeds_root: Path | str) -> Store | None:
@@ -200,6 +205,24 @@ class Store:
         """Return the cache file's name for a seeds folder (one file per folder)."""
         tag = hashlib.sha256(str(Path(seeds_root).resolve()).encode()).hexdigest()[:12]
         return f"library-{tag}.sqlite"
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[Bulk]:
+        """Let a load write many episodes with FTS5's merging put off, and merge once when it ends.
+
+        FTS5 writes each commit's rows as a new segment and, by default, merges a
+        little of four same-sized segments at every commit: a first build rewrote its
+        rows level after level (half its writer's time at 500 episodes). Put off, the
+        segments pile up to FTS5's crisis merge (16 of a size, merged at once), and
+        'optimize' merges them all into one at the end, which searches as fast as any.
+        Each commit stays a whole transaction, so a crash loses nothing written; a
+        build killed before the end leaves merging off, and the next open turns it on.
+        """
+        bulk = Bulk(self)
+        try:
+            yield bulk
+        finally:
+            bulk.end()
 
     # -- seed files -------------------------------------------------------------
 
@@ -419,6 +442,43 @@ class Store:
         with self.lock:
             with immediate(self.db):
                 self.db.executemany(sql, rows)
+
+
+class Bulk:
+    """One load's many new episodes: FTS5's merging is off from begin() to end() (see Store.bulk)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.on = False
+
+    def begin(self) -> None:
+        """Put off merging for the rest of the load (once)."""
+        if self.on:
+            return
+        with self.store.lock:
+            self.store.db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', 0)")
+        self.on = True
+
+    def end(self) -> None:
+        """Merge the segments written since begin() into one and turn merging back on."""
+        if not self.on:
+            return
+        self.on = False
+        started = time.perf_counter()
+        try:
+            # On a connection of its own: a library still serving from the store's (a reload) keeps
+            # answering from what was committed while this merges (WAL).
+            db = sqlite3.connect(self.store.path, timeout=60, isolation_level=None)
+            try:
+                with immediate(db):
+                    db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+                    db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
+            finally:
+                db.close()
+        except sqlite3.Error as exc:  # a full disk: the rows are written, only less merged (see _setup)
+            log.warning("index cache: merging the search rows failed (%s)", exc)
+            return
+        log.info("index cache: search rows merged in %.1f s", time.perf_counter() - started)
 
 
 # JSON shapes of the columns that are not plain values; validated on the way in.
@@ -651,13 +711,13 @@ def load_cached(root: Path | str, max_bytes: int, store: Store,
     otherwise (a loose file joining a folder) is built again and the early
     one dropped.
     """
-    with paused_gc():
-        return _load_cached(root, max_bytes, store, on_built, previous, builder, reader, scout)
+    with paused_gc(), store.bulk() as bulk:
+        return _load_cached(root, max_bytes, store, on_built, previous, builder, reader, scout, bulk)
 
 
 def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Callable[[Episode, int, Any], None] | None,
                  previous: Library | None, builder: Builder | None, reader: Reader | None,
-                 scout: Scout | None) -> CachedLibrary:
+                 scout: Scout | None, bulk: Bulk) -> CachedLibrary:
     from .formats import read_document
     from .library import group_documents, load_library, release_order, seed_files
 
@@ -691,6 +751,8 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
     early: dict[str, tuple[int, Episode, EpisodeFacts]] = {}  # built as their folders were read (see read_folder)
     units = _folder_units(unread, files, prints, max_bytes) if scout is not None and len(unread) > KEEP_READ else None
     if units is not None:
+        if len(units) >= BULK_EPISODES:
+            bulk.begin()
         at = {name: i for i, _, name in unread}
         for (unit_files, _, _), (headers, built) in progress.track(zip(units, scout(units)), "indexing",  # type: ignore[misc]
                                                                    total=len(units)):
@@ -744,6 +806,8 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store, on_built: Calla
         if key not in have:  # two groups of the same files are built once
             jobs.setdefault(key, (key, [(paths[d.file], d.file, d.title, fresh.pop(d.file, None)) for d in group],
                                   max_bytes))
+    if len(jobs) >= BULK_EPISODES:
+        bulk.begin()
     made = builder(list(jobs.values())) if builder is not None and jobs else \
         ((*build_group(job), None) for job in jobs.values())
     for key, episode, extra in progress.track(made, "indexing", total=len(jobs)):  # read, merged, indexed

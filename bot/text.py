@@ -173,7 +173,18 @@ def number_aliases(text: str) -> str:
     # Each form holds a hyphen, or a slash or comma between digits: most text has none (a build asks of every line).
     if "-" not in text and (("/" not in text and "," not in text) or not _DIGIT_SEP_RE.search(text)):
         return ""
-    return " ".join(re.sub(r"[/,-]", "", m) for m in _JOINABLE_RE.findall(text))
+    # No form spans whitespace (which is never part of a word either), so the pattern is run over the few
+    # whitespace-separated pieces that could hold one: the same matches, in the same order, as over the
+    # whole text, at a third of the cost (the pattern tried at every word was a tenth of a first build).
+    digits = ("/" in text or "," in text) and _DIGIT_SEP_RE.search(text) is not None
+    found: list[str] = []
+    for piece in text.split():
+        if "-" in piece or (digits and ("/" in piece or "," in piece) and _DIGIT_SEP_RE.search(piece)):
+            found += _JOINABLE_RE.findall(piece)
+    return " ".join(m.translate(_SEPARATORS) for m in found)
+
+
+_SEPARATORS = str.maketrans("", "", "/,-")
 
 
 def normalize_query(text: str) -> str:

@@ -25,9 +25,11 @@ _DURATION_RE = re.compile(r"^(\d+h\s*)?\d+m$|^\d+h$")
 
 def sniff(text: str, name: str) -> int:
     score = 0
-    if re.search(r"^TL;?DR:?\s*$", text, re.M | re.I):
+    # Plain `in` tests first: a text without the heading's letters needs no regex over every line.
+    # (Under re.I only t/T and l/L match 't' and 'l': no other character folds to them.)
+    if any(tl in text for tl in ("TL", "tl", "Tl", "tL")) and re.search(r"^TL;?DR:?\s*$", text, re.M | re.I):
         score += 50
-    if re.search(r"^Takeaways\s*$", text, re.M):
+    if "Takeaways" in text and re.search(r"^Takeaways\s*$", text, re.M):
         score += 20
     return score
 

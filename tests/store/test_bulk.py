@@ -1,0 +1,84 @@
+"""A first build writes its search rows with FTS5's merging put off, then merges them once."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from bench import SEEDS
+from bench.catalogue import build
+from bot import store as store_module
+from bot.core import EpisodeBot
+from bot.search import index_episode
+from bot.store import AUTOMERGE, Store, load_cached
+
+MAX = 16 * 1024 * 1024
+QUESTIONS = [("ask", {"question": "Where is it based?"}), ("ask", {"question": "What was it trained on?", "episode": "2"}),
+             ("quote", {"text": "the plan"}), ("summary", {"episode": "3"})]
+
+
+@pytest.fixture()
+def catalogue(tmp_path, monkeypatch):
+    monkeypatch.setenv("EPISODE_BENCH_CACHE", str(tmp_path / "generated"))
+    src, _ = build(4, SEEDS, words=1500)
+    dest = tmp_path / "seeds"
+    shutil.copytree(src, dest)
+    return dest
+
+
+def _automerge(store: Store) -> int | None:
+    row = store.db.execute("SELECT v FROM docs_config WHERE k = 'automerge'").fetchone()
+    return row[0] if row else None
+
+
+def _segments(path) -> int:
+    """Return how many FTS5 segments the docs table holds."""
+    db = sqlite3.connect(path)
+    try:
+        # A segment's pages are the %_data rows from segid << 37 (FTS5_SEGMENT_ROWID); below are its records.
+        return db.execute("SELECT count(DISTINCT rowid >> 37) FROM docs_data WHERE rowid >= 1 << 37").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_a_build_of_many_puts_merging_off_and_merges_once_at_the_end(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(store_module, "BULK_EPISODES", 2)
+    seen = []
+    store = Store(tmp_path / "cache", catalogue)
+
+    def on_built(episode, slot, extra):
+        seen.append(_automerge(store))
+        index_episode(store, episode, slot, None)  # its search rows, as a bot's load writes them
+
+    library = load_cached(catalogue, MAX, store, on_built=on_built)
+    assert len(library.episodes) == 4 and seen == [0, 0, 0, 0]  # each episode written with merging off
+    assert _automerge(store) == AUTOMERGE  # and on again once the load ends
+    assert _segments(store.path) == 1  # everything written merged into one segment
+
+
+def test_answers_are_the_same_with_and_without_merging_put_off(tmp_path, catalogue, monkeypatch):
+    plain = EpisodeBot(catalogue, cache_dir=tmp_path / "plain")
+    monkeypatch.setattr(store_module, "BULK_EPISODES", 2)
+    bulk = EpisodeBot(catalogue, cache_dir=tmp_path / "bulk")
+    assert [bulk.run(n, dict(a)).model_dump() for n, a in QUESTIONS] == \
+        [plain.run(n, dict(a)).model_dump() for n, a in QUESTIONS]
+
+
+def test_a_build_killed_with_merging_off_has_it_turned_on_at_the_next_open(tmp_path, catalogue):
+    store = Store(tmp_path / "cache", catalogue)
+    with store.bulk() as bulk:
+        bulk.begin()
+        assert _automerge(store) == 0
+        bulk.on = False  # as if the process died here: end() never merges
+    assert _automerge(store) == 0
+    store.db.close()
+    assert _automerge(Store(tmp_path / "cache", catalogue)) == AUTOMERGE
+
+
+def test_a_few_new_episodes_leave_merging_as_it_is(tmp_path, catalogue):
+    store = Store(tmp_path / "cache", catalogue)
+    seen = []
+    load_cached(catalogue, MAX, store, on_built=lambda *a: seen.append(_automerge(store)))
+    assert seen and all(v != 0 for v in seen)  # 4 episodes: under BULK_EPISODES
