@@ -114,26 +114,51 @@ def load_library(root: Path | str, max_bytes: int = MAX_BYTES) -> Library:
 def seed_files(root: Path) -> list[tuple[Path, str]]:
     """Return (path, name relative to root) for every seed file, in a stable order."""
     found = []
-    prefix = f"{root}{os.sep}"
-    # Sorted by their parts, as paths compare (comparing 7,500 Path objects costs a tenth of a second).
-    for path in sorted(root.rglob("*"), key=lambda p: p.parts):
-        whole = str(path)
-        # Its name under root: the text after root's, as relative_to would give it (it is slower).
-        name = whole[len(prefix):] if whole.startswith(prefix) and os.sep == "/" else path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in name.split("/")):
-            continue
-        if not path.is_file():
+    for parts, entry in sorted(_entries(root), key=lambda pe: pe[0]):  # in the order paths sort in
+        path, name = Path(entry.path), "/".join(parts)
+        # A plain entry's kind comes with its folder's listing; a link's is looked up as before.
+        if not (path.is_file() if entry.is_symlink() else entry.is_file()):
             # A link to a folder outside (or a broken one), and a folder this user can't read, are
             # listed so `check` says what was not read instead of skipping it silently.
-            if path.is_symlink() and path_problem(path, name):
+            if entry.is_symlink() and path_problem(path, name):
                 found.append((path, name))
-            elif path.is_dir() and not path.is_symlink() and not os.access(path, os.R_OK | os.X_OK):
+            elif entry.is_dir() and not entry.is_symlink() and not os.access(path, os.R_OK | os.X_OK):
                 found.append((path, name))
             continue
         if path.suffix.lower() in SEED_SUFFIXES and path.name.lower() not in _SKIP_NAMES:
             found.append((path, name))
     # The name is shown in replies: no control or bidi character that could reorder or break them.
     return [(path, showable_name(name)) for path, name in found]
+
+
+def _entries(root: Path) -> list[tuple[tuple[str, ...], os.DirEntry]]:
+    """Return (parts of the name under root, entry) of everything under root but hidden names.
+
+    What root.rglob("*") lists (folders are entered, links to folders are not; a folder
+    that can't be listed is left out), from the folders' listings: globbing 7,500 files
+    made a Path and a stat of each, a fifth of what adding an episode to 2,500 cost.
+    """
+    out: list[tuple[tuple[str, ...], os.DirEntry]] = []
+    folders: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while folders:
+        folder, parts = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):  # hidden, and so is all under it
+                continue
+            mine = (*parts, entry.name)
+            out.append((mine, entry))
+            try:
+                inside = entry.is_dir() and not entry.is_symlink()
+            except OSError:
+                inside = False
+            if inside:
+                folders.append((entry.path, mine))
+    return out
 
 
 def group_documents(docs: list[ParsedDocument]) -> list[list[ParsedDocument]]:

@@ -1,7 +1,9 @@
 """Prometheus metrics: what the bot answered, how fast, and whether it is connected.
 
-Commands are counted in one place, `EpisodeBot.run()`, so the CLI, Discord
-and Slack are all counted the same way. The text format is served at
+Commands are counted in one place, `EpisodeBot.run()`, so Discord and Slack
+are counted the same way; `episode-bot ask` and the other one-shot commands
+serve no /metrics and count nothing (`EpisodeBot(counted=False)`), so they
+don't load the Prometheus client. The text format is served at
 `/metrics`: by the Slack HTTP server on its own port, and by `serve()` on
 `EPISODE_BOT_METRICS_PORT` for the other modes (off unless set).
 """

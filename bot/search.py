@@ -44,8 +44,8 @@ from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, Record, paused_gc, slot_r
 from .vectors import VectorCache, text_digest
 from .token_set import Words, question_words, token_set_ratio
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
-                   parse_time, query_words, search_language, searching, sentences, stem, strip_mentions,
-                   words)
+                   lend_stems, parse_time, query_words, search_language, searching, sentences, stem,
+                   strip_mentions, words)
 
 if TYPE_CHECKING:  # numpy comes with the first question's meaning: a restart doesn't wait for it
     import numpy as np
@@ -157,6 +157,9 @@ class Query:
     soft_terms: tuple[list[str], np.ndarray] | None = None  # (stems, their words' vectors): soft_coverage()
     language: str = "en"  # whose stemmer made the stems (bot/text.py searching()); meaning and typos: en only
     episodes: list[int] | None = None  # slots a catalogue-wide search picked by the words (catalogue_episodes)
+    # slot -> the cosines of every item of the episode with `vector` (SearchIndex.cosines): the candidates
+    # of a search come mostly from the episodes already compared by meaning, so each is compared once
+    sims: dict[int, np.ndarray] = field(default_factory=dict)
 
     @cached_property
     def total(self) -> float:
@@ -247,6 +250,7 @@ class SearchIndex:
         known = previous._stem_of if previous is not None else store.stems() if store is not None else {}
         new = [(w, stem(w)) for w in vocab if w not in known and len(w) >= 3 and not w.isdigit()]
         self._stem_of = {**known, **dict(new)} if new else known
+        lend_stems(self._stem_of)  # each is stem(word) in English: the next episode built here asks again
         if store is not None:
             store.put_stems(new)
         # For typo correction: each stem and the surface word it is most often written as.
@@ -731,16 +735,27 @@ class SearchIndex:
             slots = self.vector_slots()
         best: list[tuple[float, int]] = []
         for slot in slots:
-            kept = self.slot_vectors(slot)
-            vectors = kept[0] if kept is not None else None
-            if vectors is None or not len(vectors):
+            sims = self.cosines(q, slot)
+            if sims is None:
                 continue
-            sims = vectors @ qv
             top = np.argpartition(-sims, limit)[:limit] if len(sims) > limit else np.arange(len(sims))
             base = slot_range(slot)[0]
             best.extend((float(sims[i]), base + int(i)) for i in top)
         best.sort(reverse=True)
         return [rowid for _, rowid in best if rowid in self.items][:limit]
+
+    def cosines(self, q: Query, slot: int) -> np.ndarray | None:
+        """Return the cosine of every item of an episode with the question's meaning (None: no vectors).
+
+        Kept on the query: ranking compares the candidates of the episodes similar() has just compared.
+        """
+        found = q.sims.get(slot)
+        if found is None:
+            kept = self.slot_vectors(slot)
+            if kept is None or not len(kept[0]) or q.vector is None:
+                return None
+            found = q.sims[slot] = kept[0] @ q.vector
+        return found
 
     def meaning(self, q: Query, rowids: list[int]) -> dict[int, float]:
         """Return the cosine between the question's meaning and each item's (none without a model).
@@ -757,10 +772,10 @@ class SearchIndex:
             if slot in live:
                 by_slot.setdefault(slot, []).append(rowid)
         for slot, rows in by_slot.items():
-            kept = self.slot_vectors(slot)
-            if kept is None or not len(kept[0]):
+            found = self.cosines(q, slot)
+            if found is None:
                 continue
-            sims = (kept[0] @ q.vector).tolist()
+            sims = found.tolist()
             base = slot_range(slot)[0]
             out.update((r, sims[r - base]) for r in rows if 0 <= r - base < len(sims))
         return out

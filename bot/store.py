@@ -785,7 +785,7 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store,
         prints[name] = fp
         hit = cached.get(name)
         if hit and hit[0] == fp:
-            docs.append(_copy(hit[1]))
+            docs.append(hit[1])  # read for this load alone (store.headers()): grouping may note on it
             usable[name] = hit[2]
         else:
             unread.append((len(docs), path, name))
@@ -868,7 +868,9 @@ def _load_cached(root: Path | str, max_bytes: int, store: Store,
     built = len(set(keys) - (set(have) - set(early)))
     log.info("loaded %d episode(s) from %s: %d from the index cache, %d built",
              len(pairs), root, len(pairs) - built, built)
-    return CachedLibrary(episodes=[e for e, _ in pairs], documents=[_header(d) for d in docs], root=root,
+    # A document read back from the cache is a header already, made for this load: kept as it is.
+    documents = [_header(d) if d.passages or d.chapters or d.quotes else d for d in docs]
+    return CachedLibrary(episodes=[e for e, _ in pairs], documents=documents, root=root,
                          store=store, slots=[s for _, s in pairs], built=built, keys=set(keys),
                          files=set(prints), by_key=by_key)
 
@@ -883,10 +885,6 @@ def _keep(doc: ParsedDocument, fresh: dict[str, ParsedDocument]) -> tuple[Parsed
     """Keep a document just read whole for its build; return its header and whether it is usable."""
     fresh[doc.file] = doc
     return _header(doc), bool(doc.passages or doc.chapters or doc.quotes)
-
-
-def _copy(doc: ParsedDocument) -> ParsedDocument:
-    return dataclasses.replace(doc, problems=list(doc.problems))
 
 
 __all__ = ["Store", "Record", "CachedLibrary", "load_cached", "paused_gc", "slot_range", "INSERT_ROWS", "file_fingerprint", "episode_key", "code_fingerprint",

@@ -207,6 +207,10 @@ def query_words(text: str) -> list[str]:
 _language: ContextVar[str] = ContextVar("search_language", default="en")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _other_stemmers: dict[str, object] = {}
+# word -> stem(word) in English, as the serving index worked them out for its vocabulary (lend_stems):
+# a new episode added to a running bot mostly repeats known words, and stemming them again was a
+# tenth of adding one.
+_known_english: dict[str, str] = {}
 _stemmer_lock = threading.Lock()  # a Snowball stemmer keeps state while it works: one word at a time
 
 
@@ -232,11 +236,21 @@ def stem(word: str) -> str:
     English stemmer would leave it whole, so both sides of a match agree.
     """
     lang = _language.get()
+    if lang == "en":
+        known = _known_english.get(word)
+        if known is not None:
+            return known
     if word.isascii() and lang == "en":
         return _english_stem(word)
     if _CYRILLIC_RE.search(word):
         return _stem_in("ru" if lang not in ("uk",) else lang, word)
     return _english_stem(word) if lang == "en" else _stem_in(lang, word)
+
+
+def lend_stems(stems: dict[str, str]) -> None:
+    """Answer stem() in English from these {word: stem(word)} pairs, worked out before (not copied)."""
+    global _known_english
+    _known_english = stems
 
 
 @lru_cache(maxsize=65536)
