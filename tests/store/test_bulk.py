@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 import pytest
 
-from bench import SEEDS
-from bench.catalogue import build
 from bot import store as store_module
 from bot.core import EpisodeBot
 from bot.search import index_episode
@@ -18,15 +15,6 @@ MAX = 16 * 1024 * 1024
 QUESTIONS = [("ask", {"question": "Where is it based?"}),
              ("ask", {"question": "What was it trained on?", "episode": "2"}),
              ("quote", {"text": "the plan"}), ("summary", {"episode": "3"})]
-
-
-@pytest.fixture()
-def catalogue(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPISODE_BENCH_CACHE", str(tmp_path / "generated"))
-    src, _ = build(4, SEEDS, words=1500)
-    dest = tmp_path / "seeds"
-    shutil.copytree(src, dest)
-    return dest
 
 
 def _automerge(store: Store) -> int | None:

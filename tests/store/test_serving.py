@@ -10,14 +10,11 @@ from collections import Counter
 
 import pytest
 
-from bench import SEEDS
-from bench.catalogue import build
 from bot import indexer
 from bot import store as store_module
 from bot.core import EpisodeBot
 from bot.episode_guides import EpisodeGuides
 from bot.library import load_library
-from bot.store import Store, load_cached
 
 MAX = 16 * 1024 * 1024
 QUESTIONS = [("ask", {"question": "Where is it based?", "episode": "2"}),
@@ -27,14 +24,10 @@ QUESTIONS = [("ask", {"question": "Where is it based?", "episode": "2"}),
 
 
 @pytest.fixture()
-def catalogue(tmp_path, monkeypatch):
-    """Four short generated episodes (ep0004 kept aside, to be added) in a folder of their own."""
-    monkeypatch.setenv("EPISODE_BENCH_CACHE", str(tmp_path / "generated"))
-    src, _ = build(4, SEEDS, words=1500)
-    dest = tmp_path / "seeds"
-    shutil.copytree(src, dest)
-    shutil.move(dest / "ep0004", tmp_path / "ep0004")
-    return dest
+def catalogue(catalogue, tmp_path):
+    """The four generated episodes with ep0004 kept aside, to be added."""
+    shutil.move(catalogue / "ep0004", tmp_path / "ep0004")
+    return catalogue
 
 
 def _answers(bot):
