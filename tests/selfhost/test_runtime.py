@@ -110,8 +110,10 @@ async def test_watch_reloads_and_keeps_answering(scratch_seeds, tmp_path):
     try:
         await asyncio.sleep(0.2)  # let the watch start before the change
         (scratch_seeds / "491.md").write_text(SECOND_EPISODE)
+        # The new episodes are served as soon as the reload swaps them in; its status file is written
+        # after the reload returns, so wait for both.
         for _ in range(400):
-            if len(bot.library.episodes) == 2:
+            if len(bot.library.episodes) == 2 and list((tmp_path / "run").glob("reload.*.json")):
                 break
             await asyncio.sleep(0.05)
         reply = bot.run("ask", {"question": HONEY_QUESTION, "episode": "491"})
