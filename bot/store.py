@@ -55,6 +55,7 @@ from .lru import LRU
 from .models import Episode as _Episode
 from .models import Passage, Quote
 from .sqlite_tx import immediate
+from .vectors import drop_orphans
 
 if TYPE_CHECKING:
     from .formats import ParsedDocument
@@ -513,9 +514,7 @@ class Bulk:
                 with immediate(db):
                     db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
                     db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
-                    with contextlib.suppress(sqlite3.OperationalError):  # no vectors written (no model)
-                        # what VectorCache.put leaves during a bulk load: vectors of episodes since dropped
-                        db.execute("DELETE FROM meaning_vectors WHERE slot NOT IN (SELECT slot FROM episodes)")
+                    drop_orphans(db)  # what VectorCache.put leaves during a bulk load (see VectorCache.tidy)
             finally:
                 db.close()
         except sqlite3.Error as exc:  # a full disk: the rows are written, only less merged (see _setup)

@@ -96,10 +96,15 @@ class VectorCache:
     def tidy(self) -> None:
         """Drop the vectors of episodes the store has dropped since (changed or removed files)."""
         with self.lock:
-            try:
-                self.db.execute("DELETE FROM meaning_vectors WHERE slot NOT IN (SELECT slot FROM episodes)")
-            except sqlite3.OperationalError:
-                pass  # a cache without the store's episodes table keeps what it has
+            drop_orphans(self.db)
+
+
+def drop_orphans(db: sqlite3.Connection) -> None:
+    """Delete the vectors of slots the index's episodes table no longer holds."""
+    try:
+        db.execute("DELETE FROM meaning_vectors WHERE slot NOT IN (SELECT slot FROM episodes)")
+    except sqlite3.OperationalError:
+        pass  # no vectors written (no model), or a cache without the store's episodes table
 
 
 def _array(blob: bytes | None) -> np.ndarray:
@@ -110,4 +115,4 @@ def _array(blob: bytes | None) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f2").astype(np.float32)  # float32 in memory: a question's products stay fast
 
 
-__all__ = ["VectorCache", "text_digest", "SCHEMA"]
+__all__ = ["VectorCache", "drop_orphans", "text_digest", "SCHEMA"]
