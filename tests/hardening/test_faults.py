@@ -20,9 +20,13 @@ CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 EPHEMERAL = 64
 
 
-def limited_bot(seeds=ROOT / "seeds") -> EpisodeBot:
-    """A bot with the default limits: 5 at once per user, 20 per channel."""
-    return EpisodeBot(seeds, limiter=RateLimiter(Rule(0.5, 5), Rule(2.0, 20)))
+def limited_bot(seeds=ROOT / "seeds", per_second: float = 0.5) -> EpisodeBot:
+    """A bot with the default limits: 5 at once per user, 20 per channel.
+
+    `per_second`: how fast a user's bucket refills (default 0.5, the product's); a test counting
+    refusals over several requests passes a slower one, so a slow machine can't refill it meanwhile.
+    """
+    return EpisodeBot(seeds, limiter=RateLimiter(Rule(per_second, 5), Rule(2.0, 20)))
 
 
 def errors_about(caplog, *words: str) -> list[logging.LogRecord]:
@@ -66,7 +70,7 @@ async def test_discord_gateway_drop_mid_burst_loses_nothing(discord_standin, dis
 
 
 async def test_discord_rate_limit_answers_privately_and_spares_others(discord_standin, discord_runner):
-    await discord_runner.start(limited_bot())
+    await discord_runner.start(limited_bot(per_second=0.01))
     noisy = [await discord_standin.slash("help", user_id="300000000000000001") for _ in range(7)]
     quiet = await discord_standin.slash("help", user_id="300000000000000002")
     answers = [(await discord_standin.answered(iid))["data"] for iid in noisy]
@@ -150,7 +154,7 @@ async def test_slack_rate_limit_answers_privately_and_spares_others(slack_standi
     from slack.conftest import HttpSlack, serve_http
     from slack.standin import command_body
 
-    runner, base = await serve_http(slack_standin, limited_bot())
+    runner, base = await serve_http(slack_standin, limited_bot(per_second=0.01))
     try:
         async with aiohttp.ClientSession() as session:
             slack = HttpSlack(slack_standin, base, session)
