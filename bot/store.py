@@ -48,7 +48,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from pydantic import TypeAdapter, ValidationError
 
 from . import progress
-from .episode_terms import EpisodeTerms
+from .episode_terms import TABLES as TERM_TABLES
+from .episode_terms import EpisodeTerms, drop_staged, merge_staged
 from .formats.base import ParsedDocument as _ParsedDocument
 from .library import EpisodeFacts, Library
 from .lru import LRU
@@ -162,7 +163,7 @@ class Store:
                     fts = [n for (n,) in self.db.execute(
                         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
                     for table in [*fts, "files", "episodes", "episode_used", "items", "totals", "stems",
-                                  "meaning_vectors"]:
+                                  "meaning_vectors", *TERM_TABLES]:
                         self.db.execute(f"DROP TABLE IF EXISTS {table}")
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
                 self.db.execute("CREATE TABLE IF NOT EXISTS totals (slots TEXT PRIMARY KEY, counts TEXT)")
@@ -177,6 +178,8 @@ class Store:
                 self.db.execute("CREATE TABLE IF NOT EXISTS items (rowid INTEGER PRIMARY KEY, item TEXT, stems TEXT)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
                 self._terms = EpisodeTerms(self.db, None)  # created here, written with each episode's rows
+                # A build killed before its end left its episodes' stem rows staged (see bulk): file them now.
+                merge_staged(self.db)
                 # A build killed while merging was put off (see bulk) left it off: turn it back on.
                 if self.db.execute("SELECT v FROM docs_config WHERE k = 'automerge'").fetchone() == (0,):
                     self.db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
@@ -221,6 +224,9 @@ class Store:
         'optimize' merges them all into one at the end, which searches as fast as any.
         Each commit stays a whole transaction, so a crash loses nothing written; a
         build killed before the end leaves merging off, and the next open turns it on.
+
+        The per-episode stem rows (bot/episode_terms.py) are staged the same way and
+        filed at the end, sorted (a build killed first has them filed at the next open).
         """
         bulk = Bulk(self)
         try:
@@ -366,6 +372,7 @@ class Store:
             self.db.execute("DELETE FROM items WHERE rowid >= ? AND rowid < ?", (lo, hi))
             self.db.execute("DELETE FROM episodes WHERE slot = ?", (slot,))
             self.db.execute("DELETE FROM episode_used WHERE slot = ?", (slot,))
+            drop_staged(self.db, slot)
 
     # -- search rows ---------------------------------------------------------------
 
@@ -417,7 +424,10 @@ class Store:
                     # search index would otherwise read every episode's counts back to write them after
                     # a first build, with one core idle (most of its last seconds).
                     key = self.db.execute("SELECT key FROM episodes WHERE slot = ?", (slot,)).fetchone()[0]
-                    self._terms.write(slot, key, df)
+                    if self.bulk_on:  # kept aside and filed all at once, sorted, when the load ends (see bulk)
+                        self._terms.stage(slot, key, df)
+                    else:
+                        self._terms.write(slot, key, df)
 
     def totals(self, slots: list[int]) -> tuple[Counter, Counter] | None:
         """Return the summed word counts of exactly these slots, if stored."""
@@ -501,7 +511,7 @@ class Bulk:
         self.on = self.store.bulk_on = True
 
     def end(self) -> None:
-        """Merge the segments written since begin() into one and turn merging back on."""
+        """File the staged stem rows, merge the segments written since begin() into one and turn merging back on."""
         if not self.on:
             return
         self.on = self.store.bulk_on = False
@@ -512,6 +522,7 @@ class Bulk:
             db = sqlite3.connect(self.store.path, timeout=60, isolation_level=None)
             try:
                 with immediate(db):
+                    merge_staged(db)
                     db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
                     db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
                     drop_orphans(db)  # what VectorCache.put leaves during a bulk load (see VectorCache.tidy)

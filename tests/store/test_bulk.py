@@ -86,3 +86,75 @@ def test_vectors_of_dropped_episodes_are_dropped_once_at_the_end(tmp_path, catal
     with store.bulk() as bulk:
         bulk.begin()
     assert 9999 not in {s for (s,) in store.db.execute("SELECT slot FROM meaning_vectors")}
+
+
+def _terms(store: Store) -> tuple[list[tuple], list[tuple]]:
+    """Return the per-episode stem rows and the slots they are filed for, in key order."""
+    return (store.db.execute("SELECT stem, slot, n FROM episode_terms ORDER BY stem, slot").fetchall(),
+            store.db.execute("SELECT slot, key FROM episode_terms_slots ORDER BY slot").fetchall())
+
+
+def _staged(store: Store) -> int:
+    return store.db.execute("SELECT count(*) FROM episode_terms_staged").fetchone()[0]
+
+
+def test_a_bulk_load_stages_the_stem_rows_and_files_them_at_the_end_as_a_plain_load_does(
+        tmp_path, catalogue, monkeypatch):
+    plain = Store(tmp_path / "plain", catalogue)
+    load_cached(catalogue, MAX, plain, on_built=lambda e, slot, x: index_episode(plain, e, slot, None))
+    assert _staged(plain) == 0 and len(_terms(plain)[1]) == 4  # written with each episode
+
+    monkeypatch.setattr(store_module, "BULK_EPISODES", 2)
+    bulk = Store(tmp_path / "bulk", catalogue)
+    during = []
+
+    def on_built(episode, slot, extra):
+        index_episode(bulk, episode, slot, None)
+        during.append((_staged(bulk), len(_terms(bulk)[1])))
+
+    load_cached(catalogue, MAX, bulk, on_built=on_built)
+    assert [filed for _, filed in during] == [0, 0, 0, 0]  # nothing filed while the load runs
+    assert during[0][0] > 0 and during[-1][0] > during[0][0]  # each episode's rows staged
+    assert _staged(bulk) == 0
+    assert _terms(bulk) == _terms(plain) and _terms(bulk)[0]
+
+
+def test_stem_rows_staged_by_a_build_killed_before_its_end_are_filed_at_the_next_open(
+        tmp_path, catalogue, monkeypatch):
+    plain = Store(tmp_path / "plain", catalogue)
+    load_cached(catalogue, MAX, plain, on_built=lambda e, slot, x: index_episode(plain, e, slot, None))
+    monkeypatch.setattr(store_module, "BULK_EPISODES", 2)
+    store = Store(tmp_path / "cache", catalogue)
+    real_end = store_module.Bulk.end
+    monkeypatch.setattr(store_module.Bulk, "end", lambda self: None)  # the process dies before the end
+    load_cached(catalogue, MAX, store, on_built=lambda e, slot, x: index_episode(store, e, slot, None))
+    assert _staged(store) > 0 and _terms(store) == ([], [])
+    store.db.close()
+    monkeypatch.setattr(store_module.Bulk, "end", real_end)
+    again = Store(tmp_path / "cache", catalogue)
+    assert _staged(again) == 0 and _terms(again) == _terms(plain)
+
+
+def test_an_episode_dropped_during_a_bulk_load_leaves_no_staged_rows(tmp_path, catalogue):
+    store = Store(tmp_path / "cache", catalogue)
+    with store.bulk() as bulk:
+        bulk.begin()
+        load_cached(catalogue, MAX, store, on_built=lambda e, slot, x: index_episode(store, e, slot, None))
+        slots = [s for (s,) in store.db.execute("SELECT slot FROM episode_terms_staged_slots")]
+        assert len(slots) == 4
+        store._drop_slots(slots[:1])
+    assert _staged(store) == 0
+    assert [s for s, _ in _terms(store)[1]] == slots[1:]
+
+
+def test_answers_are_the_same_after_a_bulk_load_killed_before_its_end(tmp_path, catalogue, monkeypatch):
+    plain = EpisodeBot(catalogue, cache_dir=tmp_path / "plain")
+    monkeypatch.setattr(store_module, "BULK_EPISODES", 2)
+    real_end = store_module.Bulk.end
+    monkeypatch.setattr(store_module.Bulk, "end", lambda self: None)
+    EpisodeBot(catalogue, cache_dir=tmp_path / "killed").store.db.close()
+    monkeypatch.setattr(store_module.Bulk, "end", real_end)
+    again = EpisodeBot(catalogue, cache_dir=tmp_path / "killed")
+    assert again.library.built == 0
+    assert [again.run(n, dict(a)).model_dump() for n, a in QUESTIONS] == \
+        [plain.run(n, dict(a)).model_dump() for n, a in QUESTIONS]
