@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import logging
 import os
 import threading
@@ -34,6 +35,7 @@ MODEL_ENV = "EPISODE_BOT_MEANING_MODEL"  # a folder with tokenizer.json and mode
 MAX_TOKENS = 256  # a passage's first 256 tokens say what it is about; more only dilutes the mean
 _BATCH = 1024  # texts averaged at once: bounds the working arrays of an episode with very many passages
 _WEIGHT_KEYS = ("embeddings", "embedding.weight", "embedding")
+_DTYPES = {"F16": "float16", "F32": "float32", "F64": "float64"}  # safetensors names numpy can map
 _MAX_BYTES = 2 << 30  # a model folder is checked where it enters: no file over 2 GB is read
 
 
@@ -292,18 +294,36 @@ def _whole_words(tokenizer: Tokenizer) -> frozenset[str]:
 
 
 def _weights(path: Path) -> np.ndarray:
-    from safetensors.numpy import load_file
+    """Return the embedding table, mapped from the file rather than read: a question touches a few rows.
+
+    safetensors checks the header first (offsets inside the file, sizes that match
+    the shapes); the table's bytes are then mapped read-only where that header puts them.
+    Any other dtype is read whole (and made float32 by _read).
+    """
+    import numpy as np
+    from safetensors import safe_open
 
     try:
-        tensors = load_file(path)
+        with safe_open(str(path), framework="numpy") as tensors:
+            names = list(tensors.keys())
     except Exception as exc:  # safetensors raises its own error types for a bad header
         raise ModelError(f"{path}: not a safetensors file ({exc})") from exc
-    for key in _WEIGHT_KEYS:
-        if key in tensors:
-            return tensors[key]
-    if len(tensors) == 1:
-        return next(iter(tensors.values()))
-    raise ModelError(f"{path}: no embedding table among {sorted(tensors)}")
+    name = next((key for key in _WEIGHT_KEYS if key in names), names[0] if len(names) == 1 else None)
+    if name is None:
+        raise ModelError(f"{path}: no embedding table among {sorted(names)}")
+    with open(path, "rb") as fh:  # the layout safetensors documents: a u64 header size, the JSON header, data
+        size = int.from_bytes(fh.read(8), "little")
+        entry = json.loads(fh.read(size))[name]
+    dtype = _DTYPES.get(entry["dtype"])
+    if dtype is None:  # e.g. int8: read whole, as before, and made float32 by _read
+        from safetensors.numpy import load_file
+
+        try:
+            return load_file(path)[name]
+        except Exception as exc:  # bfloat16 has no numpy type
+            raise ModelError(f"{path}: {entry['dtype']} vectors can't be read ({exc})") from exc
+    begin, _ = entry["data_offsets"]
+    return np.memmap(path, dtype=dtype, mode="r", offset=8 + size + begin, shape=tuple(entry["shape"])).view(np.ndarray)
 
 
 _configured: str | None = None  # the setting loaded with the others (bot/settings.py), before the raw environment

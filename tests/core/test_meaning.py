@@ -319,3 +319,20 @@ def test_a_when_question_prefers_a_passage_with_a_date():
     assert not _WHEN_RE.match("what is the project about")
     assert _DATE_RE.search("launched in July 2025") and _DATE_RE.search("back in 2019")
     assert not _DATE_RE.search("it may work, with 128 GPUs")
+
+
+def test_the_table_is_mapped_from_the_file_not_read_whole(tmp_path):
+    from safetensors.numpy import load_file, save_file
+
+    from bot.meaning import _weights
+
+    tiny_model_folder(tmp_path)
+    table = _weights(tmp_path / "model.safetensors")
+    assert not table.flags.owndata and not table.flags.writeable  # a read-only view of the mapped file
+    assert np.array_equal(table, load_file(tmp_path / "model.safetensors")["embeddings"])
+    other = {"first": np.ones((2, 3), np.float16), "embedding.weight": np.arange(12, dtype=np.float64).reshape(4, 3)}
+    save_file(other, str(tmp_path / "two.safetensors"))  # the table is found by its name among other tensors
+    assert np.array_equal(_weights(tmp_path / "two.safetensors"), other["embedding.weight"])
+    save_file({"a": np.ones(2, np.int8), "b": np.ones(2, np.int8)}, str(tmp_path / "none.safetensors"))
+    with pytest.raises(ModelError, match="no embedding table"):
+        _weights(tmp_path / "none.safetensors")

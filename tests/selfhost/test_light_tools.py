@@ -74,3 +74,18 @@ def test_a_question_that_never_reads_the_model_still_exits_cleanly(tmp_path: Pat
                               timeout=120)
         assert done.returncode == 0, done.stderr
         assert "FATAL" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_question_from_the_command_line_runs_numpy_without_a_thread_pool_unless_the_admin_sets_one(
+        tmp_path: Path):
+    # OpenBLAS starts its threads when numpy loads: a one-shot answer's products are too small to use them.
+    probe = ("import os, sys\n"
+             "from bot import launch\n"
+             "code = launch.main(sys.argv[1:])\n"
+             "print(code, os.environ.get('OPENBLAS_NUM_THREADS'))\n")
+    base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "EPISODE_BOT_STATE_DIR": str(tmp_path / "state")}
+    for extra, threads in (({}, "1"), ({"OPENBLAS_NUM_THREADS": "2"}, "2")):
+        done = subprocess.run([sys.executable, "-c", probe, "ask", "What is RLVR?", "--seeds", str(ROOT / "seeds")],
+                              cwd=tmp_path, env={**base, **extra}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().splitlines()[-1] == f"0 {threads}"
