@@ -158,3 +158,30 @@ def test_answers_are_the_same_after_a_bulk_load_killed_before_its_end(tmp_path, 
     assert again.library.built == 0
     assert [again.run(n, dict(a)).model_dump() for n, a in QUESTIONS] == \
         [plain.run(n, dict(a)).model_dump() for n, a in QUESTIONS]
+
+
+def test_filing_staged_rows_replaces_what_their_slots_held_and_keeps_the_index_by_slot():
+    from collections import Counter
+
+    from bot.episode_terms import EpisodeTerms, merge_staged
+
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    terms = EpisodeTerms(db, None)
+
+    def index_by_slot() -> bool:
+        return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'episode_terms_by_slot'").fetchone() is not None
+
+    terms.stage(2, "b", Counter({"gpu": 2, "train": 1}))
+    terms.stage(1, "a", Counter({"gpu": 1, "zero": 0}))
+    assert merge_staged(db) == 2  # into an empty table: the index is made again afterwards
+    assert index_by_slot()
+    terms.write(3, "c", Counter({"cost": 4}))
+    terms.stage(1, "a2", Counter({"data": 5}))  # a slot filed before gets new rows: its old ones go
+    assert merge_staged(db) == 1 and merge_staged(db) == 0
+    assert db.execute("SELECT stem, slot, n FROM episode_terms ORDER BY stem, slot").fetchall() == \
+        [("cost", 3, 4), ("data", 1, 5), ("gpu", 2, 2), ("train", 2, 1)]
+    assert terms.filled({1: "a2", 2: "b", 3: "c"}) == {1, 2, 3}
+    assert terms.holders(["gpu"]) == {"gpu": {2: 2}}
+    assert index_by_slot()
+    assert db.execute("EXPLAIN QUERY PLAN DELETE FROM episode_terms WHERE slot = 1").fetchall()[-1][-1] \
+        .endswith("USING COVERING INDEX episode_terms_by_slot (slot=?)")
