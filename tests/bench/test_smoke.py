@@ -27,6 +27,10 @@ def test_benchmark_smoke_run(tmp_path, capsys):
     assert raw["scale"]["10"]["episodes"] == 10
     top1 = raw["scale"]["10"]["top1"]
     assert sum(v[0] for v in top1.values()) == sum(v[1] for v in top1.values())  # planted facts found
+    ten = raw["scale"]["10"]  # CPU seconds beside the wall clock: a first build's work is the bot's and its workers'
+    assert ten["build_cpu_s"] > 0 and ten["build_cpu_workers_s"] > 0 and ten["add_cpu_s"] > 0
+    assert all(0 < cell["cpu_p99"] for cell in ten["latency_ms"].values())
+    assert "(CPU " in text and "; CPU " in text
     assert "top-1" in capsys.readouterr().out
 
 
