@@ -50,11 +50,11 @@ class Prepared:
     model: str | None  # the model's digest
 
 
-def prepare(episode: Episode, model: meaning.StaticModel | None) -> Prepared:
-    """Make an episode's search rows and meaning vectors."""
+def prepare(episode: Episode, model: meaning.StaticModel | None, joined: dict[str, str] | None = None) -> Prepared:
+    """Make an episode's search rows and meaning vectors (`joined`: its texts' words, from its build)."""
     from .search import _embed, _episode_rows, _meaning_text
 
-    rows, df, vocab, lines = _episode_rows(episode, 0)
+    rows, df, vocab, lines = _episode_rows(episode, 0, joined)
     vectors = None
     if model is not None:
         vectors = _embed(model, episode, [_meaning_text(i) for i in [*episode.passages, *episode.quotes]])
@@ -95,9 +95,10 @@ def _work(job: Job) -> tuple[str, Record, Prepared]:
     global _WORKER_MODEL
     if _WORKER_MODEL is None and not meaning.is_off(_WORKER_SETTING):
         _WORKER_MODEL = meaning.load_model(_WORKER_SETTING)  # once a worker, when it first embeds
-    key, episode = build_group(job)
+    joined: dict[str, str] = {}  # the texts' words, split once for the build and the search rows
+    key, episode = build_group(job, joined)
     # Sent back as the store writes it (JSON made here, on every core), not as models to unpickle.
-    return key, Record.of(episode), prepare(episode, _WORKER_MODEL)
+    return key, Record.of(episode), prepare(episode, _WORKER_MODEL, joined)
 
 
 def _worker_model() -> meaning.StaticModel | None:
@@ -113,11 +114,12 @@ Scouted = tuple[list[tuple["ParsedDocument", bool]], "tuple[str, Record, Prepare
 def _scout(unit: Unit, model: Callable[[], meaning.StaticModel | None] = _worker_model) -> Scouted:
     from .store import Record, read_folder
 
-    found, built = read_folder(unit)
+    joined: dict[str, str] = {}  # the texts' words, split once for the build and the search rows
+    found, built = read_folder(unit, joined)
     if built is None:
         return found, None
     key, episode = built
-    return found, (key, Record.of(episode), prepare(episode, model()))
+    return found, (key, Record.of(episode), prepare(episode, model(), joined))
 
 
 def _read(file: tuple[Path, str, int]) -> tuple[ParsedDocument, bool]:
@@ -203,8 +205,9 @@ class Workers:
     def _here(self, job: Job) -> tuple[str, Record, Prepared]:
         from .store import Record, build_group
 
-        key, episode = build_group(job)
-        return key, Record.of(episode), prepare(episode, self.model())
+        joined: dict[str, str] = {}
+        key, episode = build_group(job, joined)
+        return key, Record.of(episode), prepare(episode, self.model(), joined)
 
 
 __all__ = ["Workers", "prepare", "Prepared", "workers", "configure", "WORKERS_ENV"]

@@ -251,8 +251,12 @@ def release_order(episodes: list[Episode]):
 _FOLDER_NUMBER_RE = re.compile(r"(?:^|[-_ ]|ep|episode)(\d{1,6})$")
 
 
-def build_episode(docs: list[ParsedDocument]) -> Episode:
-    """Merge the documents of one episode, keeping every source."""
+def build_episode(docs: list[ParsedDocument], joined: dict[str, str] | None = None) -> Episode:
+    """Merge the documents of one episode, keeping every source.
+
+    `joined`, when given, is filled with each text's words as merging compared them (see
+    _joined): the search rows made next read an item's words there rather than split it again.
+    """
     docs = sorted(docs, key=lambda d: d.file)
     folders = {d.file.split("/", 1)[0] for d in docs if "/" in d.file}
     folder = folders.pop() if len(folders) == 1 and all("/" in d.file for d in docs) else None
@@ -283,7 +287,7 @@ def build_episode(docs: list[ParsedDocument]) -> Episode:
     if len({t for t, _ in titles}) > 1:
         episode.conflicts.append(Conflict(field="title", values=sorted(titles)))
     episode.chapters = _chapters(docs, episode)
-    joined: dict[str, str] = {}  # each text's words as merging and placing compare them, split once
+    joined = {} if joined is None else joined  # each text's words as merging and placing compare them, split once
     passages = _merge_passages([p for d in docs for p in d.passages], joined)
     quotes = _merge_quotes([q for d in docs for q in d.quotes])
     passages.append(_info_passage(episode, docs))

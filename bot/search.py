@@ -1204,15 +1204,19 @@ def _meaning_text(item: Passage | Quote) -> str:
     return " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None), item.text]))
 
 
-def _episode_rows(episode: Episode, base: int
+def _episode_rows(episode: Episode, base: int, joined: dict[str, str] | None = None
                   ) -> tuple[list[tuple], Counter[str], Counter[str], list[str]]:
     """Return an episode's search rows, per stem and per word how many of its items hold it,
-    and each item's stem line (the words coverage() looks at: text, headings, speaker)."""
+    and each item's stem line (the words coverage() looks at: text, headings, speaker).
+
+    `joined`: texts' words as the episode's build split them (library.build_episode), read
+    instead of splitting the same texts again.
+    """
     with searching(getattr(episode, "language", None)):  # its stems and stop words are its language's
-        return _rows_in_language(episode, base)
+        return _rows_in_language(episode, base, joined or {})
 
 
-def _rows_in_language(episode: Episode, base: int
+def _rows_in_language(episode: Episode, base: int, joined: dict[str, str]
                       ) -> tuple[list[tuple], Counter[str], Counter[str], list[str]]:
     rows: list[tuple] = []
     df: Counter[str] = Counter()
@@ -1223,10 +1227,18 @@ def _rows_in_language(episode: Episode, base: int
     for i, item in enumerate([*episode.passages, *episode.quotes]):
         head = heading(item)
         speaker = item.speaker or ""
-        text = f"{item.text} {number_aliases(item.text)}"
+        aliases = number_aliases(item.text)
+        text = f"{item.text} {aliases}"
         rows.append((base + i, text, head, speaker, episode.id))
-        # The words of text, heading and speaker, as words() splits them joined by spaces (no word spans one).
-        surface = set(words(text))
+        # The words of text, heading and speaker, as words() splits them joined by spaces (no word spans one):
+        # the text's as the build split them when it did, and the aliases' own.
+        split = joined.get(item.text)
+        if split is None:
+            surface = set(words(text))
+        else:
+            surface = set(split.split(" ")) if split else set()
+            if aliases:
+                surface.update(words(aliases))
         for label in (head, speaker):
             if label:
                 found = labels.get(label)

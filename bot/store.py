@@ -713,11 +713,12 @@ def _folder_units(unread: list[tuple[int, Path, str]], files: list[tuple[Path, s
     return units
 
 
-def read_folder(unit: Unit) -> tuple[list[tuple[ParsedDocument, bool]], tuple[str, Episode] | None]:
+def read_folder(unit: Unit, joined: dict[str, str] | None = None
+                ) -> tuple[list[tuple[ParsedDocument, bool]], tuple[str, Episode] | None]:
     """Read a folder's files once: return each one's header and whether it is usable, and the episode they make.
 
     The episode is (its key, the episode) as build_group makes it from the folder's usable
-    documents, or None when none is usable.
+    documents, or None when none is usable (`joined`: see build_episode).
     """
     from .formats import read_document
     from .library import build_episode
@@ -728,11 +729,11 @@ def read_folder(unit: Unit) -> tuple[list[tuple[ParsedDocument, bool]], tuple[st
     usable = [(d, fp) for d, (_, ok), (_, _, fp) in zip(docs, found, members) if ok]
     if not build or not usable:
         return found, None
-    return found, (episode_key(fp for _, fp in usable), build_episode([d for d, _ in usable]))
+    return found, (episode_key(fp for _, fp in usable), build_episode([d for d, _ in usable], joined))
 
 
-def build_group(job: Job) -> tuple[str, Episode]:
-    """Read one episode's files and build it (a job of load_cached's builder)."""
+def build_group(job: Job, joined: dict[str, str] | None = None) -> tuple[str, Episode]:
+    """Read one episode's files and build it (a job of load_cached's builder; `joined`: see build_episode)."""
     from .formats import read_document
     from .library import build_episode
 
@@ -742,7 +743,7 @@ def build_group(job: Job) -> tuple[str, Episode]:
         doc = read[0] if read and read[0] is not None else read_document(path, name, max_bytes)
         doc.title = title  # grouping may have named a loose document
         docs.append(doc)
-    return key, build_episode(docs)
+    return key, build_episode(docs, joined)
 
 
 def load_cached(root: Path | str, max_bytes: int, store: Store,
