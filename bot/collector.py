@@ -13,8 +13,8 @@ freed by reference counting when the last reference goes, frozen or not.
 What freezing would keep forever is garbage in reference cycles: a reload
 leaves about 50 such objects of the snapshot it replaced. So the frozen set
 is unfrozen and collected once, before freezing again, whenever it has grown
-by a quarter since the last collection (and at the first freeze); a reload
-that adds one episode to a large catalogue skips that full pass.
+by a quarter since the first freeze or the last collection; a reload that
+adds one episode to a large catalogue skips that full pass.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 REGROWTH = 1.25  # the frozen set may grow by this factor between two full collections
 
-_after_collect = 0  # how many objects were frozen right after the last full collection
+_after_collect = 0  # how many objects were frozen at the first freeze, or right after the last full collection
 
 
 def freeze_serving() -> None:
@@ -35,10 +35,14 @@ def freeze_serving() -> None:
 
     Collects first when the frozen set has grown by a quarter since the last
     collection, so cycles left by replaced snapshots are freed rather than kept.
+    The first freeze, at start-up, doesn't: a start leaves a few dozen objects in
+    cycles, and a full pass over a large catalogue would lengthen every restart.
     """
     global _after_collect
     gc.freeze()
-    if _after_collect and gc.get_freeze_count() <= REGROWTH * _after_collect:
+    frozen = gc.get_freeze_count()
+    if not _after_collect or frozen <= REGROWTH * _after_collect:
+        _after_collect = _after_collect or frozen
         return
     started = time.perf_counter()
     gc.unfreeze()
