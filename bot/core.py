@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from . import collector
 from . import examples as _examples
 from . import indexer, spoilers
 from . import i18n, listening
@@ -133,9 +134,10 @@ class EpisodeBot:
         """`cache_dir`: where to keep the index between runs (None: build it in memory each time).
 
         `records`: the question log, votes, taught answers and small state (None: none kept).
-        `counted`: count commands and reloads for /metrics; a one-shot process such as the
-        command line serves no /metrics and passes False, which also spares loading the
-        Prometheus client (about 30 ms of every `episode-bot ask`).
+        `counted`: count commands and reloads for /metrics, and keep the catalogue out of
+        the garbage collector's full passes (bot/collector.py): a long-running bot. A
+        one-shot process such as the command line serves no /metrics and passes False,
+        which also spares loading the Prometheus client (about 30 ms of every `episode-bot ask`).
         """
         self.metrics: ModuleType | None = None
         if counted:
@@ -151,6 +153,8 @@ class EpisodeBot:
         self.store = Store.open(cache_dir, self.seeds_dir)
         self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
         self.snapshot.settle()
+        self._long_running = counted
+        self._out_of_collections()
         if self.metrics is not None:
             self.metrics.track_episodes(lambda: len(self.snapshot.library.episodes))
         self._default_missing = False  # the default episode went away in a reload (logged once)
@@ -191,9 +195,15 @@ class EpisodeBot:
             self._count_reload("ok")
             self.snapshot = fresh  # one reference swap: readers see old or new, never half
             fresh.settle()
+            self._out_of_collections()
             log.info("reloaded %d episode(s) from %s", len(fresh.library.episodes), self.seeds_dir)
             self._default_found(fresh)
             return True
+
+    def _out_of_collections(self) -> None:
+        """In a long-running bot, keep the snapshot now serving out of the collector's full passes."""
+        if self._long_running:  # a one-shot command would only pay for the collection
+            collector.freeze_serving()
 
     def _count_reload(self, result: str) -> None:
         if self.metrics is not None:
