@@ -35,7 +35,7 @@ MODEL_ENV = "EPISODE_BOT_MEANING_MODEL"  # a folder with tokenizer.json and mode
 MAX_TOKENS = 256  # a passage's first 256 tokens say what it is about; more only dilutes the mean
 _BATCH = 1024  # texts averaged at once: bounds the working arrays of an episode with very many passages
 _WEIGHT_KEYS = ("embeddings", "embedding.weight", "embedding")
-_DTYPES = {"F16": "float16", "F32": "float32", "F64": "float64"}  # safetensors names numpy can map
+_DTYPES = {"F16": "<f2", "F32": "<f4", "F64": "<f8"}  # safetensors stores little-endian: the dtypes numpy can map
 _MAX_BYTES = 2 << 30  # a model folder is checked where it enters: no file over 2 GB is read
 
 
