@@ -91,7 +91,8 @@ def scale_md(rows: list[dict[str, Any]], plot: str | None) -> str:
                          r["index_mb"]] for r in rows])]
     keys = sorted({k for r in rows for k in r["latency_ms"]})
     out.append("Query latency p50 / p99 in ms, and in brackets the p99 of the same answers' CPU time "
-               "(what the code did, whatever else the machine ran) (`/ episode`: the command with `episode` "
+               "(a pause of the process, such as a garbage-collection pass, shows there; on a shared virtual machine "
+               "a slow host inflates it too) (`/ episode`: the command with `episode` "
                "given; `/ catalogue`: the index searching every episode):\n\n" +
                table(["episodes", *keys], [[r["size"], *(_latency(r["latency_ms"][k])
                                                         if k in r["latency_ms"] else "-" for k in keys)]

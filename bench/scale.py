@@ -73,7 +73,8 @@ def measure_one(seeds: Path, questions: Path, repeats: int, add: Path | None = N
     start, own, workers = time.perf_counter(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     bot = EpisodeBot(seeds, cache_dir=cache)
     started = time.perf_counter() - start
-    # CPU seconds beside the wall clock: on a shared machine they say what the code did, whatever else ran.
+    # CPU seconds beside the wall clock: a wall-clock outlier with as much CPU is the process's own work (or a
+    # slow host: on a shared virtual machine the same build's CPU seconds moved twofold within an hour).
     cpu = {"start_cpu_s": round(_cpu(resource.RUSAGE_SELF) - own, 2),
            "start_cpu_workers_s": round(_cpu(resource.RUSAGE_CHILDREN) - workers, 2)}  # a first build's workers
     if add is not None:
