@@ -214,6 +214,31 @@ class Store:
         return f"library-{tag}.sqlite"
 
     @contextlib.contextmanager
+    def building(self) -> Iterator[None]:
+        """Hold the cache's build lock: one process at a time loads a seeds folder into this file.
+
+        Processes started together on a new cache (several command-line questions at once,
+        replicas sharing a volume) would each build every new episode; the others wait,
+        then read back what the first stored. The lock is a file beside the cache, locked
+        with flock, so the system releases it if its holder dies.
+        """
+        try:
+            import fcntl
+        except ImportError:  # no flock here: each process builds what it finds missing, as before
+            yield
+            return
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.info("another process is indexing %s; waiting for it", self.path.name)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
     def bulk(self) -> Iterator[Bulk]:
         """Let a load write many episodes with FTS5's merging put off, and merge once when it ends.
 
@@ -767,7 +792,7 @@ def load_cached(root: Path | str, max_bytes: int, store: Store,
     otherwise (a loose file joining a folder) is built again and the early
     one dropped.
     """
-    with paused_gc(), store.bulk() as bulk:
+    with store.building(), paused_gc(), store.bulk() as bulk:
         return _load_cached(root, max_bytes, store, on_built, previous, builder, reader, scout, bulk)
 
 
