@@ -89,23 +89,20 @@ def _start_worker(setting: str) -> None:
     _WORKER_SETTING = setting
 
 
-def _work(job: Job) -> tuple[str, Record, Prepared]:
-    from .store import Record, build_group  # here, not above: load_settings() configures this module for every tool
-
-    global _WORKER_MODEL
-    if _WORKER_MODEL is None and not meaning.is_off(_WORKER_SETTING):
-        _WORKER_MODEL = meaning.load_model(_WORKER_SETTING)  # once a worker, when it first embeds
-    joined: dict[str, str] = {}  # the texts' words, split once for the build and the search rows
-    key, episode = build_group(job, joined)
-    # Sent back as the store writes it (JSON made here, on every core), not as models to unpickle.
-    return key, Record.of(episode), prepare(episode, _WORKER_MODEL, joined)
-
-
 def _worker_model() -> meaning.StaticModel | None:
     global _WORKER_MODEL
     if _WORKER_MODEL is None and not meaning.is_off(_WORKER_SETTING):
         _WORKER_MODEL = meaning.load_model(_WORKER_SETTING)  # once a worker, when it first embeds
     return _WORKER_MODEL
+
+
+def _work(job: Job, model: Callable[[], meaning.StaticModel | None] = _worker_model) -> tuple[str, Record, Prepared]:
+    from .store import Record, build_group  # here, not above: load_settings() configures this module for every tool
+
+    joined: dict[str, str] = {}  # the texts' words, split once for the build and the search rows
+    key, episode = build_group(job, joined)
+    # Sent back as the store writes it (JSON made here, on every core), not as models to unpickle.
+    return key, Record.of(episode), prepare(episode, model(), joined)
 
 
 Scouted = tuple[list[tuple["ParsedDocument", bool]], "tuple[str, Record, Prepared] | None"]
@@ -200,14 +197,7 @@ class Workers:
 
     def build(self, jobs: list[Job]) -> Iterator[tuple[str, Record, Prepared]]:
         """Yield (key, the episode's record, its rows and vectors) for each job, in order."""
-        return self._run(_work, self._here, jobs)
-
-    def _here(self, job: Job) -> tuple[str, Record, Prepared]:
-        from .store import Record, build_group
-
-        joined: dict[str, str] = {}
-        key, episode = build_group(job, joined)
-        return key, Record.of(episode), prepare(episode, self.model(), joined)
+        return self._run(_work, lambda job: _work(job, self.model), jobs)
 
 
 __all__ = ["Workers", "prepare", "Prepared", "workers", "configure", "WORKERS_ENV"]
