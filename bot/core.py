@@ -153,7 +153,6 @@ class EpisodeBot:
         self.store = Store.open(cache_dir, self.seeds_dir)
         self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
         self.snapshot.settle()
-        self._long_running = counted
         self._out_of_collections()
         if self.metrics is not None:
             self.metrics.track_episodes(lambda: len(self.snapshot.library.episodes))
@@ -202,7 +201,7 @@ class EpisodeBot:
 
     def _out_of_collections(self) -> None:
         """In a long-running bot, keep the snapshot now serving out of the collector's full passes."""
-        if self._long_running:  # a one-shot command would only pay for the collection
+        if self.metrics is not None:  # counted: a long-running bot (a one-shot command would only pay for it)
             collector.freeze_serving()
 
     def _count_reload(self, result: str) -> None:
