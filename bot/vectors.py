@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 VERSION = "1"  # how items become texts to embed (search._meaning_text): a change here re-embeds
 SCHEMA = ("CREATE TABLE IF NOT EXISTS meaning_vectors (slot INTEGER, model TEXT, digest TEXT, "
           "dim INTEGER, items BLOB, chapters BLOB, PRIMARY KEY (slot, model))")
+# What stored() asks, answered from an index: a scan of the table reads a page of each episode's
+# 180 KB row (30 ms at 2,500 episodes, twice a reload); the index holds a few bytes an episode.
+DIGESTS = "CREATE INDEX IF NOT EXISTS meaning_vectors_digests ON meaning_vectors (model, slot, digest)"
 
 
 def text_digest(texts: list[str]) -> str:
@@ -42,6 +45,7 @@ class VectorCache:
         self.db, self.lock = db, lock
         with self.lock:
             self.db.execute(SCHEMA)
+            self.db.execute(DIGESTS)
 
     def stored(self, model: str) -> dict[int, str]:
         """Return {slot: digest} of the vectors stored for a model (one query for every episode)."""

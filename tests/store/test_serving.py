@@ -143,3 +143,44 @@ def test_a_folder_built_as_read_but_grouped_with_a_loose_file_is_built_again(tmp
     assert len(bot.library.full(bot.library.episodes[1]).sources) == 4
     stored = {key for (key,) in bot.library.store.db.execute("SELECT key FROM episodes")}
     assert stored == bot.library.keys | first.library.keys  # the folder's own early episode was dropped
+
+
+def test_a_reload_takes_the_file_headers_the_serving_library_read(tmp_path, catalogue, monkeypatch):
+    (catalogue / "loose.md").write_text("Some words with no episode, number or title.\n", encoding="utf-8")
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    note = "names no episode (no number, title or folder); kept as an episode of its own"
+    loose = next(d for d in bot.library.documents if d.file == "loose.md")
+    assert [p.message for p in loose.problems] == [note]
+    kept = bot.library.headers["loose.md"][1]
+    assert kept.problems == [] and kept.title is None  # grouping noted on this load's copy, not on what is kept
+    validated = []
+    real = store_module.Store.headers
+    monkeypatch.setattr(store_module.Store, "headers", lambda self: validated.append(1) or real(self))
+    shutil.copytree(tmp_path / "ep0004", catalogue / "ep0004", ignore=shutil.ignore_patterns("planted.json"))
+    for _ in range(2):
+        assert bot.reload()
+    assert validated == []  # nothing read back from the cache's JSON
+    assert bot.library.built == 0 and len(bot.library.episodes) == 5
+    loose = next(d for d in bot.library.documents if d.file == "loose.md")
+    assert [p.message for p in loose.problems] == [note]  # said once, however many reloads
+    restarted = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    assert [(d.file, d.title, d.problems) for d in bot.library.documents] == \
+        [(d.file, d.title, d.problems) for d in restarted.library.documents]
+    assert _answers(bot) == _answers(restarted)
+
+
+def test_what_a_reload_asks_of_every_episode_is_answered_without_reading_its_large_columns(tmp_path, catalogue):
+    bot = EpisodeBot(catalogue, cache_dir=tmp_path / "cache")
+    index, store = bot.snapshot.index, bot.library.store
+    if index.model is None:
+        pytest.skip("meaning search is off here: no vectors are stored")
+    asked: list[str] = []
+    store.db.set_trace_callback(asked.append)
+    index._cache.stored(index.model.digest)
+    store.db.set_trace_callback(None)
+    plan = store.db.execute(f"EXPLAIN QUERY PLAN {asked[-1]}".replace("?", "''")).fetchall()
+    assert "COVERING INDEX meaning_vectors_digests" in str(plan)  # not a page of each episode's vectors
+    slots = list(bot.library.slots)
+    assert store.indexed(slots) == set(slots)
+    store.db.execute("UPDATE episodes SET stats = NULL WHERE slot = ?", (slots[0],))
+    assert store.indexed(slots) == set(slots[1:])
