@@ -17,7 +17,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 @pytest.fixture(autouse=True)
 def _unfrozen(monkeypatch):
     gc.unfreeze()
-    monkeypatch.setattr(collector, "_after_collect", 0)
+    monkeypatch.setattr(collector, "_since", 0)
     yield
     gc.unfreeze()
 
@@ -37,7 +37,7 @@ class _Node:
         self.me = self  # a reference cycle: only the collector frees it
 
 
-def test_cycles_left_behind_are_collected_once_the_frozen_set_grows_by_a_quarter():
+def test_cycles_left_behind_are_collected_within_a_bounded_number_of_freezes():
     keep = [[i] for i in range(20_000)]  # live objects, like a catalogue
     collector.freeze_serving()
     base = gc.get_freeze_count()
@@ -45,11 +45,11 @@ def test_cycles_left_behind_are_collected_once_the_frozen_set_grows_by_a_quarter
     gone = weakref.ref(first)
     del first  # garbage in a cycle, as a replaced snapshot leaves: frozen with the rest at the next freeze
     sizes = []
-    for _ in range(12):
-        litter = [_Node() for _ in range(1_000)]  # 5% of the set a round
+    for _ in range(collector.COLLECT_EVERY):
+        litter = [_Node() for _ in range(100)]  # what a reload leaves in cycles, twice over
         del litter
         collector.freeze_serving()
         sizes.append(gc.get_freeze_count())
     assert gone() is None  # collected by a full pass, not kept frozen forever
-    assert max(sizes) <= collector.REGROWTH * base + 2_000 and min(sizes) < base + 2_000
+    assert max(sizes) <= base + collector.COLLECT_EVERY * 100 + 100 and sizes[-1] < base + 200
     assert len(keep) == 20_000

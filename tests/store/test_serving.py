@@ -181,6 +181,12 @@ def test_what_a_reload_asks_of_every_episode_is_answered_without_reading_its_lar
     plan = store.db.execute(f"EXPLAIN QUERY PLAN {asked[-1]}".replace("?", "''")).fetchall()
     assert "COVERING INDEX meaning_vectors_digests" in str(plan)  # not a page of each episode's vectors
     slots = list(bot.library.slots)
+    asked.clear()
+    store.db.set_trace_callback(asked.append)
     assert store.indexed(slots) == set(slots)
+    store.db.set_trace_callback(None)
+    plan = store.db.execute(f"EXPLAIN QUERY PLAN {asked[-1]}").fetchall()
+    assert "USING INDEX episodes_indexed" in str(plan)  # not each episode's row, with its word counts
     store.db.execute("UPDATE episodes SET stats = NULL WHERE slot = ?", (slots[0],))
     assert store.indexed(slots) == set(slots[1:])
+    assert store.indexed(slots[:1]) == set()
