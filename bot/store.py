@@ -33,7 +33,6 @@ memory as without one.
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
 import gc
 import hashlib
@@ -927,7 +926,8 @@ def _header(doc: ParsedDocument) -> ParsedDocument:
 
 def _own(doc: ParsedDocument) -> ParsedDocument:
     """Return a header's copy for one load: grouping may add a problem to it and name it (see group_documents)."""
-    mine = copy.copy(doc)
+    mine = object.__new__(type(doc))  # copy.copy's result, without its protocol: 7,500 a reload at 2,500
+    mine.__dict__.update(doc.__dict__)
     mine.problems = list(doc.problems)
     return mine
 

@@ -336,3 +336,19 @@ def test_the_table_is_mapped_from_the_file_not_read_whole(tmp_path):
     save_file({"a": np.ones(2, np.int8), "b": np.ones(2, np.int8)}, str(tmp_path / "none.safetensors"))
     with pytest.raises(ModelError, match="no embedding table"):
         _weights(tmp_path / "none.safetensors")
+
+
+def test_a_running_bot_reads_its_meaning_model_ahead_and_a_one_shot_command_does_not(monkeypatch):
+    from pathlib import Path
+
+    from bot.core import EpisodeBot
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    started = []
+    monkeypatch.setattr(StaticModel, "read_ahead", lambda self: started.append(self))
+    EpisodeBot(seeds, counted=False)  # the command line reads it beside its load, when it asks (bot/cli.py)
+    assert started == []
+    bot = EpisodeBot(seeds)
+    if bot.snapshot.index.model is None:
+        pytest.skip("meaning search is off here")
+    assert started == [bot.snapshot.index.model]  # its first answer and reload don't wait for the model
