@@ -172,11 +172,11 @@ class Store:
                                 "fingerprint TEXT, header TEXT)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS episodes (slot INTEGER PRIMARY KEY AUTOINCREMENT, "
                                 "key TEXT UNIQUE, episode TEXT, facts TEXT, stats TEXT)")
-                # When a load last asked for each episode (see keep_only), apart from its row: noting it
-                # in the row rewrote the row's word counts (40 KB an episode) at every load and reload.
                 # The episodes whose search rows are stored (indexed()), without a page of each one's row:
                 # asking the rows themselves read 2,500 pages, 0.05-0.25 s of adding an episode to 2,500.
                 self.db.execute("CREATE INDEX IF NOT EXISTS episodes_indexed ON episodes (slot) WHERE stats IS NOT NULL")
+                # When a load last asked for each episode (see keep_only), apart from its row: noting it
+                # in the row rewrote the row's word counts (40 KB an episode) at every load and reload.
                 self.db.execute("CREATE TABLE IF NOT EXISTS episode_used (slot INTEGER PRIMARY KEY, at REAL)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS items (rowid INTEGER PRIMARY KEY, item TEXT, stems TEXT)")
                 self.db.execute(FTS_SCHEMA.format(table="docs"))
