@@ -60,29 +60,17 @@ class Row:
 
 def rows(bot: Any, name: str) -> list[Row]:
     """Return a Row for each `ask` case of a set whose best-scored passage is no answer by its words."""
-    from bench.quality import load_cases, passes
+    from bench.fit_answerable import meaning_decided
+    from bench.quality import passes
     from bot import answerable
     from bot.commands import _result
     from bot.search import MEANING_COVER
-    from bot.text import searching
 
     index = bot.snapshot.index
     out = []
-    for case in load_cases(EVAL / name if not Path(name).is_file() else name):
-        if case["command"] != "ask":
-            continue
-        episode = bot.resolve_episode(case.get("episode"))
-        with searching(getattr(episode, "language", None)):
-            q = index.parse(case["query"])
-            found = index.candidates(q, episode)
-            seen = {rowid for rowid, _ in found}
-            found += [(rowid, 0.0) for rowid in index.similar(q, episode) if rowid not in seen]
-            hits = index.rank(q, found)
-            if not hits or hits[0].match is not None:
-                continue  # answered by its words, or nothing found: not meaning's to decide
-            lead = index.meaning_lead(q, hits)
-            for hit in hits:  # every candidate's soft coverage, for the order meaning picks from
-                hit.soft = index.soft_coverage(q, hit.item, hit.coverage) if q.vector is not None else hit.coverage
+    for case, q, hits, lead in meaning_decided(bot, name):
+        for hit in hits:  # every candidate's soft coverage, for the order meaning picks from
+            hit.soft = index.soft_coverage(q, hit.item, hit.coverage) if q.vector is not None else hit.coverage
         answered = bool(bot.run("ask", {"question": case["query"]}).to_json().get("results"))
         right = [not case["none"] and passes(case, [_result(h).model_dump()]) for h in hits]
         by_meaning = sorted(range(len(hits)), key=lambda i: -(hits[i].meaning + MEANING_COVER * hits[i].soft))

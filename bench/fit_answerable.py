@@ -24,7 +24,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "eval"
@@ -33,15 +33,17 @@ VALIDATE_SETS = ("natural.jsonl", "nearby.jsonl")  # the shared set written blin
 L2 = 0.1
 
 
-def rows(bot: Any, name: str) -> list[tuple[dict, dict[str, float], int]]:
-    """Return (case, features, label) for each `ask` case meaning would decide."""
-    from bench.quality import load_cases, passes
-    from bot.commands import _result
+def meaning_decided(bot: Any, name: str) -> Iterator[tuple[dict, Any, list, Any]]:
+    """Yield (case, parsed question, ranked hits, meaning's lead) for each `ask` case of a set meaning decides.
+
+    Those whose best-scored passage holds too little of their words (the bot's own
+    SearchIndex.rank and meaning_lead); the consumer runs in the case episode's language.
+    """
+    from bench.quality import load_cases
     from bot.text import searching
 
     index = bot.snapshot.index
-    out = []
-    for case in load_cases(EVAL / name):
+    for case in load_cases(EVAL / name if not Path(name).is_file() else name):
         if case["command"] != "ask":
             continue
         episode = bot.resolve_episode(case.get("episode"))
@@ -52,8 +54,17 @@ def rows(bot: Any, name: str) -> list[tuple[dict, dict[str, float], int]]:
             found += [(rowid, 0.0) for rowid in index.similar(q, episode) if rowid not in seen]
             hits = index.rank(q, found)
             if not hits or hits[0].match is not None:
-                continue  # answered by its words, or nothing found: not the model's to decide
-            lead = index.meaning_lead(q, hits)
+                continue  # answered by its words, or nothing found: not meaning's to decide
+            yield case, q, hits, index.meaning_lead(q, hits)
+
+
+def rows(bot: Any, name: str) -> list[tuple[dict, dict[str, float], int]]:
+    """Return (case, features, label) for each `ask` case meaning would decide."""
+    from bench.quality import passes
+    from bot.commands import _result
+
+    out = []
+    for case, _q, _hits, lead in meaning_decided(bot, name):
         if lead is None or lead[0].coverage <= 0:
             continue  # a name the episodes never mention, or no word held: declined before the model
         hit, _near, evidence = lead
