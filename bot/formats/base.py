@@ -9,21 +9,26 @@ from dataclasses import dataclass, field
 from ..models import Chapter, Link, Passage, Provenance, Quote
 from ..text import clean_line
 
-# Promotional lines scraped along with the episode pages. Matched against a
-# whole line (or a whole sentence of a transcript), case-insensitively.
-_BOILERPLATE = [
+# Promotional lines scraped along with the episode pages: the pages' own, never said in the
+# episode. Matched against a whole line (or a whole sentence of a transcript), case-insensitively.
+_PAGE_PROMOS = [
     r"get the full analysis with \w+ ai",
     r"install \w+ to search the full transcript.*",
     r"add to chrome.*",
     r"get full transcript.*",
     r"ai summaries, searchable transcripts, and fact-checking.*",
-    r"(to support it, )?please check out our sponsors.*",
-    r"this episode is (brought to you|sponsored) by.*",
-    r"use (the )?code \w+ (at|for) .*",
     r"\d+ min read",
     r"scripod\.com",
 ]
-_BOILERPLATE_RE = re.compile(r"^\s*(?:" + "|".join(_BOILERPLATE) + r")\s*$", re.I)
+# Ad reads: dropped from show notes, kept where they are spoken (a transcript's words are what was
+# said, and when: "where does he mention the sponsors?" has an answer, at 0:00:51 in the seeds).
+_AD_READS = [
+    r"(to support it, )?please check out our sponsors.*",
+    r"this episode is (brought to you|sponsored) by.*",
+    r"use (the )?code \w+ (at|for) .*",
+]
+_BOILERPLATE_RE = re.compile(r"^\s*(?:" + "|".join(_PAGE_PROMOS + _AD_READS) + r")\s*$", re.I)
+_PAGE_PROMO_RE = re.compile(r"^\s*(?:" + "|".join(_PAGE_PROMOS) + r")\s*$", re.I)
 _NUMBER_RE = re.compile(r"#\s?(\d{1,6})\b")
 _DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y/%m/%d")
 _DATE_RE = re.compile(
@@ -72,16 +77,16 @@ class ParsedDocument:
 
     def add(self, text: str, kind: str, line: int, **extra) -> None:
         text = clean_line(text)
-        if text and not is_boilerplate(text):
+        if text and not is_boilerplate(text, spoken=kind == "transcript"):
             self.passages.append(Passage(text=text, kind=kind, sources=self.at(line), **extra))
 
     def warn(self, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
 
 
-def is_boilerplate(line: str) -> bool:
-    """Return True for a promotional line that is not about the episode."""
-    return bool(_BOILERPLATE_RE.match(line))
+def is_boilerplate(line: str, spoken: bool = False) -> bool:
+    """Return True for a promotional line that is not about the episode (spoken: only the pages' own)."""
+    return bool((_PAGE_PROMO_RE if spoken else _BOILERPLATE_RE).match(line))
 
 
 def split_title(raw: str) -> tuple[str, int | None, str | None]:

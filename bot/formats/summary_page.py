@@ -106,7 +106,7 @@ def _read_transcript(doc: ParsedDocument, line: str, n: int) -> None:
     """Cut an unattributed paragraph into passages of a few sentences."""
     chunk = ""
     for sentence in sentences(line):
-        if is_boilerplate(sentence):
+        if is_boilerplate(sentence, spoken=True):
             continue
         if chunk and len(chunk) + len(sentence) > _CHUNK:
             doc.add(chunk, "transcript", n, section="Transcript")

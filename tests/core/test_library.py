@@ -34,10 +34,23 @@ def test_chapters_highlights_quotes_and_timed_turns_are_all_there(episode):
         ("Lex Fridman", 0), ("Lex Fridman", 51), ("Lex Fridman", 117), ("Sebastian Raschka", 173)]
 
 
-def test_promotional_boilerplate_is_dropped(episode):
+def test_the_pages_promotions_are_dropped_and_an_ad_read_is_kept_where_it_is_spoken(episode):
     text = " ".join(p.text for p in episode.passages).lower()
-    for promo in ("ulisten", "add to chrome", "get full transcript", "check out our sponsors"):
+    for promo in ("ulisten", "add to chrome", "get full transcript"):
         assert promo not in text
+    said = [p for p in episode.passages if "check out our sponsors" in p.text.lower()]
+    assert said and all(p.kind == "transcript" and p.time == 51 for p in said)  # the host's words, and when
+
+
+def test_an_ad_read_is_dropped_from_show_notes_but_not_from_a_transcript():
+    from bot.formats.base import ParsedDocument
+
+    doc = ParsedDocument(file="notes.md", format="markdown")
+    doc.add("Please check out our sponsors in the description.", "note", 3)
+    doc.add("This episode is brought to you by a mattress company.", "summary", 4)
+    doc.add("Please check out our sponsors in the description.", "transcript", 9)
+    doc.add("Get the full analysis with uListen AI", "transcript", 10)
+    assert [(p.kind, p.sources[0].line) for p in doc.passages] == [("transcript", 9)]
 
 
 def test_the_same_passage_in_two_sources_is_one_passage_with_both(episode):
