@@ -27,8 +27,15 @@ _AD_READS = [
     r"this episode is (brought to you|sponsored) by.*",
     r"use (the )?code \w+ (at|for) .*",
 ]
-_BOILERPLATE_RE = re.compile(r"^\s*(?:" + "|".join(_PAGE_PROMOS + _AD_READS) + r")\s*$", re.I)
-_PAGE_PROMO_RE = re.compile(r"^\s*(?:" + "|".join(_PAGE_PROMOS) + r")\s*$", re.I)
+
+
+def _whole_line(patterns: list[str]) -> re.Pattern[str]:
+    """Compile patterns that must match a whole line (or sentence), case-insensitively."""
+    return re.compile(r"^\s*(?:" + "|".join(patterns) + r")\s*$", re.I)
+
+
+_BOILERPLATE_RE = _whole_line(_PAGE_PROMOS + _AD_READS)
+_PAGE_PROMO_RE = _whole_line(_PAGE_PROMOS)
 _NUMBER_RE = re.compile(r"#\s?(\d{1,6})\b")
 _DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y/%m/%d")
 _DATE_RE = re.compile(
