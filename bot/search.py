@@ -85,6 +85,9 @@ MEANING_WEIGHT = 0.1
 MEANING_FLOOR = 0.2
 MEANING_COVER = 0.5  # how much a share of the question's words counts beside cosine, to pick meaning's lead
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
+# A passage found by meaning that holds none of what a question asks about the names in it (Query.asked)
+# answers only when what is asked is at least this share of the question's weight.
+ASKED_ALONE = 0.5
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 ITEM_WORDS = 20000  # items whose words' rows in the word table are remembered (soft_coverage)
 ITEM_FACTS = 8192  # items whose stem line, first stems and kind rank() keeps (as many as the item cache)
@@ -117,6 +120,16 @@ DEFINITION_BONUS = 0.12  # for a passage that defines what a 'what is X?' questi
 # never turns a decline into an answer. 0.1 changes nothing on tests/eval; 0.2 and 0.3 put the
 # dated passage first for a typo'd 'when did ... start' whose words another passage holds.
 WHEN_BONUS = 0.2
+# A question for a measure or a date ('how many', 'how long', 'when', 'what year'): only a passage that holds
+# what is measured answers it, not one that says something else about the thing named (Query.asked).
+_MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|fast|far|soon)|when|(?:what|which) "
+                         r"(?:year|month|date|day))\b", re.I)
+# Words of a question's form, not of what it asks (Query.asked): the measure's own ('how long', 'how old'),
+# what any event does ('when will AGI arrive', 'when did R1 come out': the time of the thing named is asked)
+# and the calendar's units ('what year': a passage answers with a date, not the word).
+_FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", "far", "soon",
+                         "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
+                         "year", "month", "date", "day"})
 _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
 _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|"
                       r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d|"
@@ -139,6 +152,7 @@ class Hit:
     meaning: float = 0.0  # cosine between the question's meaning vector and the item's
     soft: float = 0.0  # coverage with near words counted in part (soft_coverage); = coverage without a model
     match: str | None = "words"  # what carries the answer: "words", "meaning", "both"; None: neither
+    holds_ask: bool = True  # holds some of what the question asks beyond the names it asks about (Query.asked)
 
 
 @dataclass
@@ -153,6 +167,10 @@ class Query:
     prefixes: set[str] = field(default_factory=set)  # words typed short: match as prefixes
     vector: np.ndarray | None = None  # the question's meaning, once asked for (SearchIndex.query_vector)
     focus: set[str] = field(default_factory=set)  # names, acronyms, words with digits, as typed (lowercase)
+    # The stems of what a question for a measure or date asks of the names in it ('parameters' in 'How many
+    # parameters does GPT-2 have?'): its words that are neither those names nor a speaker's; empty for any
+    # other question, and when there is no such split (no names, or nothing but names).
+    asked: frozenset[str] = frozenset()
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
     soft_terms: tuple[list[str], np.ndarray] | None = None  # (stems, their words' vectors): soft_coverage()
     language: str = "en"  # whose stemmer made the stems (bot/text.py searching()); meaning and typos: en only
@@ -170,6 +188,20 @@ class Query:
         """Return what _covered_line looks for in a stem line, per stem: itself, as a word's start and
         end ("" for a stem too short to count inside a longer word), and its weight."""
         return [("\n" + s + "\n", "\n" + s if len(s) >= 4 else "", s + "\n", wt) for s, wt in self.weights.items()]
+
+    @cached_property
+    def asked_share(self) -> float:
+        """Return the share of the question's weight that `asked` holds (1.0 with no split)."""
+        if not self.asked or not self.total:
+            return 1.0
+        return sum(wt for s, wt in self.weights.items() if s in self.asked) / self.total
+
+    def holds_ask(self, line: str) -> bool:
+        """Return True when a stem line (stem_line) holds some of what is asked (a word of `asked`, or part of one)."""
+        if not self.asked:
+            return True
+        return any(whole in line or (start and (start in line or end in line))
+                   for whole, start, end, _ in self.needles if whole[1:-1] in self.asked)
 
 
 def _in_language(method):
@@ -525,6 +557,8 @@ class SearchIndex:
         stems = list(dict.fromkeys(stem(t) for t in terms))
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
         guessed = {stem(fix) for fix in corrected.values()}
+        named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
+        asked = frozenset(s for s in stems if s not in named and s not in self.people and s not in _FORM_STEMS)
         weights = {}
         for s in stems:
             # A speaker's name says who, not what: "what did Lex say about X" is about X.
@@ -533,7 +567,9 @@ class SearchIndex:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
-                     prefixes=prefixes, focus=focus, language=language)
+                     prefixes=prefixes, focus=focus, language=language,
+                     asked=asked if focus and len(asked) < len(stems) and _MEASURE_RE.search(text)
+                     else frozenset())
 
     def strangers(self, q: Query) -> set[str]:
         """Return the names a question asks about that the index never mentions (worked out once).
@@ -833,7 +869,7 @@ class SearchIndex:
         Words: the hit holds most of the question's weight (DECLINE_BELOW). An answer
         carried by meaning alone is decided in _by_meaning, for the hits meaning leads.
         """
-        if hit.coverage >= DECLINE_BELOW:
+        if hit.coverage >= DECLINE_BELOW and hit.holds_ask:
             return "both" if hit.meaning >= MEANING_AGREES else "words"
         return None
 
@@ -873,7 +909,7 @@ class SearchIndex:
             sim = sims.get(rowid, 0.0)
             score += MEANING_WEIGHT * meaning_signal(sim)
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
-                            meaning=round(sim, 4), soft=cov))
+                            meaning=round(sim, 4), soft=cov, holds_ask=q.holds_ask(facts.line)))
         hits.sort(key=lambda h: h.score, reverse=True)
         for hit in hits:
             hit.match = self.accepted(hit)
@@ -935,10 +971,17 @@ class SearchIndex:
         if found is None:
             return hits
         lead, near, evidence = found
-        if lead.coverage <= 0 or not evidence(lead).answers():
+
+        def answers(hit: Hit) -> bool:
+            # Holding none of what is asked, a passage is near through the names alone, unless
+            # what is asked is most of the question (then closeness speaks of it, in other words).
+            return (hit.coverage > 0 and (hit.holds_ask or q.asked_share >= ASKED_ALONE)
+                    and evidence(hit).answers())
+
+        if not answers(lead):
             return hits
         for hit in near:  # the lead, and those of the closest few that answer as surely
-            if hit.coverage > 0 and evidence(hit).answers():
+            if answers(hit):
                 hit.match = "meaning"
         return [lead, *(h for h in hits if h is not lead)]
 

@@ -229,6 +229,41 @@ def test_a_name_the_episode_never_mentions_is_not_answered_by_meaning(episode_bo
     assert ask(episode_bot, "What did Google pay to license Character.AI's technology?")["results"] == []
 
 
+def test_what_a_question_asks_about_the_names_in_it_is_split_from_them(episode_bot):
+    from bot.search import stem_line
+    from bot.text import words
+
+    index = episode_bot.snapshot.index
+    q = index.parse("How many parameters does GPT-2 have?")
+    assert q.asked == {"paramet"} and q.asked_share < 0.5
+    assert not q.holds_ask(stem_line(words("The GPT-2 decoder-only transformer from 2019.")))
+    assert q.holds_ask(stem_line(words("GPT-2 had 1.5 billion parameters.")))
+    assert index.parse("How many tokens was Qwen trained on?").asked == {"token", "train"}
+    assert index.parse("How old is Qwen?").asked == frozenset()  # nothing but the name and the form: no split
+    assert index.parse("how many tokens in world models").asked == frozenset()  # no name: no split
+    # Only a question for a measure or a date is split; the words of its form are not what it asks.
+    assert index.parse("What role does Jensen Huang play?").asked == frozenset()
+    assert index.parse("When will AGI arrive according to AI 2027?").asked == frozenset()
+
+
+@pytest.mark.parametrize("question", ["How many parameters does Claude Opus 4.5 have?",
+                                      "When was Hugging Face founded?", "How many employees does Anthropic have?"])
+def test_a_passage_holding_only_the_names_asked_about_is_no_answer(episode_bot, question):
+    """The episode discusses the model and the companies, not their size, founding or staff: decline."""
+    assert ask(episode_bot, question)["results"] == []
+
+
+def test_the_names_with_what_is_asked_still_answer_by_words_and_by_meaning(episode_bot):
+    reply = ask(episode_bot, "What did Nathan say about all the hype around Claude Opus 4.5?")
+    assert "almost a meme" in reply["results"][0]["text"]
+    # What is asked is most of this question, said in other words: meaning still carries it.
+    reply = ask(episode_bot, "Why is Google's homegrown accelerator setup cheaper than buying from the GPU giant?")
+    assert "TPUs" in reply["results"][0]["text"] and reply["results"][0]["match"] == "meaning"
+    # Any other question about a name is answered by what the episode says of it.
+    assert "Steve Jobs" in ask(episode_bot, "What role does Jensen Huang play?")["results"][0]["text"]
+    assert "2031" in ask(episode_bot, "When will AGI arrive according to AI 2027?")["results"][0]["text"]
+
+
 def test_word_by_word_tokens_give_the_vectors_of_whole_text_tokens(episode_bot):
     """The index tokenizes each distinct word once; the vectors must equal tokenizing each text."""
     from bot.search import _meaning_text
