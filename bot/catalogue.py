@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from .models import Episode
 
 # "in episode 490", "from #490", "in the AI 2026 episode", "on the transistor show".
-_NAMED_NUMBER = re.compile(r"\s*\b(?:in|on|from|during)\s+(?:the\s+)?(?:episode|ep\.?)\s*#?(\d{1,6})\b"
+# "episode 490" / "ep 490" names an episode wherever it stands ("ep 490 what was said about fp8");
+# a bare "#490" only after a preposition ("in #490"): "the #1 open model" is no episode.
+_NAMED_NUMBER = re.compile(r"\s*\b(?:(?:in|on|from|during)\s+(?:the\s+)?)?(?:episode|ep\.?)\s*#?(\d{1,6})\b"
                            r"|\s*\b(?:in|on|from|during)\s+(?:the\s+)?#(\d{1,6})\b", re.I)
 _NAMED_TITLE = re.compile(r"\s*\b(?:in|on|from|during)\s+(?:the\s+)?((?:[^\s?!.,;]+\s+){0,5}?[^\s?!.,;]+)"
                           r"\s+(?:episode|ep|show|podcast)\b", re.I)

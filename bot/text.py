@@ -65,6 +65,10 @@ ABBREVIATIONS = {
     "recs": "recommendations", "rec": "recommendation", "ep": "episode", "eps": "episodes",
     "vs": "versus", "govt": "government", "gov": "government", "w/": "with",
     "bc": "because", "cuz": "because", "u": "you", "ur": "your", "abt": "about", "rn": "now",
+    "devs": "developers", "params": "parameters", "convo": "conversation", "pod": "podcast",
+    "algo": "algorithm", "algos": "algorithms", "fav": "favorite", "fave": "favorite", "approx": "approximately",
+    "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years", "ppl": "people", "w/o": "without",
+    "b/c": "because", "mil": "million", "bn": "billion", "perf": "performance",
 }
 _ABBREVIATION_RE = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.I)
 

@@ -100,6 +100,13 @@ def test_a_question_that_names_an_episode_is_asked_there(two_episodes):
     assert all(r.episode == "490" for r in reply.results)
     by_number = bot.run("ask", {"question": "Who is Maya Chen in episode 491?"})
     assert by_number.episode == "491"
+    # Chat shorthand: "ep 490" anywhere names it, and is not a search word ("ep 490" would find the
+    # episode's own card); a bare "#1" with no "in" before it is no episode.
+    shorthand = bot.run("ask", {"question": "ep 490 what was said about RLVR"})
+    assert shorthand.episode == "490" and "RLVR" in shorthand.results[0].text
+    from bot.catalogue import catalogue_of
+    snap = bot.snapshot
+    assert catalogue_of(snap.index, snap.library).named_in("what's the #1 open model") is None
     # An explicit episode wins over words of the question.
     explicit = bot.run("ask", {"question": "what about RLVR in the AI 2026 episode", "episode": "491"})
     assert explicit.episode == "491"

@@ -27,6 +27,7 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("book recs from the ep") == "book recommendations from the episode"
     assert "5 million" in normalize_query("the deepseek 5m figure")
     assert "120b" in normalize_query("gpt-oss-120b")  # a model's size stays as the episode writes it
+    assert normalize_query("how many devs w/o params") == "how many developers without parameters"
 
 
 def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
