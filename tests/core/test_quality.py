@@ -62,10 +62,13 @@ def test_every_out_of_scope_question_is_declined(episode_bot, name):
 # 9/10 on natural.jsonl; typo, community and out-of-scope meet theirs.
 KIND_FLOORS = {
     "natural.jsonl": {"paraphrase": 8, "community": 14, "typo": 9, "oos": 25},
-    "meaning.jsonl": {"paraphrase": 14, "community": 19, "typo": 19, "oos": 21},
+    "meaning.jsonl": {"paraphrase": 14, "community": 19, "typo": 19, "oos": 22},
     # Our 40 general machine-learning questions the episode does not answer (harder than the
-    # shared sets' out-of-scope ones: every word is the episode's kind of word); 8 are answered.
-    "nearby.jsonl": {"oos": 32},
+    # shared sets' out-of-scope ones: every word is the episode's kind of word); 6 are answered.
+    "nearby.jsonl": {"oos": 34},
+    # Ours, in new wording (tests/eval/README.md); its out-of-scope half asks a measure or date
+    # of something the episode names but doesn't measure, of which 9 are still answered.
+    "fresh.jsonl": {"paraphrase": 3, "community": 13, "typo": 9, "oos": 21},
 }
 
 
