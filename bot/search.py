@@ -120,6 +120,7 @@ DEFINITION_BONUS = 0.12  # for a passage that defines what a 'what is X?' questi
 # never turns a decline into an answer. 0.1 changes nothing on tests/eval; 0.2 and 0.3 put the
 # dated passage first for a typo'd 'when did ... start' whose words another passage holds.
 WHEN_BONUS = 0.2
+AMOUNT_BONUS = 0.15  # for a passage that holds an amount, when the question asks 'how much' or 'how many'
 # A question for a measure or a date ('how many', 'how long', 'when', 'what year'): only a passage that holds
 # what is measured answers it, not one that says something else about the thing named (Query.asked).
 _MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|fast|far|soon)|when|(?:what|which) "
@@ -131,6 +132,12 @@ _FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", 
                          "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
                          "year", "month", "date", "day"})
 _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
+# 'how much did it cost', 'how many developers': an amount, not a year ('$5 million', '80%', '791 developers',
+# '10K to 13K', 'five days').
+_HOW_MUCH_RE = re.compile(r"\bhow (?:much|many)\b", re.I)
+_AMOUNT_RE = re.compile(r"[$€£]\s?\d|\d\s?%|\b\d[\d,.]*\s?(?:[kmbx]\b|thousand|million|billion|trillion|percent)|"
+                        r"(?<![\w.-])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
+                        r"dozen|hundred|hundreds|thousands|millions|billions)\b", re.I)
 _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|"
                       r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d|"
                       r"\b(?:January|February|March|April|June|July|August|September|October|November|December)\b")
@@ -883,6 +890,7 @@ class SearchIndex:
         wanted = question_words(" ".join(q.terms).lower())
         definition = _definition(q)
         when = bool(_WHEN_RE.match(q.raw))
+        how_much = bool(_HOW_MUCH_RE.search(q.raw))
         about_episode = bool(FACT_STEMS & set(q.weights))
         rowids = [rowid for rowid, _ in rows]
         found = self.items.pairs(rowids)  # one query for the items no cache holds
@@ -904,6 +912,8 @@ class SearchIndex:
                 score += LEAD_BONUS * (sum(wt for s, wt in weights if s in facts.lead) / total)
             if when and facts.dated(item.text):
                 score += WHEN_BONUS  # 'when did ...?' is answered by a passage that holds a date
+            if how_much and facts.counted(item.text):
+                score += AMOUNT_BONUS  # 'how much/many ...?' by one that holds an amount
             if kind == "info" and about_episode:
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
             sim = sims.get(rowid, 0.0)
@@ -1346,9 +1356,9 @@ def _lead_stems(text: str) -> frozenset[str]:
 
 
 class _ItemFacts:
-    """What rank() reads of an item each time it is a candidate: its stem line, words, first stems, kind, date."""
+    """What rank() reads of an item each time it is a candidate: its stem line, words, first stems, kind, date, amount."""
 
-    __slots__ = ("line", "words", "lead", "kind", "_dated")
+    __slots__ = ("line", "words", "lead", "kind", "_dated", "_counted")
 
     def __init__(self, item: Passage | Quote) -> None:
         self.line = _line(item)
@@ -1356,12 +1366,19 @@ class _ItemFacts:
         self.lead = _lead_stems(item.text)
         self.kind: str = getattr(item, "kind", "quote")
         self._dated: bool | None = None
+        self._counted: bool | None = None
 
     def dated(self, text: str) -> bool:
         """Return True when the item's text holds a date (looked for on its first 'when' question)."""
         if self._dated is None:
             self._dated = bool(_DATE_RE.search(text))
         return self._dated
+
+    def counted(self, text: str) -> bool:
+        """Return True when the item's text holds an amount (looked for on its first 'how much/many' question)."""
+        if self._counted is None:
+            self._counted = bool(_AMOUNT_RE.search(text))
+        return self._counted
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ from bot.text import normalize_query, query_words
     ("timestamp for the rlhf utility theorem bit", ["rlhf", "utility", "theorem"]),
     ("anyone know what grpo is exactly lol", ["grpo"]),
     ("tldr on continual learning", ["continual", "learning"]),
+    ("where in the ep do they talk about tpus", ["tpus"]),  # the episode asked is where, not what
+    ("did anyone bring up apple in china", ["apple", "china"]),
+    ("nathan's hot take on meta", ["nathan", "meta"]),
+    ("summary of the agi timeline convo", ["agi", "timeline", "conversation"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
@@ -355,6 +359,18 @@ def test_a_when_question_prefers_a_passage_with_a_date():
     assert not _WHEN_RE.match("what is the project about")
     assert _DATE_RE.search("launched in July 2025") and _DATE_RE.search("back in 2019")
     assert not _DATE_RE.search("it may work, with 128 GPUs")
+
+
+def test_a_how_much_question_prefers_a_passage_with_an_amount(episode_bot):
+    from bot.search import _AMOUNT_RE
+
+    for amount in ("$5 million", "80% of them", "a survey of 791", "10K to 13K", "five days"):
+        assert _AMOUNT_RE.search(amount), amount
+    for none in ("in January 2025", "back in 2019", "GPT-5.2 and Qwen3"):  # a date or a name is no amount
+        assert not _AMOUNT_RE.search(none), none
+    # Both passages hold 'deepseek' and 'cost'; the one with the figure answers 'how much'.
+    reply = ask(episode_bot, "wait they said deepseek cost how much??")
+    assert "$5 million" in reply["results"][0]["text"]
 
 
 def test_the_table_is_mapped_from_the_file_not_read_whole(tmp_path):

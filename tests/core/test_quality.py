@@ -66,9 +66,9 @@ KIND_FLOORS = {
     # Our 40 general machine-learning questions the episode does not answer (harder than the
     # shared sets' out-of-scope ones: every word is the episode's kind of word); 6 are answered.
     "nearby.jsonl": {"oos": 34},
-    # Ours, in new wording (tests/eval/README.md); its out-of-scope half asks a measure or date
-    # of something the episode names but doesn't measure, of which 9 are still answered.
-    "fresh.jsonl": {"paraphrase": 3, "community": 13, "typo": 9, "oos": 21},
+    # Ours, in new wording (tests/eval/README.md); two thirds of its out-of-scope questions ask a
+    # measure or date of something the episode names but doesn't measure; 8 are still answered.
+    "fresh.jsonl": {"paraphrase": 3, "community": 30, "typo": 9, "oos": 22},
 }
 
 
