@@ -141,6 +141,9 @@ _AMOUNT_RE = re.compile(r"[$€£]\s?\d|\d\s?%|\b\d[\d,.]*\s?(?:[kmbx]\b|thousan
 _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|"
                       r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d|"
                       r"\b(?:January|February|March|April|June|July|August|September|October|November|December)\b")
+# A name and its version ('Gemini 3', 'GPT-2', 'Claude Opus 4.5', 'Qwen3'): the number says which one only beside
+# that name ('3' of 'OLMo 3' is no answer about Gemini 3).
+_VERSIONED_RE = re.compile(r"\b([a-z][a-z]+)[ -]?v?(\d+(?:\.\d+)?)(?![\w.]*\d)\b", re.I)
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
@@ -178,6 +181,9 @@ class Query:
     # parameters does GPT-2 have?'): its words that are neither those names nor a speaker's; empty for any
     # other question, and when there is no such split (no names, or nothing but names).
     asked: frozenset[str] = frozenset()
+    # Each name-and-version of the question ('gemini 3'): what finds the two together in an item's text,
+    # and the version's stems, which count only where they stand together (Query.versions_held).
+    versions: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
     soft_terms: tuple[list[str], np.ndarray] | None = None  # (stems, their words' vectors): soft_coverage()
     language: str = "en"  # whose stemmer made the stems (bot/text.py searching()); meaning and typos: en only
@@ -202,6 +208,14 @@ class Query:
         if not self.asked or not self.total:
             return 1.0
         return sum(wt for s, wt in self.weights.items() if s in self.asked) / self.total
+
+    def unversioned(self, text: str, line: str) -> float:
+        """Return the weight of the version numbers an item's stem line holds, of names its text doesn't hold them beside."""
+        lost = 0.0
+        for together, stems in self.versions:
+            if not together.search(text):
+                lost += sum(self.weights.get(s, 0.0) for s in stems if "\n" + s + "\n" in line)
+        return lost
 
     def holds_ask(self, line: str) -> bool:
         """Return True when a stem line (stem_line) holds some of what is asked (a word of `asked`, or part of one)."""
@@ -576,7 +590,7 @@ class SearchIndex:
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if focus and len(asked) < len(stems) and _MEASURE_RE.search(text)
-                     else frozenset())
+                     else frozenset(), versions=_versions(text, set(stems)))
 
     def strangers(self, q: Query) -> set[str]:
         """Return the names a question asks about that the index never mentions (worked out once).
@@ -902,6 +916,8 @@ class SearchIndex:
         for (rowid, bm25), (episode, item) in zip(rows, found):
             facts = self._facts_of(rowid, item, language)
             cov = _covered_line(q, facts.line)
+            if q.versions and cov:
+                cov = max(0.0, cov - q.unversioned(item.text, facts.line) / q.total)
             # fuzz.token_set_ratio(" ".join(q.terms), item.text, processor=str.lower), the item's words sorted once
             similar = token_set_ratio(wanted, facts.words) / 100
             kind = facts.kind
@@ -1343,6 +1359,18 @@ def _covered_line(q: Query, line: str) -> float:
         elif start and (start in line or end in line):
             got += 0.7 * wt
     return got / q.total
+
+
+def _versions(text: str, stems: set[str]) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """Return each name-and-version of a question: a pattern for the two together, and the version's stems."""
+    found = []
+    for m in _VERSIONED_RE.finditer(text):
+        name, number = m.group(1).lower(), m.group(2)
+        if name in STOPWORDS or stem(name) not in stems:  # 'top 10', 'in 2025': no name
+            continue
+        together = re.compile(r"\b" + re.escape(name) + r"[ -]?v?" + re.escape(number) + r"(?![\w.]*\d)", re.I)
+        found.append((together, frozenset(stem(p) for p in number.split(".")) & stems))
+    return tuple(found)
 
 
 def _lead_stems(text: str) -> frozenset[str]:

@@ -251,6 +251,21 @@ def test_what_a_question_asks_about_the_names_in_it_is_split_from_them(episode_b
     assert index.parse("When will AGI arrive according to AI 2027?").asked == frozenset()
 
 
+def test_a_version_number_counts_only_beside_its_name(episode_bot):
+    index = episode_bot.snapshot.index
+    q = index.parse("How long is the context window of Gemini 3?")
+    (together, stems), = q.versions
+    assert stems == {"3"} and together.search("Gemini 3 (released a few months prior)")
+    assert not together.search("OLMo 3 uses sliding window attention") and not together.search("Gemini 3.5")
+    line = "\n3\ncontext\n"
+    assert q.unversioned("OLMo 3 and long contexts", line) == q.weights["3"]
+    assert q.unversioned("Gemini 3 and long contexts", line) == 0.0
+    assert index.parse("what did they say about world models").versions == ()
+    # The passage on long-context attention holds 'context' and OLMo's '3', not Gemini 3: no answer.
+    assert ask(episode_bot, "How long is the context window of Gemini 3?")["results"] == []
+    assert "Gemini 3" in ask(episode_bot, "What happened to Gemini 3 in the conversation?")["results"][0]["text"]
+
+
 @pytest.mark.parametrize("question", ["How many parameters does Claude Opus 4.5 have?",
                                       "When was Hugging Face founded?", "How many employees does Anthropic have?"])
 def test_a_passage_holding_only_the_names_asked_about_is_no_answer(episode_bot, question):
