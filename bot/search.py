@@ -136,12 +136,13 @@ _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|d
 # '10K to 13K', 'five days').
 _HOW_MUCH_RE = re.compile(r"\bhow (?:much|many)\b", re.I)
 _AMOUNT_RE = re.compile(r"[$€£]\s?\d|\d\s?%|\b\d[\d,.]*\s?(?:[kmbx]\b|thousand|million|billion|trillion|percent)|"
-                        r"(?<![\w.-])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
-                        r"dozen|hundred|hundreds|thousands|millions|billions)\b", re.I)
+                        r"(?<![\w.-])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*\b|"
+                        r"\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundreds?|thousands|millions|"
+                        r"billions)\b", re.I)
 _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|"
                       r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d|"
                       r"\b(?:January|February|March|April|June|July|August|September|October|November|December)\b")
-# A name and its version ('Gemini 3', 'GPT-2', 'Claude Opus 4.5', 'Qwen3'): the number says which one only beside
+# A name and its version ('Gemini 3', 'GPT-2', 'Claude Opus 4.5'): the number says which one only beside
 # that name ('3' of 'OLMo 3' is no answer about Gemini 3).
 _VERSIONED_RE = re.compile(r"\b([a-z][a-z]+)[ -]?v?(\d+(?:\.\d+)?)(?![\w.]*\d)\b", re.I)
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
@@ -182,7 +183,7 @@ class Query:
     # other question, and when there is no such split (no names, or nothing but names).
     asked: frozenset[str] = frozenset()
     # Each name-and-version of the question ('gemini 3'): what finds the two together in an item's text,
-    # and the version's stems, which count only where they stand together (Query.versions_held).
+    # and the version's stems, which count only where they stand together (Query.unversioned).
     versions: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
     soft_terms: tuple[list[str], np.ndarray] | None = None  # (stems, their words' vectors): soft_coverage()
@@ -210,7 +211,7 @@ class Query:
         return sum(wt for s, wt in self.weights.items() if s in self.asked) / self.total
 
     def unversioned(self, text: str, line: str) -> float:
-        """Return the weight of the version numbers an item's stem line holds, of names its text doesn't hold them beside."""
+        """Return the weight of the version numbers an item holds where its text lacks their name beside them."""
         lost = 0.0
         for together, stems in self.versions:
             if not together.search(text):
@@ -1384,7 +1385,7 @@ def _lead_stems(text: str) -> frozenset[str]:
 
 
 class _ItemFacts:
-    """What rank() reads of an item each time it is a candidate: its stem line, words, first stems, kind, date, amount."""
+    """What rank() reads of an item each time it is a candidate: stem line, words, first stems, kind, date, amount."""
 
     __slots__ = ("line", "words", "lead", "kind", "_dated", "_counted")
 
