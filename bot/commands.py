@@ -7,6 +7,7 @@ all built from COMMANDS; nothing about a command is written anywhere else.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
@@ -20,6 +21,12 @@ from .models import Chapter, Episode, Quote, moment_url
 from .replies import Action, Button, Citation, Field_, Reply, Result
 from .search import DECLINE_BELOW, Hit, chapter_for_time
 from .text import format_time, is_time_line, shorten
+
+# 'the beginning', 'the end', 'last part': a chapter by its place, not its title.
+_FIRST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:beginning|start|opening|first (?:part|chapter|bit|section|segment))",
+                            re.I)
+_LAST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:end|ending|outro|closing|(?:last|final) "
+                           r"(?:part|chapter|bit|section|segment))", re.I)
 
 if TYPE_CHECKING:
     from .core import EpisodeBot, Snapshot
@@ -150,6 +157,10 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         reply.results = [_chapter_result(episode, c) for c in shown]
         reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in shown)
         return reply
+    place = " ".join(wanted.lower().split()).rstrip("?!.")
+    if _FIRST_CHAPTER.fullmatch(place) or _LAST_CHAPTER.fullmatch(place):
+        chosen = shown[0] if _FIRST_CHAPTER.fullmatch(place) else shown[-1]
+        return _chapter_reply(snap, episode, reply, chosen, shown, before)
     at = chapter_for_time(wanted, episode)
     if at is None and is_time_line(wanted.replace(" ", "")):  # 9:99:99: time-shaped, but no clock shows it
         raise UserError(_("{time} is not a possible time: minutes and seconds go up to 59.", time=wanted),
@@ -177,6 +188,12 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         if not ranked:
             reply.message = _("No chapter title matches {wanted!r}; this is the chapter where it comes up.",
                               wanted=wanted)
+    return _chapter_reply(snap, episode, reply, chosen, shown, before)
+
+
+def _chapter_reply(snap: Snapshot, episode: Episode, reply: Reply, chosen: Chapter, shown: list[Chapter],
+                   before: int | None) -> Reply:
+    """Fill a chapter reply: the chapter, what is said in it, and buttons to the chapters beside it."""
     reply.title = chosen.title
     reply.results = [_chapter_result(episode, chosen)]
     reply.body = _chapter_body(snap.library.full(episode), chosen, before)

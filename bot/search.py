@@ -44,7 +44,7 @@ from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, Record, paused_gc, slot_r
 from .vectors import VectorCache, text_digest
 from .token_set import Words, question_words, token_set_ratio
 from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
-                   lend_stems, parse_time, query_words, search_language, searching, sentences, stem,
+                   lend_stems, query_words, read_time, search_language, searching, sentences, stem,
                    strip_mentions, words)
 
 if TYPE_CHECKING:  # numpy comes with the first question's meaning: a restart doesn't wait for it
@@ -1499,8 +1499,8 @@ def _same_person(asked: str, name: str) -> bool:
 
 
 def chapter_for_time(text: str, episode: Episode) -> tuple[int, Chapter | None] | None:
-    """Return (seconds, chapter) when text is a time, else None."""
-    seconds = parse_time(text.replace(" ", ""))
+    """Return (seconds, chapter) when text is a time ('1:02:38', '2 hours in'), else None."""
+    seconds = read_time(text)
     if seconds is None:
         return None
     return seconds, episode.chapter_at(seconds)

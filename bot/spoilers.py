@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable, TypeVar
 from .catalogue import short_label
 from .errors import UserError
 from .i18n import _
-from .text import format_time, is_time_line, parse_time
+from .text import format_time, is_time_line, read_time
 
 if TYPE_CHECKING:
     from .models import Chapter, Episode, Passage, Quote
@@ -36,7 +36,7 @@ def parse_before(text: str, episode: Episode, length: int | None) -> int:
     if _NEGATIVE.match(value):
         raise UserError(_("{value!r} is before the start of the episode.", value=value),
                         _("Give the time you have listened up to, e.g. 45:00 or 1:02:38."))
-    seconds = parse_time(value.replace(" ", ""))
+    seconds = read_time(value)
     if seconds is None:
         if is_time_line(value.replace(" ", "")):
             raise UserError(_("{time} is not a possible time: minutes and seconds go up to 59.", time=value),

@@ -135,6 +135,36 @@ def parse_time(value: str) -> int | None:
     return None
 
 
+# A time said the way a member says it: '2 hours in', 'at the 2 hour mark', 'around 3 and a half hours',
+# '1.5 hours', '90 minutes', 'an hour and 10 minutes'. The words around it say only where to look.
+_SPOKEN_AROUND = frozenset("at around about approx approximately roughly like just the mark in into ish "
+                           "timestamp time".split())
+_SPOKEN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_SPOKEN_TIME_RE = re.compile(
+    r"(?:(?P<h>\d+(?:\.\d+)?|an?|one|two|three|four|five|six)(?P<half> and a half)? ?(?:h|hrs?|hours?)"
+    r"(?: and)? ?)?(?:(?P<m>\d+) ?(?:m|mins?|minutes?))?")
+
+
+def spoken_time(text: str) -> int | None:
+    """Parse a time as a member writes it ('2 hours in', 'at the 90 minute mark', 'half an hour') into seconds."""
+    kept = [w for w in re.findall(r"[a-z0-9.]+", text.lower()) if w not in _SPOKEN_AROUND]
+    said = " ".join(kept)
+    if said in ("half hour", "half an hour"):
+        return 1800
+    m = _SPOKEN_TIME_RE.fullmatch(said)
+    if not said or not m or not (m.group("h") or m.group("m")):
+        return None
+    hours = m.group("h") or "0"
+    hours_f = float(_SPOKEN_NUMBERS.get(hours, hours)) + (0.5 if m.group("half") else 0.0)
+    return int(round(hours_f * 3600)) + int(m.group("m") or 0) * 60
+
+
+def read_time(text: str) -> int | None:
+    """Parse a time written as a clock ('1:02:38', '1h02m', '3758') or as a member says it ('2 hours in')."""
+    seconds = parse_time(text.replace(" ", ""))
+    return seconds if seconds is not None else spoken_time(text)
+
+
 def is_time_line(line: str) -> bool:
     """Return True for a line that is only a time such as `1:02:38` or `00:00`."""
     return bool(_TIME_RE.match(line.strip()))

@@ -9,7 +9,7 @@ import pytest
 from bot.commands import COMMANDS, MAX_QUERY
 from bot.core import EpisodeBot
 from bot.replies import Action
-from bot.text import format_time, parse_time
+from bot.text import format_time, parse_time, read_time
 
 
 @pytest.mark.parametrize("text, seconds", [
@@ -17,6 +17,14 @@ from bot.text import format_time, parse_time
     ("1h2m38s", 3758), ("16:29", 989), ("1:99:00", None), ("soon", None)])
 def test_times_are_read_in_every_common_spelling(text, seconds):
     assert parse_time(text) == seconds
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("2 hours in", 7200), ("at the 2 hour mark", 7200), ("around 3 and a half hours", 12600),
+    ("1.5 hours", 5400), ("about 90 minutes in", 5400), ("an hour and 10 minutes", 4200), ("half an hour", 1800),
+    ("1 hr 20 min", 4800), ("1:02:38", 3758), ("72 hour weeks", None), ("hours", None), ("the end", None)])
+def test_times_are_read_as_members_say_them(text, seconds):
+    assert read_time(text) == seconds
 
 
 def test_times_are_written_h_mm_ss():
@@ -43,6 +51,15 @@ def test_chapter_by_time_title_typo_and_list(episode_bot):
     assert episode_bot.run("chapter", {"title_or_time": "scalling lwas"}).results[0].timestamp == "1:02:38"
     listing = episode_bot.run("chapter", {})
     assert len(listing.results) == 27 and listing.results[0].title == "Introduction"
+
+
+
+@pytest.mark.parametrize("asked, start", [
+    ("2 hours in", "1:51:51"),  # the chapter playing at 2:00:00, not the one whose title says 'hour'
+    ("at the 2 hour mark", "1:51:51"), ("the beginning", "0:00:00"), ("the end", "4:22:48"),
+    ("last part", "4:22:48"), ("72 hour weeks", "2:35:36")])
+def test_a_chapter_by_a_time_or_a_place_in_a_members_words(episode_bot, asked, start):
+    assert episode_bot.run("chapter", {"title_or_time": asked}).results[0].timestamp == start
 
 
 def test_chapter_replies_page_to_the_neighbours(episode_bot):

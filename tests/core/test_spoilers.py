@@ -51,6 +51,13 @@ def test_every_answer_starts_before_the_limit(episode_bot, command, args):
         assert (r.seconds is not None and r.seconds < 45 * 60) or r.kind == "description", r
 
 
+def test_the_limit_can_be_said_in_words_and_the_last_chapter_is_the_last_one_heard(episode_bot):
+    reply = episode_bot.run("ask", {"question": "What did they say about scaling laws?", "before": "an hour in"})
+    assert reply.before == 3600 and reply.message.startswith("Spoiler-safe: up to 1:00:00")
+    last = episode_bot.run("chapter", {"title_or_time": "the end", "before": "45:00"})
+    assert last.results[0].seconds < 2700 and not any(b.label == "Next chapter" for b in last.buttons)
+
+
 def test_chapters_after_the_limit_are_hidden(episode_bot):
     listing = episode_bot.run("chapter", {"before": "45:00"})
     assert listing.results and all(r.seconds < 2700 for r in listing.results)
