@@ -565,8 +565,10 @@ class SearchIndex:
                 prefixes.add(w)
                 terms.append(w)
                 continue
-            if self.model is not None and self.model.knows(w):
-                terms.append(w)  # a real word or name the index lacks ('paris'): not a typo of 'pairs'
+            if self.model is not None and (self.model.knows(w) or self.model.knows(stem(w))):
+                # A real word or name the index lacks ('paris'; 'cooking', whose stem 'cook' the model's
+                # vocabulary holds whole): not a typo of 'pairs' or 'looking'.
+                terms.append(w)
                 continue
             fix = self._correct(w)
             if fix in STOPWORDS or fix in CHAT_FILLER:  # 'actualy' meant 'actually': not a search word

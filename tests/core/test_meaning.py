@@ -46,6 +46,12 @@ def test_a_real_word_is_not_corrected_into_an_episode_word(episode_bot):
     q = episode_bot.snapshot.index.parse("What's the weather in Paris?")
     assert "paris" in q.terms and "pairs" not in q.terms
     assert episode_bot.run("ask", {"question": "What's the weather in Paris?"}).to_json()["results"] == []
+    # Words the model's vocabulary holds only by their stem ('cook' + 'ing') are real words too.
+    for word, not_meant in [("cooking", "looking"), ("farming", "framing"), ("sailing", "scaling"),
+                            ("wines", "wins"), ("lawyers", "layer")]:
+        q = episode_bot.snapshot.index.parse(f"what about {word}")
+        assert word in q.terms and not_meant not in q.terms and not q.corrected, word
+    assert episode_bot.run("summary", {"topic": "cooking"}).to_json()["results"] == []
 
 
 def test_a_corrected_word_weighs_less_than_a_typed_one(episode_bot):
