@@ -248,6 +248,7 @@ def release_order(episodes: list[Episode]):
     return lambda e: (e.date is not None, e.date or dt.date.min, e.number or 0, e.title)
 
 
+CHAPTER_LIST_SHARE = 0.5  # of a line's characters in chapter titles: it is the chapter list (_lists_chapters)
 _FOLDER_NUMBER_RE = re.compile(r"(?:^|[-_ ]|ep|episode)(\d{1,6})$")
 
 
@@ -288,7 +289,8 @@ def build_episode(docs: list[ParsedDocument], joined: dict[str, str] | None = No
         episode.conflicts.append(Conflict(field="title", values=sorted(titles)))
     episode.chapters = _chapters(docs, episode)
     joined = {} if joined is None else joined  # each text's words as merging and placing compare them, split once
-    passages = _merge_passages([p for d in docs for p in d.passages], joined)
+    passages = [p for p in _merge_passages([p for d in docs for p in d.passages], joined)
+                if not _lists_chapters(p.text, episode.chapters)]
     quotes = _merge_quotes([q for d in docs for q in d.quotes])
     passages.append(_info_passage(episode, docs))
     place(episode, passages, quotes, joined)
@@ -314,6 +316,20 @@ def _chapters(docs: list[ParsedDocument], episode: Episode) -> list[Chapter]:
     for here, after in zip(chapters, chapters[1:]):
         here.end = after.start
     return chapters
+
+
+def _lists_chapters(text: str, chapters: list[Chapter]) -> bool:
+    """Return True for a line that is the episode's chapter list ('Also in this episode: Robotics, Long context, ...').
+
+    It names three chapters or more, and their titles are most of it: the chapter list
+    says it better, and as an answer it only matches whichever title was asked about. A
+    sentence that names a few chapters' topics among its own words is kept.
+    """
+    if len(chapters) < 3 or sum(text.count(c) for c in ",;|•") < 2:
+        return False
+    low = text.lower()
+    found = [t for t in {c.title.lower() for c in chapters} if len(t) >= 4 and t in low]
+    return len(found) >= 3 and sum(map(len, found)) >= CHAPTER_LIST_SHARE * len(low)
 
 
 def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:

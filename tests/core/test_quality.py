@@ -62,7 +62,7 @@ def test_every_out_of_scope_question_is_declined(episode_bot, name):
 # 9/10 on natural.jsonl; typo, community and out-of-scope meet theirs.
 KIND_FLOORS = {
     "natural.jsonl": {"paraphrase": 8, "community": 14, "typo": 9, "oos": 25},
-    "meaning.jsonl": {"paraphrase": 14, "community": 19, "typo": 19, "oos": 22},
+    "meaning.jsonl": {"paraphrase": 14, "community": 20, "typo": 19, "oos": 22},
     # Our 40 general machine-learning questions the episode does not answer (harder than the
     # shared sets' out-of-scope ones: every word is the episode's kind of word); 6 are answered.
     "nearby.jsonl": {"oos": 34},
