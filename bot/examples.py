@@ -96,11 +96,13 @@ _PARTS: dict[str, Callable[[SearchIndex, Episode], dict[str, str]]] = {
 
 
 def _ask(index: SearchIndex, episode: Episode) -> str | None:
-    """A 'What is X?' for the term the episode's notes name most, else a question about its guests."""
+    """A 'What is X?' for a term the notes spell out or name most, else a question about its guests."""
     written = [p.text for p in index.library.full(episode).passages if p.kind in ("takeaway", "summary", "note", "highlight")]
     counts = Counter(m.rstrip("s") if m.endswith("s") and m[:-1].isupper() else m
                      for text in written for m in _TERM_RE.findall(text))
-    terms = [t for t, _ in counts.most_common(_CANDIDATES)]
+    # Terms the notes spell out first ('What is RLVR?' has a definition to answer with), then the most named.
+    spelled = {t for t in counts if any(re.search(rf"\b{t}s? \((?:[A-Z][\w-]*\s+){{1,6}}", x) for x in written)}
+    terms = sorted(counts, key=lambda t: (t not in spelled, -counts[t]))[:_CANDIDATES]
     chapters = [c.title for c in episode.chapters[1:]][:_CANDIDATES]
     with i18n.speaking(episode.language):  # asked in the episode's language (English where we lack it)
         tried = [_("What is {term}?", term=t) for t in terms] + [
