@@ -111,7 +111,8 @@ def test_progress_is_kept_across_a_restart_and_applies_until_cleared(two_episode
     again = EpisodeBot(two_episodes, records=records(state))  # a restart: a new process reads the database
     mine = again.run("ask", {"question": "What is RLVR?", "episode": "490"}, user="u1", platform="discord")
     assert mine.before == 2700 and "your saved place" in mine.message
-    assert all(r.seconds is not None and r.seconds < 2700 for r in mine.results)
+    # (RLVR is first explained after 45:00: the episode's description, which has no time, may answer.)
+    assert all((r.seconds is not None and r.seconds < 2700) or r.kind == "description" for r in mine.results)
     theirs = again.run("ask", {"question": "What is RLVR?", "episode": "490"}, user="u2", platform="discord")
     assert theirs.before is None and theirs.results[0].seconds > 2700
     other_episode = again.run("chapter", {"episode": "491"}, user="u1", platform="discord")

@@ -46,9 +46,9 @@ def times(message: dict) -> list[int]:
 
 
 async def test_inline_episode_and_before(two_slack):
-    message = await ask(two_slack, "/ask", "What is RLVR? ep:490 before:45:00")
+    message = await ask(two_slack, "/ask", "What was the DeepSeek moment? ep:490 before:45:00")
     text = flat(message)
-    assert "Spoiler-safe: up to 45:00" in text and "RLVR" in text and "Not in" not in text
+    assert "Spoiler-safe: up to 45:00" in text and "DeepSeek" in text and "Not in" not in text
     assert times(message) and all(t < 45 * 60 for t in times(message) if t != 45 * 60)
     quoted = await ask(two_slack, "/ask", 'What is RLVR? episode:"state of ai"')
     assert "Not in" not in flat(quoted) and "RLVR" in flat(quoted)
