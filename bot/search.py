@@ -213,17 +213,34 @@ class Query:
     def unversioned(self, text: str, line: str) -> float:
         """Return the weight of the version numbers an item holds where its text lacks their name beside them."""
         lost = 0.0
-        for together, stems in self.versions:
-            if not together.search(text):
-                lost += sum(self.weights.get(s, 0.0) for s in stems if "\n" + s + "\n" in line)
+        for together, needles in self._version_needles:
+            held = 0.0
+            for needle, wt in needles:
+                if needle in line:
+                    held += wt
+            if held and not together.search(text):  # the text is searched only when the line holds the number
+                lost += held
         return lost
+
+    @cached_property
+    def _version_needles(self) -> tuple[tuple[re.Pattern[str], tuple[tuple[str, float], ...]], ...]:
+        """Return each version's pattern and, per stem of its number, what a stem line holds and its weight."""
+        return tuple((together, tuple(("\n" + s + "\n", self.weights.get(s, 0.0)) for s in stems))
+                     for together, stems in self.versions)
 
     def holds_ask(self, line: str) -> bool:
         """Return True when a stem line (stem_line) holds some of what is asked (a word of `asked`, or part of one)."""
         if not self.asked:
             return True
-        return any(whole in line or (start and (start in line or end in line))
-                   for whole, start, end, _ in self.needles if whole[1:-1] in self.asked)
+        for whole, start, end in self._asked_needles:
+            if whole in line or (start and (start in line or end in line)):
+                return True
+        return False
+
+    @cached_property
+    def _asked_needles(self) -> tuple[tuple[str, str, str], ...]:
+        """Return the needles (see `needles`) of the stems in `asked`."""
+        return tuple((whole, start, end) for whole, start, end, _ in self.needles if whole[1:-1] in self.asked)
 
 
 def _in_language(method):
