@@ -57,7 +57,7 @@ CHAT_FILLER = frozenset(
     segment exactly precisely lol lmao lmfao rofl haha hahaha tldr tl dr pls plz please btw imo imho
     tbh ngl idk fr hey hi hello yo ok okay yeah yep thanks thank thx ty cheers deal story stuff
     know remember recall wondering curious quick quickly explained real really whole versus vs
-    episode episodes bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude
+    bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude
     """.split()
 )
 
@@ -71,6 +71,9 @@ ABBREVIATIONS = {
     "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years", "ppl": "people", "w/o": "without",
     "b/c": "because", "mil": "million", "bn": "billion", "perf": "performance",
 }
+# 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
+_IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)
+_CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 _ABBREVIATION_RE = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.I)
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -228,6 +231,10 @@ def normalize_query(text: str) -> str:
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {'million' if m.group(2).lower() == 'm' else 'billion'}", text)
     text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} million", text)
     text = _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text)
+    text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
+    placed = " ".join(_IN_THE_EPISODE_RE.sub(" ", text).split())
+    if query_words(placed):  # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)
+        text = placed
     return _THOUSANDS_RE.sub(lambda m: m.group(1) + "000", text)
 
 

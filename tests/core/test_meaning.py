@@ -27,8 +27,16 @@ def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
 
 
+@pytest.mark.parametrize("question", ["what episode is this", "what's this episode about", "who's on this ep",
+                                      "when did this episode come out"])
+def test_a_question_about_the_episode_itself_gets_its_card(episode_bot, question):
+    """'The episode' is where a member asks ('in this ep'), except when the episode is what is asked about."""
+    assert episode_bot.run("ask", {"question": question}).to_json()["results"][0]["text"].startswith("Episode number 490")
+
+
 def test_community_shorthand_reads_as_meant():
-    assert normalize_query("book recs from the ep") == "book recommendations from the episode"
+    assert normalize_query("book recs from the ep") == "book recommendations"  # 'from the episode': where
+    assert normalize_query("what is in this ep") == "what is in this episode"  # ... unless it is all there is
     assert "5 million" in normalize_query("the deepseek 5m figure")
     assert "120b" in normalize_query("gpt-oss-120b")  # a model's size stays as the episode writes it
     assert normalize_query("how many devs w/o params") == "how many developers without parameters"
