@@ -1184,11 +1184,16 @@ class SearchIndex:
         for p in self.library.full(episode).passages:
             if p.section and p.kind in ("note", "takeaway"):
                 sections.setdefault(p.section, []).append(p)
-        best_section, best_cov = None, 0.0
+        best_section, best_key = None, (0.0, 0.0)
+        phrase = " ".join(words(topic))
         for name in sections:
-            cov = covered(q, name)
-            if cov > best_cov:
-                best_section, best_cov = name, cov
+            # Of two sections naming the topic, the one that names it first ('Post-Training and RLVR' for
+            # 'post training', not 'Training Stages: Pre-training, ..., Post-training').
+            at = " ".join(words(name)).find(phrase) if phrase else -1
+            key = (covered(q, name), -at if at >= 0 else -1e9)
+            if key[0] > 0 and key > best_key:
+                best_section, best_key = name, key
+        best_cov = best_key[0]
         hits = self.rank(q, self.candidates(q, episode, kinds=SUMMARY_KINDS))
         hits = [h for h in hits if h.coverage >= DECLINE_BELOW]
         if best_section and best_cov >= 0.99:

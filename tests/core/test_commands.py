@@ -102,6 +102,18 @@ def test_quote_for_an_unknown_speaker_says_who_speaks(episode_bot):
     assert reply.error and "Lex Fridman" in reply.body
 
 
+@pytest.mark.parametrize("topic, section", [
+    ("post training", "Post-Training and RLVR"),  # not 'Training Stages: Pre-training, ..., Post-training'
+    ("training", "Training Stages: Pre-training, Mid-training, Post-training"),
+    ("scaling laws", "Scaling Laws: Pre-training, RL, and Inference")])
+def test_summary_leads_with_the_section_that_names_the_topic_first(episode_bot, topic, section):
+    assert episode_bot.run("summary", {"topic": topic}).results[0].section == section
+
+
+def test_what_was_said_in_the_intro_comes_from_the_introduction(episode_bot):
+    assert episode_bot.run("ask", {"question": "what did they say in the intro"}).results[0].chapter == "Introduction"
+
+
 def test_summary_without_topic_leads_with_the_tldr(episode_bot):
     reply = episode_bot.run("summary", {})
     assert reply.results[0].kind == "summary" and reply.results[0].section == "TL;DR"
