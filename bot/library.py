@@ -289,8 +289,9 @@ def build_episode(docs: list[ParsedDocument], joined: dict[str, str] | None = No
         episode.conflicts.append(Conflict(field="title", values=sorted(titles)))
     episode.chapters = _chapters(docs, episode)
     joined = {} if joined is None else joined  # each text's words as merging and placing compare them, split once
+    titles = _chapter_titles(episode.chapters)
     passages = [p for p in _merge_passages([p for d in docs for p in d.passages], joined)
-                if not _lists_chapters(p.text, episode.chapters)]
+                if not _lists_chapters(p.text, titles)]
     quotes = _merge_quotes([q for d in docs for q in d.quotes])
     passages.append(_info_passage(episode, docs))
     place(episode, passages, quotes, joined)
@@ -318,17 +319,23 @@ def _chapters(docs: list[ParsedDocument], episode: Episode) -> list[Chapter]:
     return chapters
 
 
-def _lists_chapters(text: str, chapters: list[Chapter]) -> bool:
+def _chapter_titles(chapters: list[Chapter]) -> list[str]:
+    """Return an episode's distinct chapter titles, lowercase, as _lists_chapters looks for them."""
+    return [t for t in dict.fromkeys(c.title.lower() for c in chapters) if len(t) >= 4]
+
+
+def _lists_chapters(text: str, titles: list[str]) -> bool:
     """Return True for a line that is the episode's chapter list ('Also in this episode: Robotics, Long context, ...').
 
-    It names three chapters or more, and their titles are most of it: the chapter list
-    says it better, and as an answer it only matches whichever title was asked about. A
-    sentence that names a few chapters' topics among its own words is kept.
+    It names three chapters or more (`titles`: _chapter_titles, worked out once an episode), and
+    their titles are most of it: the chapter list says it better, and as an answer it only matches
+    whichever title was asked about. A sentence that names a few chapters' topics among its own
+    words is kept.
     """
-    if len(chapters) < 3 or sum(text.count(c) for c in ",;|•") < 2:
+    if len(titles) < 3 or sum(text.count(c) for c in ",;|•") < 2:
         return False
     low = text.lower()
-    found = [t for t in {c.title.lower() for c in chapters} if len(t) >= 4 and t in low]
+    found = [t for t in titles if t in low]
     return len(found) >= 3 and sum(map(len, found)) >= CHAPTER_LIST_SHARE * len(low)
 
 

@@ -54,12 +54,12 @@ def test_an_ad_read_is_dropped_from_show_notes_but_not_from_a_transcript():
 
 
 def test_a_line_that_is_the_chapter_list_is_no_passage(episode):
-    from bot.library import _lists_chapters
+    from bot.library import _chapter_titles, _lists_chapters
 
     text = " ".join(p.text for p in episode.passages)
     assert "В эпизоде также" not in text  # 'also in this episode: ' and nine chapter titles
     assert "They explore emerging directions (tool use, agents, long context" in text  # topics in a sentence: kept
-    chapters = episode.chapters
+    chapters = _chapter_titles(episode.chapters)
     assert _lists_chapters("Also: Robotics, Long context, Tool use, Continual learning.", chapters)
     assert not _lists_chapters("Robotics, long context and tool use came up, each with a story of its own "
                                "about what the labs are building and why it matters to users.", chapters)
