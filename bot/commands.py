@@ -158,9 +158,10 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in shown)
         return reply
     place = " ".join(wanted.lower().split()).rstrip("?!.")
-    if _FIRST_CHAPTER.fullmatch(place) or _LAST_CHAPTER.fullmatch(place):
-        chosen = shown[0] if _FIRST_CHAPTER.fullmatch(place) else shown[-1]
-        return _chapter_reply(snap, episode, reply, chosen, shown, before)
+    if _FIRST_CHAPTER.fullmatch(place):
+        return _chapter_reply(snap, episode, reply, shown[0], shown, before)
+    if _LAST_CHAPTER.fullmatch(place):
+        return _chapter_reply(snap, episode, reply, shown[-1], shown, before)
     at = chapter_for_time(wanted, episode)
     if at is None and is_time_line(wanted.replace(" ", "")):  # 9:99:99: time-shaped, but no clock shows it
         raise UserError(_("{time} is not a possible time: minutes and seconds go up to 59.", time=wanted),

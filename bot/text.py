@@ -232,9 +232,10 @@ def normalize_query(text: str) -> str:
     text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} million", text)
     text = _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text)
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
-    placed = " ".join(_IN_THE_EPISODE_RE.sub(" ", text).split())
-    if query_words(placed):  # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)
-        text = placed
+    placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
+    # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)
+    if found and query_words(placed):
+        text = " ".join(placed.split())
     return _THOUSANDS_RE.sub(lambda m: m.group(1) + "000", text)
 
 
