@@ -131,6 +131,11 @@ _MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|f
 _FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", "far", "soon",
                          "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
                          "year", "month", "date", "day"})
+def _measure(form: str) -> str:
+    """Return what answers a measure question's form ('how old', 'when', 'what year'): "date" or "amount"."""
+    return "date" if _WHEN_RE.match(form) or form.lower() == "how soon" else "amount"
+
+
 _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
 # 'how much did it cost', 'how many developers': an amount, not a year ('$5 million', '80%', '791 developers',
 # '10K to 13K', 'five days').
@@ -182,6 +187,9 @@ class Query:
     # parameters does GPT-2 have?'): its words that are neither those names nor a speaker's; empty for any
     # other question, and when there is no such split (no names, or nothing but names).
     asked: frozenset[str] = frozenset()
+    # For a question for a measure or date of the names alone, nothing else asked ('How old is Jensen Huang?'):
+    # "amount" or "date", what a passage must hold to answer it; "" for any other question.
+    measure: str = ""
     # Each name-and-version of the question ('gemini 3'): what finds the two together in an item's text,
     # and the version's stems, which count only where they stand together (Query.unversioned).
     versions: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
@@ -206,6 +214,8 @@ class Query:
     @cached_property
     def asked_share(self) -> float:
         """Return the share of the question's weight that `asked` holds (1.0 with no split)."""
+        if self.measure:
+            return 0.0  # all that is asked is the measure, which closeness in meaning can't vouch for
         if not self.asked or not self.total:
             return 1.0
         return sum(wt for s, wt in self.weights.items() if s in self.asked) / self.total
@@ -600,6 +610,7 @@ class SearchIndex:
         guessed = {stem(fix) for fix in corrected.values()}
         named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
         asked = frozenset(s for s in stems if s not in named and s not in self.people and s not in _FORM_STEMS)
+        measured = _MEASURE_RE.search(text) if focus else None
         weights = {}
         for s in stems:
             # A speaker's name says who, not what: "what did Lex say about X" is about X.
@@ -609,8 +620,9 @@ class SearchIndex:
             weights[s] = self.idf(s) * factor
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
-                     asked=asked if focus and len(asked) < len(stems) and _MEASURE_RE.search(text)
-                     else frozenset(), versions=_versions(text, set(stems)))
+                     asked=asked if measured and len(asked) < len(stems) else frozenset(),
+                     measure=_measure(measured.group()) if measured and stems and not asked else "",
+                     versions=_versions(text, set(stems)))
 
     def strangers(self, q: Query) -> set[str]:
         """Return the names a question asks about that the index never mentions (worked out once).
@@ -954,8 +966,13 @@ class SearchIndex:
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
             sim = sims.get(rowid, 0.0)
             score += MEANING_WEIGHT * meaning_signal(sim)
+            if q.measure:  # nothing asked but the measure: the passage must hold one ('How old is X?'); a
+                # time is a date or an amount ('when will AGI arrive': 'in more than 10 years')
+                holds = facts.counted(item.text) or (q.measure == "date" and facts.dated(item.text))
+            else:
+                holds = q.holds_ask(facts.line)
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
-                            meaning=round(sim, 4), soft=cov, holds_ask=q.holds_ask(facts.line)))
+                            meaning=round(sim, 4), soft=cov, holds_ask=holds))
         hits.sort(key=lambda h: h.score, reverse=True)
         for hit in hits:
             hit.match = self.accepted(hit)

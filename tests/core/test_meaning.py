@@ -259,6 +259,10 @@ def test_what_a_question_asks_about_the_names_in_it_is_split_from_them(episode_b
     assert q.holds_ask(stem_line(words("GPT-2 had 1.5 billion parameters.")))
     assert index.parse("How many tokens was Qwen trained on?").asked == {"token", "train"}
     assert index.parse("How old is Qwen?").asked == frozenset()  # nothing but the name and the form: no split
+    assert index.parse("How old is Qwen?").measure == "amount"  # ... so a passage must hold an amount
+    assert index.parse("When did Qwen arrive?").measure == "date"  # ... or a date (or an amount of time)
+    assert index.parse("How many parameters does GPT-2 have?").measure == ""  # 'parameters' is what it asks
+    assert index.parse("what is Qwen").measure == ""  # no measure asked
     assert index.parse("how many tokens in world models").asked == frozenset()  # no name: no split
     # Only a question for a measure or a date is split; the words of its form are not what it asks.
     assert index.parse("What role does Jensen Huang play?").asked == frozenset()
@@ -281,7 +285,8 @@ def test_a_version_number_counts_only_beside_its_name(episode_bot):
 
 
 @pytest.mark.parametrize("question", ["How many parameters does Claude Opus 4.5 have?",
-                                      "When was Hugging Face founded?", "How many employees does Anthropic have?"])
+                                      "When was Hugging Face founded?", "How many employees does Anthropic have?",
+                                      "How old is Jensen Huang?", "How big is OpenAI?"])
 def test_a_passage_holding_only_the_names_asked_about_is_no_answer(episode_bot, question):
     """The episode discusses the model and the companies, not their size, founding or staff: decline."""
     assert ask(episode_bot, question)["results"] == []
@@ -296,6 +301,9 @@ def test_the_names_with_what_is_asked_still_answer_by_words_and_by_meaning(episo
     # Any other question about a name is answered by what the episode says of it.
     assert "Steve Jobs" in ask(episode_bot, "What role does Jensen Huang play?")["results"][0]["text"]
     assert "2031" in ask(episode_bot, "When will AGI arrive according to AI 2027?")["results"][0]["text"]
+    # A measure of the names alone is answered by a passage holding an amount or a date.
+    assert "$2 billion" in ask(episode_bot, "How much did Reflection AI raise?")["results"][0]["text"]
+    assert "January 2025" in ask(episode_bot, "When was R1 released?")["results"][0]["text"]
 
 
 def test_word_by_word_tokens_give_the_vectors_of_whole_text_tokens(episode_bot):
