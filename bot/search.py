@@ -27,7 +27,7 @@ from functools import cached_property
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import languages, progress
 from .answerable import Evidence
@@ -634,16 +634,23 @@ class SearchIndex:
             found = {w for w in q.focus if w in q.terms and w not in self.vocab_df and stem(w) not in self.df
                      and w not in q.prefixes and not w.isdigit()}
             found |= {name for name in q.focus if len(words(name)) > 1 and not self._mentions(words(name))}
+            # A version of a name the episodes never give ('Llama 3' where they speak of Llama 4) is a
+            # stranger too; 'Qwen 3' is found written 'Qwen3', 'DeepSeek 3' as 'DeepSeek V3'.
+            for name, number in _named_versions(q.raw, set(q.stems)):
+                first, *rest = number.split(".")
+                if not self._mentions([name, first, *rest], [name + first, *rest], [name, "v" + first, *rest]):
+                    found.add(f"{name} {number}")
             q.strangers = found
         return q.strangers
 
-    def _mentions(self, parts: list[str]) -> bool:
-        """Return True when the index holds these words as one phrase ('Character.AI': 'character ai')."""
-        phrase = '"' + " ".join(p for p in parts if p.isalnum()) + '"'
+    def _mentions(self, *spellings: list[str]) -> bool:
+        """Return True when the index holds one of these spellings' words as one phrase ('Character.AI':
+        'character ai')."""
+        phrases = " OR ".join('"' + " ".join(p for p in parts if p.isalnum()) + '"' for parts in spellings)
         try:
             with self.lock:
                 return self.db.execute("SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1",
-                                       (f"{{text title speaker}}: {phrase}",)).fetchone() is not None
+                                       (f"{{text title speaker}}: ({phrases})",)).fetchone() is not None
         except sqlite3.OperationalError:
             return True  # a phrase FTS5 can't read: say nothing against the question
 
@@ -1403,13 +1410,18 @@ def _covered_line(q: Query, line: str) -> float:
     return got / q.total
 
 
+def _named_versions(text: str, stems: set[str]) -> Iterator[tuple[str, str]]:
+    """Yield each name and its version that a question names ('gemini', '3'), lowercase."""
+    for m in _VERSIONED_RE.finditer(text):
+        name, number = m.group(1).lower(), m.group(2)
+        if name not in STOPWORDS and stem(name) in stems:  # 'top 10', 'in 2025': no name
+            yield name, number
+
+
 def _versions(text: str, stems: set[str]) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
     """Return each name-and-version of a question: a pattern for the two together, and the version's stems."""
     found = []
-    for m in _VERSIONED_RE.finditer(text):
-        name, number = m.group(1).lower(), m.group(2)
-        if name in STOPWORDS or stem(name) not in stems:  # 'top 10', 'in 2025': no name
-            continue
+    for name, number in _named_versions(text, stems):
         together = re.compile(r"\b" + re.escape(name) + r"[ -]?v?" + re.escape(number) + r"(?![\w.]*\d)", re.I)
         found.append((together, frozenset(stem(p) for p in number.split(".")) & stems))
     return tuple(found)

@@ -248,6 +248,17 @@ def test_a_name_the_episode_never_mentions_is_not_answered_by_meaning(episode_bo
     assert ask(episode_bot, "What did Google pay to license Character.AI's technology?")["results"] == []
 
 
+def test_a_version_the_episode_never_gives_is_a_stranger(episode_bot):
+    """The episode speaks of Llama 4, not Llama 3: a question about Llama 3 is not answered by meaning."""
+    index = episode_bot.snapshot.index
+    assert index.strangers(index.parse("How many tokens was Llama 3 trained on?")) == {"llama 3"}
+    assert index.strangers(index.parse("How does Stable Diffusion 3 generate images?")) == {"diffusion 3"}
+    # Versions it gives are known however they are written: 'Qwen3' and 'Qwen 3', 'GPT-5.2', 'gpt5'.
+    for known in ("What is Qwen 3?", "what about qwen3", "GPT 5.2 release", "gpt5 router", "Claude Opus 4.5 hype"):
+        assert not index.strangers(index.parse(known)), known
+    assert ask(episode_bot, "How many tokens was Llama 3 trained on?")["results"] == []
+
+
 def test_what_a_question_asks_about_the_names_in_it_is_split_from_them(episode_bot):
     from bot.search import stem_line
     from bot.text import words
