@@ -136,6 +136,7 @@ def _measure(form: str) -> str:
     return "date" if _WHEN_RE.match(form) or form.lower() == "how soon" else "amount"
 
 
+_ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
 _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
 # 'how much did it cost', 'how many developers': an amount, not a year ('$5 million', '80%', '791 developers',
 # '10K to 13K', 'five days').
@@ -618,9 +619,11 @@ class SearchIndex:
             if s in guessed:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
+        if not measured:
+            asked = _topic(text, corrected, stems)
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
-                     asked=asked if measured and len(asked) < len(stems) else frozenset(),
+                     asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
                      versions=_versions(text, set(stems)))
 
@@ -1408,6 +1411,14 @@ def _covered_line(q: Query, line: str) -> float:
         elif start and (start in line or end in line):
             got += 0.7 * wt
     return got / q.total
+
+
+def _topic(text: str, corrected: dict[str, str], stems: list[str]) -> frozenset[str]:
+    """Return the stems of what a question says it is about ('a podcast about history': 'histori')."""
+    found = _ABOUT_RE.search(text)
+    if found is None:
+        return frozenset()
+    return frozenset(s for w in query_words(found.group(1)) if (s := stem(corrected.get(w, w))) in stems)
 
 
 def _named_versions(text: str, stems: set[str]) -> Iterator[tuple[str, str]]:

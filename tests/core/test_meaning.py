@@ -303,6 +303,15 @@ def test_a_passage_holding_only_the_names_asked_about_is_no_answer(episode_bot, 
     assert ask(episode_bot, question)["results"] == []
 
 
+def test_what_a_question_says_it_is_about_must_be_in_its_answer(episode_bot):
+    """'A podcast about history': a passage recommending a book on the podcast holds the rest, not history."""
+    index = episode_bot.snapshot.index
+    assert index.parse("can you recommend a podcast about history").asked == {"histori"}
+    assert index.parse("thoughts about open weights").asked == frozenset()  # all it asks is what it is about
+    assert ask(episode_bot, "can you recommend a podcast about history")["results"] == []
+    assert "CUDA" in ask(episode_bot, "what do they think about nvidia's moat")["results"][0]["text"]
+
+
 def test_the_names_with_what_is_asked_still_answer_by_words_and_by_meaning(episode_bot):
     reply = ask(episode_bot, "What did Nathan say about all the hype around Claude Opus 4.5?")
     assert "almost a meme" in reply["results"][0]["text"]

@@ -68,7 +68,7 @@ KIND_FLOORS = {
     "nearby.jsonl": {"oos": 34},
     # Ours, in new wording (tests/eval/README.md); two thirds of its out-of-scope questions ask a
     # measure or date of something the episode names but doesn't measure; 8 are still answered.
-    "fresh.jsonl": {"paraphrase": 3, "community": 30, "typo": 9, "oos": 25},
+    "fresh.jsonl": {"paraphrase": 3, "community": 30, "typo": 9, "oos": 65},
 }
 
 
