@@ -1492,12 +1492,14 @@ class _Definition:
 def _definition(q: Query) -> _Definition | None:
     """For a 'what is X?' question, return how a definition of X looks; else None."""
     m = _WHAT_IS_RE.match(q.raw.strip())
-    terms = content_words(m.group(1) or m.group(2)) if m else []
+    asked = m.group(1) or m.group(2) if m else ""
+    terms = [q.corrected.get(t, t) for t in content_words(asked)]
     if not terms:
         return None
     abbreviations = [re.escape(t.upper()) for t in terms if len(t) <= 6 and not t.isdigit()]
     spelled = "|".join(rf"\b{t}\b(?: [A-Z]\w+)?\s?\(|\({t}\)" for t in abbreviations)
-    phrase = r"[\s-]+".join(re.escape(t) for t in terms)
+    # The whole term, its small words too ('Mixture of Experts'), typos corrected as the search reads them.
+    phrase = r"[\s-]+".join(re.escape(q.corrected.get(t, t)) for t in words(asked))
     return _Definition(spelled_out=re.compile(spelled) if spelled else None,
                        opening=re.compile(rf"^(?:the |an? )?{phrase}\b", re.I))
 

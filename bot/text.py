@@ -57,7 +57,7 @@ CHAT_FILLER = frozenset(
     segment exactly precisely lol lmao lmfao rofl haha hahaha tldr tl dr pls plz please btw imo imho
     tbh ngl idk fr hey hi hello yo ok okay yeah yep thanks thank thx ty cheers deal story stuff
     know remember recall wondering curious quick quickly explained real really whole versus vs
-    bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude
+    bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
     """.split()
 )
 

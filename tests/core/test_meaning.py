@@ -22,6 +22,7 @@ from bot.text import normalize_query, query_words
     ("did anyone bring up apple in china", ["apple", "china"]),
     ("nathan's hot take on meta", ["nathan", "meta"]),
     ("summary of the agi timeline convo", ["agi", "timeline", "conversation"]),
+    ("so is nvidia still winning or nah", ["nvidia", "still", "winning"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
@@ -246,6 +247,13 @@ def test_a_name_the_episode_never_mentions_is_not_answered_by_meaning(episode_bo
         {"character.ai"}
     assert not index.strangers(index.parse("What makes gpt-oss-120b different from earlier open-weight models?"))
     assert ask(episode_bot, "What did Google pay to license Character.AI's technology?")["results"] == []
+
+
+def test_a_typo_in_what_is_asked_to_be_defined_is_read_as_corrected(episode_bot):
+    from bot.search import _definition
+
+    definition = _definition(episode_bot.snapshot.index.parse("what is mixture of experst"))
+    assert definition.score("Mixture of Experts (MoE) expands the total knowledge capacity") == 0.5
 
 
 def test_a_version_the_episode_never_gives_is_a_stranger(episode_bot):
