@@ -27,6 +27,11 @@ _FIRST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:beginning|start|opening|firs
                             re.I)
 _LAST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:end|ending|outro|closing|(?:last|final) "
                            r"(?:part|chapter|bit|section|segment))", re.I)
+# 'a nathan quote', 'quotes by sebastian', 'random quote': a notable quote, by someone or anyone, asked for
+# in words rather than with the speaker option (group 'by': who, if anyone).
+_QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|best|fav(?:ou?rite)?|notable|"
+                       r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?:\s+(?:from|by)\s+"
+                       r"(?P<from>.+?))?", re.I)
 
 if TYPE_CHECKING:
     from .core import EpisodeBot, Snapshot
@@ -124,6 +129,11 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
     text, speaker = args.get("text", ""), args.get("speaker", "")
     before = _before(args)
     reply = _reply("quote", text, episode, _("Quote from {episode}", episode=episode.label))
+    asked = _QUOTE_BY.fullmatch(" ".join(text.split()).rstrip("?!."))
+    if asked and not speaker:  # 'a nathan quote': a notable quote by Nathan, not a line with his name in it
+        who = asked.group("by") or asked.group("from") or ""
+        if not who or any(_is(who, s) for s in snap.speakers(episode)):
+            text, speaker = "", who
     if speaker:
         _check_speaker(snap, episode, speaker)
     if not text:

@@ -136,6 +136,7 @@ def _measure(form: str) -> str:
     return "date" if _WHEN_RE.match(form) or form.lower() == "how soon" else "amount"
 
 
+_QUOTE_WORD_RE = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?", re.I)
 _ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
 _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
 # 'how much did it cost', 'how many developers': an amount, not a year ('$5 million', '80%', '791 developers',
@@ -1084,6 +1085,7 @@ class SearchIndex:
     @_in_language
     def quotes(self, text: str, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Find the notable quote or transcript line closest to the words given."""
+        text = _QUOTE_WORD_RE.sub(" ", text)  # 'sebastian quote about ...': how the line is asked for, not its words
         q = self.parse(text)
         pool = self._quote_pool(q, episode, speaker)
         if speaker:

@@ -97,6 +97,21 @@ def test_quote_without_text_is_a_notable_quote_of_that_speaker(episode_bot):
         assert top.kind == "quote" and top.speaker == "Nathan Lambert"
 
 
+@pytest.mark.parametrize("text", ["nathan quote", "a random quote by Nathan Lambert", "quotes from nathan",
+                                  "nathan's best quote?"])
+def test_a_quote_by_someone_asked_in_words_is_a_notable_quote_of_theirs(episode_bot, text):
+    for _ in range(3):
+        top = episode_bot.run("quote", {"text": text}).results[0]
+        assert top.kind == "quote" and top.speaker == "Nathan Lambert"
+
+
+def test_a_quote_asked_in_words_about_a_topic_is_found_by_its_words(episode_bot):
+    assert "calculator" in episode_bot.run("quote", {"text": "quote about a calculator"}).results[0].text
+    assert episode_bot.run("quote", {"text": "random quote"}).results[0].kind == "quote"
+    # Someone who doesn't speak in the episode: their name is looked for in the lines, as any words are.
+    assert episode_bot.run("quote", {"text": "jensen quote"}).results == []
+
+
 def test_quote_for_an_unknown_speaker_says_who_speaks(episode_bot):
     reply = episode_bot.run("quote", {"speaker": "Oprah"})
     assert reply.error and "Lex Fridman" in reply.body
