@@ -27,6 +27,13 @@ _FIRST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:beginning|start|opening|firs
                             re.I)
 _LAST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:end|ending|outro|closing|(?:last|final) "
                            r"(?:part|chapter|bit|section|segment))", re.I)
+# 'list the chapters', 'toc': the list, asked for in words; 'the tool calling section': a chapter, asked for so.
+_ALL_CHAPTERS = re.compile(r"(?:(?:list|show|see|give|me|all|the|every|of)\s+)*(?:chapters|sections|segments|"
+                           r"chapter list|table of contents|toc)", re.I)
+# 'chapter 5', 'ch. 5', '5th chapter': a chapter by its number in the list (group 1 or 2).
+_NUMBERED_CHAPTER = re.compile(r"(?:the )?(?:(?:chapter|ch\.?|part|section|segment|#)\s*(\d{1,3})|"
+                               r"(\d{1,3})(?:st|nd|rd|th) (?:chapter|part|section|segment))", re.I)
+_CHAPTER_WORD = re.compile(r"\b(?:section|chapter|segment)\b", re.I)
 # 'a nathan quote', 'quotes by sebastian', 'random quote': a notable quote, by someone or anyone, asked for
 # in words rather than with the speaker option (group 'by': who, if anyone).
 _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|best|fav(?:ou?rite)?|notable|"
@@ -163,15 +170,26 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
     if not shown:
         reply.message = _("No chapter starts before then.")
         return reply
-    if not wanted:
+    place = " ".join(wanted.lower().split()).rstrip("?!.")
+    if not wanted or _ALL_CHAPTERS.fullmatch(place):
         reply.results = [_chapter_result(episode, c) for c in shown]
         reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in shown)
         return reply
-    place = " ".join(wanted.lower().split()).rstrip("?!.")
     if _FIRST_CHAPTER.fullmatch(place):
         return _chapter_reply(snap, episode, reply, shown[0], shown, before)
     if _LAST_CHAPTER.fullmatch(place):
         return _chapter_reply(snap, episode, reply, shown[-1], shown, before)
+    numbered = _NUMBERED_CHAPTER.fullmatch(place)
+    if numbered:
+        number = int(numbered.group(1) or numbered.group(2))
+        if not 1 <= number <= len(episode.chapters):
+            raise UserError(_("This episode has chapters 1 to {count}.", count=len(episode.chapters)),
+                            _("Leave the title out to see them all."))
+        if number > len(shown):
+            raise UserError(_("{time} is after your spoiler-safe limit ({limit}).",
+                              time=format_time(episode.chapters[number - 1].start), limit=spoilers.short(before)),
+                            _("Ask about an earlier time, or leave the limit out."))
+        return _chapter_reply(snap, episode, reply, shown[number - 1], shown, before)
     at = chapter_for_time(wanted, episode)
     if at is None and is_time_line(wanted.replace(" ", "")):  # 9:99:99: time-shaped, but no clock shows it
         raise UserError(_("{time} is not a possible time: minutes and seconds go up to 59.", time=wanted),
@@ -189,7 +207,8 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
                             _("Ask about an earlier time, or leave the limit out."))
         chosen = found
     else:
-        ranked = [(c, s) for c, s in snap.index.chapters(wanted, episode) if c in shown]
+        sought = _CHAPTER_WORD.sub(" ", wanted).strip() or wanted
+        ranked = [(c, s) for c, s in snap.index.chapters(sought, episode) if c in shown]
         chosen = ranked[0][0] if ranked else _chapter_about(snap, episode, wanted)
         if chosen not in shown:
             chosen = None

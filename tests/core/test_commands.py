@@ -57,9 +57,23 @@ def test_chapter_by_time_title_typo_and_list(episode_bot):
 @pytest.mark.parametrize("asked, start", [
     ("2 hours in", "1:51:51"),  # the chapter playing at 2:00:00, not the one whose title says 'hour'
     ("at the 2 hour mark", "1:51:51"), ("the beginning", "0:00:00"), ("the end", "4:22:48"),
-    ("last part", "4:22:48"), ("72 hour weeks", "2:35:36")])
+    ("last part", "4:22:48"), ("72 hour weeks", "2:35:36"),
+    ("chapter 5", "0:36:11"), ("ch. 3", "0:16:29"), ("5th chapter", "0:36:11"), ("#27", "4:22:48"),
+    ("the tool calling section", "2:49:01"), ("the robotics chapter", "3:04:54")])
 def test_a_chapter_by_a_time_or_a_place_in_a_members_words(episode_bot, asked, start):
     assert episode_bot.run("chapter", {"title_or_time": asked}).results[0].timestamp == start
+
+
+@pytest.mark.parametrize("asked", ["chapters", "list the chapters", "show all chapters", "toc"])
+def test_the_chapter_list_asked_for_in_words(episode_bot, asked):
+    assert len(episode_bot.run("chapter", {"title_or_time": asked}).results) == 27
+
+
+def test_a_chapter_number_past_the_list_or_the_spoiler_limit_says_so(episode_bot):
+    reply = episode_bot.run("chapter", {"title_or_time": "chapter 40"})
+    assert reply.error and "chapters 1 to 27" in reply.body
+    reply = episode_bot.run("chapter", {"title_or_time": "chapter 20", "before": "1:00:00"})
+    assert reply.error and "3:21:20 is after your spoiler-safe limit" in reply.body
 
 
 def test_chapter_replies_page_to_the_neighbours(episode_bot):
