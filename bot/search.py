@@ -88,6 +88,10 @@ MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match 
 # A passage found by meaning that holds none of what a question asks about the names in it (Query.asked)
 # answers only when what is asked is at least this share of the question's weight.
 ASKED_ALONE = 0.5
+# A word typed in lowercase is a name when the episodes write it capitalized mid-sentence this often, in
+# the first NAME_SAMPLE passages holding it (SearchIndex._written_as_names).
+NAME_WRITTEN = 0.8
+NAME_SAMPLE = 8
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 ITEM_WORDS = 20000  # items whose words' rows in the word table are remembered (soft_coverage)
 ITEM_FACTS = 8192  # items whose stem line, first stems and kind rank() keeps (as many as the item cache)
@@ -192,6 +196,9 @@ class Query:
     # For a question for a measure or date of the names alone, nothing else asked ('How old is Jensen Huang?'):
     # "amount" or "date", what a passage must hold to answer it; "" for any other question.
     measure: str = ""
+    # The stems of the names of a measure question typed without capitals, known by how the episodes write
+    # them ('anthropic': SearchIndex._written_as_names); they split what is asked as `focus` does.
+    written_names: frozenset[str] = frozenset()
     # Each name-and-version of the question ('gemini 3'): what finds the two together in an item's text,
     # and the version's stems, which count only where they stand together (Query.unversioned).
     versions: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
@@ -220,7 +227,9 @@ class Query:
             return 0.0  # all that is asked is the measure, which closeness in meaning can't vouch for
         if not self.asked or not self.total:
             return 1.0
-        return sum(wt for s, wt in self.weights.items() if s in self.asked) / self.total
+        # Names weigh double here even where the question was typed without capitals (`written_names`).
+        doubled = sum(wt for s, wt in self.weights.items() if s in self.written_names)
+        return sum(wt for s, wt in self.weights.items() if s in self.asked) / (self.total + doubled)
 
     def unversioned(self, text: str, line: str) -> float:
         """Return the weight of the version numbers an item holds where its text lacks their name beside them."""
@@ -299,6 +308,7 @@ class SearchIndex:
         self.slot_of: dict[int, int] = {id(e): slot for e, slot in zip(library.episodes, slots)}  # id(episode) -> slot
         self._live_slots = frozenset(self.slot_of.values())
         self._item_facts: dict[tuple[int, str], _ItemFacts] = {}  # (rowid, language) -> see _facts_of
+        self._name_words: dict[str, bool] = {}  # word -> written as a name (_written_as_names), bounded
         if previous is not None and getattr(previous.library, "store", None) is not store:
             previous = None
         if store is not None:  # the rows live in the cache file, shared with the next start
@@ -611,8 +621,13 @@ class SearchIndex:
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
         guessed = {stem(fix) for fix in corrected.values()}
         named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
+        measured = _MEASURE_RE.search(text)
+        written = frozenset()
+        if measured and not focus and language == "en":  # typed without capitals: names as the episodes write them
+            named = written = frozenset(stem(w) for w in self._written_as_names(terms))
         asked = frozenset(s for s in stems if s not in named and s not in self.people and s not in _FORM_STEMS)
-        measured = _MEASURE_RE.search(text) if focus else None
+        if not named:
+            measured = None
         weights = {}
         for s in stems:
             # A speaker's name says who, not what: "what did Lex say about X" is about X.
@@ -626,6 +641,7 @@ class SearchIndex:
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
+                     written_names=written,
                      versions=_versions(text, set(stems)))
 
     def strangers(self, q: Query) -> set[str]:
@@ -646,6 +662,33 @@ class SearchIndex:
                     found.add(f"{name} {number}")
             q.strangers = found
         return q.strangers
+
+    def _written_as_names(self, terms: list[str]) -> set[str]:
+        """Return the words of a question typed without capitals that the episodes write as names.
+
+        'anthropic' is 'Anthropic' wherever a passage says it: in 'how many employees does
+        anthropic have', it is the name asked about. Read from a few of the passages holding
+        each word, its capitals mid-sentence counted (a sentence's first word says nothing).
+        """
+        return {w for w in terms if len(w) >= 3 and w.isalpha() and self._written_as_name(w)}
+
+    def _written_as_name(self, w: str) -> bool:
+        """Return True when the passages holding a word write it capitalized mid-sentence (see above)."""
+        known = self._name_words.get(w)
+        if known is not None:
+            return known
+        try:
+            with self.lock:
+                rows = self.db.execute("SELECT text FROM docs WHERE docs MATCH ? LIMIT ?",
+                                       (f'{{text}}: "{w}"', NAME_SAMPLE)).fetchall()
+        except sqlite3.OperationalError:
+            return False
+        said = [m.group(1)[0].isupper() for (text,) in rows
+                for m in re.finditer(rf"(?<![.!?:] )(?<!^)\b({re.escape(w)})\b", text, re.I)]
+        if len(self._name_words) >= ITEM_WORDS:  # bounded
+            self._name_words.clear()
+        known = self._name_words[w] = bool(said) and sum(said) >= NAME_WRITTEN * len(said)
+        return known
 
     def _mentions(self, *spellings: list[str]) -> bool:
         """Return True when the index holds one of these spellings' words as one phrase ('Character.AI':

@@ -288,6 +288,18 @@ def test_what_a_question_asks_about_the_names_in_it_is_split_from_them(episode_b
     assert index.parse("When will AGI arrive according to AI 2027?").asked == frozenset()
 
 
+def test_a_question_typed_in_lowercase_finds_its_names_by_how_the_episodes_write_them(episode_bot):
+    index = episode_bot.snapshot.index
+    q = index.parse("how many employees does anthropic have")
+    assert q.written_names == {"anthrop"} and q.asked == {"employe"} and q.asked_share < 0.5  # stems
+    assert index.parse("how old is jensen huang").measure == "amount"
+    assert index.parse("how many tokens in world models").written_names == frozenset()  # no name written so
+    assert index.parse("thoughts on anthropic").written_names == frozenset()  # only a measure's split needs them
+    for question in ("how many employees does anthropic have", "how old is jensen huang"):
+        assert ask(episode_bot, question)["results"] == []
+    assert "$2 billion" in ask(episode_bot, "how much did reflection ai raise")["results"][0]["text"]
+
+
 def test_a_version_number_counts_only_beside_its_name(episode_bot):
     index = episode_bot.snapshot.index
     q = index.parse("How long is the context window of Gemini 3?")
