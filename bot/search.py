@@ -308,7 +308,7 @@ class SearchIndex:
         self.slot_of: dict[int, int] = {id(e): slot for e, slot in zip(library.episodes, slots)}  # id(episode) -> slot
         self._live_slots = frozenset(self.slot_of.values())
         self._item_facts: dict[tuple[int, str], _ItemFacts] = {}  # (rowid, language) -> see _facts_of
-        self._name_words: dict[str, bool] = {}  # word -> written as a name (_written_as_names), bounded
+        self._name_words: dict[tuple[str, ...], bool] = {}  # words -> written as a name (_written_as_names)
         if previous is not None and getattr(previous.library, "store", None) is not store:
             previous = None
         if store is not None:  # the rows live in the cache file, shared with the next start
@@ -623,8 +623,9 @@ class SearchIndex:
         named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
         measured = _MEASURE_RE.search(text)
         written = frozenset()
-        if measured and not focus and language == "en":  # typed without capitals: names as the episodes write them
-            named = written = frozenset(stem(w) for w in self._written_as_names(terms))
+        if measured and text == text.lower() and language == "en":  # typed without capitals: names as written
+            written = frozenset(stem(w) for w in self._written_as_names(terms))
+            named |= written
         asked = frozenset(s for s in stems if s not in named and s not in self.people and s not in _FORM_STEMS)
         if not named:
             measured = None
@@ -670,24 +671,31 @@ class SearchIndex:
         anthropic have', it is the name asked about. Read from a few of the passages holding
         each word, its capitals mid-sentence counted (a sentence's first word says nothing).
         """
-        return {w for w in terms if len(w) >= 3 and w.isalpha() and self._written_as_name(w)}
+        found = {w for w in terms if len(w) >= 3 and w.isalpha() and self._written_as_name((w,))}
+        # The rest of a name of two words: 'face' of 'hugging face', 'code' of 'claude code'.
+        for a, b in zip(terms, terms[1:]):
+            if (a in found) != (b in found) and self._written_as_name((a, b)):
+                found |= {a, b}
+        return found
 
-    def _written_as_name(self, w: str) -> bool:
-        """Return True when the passages holding a word write it capitalized mid-sentence (see above)."""
-        known = self._name_words.get(w)
+    def _written_as_name(self, parts: tuple[str, ...]) -> bool:
+        """Return True when the passages holding these words, one after the other, write them capitalized
+        mid-sentence (see above)."""
+        known = self._name_words.get(parts)
         if known is not None:
             return known
         try:
             with self.lock:
-                rows = self.db.execute("SELECT text FROM docs WHERE docs MATCH ? LIMIT ?",
-                                       (f'{{text}}: "{w}"', NAME_SAMPLE)).fetchall()
+                rows = self.db.execute("SELECT text || ' . ' || title FROM docs WHERE docs MATCH ? LIMIT ?",
+                                       ('{text title}: "' + " ".join(parts) + '"', NAME_SAMPLE)).fetchall()
         except sqlite3.OperationalError:
             return False
-        said = [m.group(1)[0].isupper() for (text,) in rows
-                for m in re.finditer(rf"(?<![.!?:] )(?<!^)\b({re.escape(w)})\b", text, re.I)]
+        phrase = r"\W+".join(rf"({re.escape(p)})" for p in parts)
+        said = [all(g[0].isupper() for g in m.groups()) for (text,) in rows
+                for m in re.finditer(rf"(?<![.!?:] )(?<!^)\b{phrase}\b", text, re.I)]
         if len(self._name_words) >= ITEM_WORDS:  # bounded
             self._name_words.clear()
-        known = self._name_words[w] = bool(said) and sum(said) >= NAME_WRITTEN * len(said)
+        known = self._name_words[parts] = bool(said) and sum(said) >= NAME_WRITTEN * len(said)
         return known
 
     def _mentions(self, *spellings: list[str]) -> bool:

@@ -295,6 +295,10 @@ def test_a_question_typed_in_lowercase_finds_its_names_by_how_the_episodes_write
     assert index.parse("how old is jensen huang").measure == "amount"
     assert index.parse("how many tokens in world models").written_names == frozenset()  # no name written so
     assert index.parse("thoughts on anthropic").written_names == frozenset()  # only a measure's split needs them
+    # A name's other word, written capitalized beside it ('Hugging Face'); digits don't make a question typed
+    # with capitals.
+    assert index.parse("when was hugging face founded").written_names == {"hug", "face"}
+    assert index.parse("how many parameters does claude opus 4.5 have").asked == {"paramet"}
     for question in ("how many employees does anthropic have", "how old is jensen huang"):
         assert ask(episode_bot, question)["results"] == []
     assert "$2 billion" in ask(episode_bot, "how much did reflection ai raise")["results"][0]["text"]

@@ -73,7 +73,7 @@ KIND_FLOORS = {
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
 # known only by how the episodes write them (SearchIndex._written_as_names). Today's figures.
-LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 57}
+LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 61}
 
 
 @pytest.mark.parametrize("name", sorted(KIND_FLOORS))
