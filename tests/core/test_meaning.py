@@ -23,6 +23,7 @@ from bot.text import normalize_query, query_words
     ("nathan's hot take on meta", ["nathan", "meta"]),
     ("summary of the agi timeline convo", ["agi", "timeline", "conversation"]),
     ("so is nvidia still winning or nah", ["nvidia", "still", "winning"]),
+    ("is the sv bubble a good thing or not", ["silicon", "valley", "bubble"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
