@@ -20,13 +20,16 @@ from .library import describe_time
 from .models import Chapter, Episode, Quote, moment_url
 from .replies import Action, Button, Citation, Field_, Reply, Result
 from .search import DECLINE_BELOW, Hit, chapter_for_time
-from .text import format_time, is_time_line, shorten
+from .text import format_time, is_time_line, normalize_query, query_words, shorten
 
 # 'the beginning', 'the end', 'last part': a chapter by its place, not its title.
 _FIRST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:beginning|start|opening|first (?:part|chapter|bit|section|segment))",
                             re.I)
 _LAST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:end|ending|outro|closing|(?:last|final) "
                            r"(?:part|chapter|bit|section|segment))", re.I)
+# 'tldr', 'the whole thing', 'summarize the episode': the episode's own summary, not a topic.
+_WHOLE_EPISODE = re.compile(r"(?:(?:of|on|for|the|this|that|whole|entire|full|overall)\s+)*(?:thing|episode|ep|pod|"
+                            r"podcast|show|convo|conversation|everything|interview)", re.I)
 # 'list the chapters', 'toc': the list, asked for in words; 'the tool calling section': a chapter, asked for so.
 _ALL_CHAPTERS = re.compile(r"(?:(?:list|show|see|give|me|all|the|every|of)\s+)*(?:chapters|sections|segments|"
                            r"chapter list|table of contents|toc)", re.I)
@@ -240,7 +243,8 @@ def _chapter_reply(snap: Snapshot, episode: Episode, reply: Reply, chosen: Chapt
 def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
     topic, before = args.get("topic", ""), _before(args)
     reply = _reply("summary", topic, episode, _("Summary of {episode}", episode=episode.label))
-    if not topic:
+    asked = " ".join(topic.lower().split()).rstrip("?!.")
+    if not topic or _WHOLE_EPISODE.fullmatch(asked) or not query_words(normalize_query(topic)):
         # A TL;DR first, then the overview lines, then the takeaways.
         chosen = sorted((p for p in spoilers.items_before(snap.library.full(episode).passages, before)
                          if p.kind in ("summary", "takeaway")),

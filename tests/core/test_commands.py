@@ -149,6 +149,17 @@ def test_summary_without_topic_leads_with_the_tldr(episode_bot):
     assert any(r.kind == "takeaway" for r in reply.results) or reply.more
 
 
+@pytest.mark.parametrize("topic", ["tldr", "tl;dr pls", "the whole thing", "the episode", "everything"])
+def test_a_summary_of_the_whole_episode_asked_in_words_is_the_tldr(episode_bot, topic):
+    reply = episode_bot.run("summary", {"topic": topic})
+    assert reply.results[0].kind == "summary" and reply.results[0].section == "TL;DR"
+
+
+def test_summarize_is_how_a_topic_is_asked_for_not_part_of_it(episode_bot):
+    reply = episode_bot.run("summary", {"topic": "summarize the scaling laws part"})
+    assert "scaling law" in reply.results[0].text.lower()
+
+
 def test_episode_shows_facts_and_where_sources_disagree(episode_bot):
     reply = episode_bot.run("episode", {})
     fields = {f.name: f.value for f in reply.fields}
