@@ -135,12 +135,9 @@ _MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|f
 _FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", "far", "soon",
                          "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
                          "year", "month", "date", "day"})
-def _measure(form: str) -> str:
-    """Return what answers a measure question's form ('how old', 'when', 'what year'): "date" or "amount"."""
-    return "date" if _WHEN_RE.match(form) or form.lower() == "how soon" else "amount"
-
-
+# How a line is asked for in `quote`, not its words: 'sebastian quote about ...'.
 _QUOTE_WORD_RE = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?", re.I)
+# What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
 _ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
 _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
 # 'how much did it cost', 'how many developers': an amount, not a year ('$5 million', '80%', '791 developers',
@@ -686,7 +683,8 @@ class SearchIndex:
             return known
         try:
             with self.lock:
-                rows = self.db.execute("SELECT text || ' . ' || title FROM docs WHERE docs MATCH ? LIMIT ?",
+                rows = self.db.execute("SELECT coalesce(text, '') || ' . ' || coalesce(title, '') FROM docs "
+                                       "WHERE docs MATCH ? LIMIT ?",
                                        ('{text title}: "' + " ".join(parts) + '"', NAME_SAMPLE)).fetchall()
         except sqlite3.OperationalError:
             return False
@@ -1466,6 +1464,11 @@ def _covered_line(q: Query, line: str) -> float:
     return got / q.total
 
 
+def _measure(form: str) -> str:
+    """Return what answers a measure question's form ('how old', 'when', 'what year'): "date" or "amount"."""
+    return "date" if _WHEN_RE.match(form) or form.lower() == "how soon" else "amount"
+
+
 def _topic(text: str, corrected: dict[str, str], stems: list[str]) -> frozenset[str]:
     """Return the stems of what a question says it is about ('a podcast about history': 'histori')."""
     found = _ABOUT_RE.search(text)
@@ -1545,7 +1548,7 @@ class _Definition:
 def _definition(q: Query) -> _Definition | None:
     """For a 'what is X?' question, return how a definition of X looks; else None."""
     m = _WHAT_IS_RE.match(q.raw.strip())
-    asked = m.group(1) or m.group(2) if m else ""
+    asked = (m.group(1) or m.group(2)) if m else ""
     terms = [q.corrected.get(t, t) for t in content_words(asked)]
     if not terms:
         return None
