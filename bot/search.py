@@ -143,6 +143,12 @@ _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|d
 # 'how much did it cost', 'how many developers': an amount, not a year ('$5 million', '80%', '791 developers',
 # '10K to 13K', 'five days').
 _HOW_MUCH_RE = re.compile(r"\bhow (?:much|many)\b", re.I)
+# 'how many developers were surveyed': a count, not a share or a sum ('791', 'five days'; not '80%', '$5 million').
+_HOW_MANY_RE = re.compile(r"\bhow many\b", re.I)
+_COUNT_RE = re.compile(r"(?<![\w.,$€£-])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*[kmb]?(?![\w%])(?!\s?percent)|"
+                       r"(?<=-)\d+[kmb](?![\w%])|"
+                       r"\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundreds?|thousands|millions|"
+                       r"billions)\b", re.I)
 _AMOUNT_RE = re.compile(r"[$€£]\s?\d|\d\s?%|\b\d[\d,.]*\s?(?:[kmbx]\b|thousand|million|billion|trillion|percent)|"
                         r"(?<![\w.-])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*\b|"
                         r"\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundreds?|thousands|millions|"
@@ -997,6 +1003,7 @@ class SearchIndex:
         definition = _definition(q)
         when = bool(_WHEN_RE.match(q.raw))
         how_much = bool(_HOW_MUCH_RE.search(q.raw))
+        how_many = how_much and bool(_HOW_MANY_RE.search(q.raw))
         about_episode = bool(FACT_STEMS & set(q.weights))
         rowids = [rowid for rowid, _ in rows]
         found = self.items.pairs(rowids)  # one query for the items no cache holds
@@ -1020,7 +1027,7 @@ class SearchIndex:
                 score += LEAD_BONUS * (sum(wt for s, wt in weights if s in facts.lead) / total)
             if when and facts.dated(item.text):
                 score += WHEN_BONUS  # 'when did ...?' is answered by a passage that holds a date
-            if how_much and facts.counted(item.text):
+            if how_much and (facts.counts(item.text) if how_many else facts.counted(item.text)):
                 score += AMOUNT_BONUS  # 'how much/many ...?' by one that holds an amount
             if kind == "info" and about_episode:
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
@@ -1507,7 +1514,7 @@ def _lead_stems(text: str) -> frozenset[str]:
 class _ItemFacts:
     """What rank() reads of an item each time it is a candidate: stem line, words, first stems, kind, date, amount."""
 
-    __slots__ = ("line", "words", "lead", "kind", "_dated", "_counted")
+    __slots__ = ("line", "words", "lead", "kind", "_dated", "_counted", "_counts")
 
     def __init__(self, item: Passage | Quote) -> None:
         self.line = _line(item)
@@ -1516,12 +1523,19 @@ class _ItemFacts:
         self.kind: str = getattr(item, "kind", "quote")
         self._dated: bool | None = None
         self._counted: bool | None = None
+        self._counts: bool | None = None
 
     def dated(self, text: str) -> bool:
         """Return True when the item's text holds a date (looked for on its first 'when' question)."""
         if self._dated is None:
             self._dated = bool(_DATE_RE.search(text))
         return self._dated
+
+    def counts(self, text: str) -> bool:
+        """Return True when the item's text holds a count (looked for on its first 'how many' question)."""
+        if self._counts is None:
+            self._counts = bool(_COUNT_RE.search(text))
+        return self._counts
 
     def counted(self, text: str) -> bool:
         """Return True when the item's text holds an amount (looked for on its first 'how much/many' question)."""

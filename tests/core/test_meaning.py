@@ -455,6 +455,17 @@ def test_a_how_much_question_prefers_a_passage_with_an_amount(episode_bot):
     assert "$5 million" in reply["results"][0]["text"]
 
 
+def test_a_how_many_question_prefers_a_passage_with_a_count(episode_bot):
+    from bot.search import _COUNT_RE
+
+    for count in ("a survey of 791", "10K to 13K", "five days", "gpt-oss-120b", "the 100,000 GPUs"):
+        assert _COUNT_RE.search(count), count
+    for none in ("80% of them", "$5 million", "40 percent", "in 2025", "GPT-5.2", "MATH-500"):  # shares, sums, names
+        assert not _COUNT_RE.search(none), none
+    # Both passages hold 'surveyed' and 'developers'; the one with how many answers 'how many'.
+    assert "791" in ask(episode_bot, "how many developers were surveyed")["results"][0]["text"]
+
+
 def test_the_table_is_mapped_from_the_file_not_read_whole(tmp_path):
     from safetensors.numpy import load_file, save_file
 
