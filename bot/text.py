@@ -314,8 +314,17 @@ def _english_stem(word: str) -> str:
     Snowball keeps the s of a short plural after a vowel ('gpus', 'tpus'), so
     'GPUs' and 'GPU' would not match; such stems lose it.
     """
+    irregular = _IRREGULAR.get(word)
+    if irregular is not None:
+        return irregular
     s = _stemmer.stemWord(word)
     return s[:-1] if s == word and len(s) <= 5 and s.endswith("us") else s
+
+
+# Irregular forms Snowball leaves apart from their verb's: 'dead' and 'died' are 'dying' ('is agi dead' is
+# the chapter "Is the dream of AGI dying?"). Few on purpose: 'won' is also the 'won' of "won't", and
+# 'built', 'made', 'found' would match unrelated passages ('building' held an aside's 'built').
+_IRREGULAR = {"dead": "die", "died": "die"}
 
 
 def content_words(text: str) -> list[str]:

@@ -59,7 +59,8 @@ def test_chapter_by_time_title_typo_and_list(episode_bot):
     ("at the 2 hour mark", "1:51:51"), ("the beginning", "0:00:00"), ("the end", "4:22:48"),
     ("last part", "4:22:48"), ("72 hour weeks", "2:35:36"),
     ("chapter 5", "0:36:11"), ("ch. 3", "0:16:29"), ("5th chapter", "0:36:11"), ("#27", "4:22:48"),
-    ("the tool calling section", "2:49:01"), ("the robotics chapter", "3:04:54")])
+    ("the tool calling section", "2:49:01"), ("the robotics chapter", "3:04:54"),
+    ("is agi dead", "3:39:51")])  # 'dead' is 'dying', not the 'dead' of the scaling-laws chapter's title
 def test_a_chapter_by_a_time_or_a_place_in_a_members_words(episode_bot, asked, start):
     assert episode_bot.run("chapter", {"title_or_time": asked}).results[0].timestamp == start
 
