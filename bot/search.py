@@ -91,6 +91,7 @@ ASKED_ALONE = 0.5
 # A word typed in lowercase is a name when the episodes write it capitalized mid-sentence this often, in
 # the first NAME_SAMPLE passages holding it (SearchIndex._written_as_names).
 NAME_WRITTEN = 0.8
+PHRASE_GAP = 2  # words a name of several capitalized words may have between two of its own (_gives_phrase)
 NAME_SAMPLE = 8
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 ITEM_WORDS = 20000  # items whose words' rows in the word table are remembered (soft_coverage)
@@ -159,6 +160,9 @@ _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|J
 # A name and its version ('Gemini 3', 'GPT-2', 'Claude Opus 4.5'): the number says which one only beside
 # that name ('3' of 'OLMo 3' is no answer about Gemini 3).
 _VERSIONED_RE = re.compile(r"\b([a-z][a-z]+)[ -]?v?(\d+(?:\.\d+)?)(?![\w.]*\d)\b", re.I)
+# What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
+_UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
+                            r"months?|years?|minutes?|times|x\b)", re.I)
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
@@ -234,29 +238,32 @@ class Query:
         doubled = sum(wt for s, wt in self.weights.items() if s in self.written_names)
         return sum(wt for s, wt in self.weights.items() if s in self.asked) / (self.total + doubled)
 
-    def unversioned(self, text: str, line: str) -> float:
-        """Return the weight of the version numbers an item holds where its text lacks their name beside them."""
-        lost = 0.0
+    def apart(self, text: str, line: str) -> frozenset[str]:
+        """Return the stems of `versions` an item holds where its text lacks them together: they don't count."""
+        lost: frozenset[str] = frozenset()
         for together, needles in self._version_needles:
-            held = 0.0
-            for needle, wt in needles:
-                if needle in line:
-                    held += wt
-            if held and not together.search(text):  # the text is searched only when the line holds the number
-                lost += held
+            held = frozenset(s for needle, s in needles if needle in line)
+            if held and not together.search(text):  # the text is searched only when the line holds the stems
+                lost |= held
         return lost
 
-    @cached_property
-    def _version_needles(self) -> tuple[tuple[re.Pattern[str], tuple[tuple[str, float], ...]], ...]:
-        """Return each version's pattern and, per stem of its number, what a stem line holds and its weight."""
-        return tuple((together, tuple(("\n" + s + "\n", self.weights.get(s, 0.0)) for s in stems))
-                     for together, stems in self.versions)
+    def unversioned(self, text: str, line: str) -> float:
+        """Return the weight of what an item holds of `versions` apart (see apart())."""
+        return sum(self.weights.get(s, 0.0) for s in self.apart(text, line))
 
-    def holds_ask(self, line: str) -> bool:
-        """Return True when a stem line (stem_line) holds some of what is asked (a word of `asked`, or part of one)."""
+    @cached_property
+    def _version_needles(self) -> tuple[tuple[re.Pattern[str], tuple[tuple[str, str], ...]], ...]:
+        """Return each version's pattern and, per stem it counts only beside, what a stem line holds and the stem."""
+        return tuple((together, tuple(("\n" + s + "\n", s) for s in stems)) for together, stems in self.versions)
+
+    def holds_ask(self, line: str, apart: frozenset[str] = frozenset()) -> bool:
+        """Return True when a stem line (stem_line) holds some of what is asked (a word of `asked`, or part of
+        one), not counting the stems it holds `apart` (a passage on GPT-5 holds no 'gpt' of 'about GPT-6')."""
         if not self.asked:
             return True
         for whole, start, end in self._asked_needles:
+            if whole[1:-1] in apart:
+                continue
             if whole in line or (start and (start in line or end in line)):
                 return True
         return False
@@ -312,6 +319,7 @@ class SearchIndex:
         self._live_slots = frozenset(self.slot_of.values())
         self._item_facts: dict[tuple[int, str], _ItemFacts] = {}  # (rowid, language) -> see _facts_of
         self._name_words: dict[tuple[str, ...], bool] = {}  # words -> written as a name (_written_as_names)
+        self._phrases_known: dict[tuple[str, ...], bool] = {}  # version or word pair -> some item holds it
         if previous is not None and getattr(previous.library, "store", None) is not store:
             previous = None
         if store is not None:  # the rows live in the cache file, shared with the next start
@@ -645,8 +653,7 @@ class SearchIndex:
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
-                     written_names=written,
-                     versions=_versions(text, set(stems)))
+                     written_names=written, versions=self._together(text, set(stems)))
 
     def strangers(self, q: Query) -> set[str]:
         """Return the names a question asks about that the index never mentions (worked out once).
@@ -661,11 +668,53 @@ class SearchIndex:
             # A version of a name the episodes never give ('Llama 3' where they speak of Llama 4) is a
             # stranger too; 'Qwen 3' is found written 'Qwen3', 'DeepSeek 3' as 'DeepSeek V3'.
             for name, number in _named_versions(q.raw, set(q.stems)):
-                first, *rest = number.split(".")
-                if not self._mentions([name, first, *rest], [name + first, *rest], [name, "v" + first, *rest]):
+                if not self._gives_version(name, number):
                     found.add(f"{name} {number}")
+            # A name of several capitalized words the episodes never write together ('ChatGPT Plus',
+            # 'Responsible Scaling Policy'), though each word is theirs.
+            found |= {" ".join(run).lower() for run in _capitalized_runs(q.raw) if not self._gives_phrase(run)}
             q.strangers = found
         return q.strangers
+
+    def _together(self, text: str, stems: set[str]) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+        """Return what of a question counts only where an item holds it together (Query.versions).
+
+        A version's number counts only beside its name ('3' of 'Gemini 3'); a version the episodes
+        never give ('GPT-6') takes its name along (a passage on GPT-5 holds 'gpt', not GPT-6); and so
+        do the words of a capitalized name the episodes never write together ('ChatGPT Plus').
+        """
+        found = []
+        for name, number in _named_versions(text, stems):
+            counted = frozenset(stem(p) for p in number.split(".")) & stems
+            if not self._gives_version(name, number):
+                counted |= {stem(name)} & stems
+            found.append((_beside(name, number), counted))
+        for run in _capitalized_runs(text):
+            if not self._gives_phrase(run):
+                counted = frozenset(stem(w) for token in run for w in words(token)) & stems
+                together = rf"\W+(?:\w+\W+){{0,{PHRASE_GAP}}}".join(map(re.escape, run))  # see _gives_phrase
+                found.append((re.compile(rf"\b{together}\b", re.I), counted))
+        return tuple(found)
+
+    def _gives_version(self, name: str, number: str) -> bool:
+        """Return True when some item holds this version of the name ('Qwen 3', also 'Qwen3', 'DeepSeek V3')."""
+        first, *rest = number.split(".")
+        return self._known((name, number), [name, first, *rest], [name + first, *rest], [name, "v" + first, *rest])
+
+    def _gives_phrase(self, run: tuple[str, ...]) -> bool:
+        """Return True when some item holds two of these capitalized words together, PHRASE_GAP words apart
+        at most: 'White House AI Action Plan' is the episodes' though they write 'White House 2025 AI Action
+        Plan', and so are "Cursor's Composer" and 'Tulu 3 paper'."""
+        return any(self._known((a, b), words(a) + words(b), near=PHRASE_GAP) for a, b in zip(run, run[1:]))
+
+    def _known(self, key: tuple[str, ...], *spellings: list[str], near: int = 0) -> bool:
+        """Return _mentions(*spellings, near=near), remembered for the index's life under `key` (bounded)."""
+        known = self._phrases_known.get(key)
+        if known is None:
+            if len(self._phrases_known) >= ITEM_WORDS:
+                self._phrases_known.clear()
+            known = self._phrases_known[key] = self._mentions(*spellings, near=near)
+        return known
 
     def _written_as_names(self, terms: list[str]) -> set[str]:
         """Return the words of a question typed without capitals that the episodes write as names.
@@ -702,10 +751,14 @@ class SearchIndex:
         known = self._name_words[parts] = bool(said) and sum(said) >= NAME_WRITTEN * len(said)
         return known
 
-    def _mentions(self, *spellings: list[str]) -> bool:
+    def _mentions(self, *spellings: list[str], near: int = 0) -> bool:
         """Return True when the index holds one of these spellings' words as one phrase ('Character.AI':
-        'character ai')."""
-        phrases = " OR ".join('"' + " ".join(p for p in parts if p.isalnum()) + '"' for parts in spellings)
+        'character ai'), or with `near` words at most between each two ('Tulu 3 paper' for 'tulu paper')."""
+        if near:
+            phrases = " OR ".join("NEAR(" + " ".join(f'"{p}"' for p in parts if p.isalnum()) + f", {near})"
+                                  for parts in spellings)
+        else:
+            phrases = " OR ".join('"' + " ".join(p for p in parts if p.isalnum()) + '"' for parts in spellings)
         try:
             with self.lock:
                 return self.db.execute("SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1",
@@ -1015,8 +1068,9 @@ class SearchIndex:
         for (rowid, bm25), (episode, item) in zip(rows, found):
             facts = self._facts_of(rowid, item, language)
             cov = _covered_line(q, facts.line)
-            if q.versions and cov:
-                cov = max(0.0, cov - q.unversioned(item.text, facts.line) / q.total)
+            apart = q.apart(item.text, facts.line) if q.versions and cov else frozenset()
+            if apart:
+                cov = max(0.0, cov - sum(q.weights.get(s, 0.0) for s in apart) / q.total)
             # fuzz.token_set_ratio(" ".join(q.terms), item.text, processor=str.lower), the item's words sorted once
             similar = token_set_ratio(wanted, facts.words) / 100
             kind = facts.kind
@@ -1037,7 +1091,7 @@ class SearchIndex:
                 # time is a date or an amount ('when will AGI arrive': 'in more than 10 years')
                 holds = facts.counted(item.text) or (q.measure == "date" and facts.dated(item.text))
             else:
-                holds = q.holds_ask(facts.line)
+                holds = q.holds_ask(facts.line, apart)
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
                             meaning=round(sim, 4), soft=cov, holds_ask=holds))
         hits.sort(key=lambda h: h.score, reverse=True)
@@ -1488,17 +1542,38 @@ def _named_versions(text: str, stems: set[str]) -> Iterator[tuple[str, str]]:
     """Yield each name and its version that a question names ('gemini', '3'), lowercase."""
     for m in _VERSIONED_RE.finditer(text):
         name, number = m.group(1).lower(), m.group(2)
-        if name not in STOPWORDS and stem(name) in stems:  # 'top 10', 'in 2025': no name
+        # 'top 10', 'in 2025': no name; 'deepseek 5 million': an amount, not a version
+        if name not in STOPWORDS and stem(name) in stems and not _UNIT_AFTER_RE.match(text, m.end()):
             yield name, number
 
 
-def _versions(text: str, stems: set[str]) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
-    """Return each name-and-version of a question: a pattern for the two together, and the version's stems."""
-    found = []
-    for name, number in _named_versions(text, stems):
-        together = re.compile(r"\b" + re.escape(name) + r"[ -]?v?" + re.escape(number) + r"(?![\w.]*\d)", re.I)
-        found.append((together, frozenset(stem(p) for p in number.split(".")) & stems))
-    return tuple(found)
+def _beside(name: str, number: str) -> re.Pattern[str]:
+    """Return what finds a name and its version together in a text ('Gemini 3', 'gemini-3'; not 'Gemini 3.5')."""
+    return re.compile(r"\b" + re.escape(name) + r"[ -]?v?" + re.escape(number) + r"(?![\w.]*\d)", re.I)
+
+
+def _capitalized_runs(text: str) -> list[tuple[str, ...]]:
+    """Return the names of several capitalized words a question holds ('ChatGPT Plus', 'Gemini Nano').
+
+    Not its first word (a sentence's), nor across a possessive ("Google's Gemini Nano": 'Gemini
+    Nano'); none in a question written in Title Case, where capitals say nothing.
+    """
+    tokens = [t.strip("?!.,;:()\"“”") for t in text.split()]
+    capital = [bool(t) and t[0].isupper() for t in tokens]
+    if any(up and not t.isupper() and t.lower() in STOPWORDS for t, up in zip(tokens[1:], capital[1:])):
+        return []  # 'What Is The Atom Project?': Title Case
+    runs, run = [], []
+    for i, (token, up) in enumerate(zip(tokens, capital)):
+        possessive = token.endswith(("'s", "’s"))
+        if up and i > 0 and not possessive:
+            run.append(token)
+            continue
+        if len(run) > 1:
+            runs.append(tuple(run))
+        run = []
+    if len(run) > 1:
+        runs.append(tuple(run))
+    return runs
 
 
 def _lead_stems(text: str) -> frozenset[str]:

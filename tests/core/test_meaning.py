@@ -250,6 +250,30 @@ def test_a_name_the_episode_never_mentions_is_not_answered_by_meaning(episode_bo
     assert ask(episode_bot, "What did Google pay to license Character.AI's technology?")["results"] == []
 
 
+def test_a_name_of_capitalized_words_the_episodes_never_write_together_is_a_stranger(episode_bot):
+    from bot.search import _capitalized_runs
+
+    index = episode_bot.snapshot.index
+    assert _capitalized_runs("How does Google's Gemini Nano run on phones?") == [("Gemini", "Nano")]
+    assert _capitalized_runs("What Is The Atom Project About?") == []  # Title Case: capitals say nothing
+    assert index.strangers(index.parse("What's the price of ChatGPT Plus?")) == {"chatgpt plus"}
+    # Written with a few words between: "White House 2025 AI Action Plan", "Cursor's Composer", "Tulu 3 paper".
+    for known in ("What does the White House AI Action Plan say?", "What does Cursor Composer run on?",
+                  "What is the Tulu Paper?"):
+        assert not index.strangers(index.parse(known)), known
+    for question in ("What's the price of ChatGPT Plus?", "How does Google's Gemini Nano run on phones?",
+                     "What is Anthropic's Responsible Scaling Policy?", "What did Sam Altman say about GPT-6?"):
+        assert ask(episode_bot, question)["results"] == [], question
+    assert "fine-tune" in ask(episode_bot, "What does Cursor Composer run on?")["results"][0]["text"]
+
+
+def test_an_amount_is_no_version(episode_bot):
+    from bot.search import _named_versions
+
+    assert list(_named_versions("deepseek 5 million training cost", {"deepseek", "5"})) == []
+    assert list(_named_versions("what about deepseek 5", {"deepseek", "5"})) == [("deepseek", "5")]
+
+
 def test_a_typo_in_what_is_asked_to_be_defined_is_read_as_corrected(episode_bot):
     from bot.search import _definition
 
@@ -261,7 +285,8 @@ def test_a_version_the_episode_never_gives_is_a_stranger(episode_bot):
     """The episode speaks of Llama 4, not Llama 3: a question about Llama 3 is not answered by meaning."""
     index = episode_bot.snapshot.index
     assert index.strangers(index.parse("How many tokens was Llama 3 trained on?")) == {"llama 3"}
-    assert index.strangers(index.parse("How does Stable Diffusion 3 generate images?")) == {"diffusion 3"}
+    assert index.strangers(index.parse("How does Stable Diffusion 3 generate images?")) == {"diffusion 3",
+                                                                                          "stable diffusion"}
     # Versions it gives are known however they are written: 'Qwen3' and 'Qwen 3', 'GPT-5.2', 'gpt5'.
     for known in ("What is Qwen 3?", "what about qwen3", "GPT 5.2 release", "gpt5 router", "Claude Opus 4.5 hype"):
         assert not index.strangers(index.parse(known)), known

@@ -66,14 +66,14 @@ KIND_FLOORS = {
     # Our 40 general machine-learning questions the episode does not answer (harder than the
     # shared sets' out-of-scope ones: every word is the episode's kind of word); 6 are answered.
     "nearby.jsonl": {"oos": 34},
-    # Ours, in new wording (tests/eval/README.md); 20 of its 70 out-of-scope questions ask a measure
-    # or date of something the episode names but doesn't measure; 5 of the 70 are still answered.
-    "fresh.jsonl": {"paraphrase": 3, "community": 92, "typo": 32, "oos": 65},
+    # Ours, in new wording (tests/eval/README.md); 20 of its 92 out-of-scope questions ask a measure
+    # or date of something the episode names but doesn't measure; 7 of the 92 are still answered.
+    "fresh.jsonl": {"paraphrase": 3, "community": 92, "typo": 32, "oos": 85},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
 # known only by how the episodes write them (SearchIndex._written_as_names). Today's figures.
-LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 61}
+LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 78}
 
 
 @pytest.mark.parametrize("name", sorted(KIND_FLOORS))
