@@ -160,6 +160,9 @@ _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|J
 # A name and its version ('Gemini 3', 'GPT-2', 'Claude Opus 4.5'): the number says which one only beside
 # that name ('3' of 'OLMo 3' is no answer about Gemini 3).
 _VERSIONED_RE = re.compile(r"\b([a-z][a-z]+)[ -]?v?(\d+(?:\.\d+)?)(?![\w.]*\d)\b", re.I)
+_PEOPLES = frozenset("""us usa uk eu american americans chinese european western eastern japanese korean french
+german british english indian russian canadian israeli taiwanese australian african asian global""".split())
+_TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 # What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
 _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
                             r"months?|years?|minutes?|times|x\b)", re.I)
@@ -209,6 +212,8 @@ class Query:
     # Each name-and-version of the question ('gemini 3'): what finds the two together in an item's text,
     # and the version's stems, which count only where they stand together (Query.unversioned).
     versions: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
+    # The versions and capitalized names of `versions` that no episode gives ('llama 3', 'chatgpt plus').
+    unknown: tuple[str, ...] = ()
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
     soft_terms: tuple[list[str], np.ndarray] | None = None  # (stems, their words' vectors): soft_coverage()
     language: str = "en"  # whose stemmer made the stems (bot/text.py searching()); meaning and typos: en only
@@ -649,11 +654,12 @@ class SearchIndex:
             weights[s] = self.idf(s) * factor
         if not measured:
             asked = _topic(text, corrected, stems)
+        versions, unknown = self._together(text, set(stems))
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
-                     written_names=written, versions=self._together(text, set(stems)))
+                     written_names=written, versions=versions, unknown=unknown)
 
     def strangers(self, q: Query) -> set[str]:
         """Return the names a question asks about that the index never mentions (worked out once).
@@ -667,34 +673,33 @@ class SearchIndex:
             found |= {name for name in q.focus if len(words(name)) > 1 and not self._mentions(words(name))}
             # A version of a name the episodes never give ('Llama 3' where they speak of Llama 4) is a
             # stranger too; 'Qwen 3' is found written 'Qwen3', 'DeepSeek 3' as 'DeepSeek V3'.
-            for name, number in _named_versions(q.raw, set(q.stems)):
-                if not self._gives_version(name, number):
-                    found.add(f"{name} {number}")
-            # A name of several capitalized words the episodes never write together ('ChatGPT Plus',
-            # 'Responsible Scaling Policy'), though each word is theirs.
-            found |= {" ".join(run).lower() for run in _capitalized_runs(q.raw) if not self._gives_phrase(run)}
+            found |= set(q.unknown)  # 'Llama 3', 'ChatGPT Plus': see _together
             q.strangers = found
         return q.strangers
 
-    def _together(self, text: str, stems: set[str]) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
-        """Return what of a question counts only where an item holds it together (Query.versions).
+    def _together(self, text: str, stems: set[str]
+                  ) -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], tuple[str, ...]]:
+        """Return what of a question counts only where an item holds it together (Query.versions), and the
+        names of it no episode gives (Query.unknown).
 
         A version's number counts only beside its name ('3' of 'Gemini 3'); a version the episodes
         never give ('GPT-6') takes its name along (a passage on GPT-5 holds 'gpt', not GPT-6); and so
         do the words of a capitalized name the episodes never write together ('ChatGPT Plus').
         """
-        found = []
+        found, unknown = [], []
         for name, number in _named_versions(text, stems):
             counted = frozenset(stem(p) for p in number.split(".")) & stems
             if not self._gives_version(name, number):
                 counted |= {stem(name)} & stems
+                unknown.append(f"{name} {number}")
             found.append((_beside(name, number), counted))
         for run in _capitalized_runs(text):
             if not self._gives_phrase(run):
                 counted = frozenset(stem(w) for token in run for w in words(token)) & stems
                 together = rf"\W+(?:\w+\W+){{0,{PHRASE_GAP}}}".join(map(re.escape, run))  # see _gives_phrase
                 found.append((re.compile(rf"\b{together}\b", re.I), counted))
-        return tuple(found)
+                unknown.append(" ".join(run).lower())
+        return tuple(found), tuple(unknown)
 
     def _gives_version(self, name: str, number: str) -> bool:
         """Return True when some item holds this version of the name ('Qwen 3', also 'Qwen3', 'DeepSeek V3')."""
@@ -1558,6 +1563,8 @@ def _capitalized_runs(text: str) -> list[tuple[str, ...]]:
     Not its first word (a sentence's), nor across a possessive ("Google's Gemini Nano": 'Gemini
     Nano'); none in a question written in Title Case, where capitals say nothing.
     """
+    if not _TWO_CAPITALS_RE.search(text):
+        return []  # most questions: no two capitalized words in a row
     tokens = [t.strip("?!.,;:()\"“”") for t in text.split()]
     capital = [bool(t) and t[0].isupper() for t in tokens]
     if any(up and not t.isupper() and t.lower() in STOPWORDS for t, up in zip(tokens[1:], capital[1:])):
@@ -1565,6 +1572,8 @@ def _capitalized_runs(text: str) -> list[tuple[str, ...]]:
     runs, run = [], []
     for i, (token, up) in enumerate(zip(tokens, capital)):
         possessive = token.endswith(("'s", "’s"))
+        if up and not run and token.lower() in _PEOPLES:
+            continue  # 'Chinese AI labs', 'US Government': a people's adjective, not a name's first word
         if up and i > 0 and not possessive:
             run.append(token)
             continue

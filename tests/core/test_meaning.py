@@ -256,6 +256,7 @@ def test_a_name_of_capitalized_words_the_episodes_never_write_together_is_a_stra
     index = episode_bot.snapshot.index
     assert _capitalized_runs("How does Google's Gemini Nano run on phones?") == [("Gemini", "Nano")]
     assert _capitalized_runs("What Is The Atom Project About?") == []  # Title Case: capitals say nothing
+    assert _capitalized_runs("Which Chinese AI labs filed IPO paperwork?") == []  # a people's adjective
     assert index.strangers(index.parse("What's the price of ChatGPT Plus?")) == {"chatgpt plus"}
     # Written with a few words between: "White House 2025 AI Action Plan", "Cursor's Composer", "Tulu 3 paper".
     for known in ("What does the White House AI Action Plan say?", "What does Cursor Composer run on?",
