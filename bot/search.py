@@ -91,6 +91,7 @@ ASKED_ALONE = 0.5
 # A word typed in lowercase is a name when the episodes write it capitalized mid-sentence this often, in
 # the first NAME_SAMPLE passages holding it (SearchIndex._written_as_names).
 NAME_WRITTEN = 0.8
+SHOUTED = 0.8  # a question with this share of its letters in capitals is typed in capitals throughout
 PHRASE_GAP = 2  # words a name of several capitalized words may have between two of its own (_gives_phrase)
 NAME_SAMPLE = 8
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
@@ -1557,14 +1558,20 @@ def _beside(name: str, number: str) -> re.Pattern[str]:
     return re.compile(r"\b" + re.escape(name) + r"[ -]?v?" + re.escape(number) + r"(?![\w.]*\d)", re.I)
 
 
+def _shouted(text: str) -> bool:
+    """Return True when a question is typed in capitals throughout ('WHO FUNDS DEEPSEEK')."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= SHOUTED * len(letters)
+
+
 def _capitalized_runs(text: str) -> list[tuple[str, ...]]:
     """Return the names of several capitalized words a question holds ('ChatGPT Plus', 'Gemini Nano').
 
     Not its first word (a sentence's), nor across a possessive ("Google's Gemini Nano": 'Gemini
     Nano'); none in a question written in Title Case, where capitals say nothing.
     """
-    if not _TWO_CAPITALS_RE.search(text):
-        return []  # most questions: no two capitalized words in a row
+    if not _TWO_CAPITALS_RE.search(text) or _shouted(text):
+        return []  # most questions: no two capitalized words in a row; in capitals throughout, capitals say nothing
     tokens = [t.strip("?!.,;:()\"“”") for t in text.split()]
     capital = [bool(t) and t[0].isupper() for t in tokens]
     if any(up and not t.isupper() and t.lower() in STOPWORDS for t, up in zip(tokens[1:], capital[1:])):

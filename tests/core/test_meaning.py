@@ -257,6 +257,7 @@ def test_a_name_of_capitalized_words_the_episodes_never_write_together_is_a_stra
     assert _capitalized_runs("How does Google's Gemini Nano run on phones?") == [("Gemini", "Nano")]
     assert _capitalized_runs("What Is The Atom Project About?") == []  # Title Case: capitals say nothing
     assert _capitalized_runs("Which Chinese AI labs filed IPO paperwork?") == []  # a people's adjective
+    assert _capitalized_runs("WHAT DID NATHAN SAY ABOUT META") == []  # typed in capitals throughout
     assert index.strangers(index.parse("What's the price of ChatGPT Plus?")) == {"chatgpt plus"}
     # Written with a few words between: "White House 2025 AI Action Plan", "Cursor's Composer", "Tulu 3 paper".
     for known in ("What does the White House AI Action Plan say?", "What does Cursor Composer run on?",
@@ -266,6 +267,13 @@ def test_a_name_of_capitalized_words_the_episodes_never_write_together_is_a_stra
                      "What is Anthropic's Responsible Scaling Policy?", "What did Sam Altman say about GPT-6?"):
         assert ask(episode_bot, question)["results"] == [], question
     assert "fine-tune" in ask(episode_bot, "What does Cursor Composer run on?")["results"][0]["text"]
+
+
+@pytest.mark.parametrize("question, held", [("WHO FUNDS DEEPSEEK", "Highflyer"),
+                                             ("WHAT DID NATHAN SAY ABOUT META", "RIP"),
+                                             ("HOW MUCH DID DEEPSEEK COST", "$5 million")])
+def test_a_question_typed_in_capitals_throughout_is_answered(episode_bot, question, held):
+    assert held in ask(episode_bot, question)["results"][0]["text"]
 
 
 def test_an_amount_is_no_version(episode_bot):
