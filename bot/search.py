@@ -609,7 +609,10 @@ class SearchIndex:
         """
         terms, corrected = [], {}
         text = normalize_query(strip_mentions(text))
-        focus = {w.lower() for w in _FOCUS_RE.findall(text)}
+        # Names: capitalized words, acronyms and words with digits; in a question whose capitals say
+        # nothing, only the last (its names are then found as in one typed without capitals, below).
+        plain = _capitals_say_nothing(text)
+        focus = {w.lower() for w in _FOCUS_RE.findall(text) if not plain or any(c.isdigit() for c in w)}
         prefixes = set()
         language = search_language()
         for w in dict.fromkeys(query_words(text)):
@@ -640,7 +643,7 @@ class SearchIndex:
         named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
         measured = _MEASURE_RE.search(text)
         written = frozenset()
-        if measured and text == text.lower() and language == "en":  # typed without capitals: names as written
+        if measured and (plain or text == text.lower()) and language == "en":  # no capitals: names as written
             written = frozenset(stem(w) for w in self._written_as_names(terms))
             named |= written
         asked = frozenset(s for s in stems if s not in named and s not in self.people and s not in _FORM_STEMS)
@@ -1558,10 +1561,18 @@ def _beside(name: str, number: str) -> re.Pattern[str]:
     return re.compile(r"\b" + re.escape(name) + r"[ -]?v?" + re.escape(number) + r"(?![\w.]*\d)", re.I)
 
 
-def _shouted(text: str) -> bool:
-    """Return True when a question is typed in capitals throughout ('WHO FUNDS DEEPSEEK')."""
+def _capitals_say_nothing(text: str) -> bool:
+    """Return True when a question's capitals don't mark its names: typed in capitals throughout ('WHO
+    FUNDS DEEPSEEK'), or in Title Case ('Who Funds Deepseek?', 'What Is The Atom Project?')."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= SHOUTED * len(letters)
+    if sum(c.isupper() for c in letters) >= SHOUTED * len(letters) and sum(
+            1 for t in text.split() if t.isupper() and t.lower().strip("?!.,") in STOPWORDS - {"us", "it"}) >= 2:
+        return True  # not 'RLVR vs RLHF': acronyms are capitals too, but 'WHAT', 'DID' are no acronym
+    tokens = [t.strip("?!.,;:()\"“”'") for t in text.split()[1:]]
+    tokens = [t for t in tokens if t[:1].isalpha()]
+    capital = [t[0].isupper() for t in tokens]
+    return (len(tokens) >= 2 and all(capital)) or any(
+        up and not t.isupper() and t.lower() in STOPWORDS for t, up in zip(tokens, capital))
 
 
 def _capitalized_runs(text: str) -> list[tuple[str, ...]]:
@@ -1570,12 +1581,10 @@ def _capitalized_runs(text: str) -> list[tuple[str, ...]]:
     Not its first word (a sentence's), nor across a possessive ("Google's Gemini Nano": 'Gemini
     Nano'); none in a question written in Title Case, where capitals say nothing.
     """
-    if not _TWO_CAPITALS_RE.search(text) or _shouted(text):
-        return []  # most questions: no two capitalized words in a row; in capitals throughout, capitals say nothing
+    if not _TWO_CAPITALS_RE.search(text) or _capitals_say_nothing(text):
+        return []  # most questions: no two capitalized words in a row
     tokens = [t.strip("?!.,;:()\"“”") for t in text.split()]
     capital = [bool(t) and t[0].isupper() for t in tokens]
-    if any(up and not t.isupper() and t.lower() in STOPWORDS for t, up in zip(tokens[1:], capital[1:])):
-        return []  # 'What Is The Atom Project?': Title Case
     runs, run = [], []
     for i, (token, up) in enumerate(zip(tokens, capital)):
         possessive = token.endswith(("'s", "’s"))

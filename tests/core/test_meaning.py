@@ -271,9 +271,22 @@ def test_a_name_of_capitalized_words_the_episodes_never_write_together_is_a_stra
 
 @pytest.mark.parametrize("question, held", [("WHO FUNDS DEEPSEEK", "Highflyer"),
                                              ("WHAT DID NATHAN SAY ABOUT META", "RIP"),
-                                             ("HOW MUCH DID DEEPSEEK COST", "$5 million")])
-def test_a_question_typed_in_capitals_throughout_is_answered(episode_bot, question, held):
+                                             ("HOW MUCH DID DEEPSEEK COST", "$5 million"),
+                                             ("Who Funds Deepseek?", "Highflyer"),
+                                             ("HOW LONG SHOULD AN RL POST-TRAINING RUN LAST AT AI2?", "month")])
+def test_a_question_in_capitals_or_title_case_is_read_as_one_typed_without_them(episode_bot, question, held):
+    """Its capitals don't mark its names: every word was a name, weighing double, and 'How Long ... Last'
+    asked a measure of names alone, which no passage on the one-month rule held."""
     assert held in ask(episode_bot, question)["results"][0]["text"]
+
+
+def test_which_capitals_say_nothing():
+    from bot.search import _capitals_say_nothing
+
+    for plain in ("WHO FUNDS DEEPSEEK", "Who Funds Deepseek?", "What Is The Atom Project?"):
+        assert _capitals_say_nothing(plain), plain
+    for marked in ("Who funds DeepSeek?", "What's the price of ChatGPT Plus?", "Why NVIDIA?", "RLVR vs RLHF"):
+        assert not _capitals_say_nothing(marked), marked
 
 
 def test_an_amount_is_no_version(episode_bot):
