@@ -91,9 +91,9 @@ ASKED_ALONE = 0.5
 # A word typed in lowercase is a name when the episodes write it capitalized mid-sentence this often, in
 # the first NAME_SAMPLE passages holding it (SearchIndex._written_as_names).
 NAME_WRITTEN = 0.8
-SHOUTED = 0.8  # a question with this share of its letters in capitals is typed in capitals throughout
-PHRASE_GAP = 2  # words a name of several capitalized words may have between two of its own (_gives_phrase)
 NAME_SAMPLE = 8
+SHOUTED = 0.8  # a question with this share of its letters in capitals may be typed in capitals throughout
+PHRASE_GAP = 2  # words a name of several capitalized words may have between two of its own (_gives_phrase)
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 ITEM_WORDS = 20000  # items whose words' rows in the word table are remembered (soft_coverage)
 ITEM_FACTS = 8192  # items whose stem line, first stems and kind rank() keeps (as many as the item cache)
@@ -161,8 +161,10 @@ _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|J
 # A name and its version ('Gemini 3', 'GPT-2', 'Claude Opus 4.5'): the number says which one only beside
 # that name ('3' of 'OLMo 3' is no answer about Gemini 3).
 _VERSIONED_RE = re.compile(r"\b([a-z][a-z]+)[ -]?v?(\d+(?:\.\d+)?)(?![\w.]*\d)\b", re.I)
+# A people's adjective starts no name of several capitalized words ('Chinese AI labs': _capitalized_runs).
 _PEOPLES = frozenset("""us usa uk eu american americans chinese european western eastern japanese korean french
 german british english indian russian canadian israeli taiwanese australian african asian global""".split())
+# Two capitalized words in a row: the cheap test before _capitalized_runs reads a question word by word.
 _TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 # What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
 _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
@@ -675,9 +677,9 @@ class SearchIndex:
             found = {w for w in q.focus if w in q.terms and w not in self.vocab_df and stem(w) not in self.df
                      and w not in q.prefixes and not w.isdigit()}
             found |= {name for name in q.focus if len(words(name)) > 1 and not self._mentions(words(name))}
-            # A version of a name the episodes never give ('Llama 3' where they speak of Llama 4) is a
-            # stranger too; 'Qwen 3' is found written 'Qwen3', 'DeepSeek 3' as 'DeepSeek V3'.
-            found |= set(q.unknown)  # 'Llama 3', 'ChatGPT Plus': see _together
+            # So are a version of a name the episodes never give ('Llama 3' where they speak of Llama 4)
+            # and a name of capitalized words they never write together ('ChatGPT Plus'): see _together.
+            found |= set(q.unknown)
             q.strangers = found
         return q.strangers
 
