@@ -137,6 +137,10 @@ _MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|f
 _FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", "far", "soon",
                          "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
                          "year", "month", "date", "day"})
+# A question for what something is called: the passage naming the thing answers, without the word
+# 'title' or 'called' ('What is the title of Nathan's book?', 'What's Sebastian's first book called?').
+_NAME_ASKED_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:is|was|are|were)\s+(?:(?:it|this|that|they)\s+)?"
+                            r"(?:called|named|titled)\b|\bcalled(?=\s*[?.!]*\s*$)", re.I)
 # How a line is asked for in `quote`, not its words: 'sebastian quote about ...'.
 _QUOTE_WORD_RE = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?", re.I)
 # What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
@@ -611,6 +615,7 @@ class SearchIndex:
         """
         terms, corrected = [], {}
         text = normalize_query(strip_mentions(text))
+        text = _NAME_ASKED_RE.sub(" ", text)  # 'the title of Nathan's book': the book's passage says it
         # Names: capitalized words, acronyms and words with digits; in a question whose capitals say
         # nothing, only the last (its names are then found as in one typed without capitals, below).
         plain = _capitals_say_nothing(text)

@@ -289,6 +289,12 @@ def test_which_capitals_say_nothing():
         assert not _capitals_say_nothing(marked), marked
 
 
+def test_a_question_for_what_something_is_called_is_answered_by_the_passage_naming_it(episode_bot):
+    assert "The RLHF Book" in ask(episode_bot, "What is the title of Nathan's book?")["results"][0]["text"]
+    assert "The RLHF Book" in ask(episode_bot, "what is the name of nathans book")["results"][0]["text"]
+    assert ask(episode_bot, "What is the name of Lex's dog?")["results"] == []
+
+
 def test_an_amount_is_no_version(episode_bot):
     from bot.search import _named_versions
 
