@@ -141,6 +141,10 @@ _FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", 
 # 'title' or 'called' ('What is the title of Nathan's book?', 'What's Sebastian's first book called?').
 _NAME_ASKED_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:is|was|are|were)\s+(?:(?:it|this|that|they)\s+)?"
                             r"(?:called|named|titled)\b|\bcalled(?=\s*[?.!]*\s*$)", re.I)
+# The chat and stop words a typo may have meant (_chat_typo): long enough that one edit still says which.
+_CHAT_WORDS = sorted(w for w in STOPWORDS | CHAT_FILLER if len(w) >= 5)
+COMPLETIONS = 64  # the indexed words a word cut short may complete to that are looked at (_completion)
+RUN_TOGETHER = 4  # the fewest letters of each of two words typed without a space between (_run_together)
 # How a line is asked for in `quote`, not its words: 'sebastian quote about ...'.
 _QUOTE_WORD_RE = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?", re.I)
 # What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
@@ -628,8 +632,13 @@ class SearchIndex:
                 terms.append(w)
                 continue
             if self._starts_a_word(w):  # 'intro' for 'introduction': a word cut short
-                prefixes.add(w)
-                terms.append(w)
+                whole = self._completion(w)
+                if w.startswith(stem(whole)):  # 'learnin' is 'learning' (stem 'learn') with its end left off
+                    corrected[w] = whole
+                    terms.append(whole)
+                else:
+                    prefixes.add(w)
+                    terms.append(w)
                 continue
             if self.model is not None and (self.model.knows(w) or self.model.knows(stem(w))):
                 # A real word or name the index lacks ('paris'; 'cooking', whose stem 'cook' the model's
@@ -637,11 +646,14 @@ class SearchIndex:
                 terms.append(w)
                 continue
             fix = self._correct(w)
-            if fix in STOPWORDS or fix in CHAT_FILLER:  # 'actualy' meant 'actually': not a search word
-                continue
+            if fix in STOPWORDS or fix in CHAT_FILLER or (not fix and _chat_typo(w)):
+                continue  # 'actualy' meant 'actually', 'exaclty' 'exactly': not a search word
             if fix:
                 corrected[w] = fix
                 terms.append(fix)
+            elif (apart := self._run_together(w)) is not None:  # 'textdiffusion': 'text diffusion'
+                corrected[w] = " ".join(apart)
+                terms.extend(apart)
             else:
                 terms.append(w)
         stems = list(dict.fromkeys(stem(t) for t in terms))
@@ -810,6 +822,18 @@ class SearchIndex:
             if i < len(keys) and keys[i].startswith(key):
                 return True
         return False
+
+    def _completion(self, prefix: str) -> str:
+        """Return the commonest indexed word that starts with a prefix _starts_a_word found (of the first 64)."""
+        i = bisect.bisect_left(self.sorted_vocab, prefix)
+        found = [w for w in self.sorted_vocab[i:i + COMPLETIONS] if w.startswith(prefix)]
+        return max(found, key=lambda w: self.vocab_df.get(w, 0))
+
+    def _run_together(self, word: str) -> tuple[str, str] | None:
+        """Return the two indexed words a word typed without its space is made of ('textdiffusion'), or None."""
+        splits = [(word[:i], word[i:]) for i in range(RUN_TOGETHER, len(word) - RUN_TOGETHER + 1)
+                  if word[:i] in self.vocab_df and word[i:] in self.vocab_df]
+        return max(splits, key=lambda ab: min(self.vocab_df[ab[0]], self.vocab_df[ab[1]])) if splits else None
 
     def _starts_a_word(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.sorted_vocab, prefix)
@@ -1539,6 +1563,11 @@ def _covered_line(q: Query, line: str) -> float:
         elif start and (start in line or end in line):
             got += 0.7 * wt
     return got / q.total
+
+
+def _chat_typo(word: str) -> bool:
+    """Return True when an unknown word is a typo of a chat or stop word ('exaclty', 'becuase')."""
+    return len(word) >= 5 and process.extractOne(word, _CHAT_WORDS, scorer=OSA.distance, score_cutoff=1) is not None
 
 
 def _measure(form: str) -> str:

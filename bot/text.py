@@ -71,7 +71,7 @@ ABBREVIATIONS = {
     "algo": "algorithm", "algos": "algorithms", "fav": "favorite", "fave": "favorite", "approx": "approximately",
     "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years", "ppl": "people", "w/o": "without",
     "b/c": "because", "mil": "million", "bn": "billion", "perf": "performance", "intro": "introduction",
-    "sv": "silicon valley", "tho": "though", "thru": "through",
+    "sv": "silicon valley", "tho": "though", "thru": "through", "wat": "what", "wut": "what", "wot": "what",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)

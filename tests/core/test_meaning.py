@@ -295,6 +295,15 @@ def test_a_question_for_what_something_is_called_is_answered_by_the_passage_nami
     assert ask(episode_bot, "What is the name of Lex's dog?")["results"] == []
 
 
+@pytest.mark.parametrize("question, wanted", [
+    ("what is grpo exaclty", ["grpo"]),  # a typo of a chat word is no search word
+    ("wat is continual learnin", ["continual", "learning"]),  # a word with its end left off, past its stem
+    ("is textdiffusion the future", ["text", "diffusion", "future"]),  # two words typed without a space
+])
+def test_typos_of_chat_words_cut_words_and_run_together_words(episode_bot, question, wanted):
+    assert episode_bot.snapshot.index.parse(question).terms == wanted
+
+
 def test_an_amount_is_no_version(episode_bot):
     from bot.search import _named_versions
 
