@@ -677,7 +677,7 @@ class SearchIndex:
             weights[s] = self.idf(s) * factor
         if not measured:
             asked = _topic(text, corrected, stems)
-        versions, unknown = self._together(text, set(stems))
+        versions, unknown = self._together(text, set(stems), language)
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
@@ -700,14 +700,15 @@ class SearchIndex:
             q.strangers = found
         return q.strangers
 
-    def _together(self, text: str, stems: set[str]
+    def _together(self, text: str, stems: set[str], language: str
                   ) -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], tuple[str, ...]]:
         """Return what of a question counts only where an item holds it together (Query.versions), and the
         names of it no episode gives (Query.unknown).
 
         A version's number counts only beside its name ('3' of 'Gemini 3'); a version the episodes
         never give ('GPT-6') takes its name along (a passage on GPT-5 holds 'gpt', not GPT-6); and so
-        do the words of a capitalized name the episodes never write together ('ChatGPT Plus').
+        do the words of a capitalized name the episodes never write together ('ChatGPT Plus'), in English
+        (German writes every noun with a capital).
         """
         found, unknown = [], []
         for name, number in _named_versions(text, stems):
@@ -716,7 +717,7 @@ class SearchIndex:
                 counted |= {stem(name)} & stems
                 unknown.append(f"{name} {number}")
             found.append((_beside(name, number), counted))
-        for run in _capitalized_runs(text):
+        for run in _capitalized_runs(text) if language == "en" else ():
             if not self._gives_phrase(run):
                 counted = frozenset(stem(w) for token in run for w in words(token)) & stems
                 together = rf"\W+(?:\w+\W+){{0,{PHRASE_GAP}}}".join(map(re.escape, run))  # see _gives_phrase
