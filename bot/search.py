@@ -622,10 +622,10 @@ class SearchIndex:
         text = _NAME_ASKED_RE.sub(" ", text)  # 'the title of Nathan's book': the book's passage says it
         # Names: capitalized words, acronyms and words with digits; in a question whose capitals say
         # nothing, only the last (its names are then found as in one typed without capitals, below).
-        plain = _capitals_say_nothing(text)
+        language = search_language()
+        plain = language == "en" and _capitals_say_nothing(text)  # German writes every noun with a capital
         focus = {w.lower() for w in _FOCUS_RE.findall(text) if not plain or any(c.isdigit() for c in w)}
         prefixes = set()
-        language = search_language()
         for w in dict.fromkeys(query_words(text)):
             # Typo correction knows English only: another language's words are taken as typed.
             if w in self.vocab_df or stem(w) in self.df or len(w) < 4 or w.isdigit() or language != "en":
