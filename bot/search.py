@@ -133,10 +133,11 @@ _MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|f
                          r"(?:year|month|date|day))\b", re.I)
 # Words of a question's form, not of what it asks (Query.asked): the measure's own ('how long', 'how old'),
 # what any event does ('when will AGI arrive', 'when did R1 come out': the time of the thing named is asked)
-# and the calendar's units ('what year': a passage answers with a date, not the word).
+# and the calendar's units ('what year': a passage answers with a date, not the word), and money ('how much
+# money': with a sum).
 _FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", "far", "soon",
                          "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
-                         "year", "month", "date", "day"})
+                         "year", "month", "date", "day", "money"})
 # A question for what something is called: the passage naming the thing answers, without the word
 # 'title' or 'called' ('What is the title of Nathan's book?', 'What's Sebastian's first book called?').
 _NAME_ASKED_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:is|was|are|were)\s+(?:(?:it|this|that|they)\s+)?"
@@ -624,6 +625,8 @@ class SearchIndex:
         # nothing, only the last (its names are then found as in one typed without capitals, below).
         language = search_language()
         plain = language == "en" and _capitals_say_nothing(text)  # German writes every noun with a capital
+        if language == "en" and not plain:
+            text = self._as_acronyms(text)
         focus = {w.lower() for w in _FOCUS_RE.findall(text) if not plain or any(c.isdigit() for c in w)}
         prefixes = set()
         for w in dict.fromkeys(query_words(text)):
@@ -724,6 +727,15 @@ class SearchIndex:
                 found.append((re.compile(rf"\b{together}\b", re.I), counted))
                 unknown.append(" ".join(run).lower())
         return tuple(found), tuple(unknown)
+
+    def _as_acronyms(self, text: str) -> str:
+        """Return a question with a name the episodes give only by its initials written so ('the National
+        Science Foundation' where they say 'NSF')."""
+        for run in _capitalized_runs(text):
+            initials = "".join(w[0] for token in run for w in words(token)[:1])
+            if len(initials) >= 2 and initials in self.vocab_df and not self._gives_phrase(run):
+                text = re.sub(r"\W+".join(map(re.escape, run)), initials.upper(), text)
+        return text
 
     def _gives_version(self, name: str, number: str) -> bool:
         """Return True when some item holds this version of the name ('Qwen 3', also 'Qwen3', 'DeepSeek V3')."""

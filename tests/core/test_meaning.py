@@ -304,6 +304,15 @@ def test_typos_of_chat_words_cut_words_and_run_together_words(episode_bot, quest
     assert episode_bot.snapshot.index.parse(question).terms == wanted
 
 
+def test_a_name_the_episodes_give_by_its_initials_is_read_so(episode_bot):
+    index = episode_bot.snapshot.index
+    assert "nsf" in index.parse("How much money did AI2 get from the National Science Foundation?").terms
+    reply = ask(episode_bot, "How much money did AI2 get from the National Science Foundation?")
+    assert "$100 million" in reply["results"][0]["text"]
+    # A name they spell out stays spelled out: 'Reinforcement Learning' is theirs, though 'RL' is too.
+    assert "rl" not in index.parse("What is Reinforcement Learning from Verifiable Rewards?").terms
+
+
 def test_an_amount_is_no_version(episode_bot):
     from bot.search import _named_versions
 

@@ -68,7 +68,7 @@ KIND_FLOORS = {
     "nearby.jsonl": {"oos": 34},
     # Ours, in new wording (tests/eval/README.md); 20 of its 92 out-of-scope questions ask a measure
     # or date of something the episode names but doesn't measure; 7 of the 92 are still answered.
-    "fresh.jsonl": {"paraphrase": 3, "community": 92, "typo": 51, "oos": 85},
+    "fresh.jsonl": {"paraphrase": 18, "community": 92, "typo": 51, "oos": 85},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
