@@ -40,8 +40,10 @@ _CHAPTER_WORD = re.compile(r"\b(?:section|chapter|segment)\b", re.I)
 # 'a nathan quote', 'quotes by sebastian', 'random quote': a notable quote, by someone or anyone, asked for
 # in words rather than with the speaker option (group 'by': who, if anyone).
 _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|best|fav(?:ou?rite)?|notable|"
-                       r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?:\s+(?:from|by)\s+"
-                       r"(?P<from>.+?))?", re.I)
+                       r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?: of the day)?"
+                       r"(?:\s+(?:from|by|in)\s+(?P<from>.+?))?", re.I)
+# 'best quote from the episode': from anyone in it.
+_THE_EPISODE = re.compile(r"(?:the |this |that )?(?:episode|ep|pod|podcast|show|convo|conversation|interview)", re.I)
 
 if TYPE_CHECKING:
     from .core import EpisodeBot, Snapshot
@@ -142,6 +144,7 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
     asked = _QUOTE_BY.fullmatch(" ".join(text.split()).rstrip("?!."))
     if asked and not speaker:  # 'a nathan quote': a notable quote by Nathan, not a line with his name in it
         who = asked.group("by") or asked.group("from") or ""
+        who = "" if _THE_EPISODE.fullmatch(who) else who
         if not who or any(_is(who, s) for s in snap.speakers(episode)):
             text, speaker = "", who
     if speaker:

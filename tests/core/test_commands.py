@@ -123,6 +123,8 @@ def test_a_quote_by_someone_asked_in_words_is_a_notable_quote_of_theirs(episode_
 def test_a_quote_asked_in_words_about_a_topic_is_found_by_its_words(episode_bot):
     assert "calculator" in episode_bot.run("quote", {"text": "quote about a calculator"}).results[0].text
     assert episode_bot.run("quote", {"text": "random quote"}).results[0].kind == "quote"
+    for anyone in ("best quote from the episode", "quote of the day", "a quote in this episode"):
+        assert episode_bot.run("quote", {"text": anyone}).results[0].kind == "quote", anyone
     # Someone who doesn't speak in the episode: their name is looked for in the lines, as any words are.
     assert episode_bot.run("quote", {"text": "jensen quote"}).results == []
 
