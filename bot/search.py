@@ -1132,9 +1132,9 @@ class SearchIndex:
                 score += DEFINITION_BONUS * definition.score(item.text)
             if total:  # _leads_with, from the item's first stems worked out once
                 score += LEAD_BONUS * (sum(wt for s, wt in weights if s in facts.lead) / total)
-            if when and facts.dated(item.text):
+            if when and facts.holds(_DATE_RE, item.text):
                 score += WHEN_BONUS  # 'when did ...?' is answered by a passage that holds a date
-            if how_much and (facts.counts(item.text) if how_many else facts.counted(item.text)):
+            if how_much and facts.holds(_COUNT_RE if how_many else _AMOUNT_RE, item.text):
                 score += AMOUNT_BONUS  # 'how much/many ...?' by one that holds an amount
             if kind == "info" and about_episode:
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
@@ -1142,7 +1142,7 @@ class SearchIndex:
             score += MEANING_WEIGHT * meaning_signal(sim)
             if q.measure:  # nothing asked but the measure: the passage must hold one ('How old is X?'); a
                 # time is a date or an amount ('when will AGI arrive': 'in more than 10 years')
-                holds = facts.counted(item.text) or (q.measure == "date" and facts.dated(item.text))
+                holds = facts.holds(_AMOUNT_RE, item.text) or (q.measure == "date" and facts.holds(_DATE_RE, item.text))
             else:
                 holds = q.holds_ask(facts.line, apart)
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
@@ -1663,34 +1663,24 @@ def _lead_stems(text: str) -> frozenset[str]:
 class _ItemFacts:
     """What rank() reads of an item each time it is a candidate: stem line, words, first stems, kind, date, amount."""
 
-    __slots__ = ("line", "words", "lead", "kind", "_dated", "_counted", "_counts")
+    __slots__ = ("line", "words", "lead", "kind", "_held")
 
     def __init__(self, item: Passage | Quote) -> None:
         self.line = _line(item)
         self.words = Words(item.text.lower())
         self.lead = _lead_stems(item.text)
         self.kind: str = getattr(item, "kind", "quote")
-        self._dated: bool | None = None
-        self._counted: bool | None = None
-        self._counts: bool | None = None
+        self._held: dict[re.Pattern[str], bool] | None = None  # made on the first question that asks
 
-    def dated(self, text: str) -> bool:
-        """Return True when the item's text holds a date (looked for on its first 'when' question)."""
-        if self._dated is None:
-            self._dated = bool(_DATE_RE.search(text))
-        return self._dated
-
-    def counts(self, text: str) -> bool:
-        """Return True when the item's text holds a count (looked for on its first 'how many' question)."""
-        if self._counts is None:
-            self._counts = bool(_COUNT_RE.search(text))
-        return self._counts
-
-    def counted(self, text: str) -> bool:
-        """Return True when the item's text holds an amount (looked for on its first 'how much/many' question)."""
-        if self._counted is None:
-            self._counted = bool(_AMOUNT_RE.search(text))
-        return self._counted
+    def holds(self, pattern: re.Pattern[str], text: str) -> bool:
+        """Return True when the item's text holds a date, an amount or a count (_DATE_RE, _AMOUNT_RE,
+        _COUNT_RE), looked for on the first question that asks."""
+        if self._held is None:
+            self._held = {}
+        found = self._held.get(pattern)
+        if found is None:
+            found = self._held[pattern] = bool(pattern.search(text))
+        return found
 
 
 @dataclass(frozen=True)
