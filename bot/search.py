@@ -335,8 +335,9 @@ class SearchIndex:
         self.slot_of: dict[int, int] = {id(e): slot for e, slot in zip(library.episodes, slots)}  # id(episode) -> slot
         self._live_slots = frozenset(self.slot_of.values())
         self._item_facts: dict[tuple[int, str], _ItemFacts] = {}  # (rowid, language) -> see _facts_of
-        self._name_words: dict[tuple[str, ...], bool] = {}  # words -> written as a name (_written_as_names)
-        self._phrases_known: dict[tuple[str, ...], bool] = {}  # version or word pair -> some item holds it
+        # (what was looked up, its words) -> the answer: a version or word pair some item holds (_known), words
+        # the episodes write as a name (_written_as_name); bounded (_remembered)
+        self._looked_up: dict[tuple[str, tuple[str, ...]], bool] = {}
         if previous is not None and getattr(previous.library, "store", None) is not store:
             previous = None
         if store is not None:  # the rows live in the cache file, shared with the next start
@@ -749,12 +750,16 @@ class SearchIndex:
         return any(self._known((a, b), words(a) + words(b), near=PHRASE_GAP) for a, b in zip(run, run[1:]))
 
     def _known(self, key: tuple[str, ...], *spellings: list[str], near: int = 0) -> bool:
-        """Return _mentions(*spellings, near=near), remembered for the index's life under `key` (bounded)."""
-        known = self._phrases_known.get(key)
+        """Return _mentions(*spellings, near=near), remembered under `key` (_remembered)."""
+        return self._remembered(("known", key), lambda: self._mentions(*spellings, near=near))
+
+    def _remembered(self, key: tuple[str, tuple[str, ...]], look_up: Callable[[], bool]) -> bool:
+        """Return look_up(), worked out once for the index's life (a table of ITEM_WORDS answers at most)."""
+        known = self._looked_up.get(key)
         if known is None:
-            if len(self._phrases_known) >= ITEM_WORDS:
-                self._phrases_known.clear()
-            known = self._phrases_known[key] = self._mentions(*spellings, near=near)
+            if len(self._looked_up) >= ITEM_WORDS:
+                self._looked_up.clear()
+            known = self._looked_up[key] = look_up()
         return known
 
     def _written_as_names(self, terms: list[str]) -> set[str]:
@@ -773,10 +778,11 @@ class SearchIndex:
 
     def _written_as_name(self, parts: tuple[str, ...]) -> bool:
         """Return True when the passages holding these words, one after the other, write them capitalized
-        mid-sentence (see above)."""
-        known = self._name_words.get(parts)
-        if known is not None:
-            return known
+        mid-sentence (see above); remembered (_remembered)."""
+        return self._remembered(("name", parts), lambda: self._read_as_name(parts))
+
+    def _read_as_name(self, parts: tuple[str, ...]) -> bool:
+        """Work out _written_as_name's answer from NAME_SAMPLE of the passages holding the words."""
         try:
             with self.lock:
                 rows = self.db.execute("SELECT coalesce(text, '') || ' . ' || coalesce(title, '') FROM docs "
@@ -787,10 +793,7 @@ class SearchIndex:
         phrase = r"\W+".join(rf"({re.escape(p)})" for p in parts)
         said = [all(g[0].isupper() for g in m.groups()) for (text,) in rows
                 for m in re.finditer(rf"(?<![.!?:] )(?<!^)\b{phrase}\b", text, re.I)]
-        if len(self._name_words) >= ITEM_WORDS:  # bounded
-            self._name_words.clear()
-        known = self._name_words[parts] = bool(said) and sum(said) >= NAME_WRITTEN * len(said)
-        return known
+        return bool(said) and sum(said) >= NAME_WRITTEN * len(said)
 
     def _mentions(self, *spellings: list[str], near: int = 0) -> bool:
         """Return True when the index holds one of these spellings' words as one phrase ('Character.AI':
