@@ -626,8 +626,9 @@ class SearchIndex:
         # nothing, only the last (its names are then found as in one typed without capitals, below).
         language = search_language()
         plain = language == "en" and _capitals_say_nothing(text)  # German writes every noun with a capital
-        if language == "en" and not plain:
-            text = self._as_acronyms(text)
+        # Names of several capitalized words, read once: in English only (German writes every noun so).
+        runs = _capitalized_runs(text) if language == "en" and not plain else []
+        text, runs = self._as_acronyms(text, runs)
         focus = {w.lower() for w in _FOCUS_RE.findall(text) if not plain or any(c.isdigit() for c in w)}
         prefixes = set()
         for w in dict.fromkeys(query_words(text)):
@@ -681,7 +682,7 @@ class SearchIndex:
             weights[s] = self.idf(s) * factor
         if not measured:
             asked = _topic(text, corrected, stems)
-        versions, unknown = self._together(text, set(stems), language)
+        versions, unknown = self._together(text, set(stems), runs)
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
@@ -704,15 +705,15 @@ class SearchIndex:
             q.strangers = found
         return q.strangers
 
-    def _together(self, text: str, stems: set[str], language: str
+    def _together(self, text: str, stems: set[str], runs: list[tuple[str, ...]]
                   ) -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], tuple[str, ...]]:
         """Return what of a question counts only where an item holds it together (Query.versions), and the
         names of it no episode gives (Query.unknown).
 
         A version's number counts only beside its name ('3' of 'Gemini 3'); a version the episodes
         never give ('GPT-6') takes its name along (a passage on GPT-5 holds 'gpt', not GPT-6); and so
-        do the words of a capitalized name the episodes never write together ('ChatGPT Plus'), in English
-        (German writes every noun with a capital).
+        do the words of a capitalized name (`runs`: _capitalized_runs) the episodes never write together
+        ('ChatGPT Plus').
         """
         found, unknown = [], []
         for name, number in _named_versions(text, stems):
@@ -721,7 +722,7 @@ class SearchIndex:
                 counted |= {stem(name)} & stems
                 unknown.append(f"{name} {number}")
             found.append((_beside(name, number), counted))
-        for run in _capitalized_runs(text) if language == "en" else ():
+        for run in runs:
             if not self._gives_phrase(run):
                 counted = frozenset(stem(w) for token in run for w in words(token)) & stems
                 together = rf"\W+(?:\w+\W+){{0,{PHRASE_GAP}}}".join(map(re.escape, run))  # see _gives_phrase
@@ -729,14 +730,17 @@ class SearchIndex:
                 unknown.append(" ".join(run).lower())
         return tuple(found), tuple(unknown)
 
-    def _as_acronyms(self, text: str) -> str:
+    def _as_acronyms(self, text: str, runs: list[tuple[str, ...]]) -> tuple[str, list[tuple[str, ...]]]:
         """Return a question with a name the episodes give only by its initials written so ('the National
-        Science Foundation' where they say 'NSF')."""
-        for run in _capitalized_runs(text):
+        Science Foundation' where they say 'NSF'), and the capitalized names (`runs`) left as they were."""
+        kept = []
+        for run in runs:
             initials = "".join(w[0] for token in run for w in words(token)[:1])
             if len(initials) >= 2 and initials in self.vocab_df and not self._gives_phrase(run):
                 text = re.sub(r"\W+".join(map(re.escape, run)), initials.upper(), text)
-        return text
+            else:
+                kept.append(run)
+        return text, kept
 
     def _gives_version(self, name: str, number: str) -> bool:
         """Return True when some item holds this version of the name ('Qwen 3', also 'Qwen3', 'DeepSeek V3')."""
