@@ -173,6 +173,8 @@ _VERSIONED_RE = re.compile(r"\b([a-z][a-z]+)[ -]?v?(\d+(?:\.\d+)?)(?![\w.]*\d)\b
 # A people's adjective starts no name of several capitalized words ('Chinese AI labs': _capitalized_runs).
 _PEOPLES = frozenset("""us usa uk eu american americans chinese european western eastern japanese korean french
 german british english indian russian canadian israeli taiwanese australian african asian global""".split())
+# Stop words in capitals say a question is shouted; 'US' and 'IT' are acronyms as often (_capitals_say_nothing).
+_SHOUTED_STOPWORDS = STOPWORDS - {"us", "it"}
 # Two capitalized words in a row: the cheap test before _capitalized_runs reads a question word by word.
 _TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 # What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
@@ -1622,7 +1624,7 @@ def _capitals_say_nothing(text: str) -> bool:
     FUNDS DEEPSEEK'), or in Title Case ('Who Funds Deepseek?', 'What Is The Atom Project?')."""
     letters = [c for c in text if c.isalpha()]
     if sum(c.isupper() for c in letters) >= SHOUTED * len(letters) and sum(
-            1 for t in text.split() if t.isupper() and t.lower().strip("?!.,") in STOPWORDS - {"us", "it"}) >= 2:
+            1 for t in text.split() if t.isupper() and t.lower().strip("?!.,") in _SHOUTED_STOPWORDS) >= 2:
         return True  # not 'RLVR vs RLHF': acronyms are capitals too, but 'WHAT', 'DID' are no acronym
     tokens = [t.strip("?!.,;:()\"“”'") for t in text.split()[1:]]
     tokens = [t for t in tokens if t[:1].isalpha()]
