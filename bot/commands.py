@@ -141,7 +141,7 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
     text, speaker = args.get("text", ""), args.get("speaker", "")
     before = _before(args)
     reply = _reply("quote", text, episode, _("Quote from {episode}", episode=episode.label))
-    asked = _QUOTE_BY.fullmatch(" ".join(text.split()).rstrip("?!."))
+    asked = _QUOTE_BY.fullmatch(_said(text))
     if asked and not speaker:  # 'a nathan quote': a notable quote by Nathan, not a line with his name in it
         who = asked.group("by") or asked.group("from") or ""
         who = "" if _THE_EPISODE.fullmatch(who) else who
@@ -176,7 +176,7 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
     if not shown:
         reply.message = _("No chapter starts before then.")
         return reply
-    place = " ".join(wanted.lower().split()).rstrip("?!.")
+    place = _said(wanted)
     if not wanted or _ALL_CHAPTERS.fullmatch(place):
         reply.results = [_chapter_result(episode, c) for c in shown]
         reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in shown)
@@ -227,6 +227,12 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
     return _chapter_reply(snap, episode, reply, chosen, shown, before)
 
 
+def _said(text: str) -> str:
+    """Return what a member typed, its spaces folded and its closing '?!.' dropped, for the patterns above
+    (which ignore case) to match whole."""
+    return " ".join(text.split()).rstrip("?!.")
+
+
 def _chapter_reply(snap: Snapshot, episode: Episode, reply: Reply, chosen: Chapter, shown: list[Chapter],
                    before: int | None) -> Reply:
     """Fill a chapter reply: the chapter, what is said in it, and buttons to the chapters beside it."""
@@ -246,8 +252,7 @@ def _chapter_reply(snap: Snapshot, episode: Episode, reply: Reply, chosen: Chapt
 def summary(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str], page: int) -> Reply:
     topic, before = args.get("topic", ""), _before(args)
     reply = _reply("summary", topic, episode, _("Summary of {episode}", episode=episode.label))
-    asked = " ".join(topic.lower().split()).rstrip("?!.")
-    if not topic or _WHOLE_EPISODE.fullmatch(asked) or not query_words(normalize_query(topic)):
+    if not topic or _WHOLE_EPISODE.fullmatch(_said(topic)) or not query_words(normalize_query(topic)):
         # A TL;DR first, then the overview lines, then the takeaways.
         chosen = sorted((p for p in spoilers.items_before(snap.library.full(episode).passages, before)
                          if p.kind in ("summary", "takeaway")),
