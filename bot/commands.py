@@ -27,9 +27,11 @@ _FIRST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:beginning|start|opening|firs
                             re.I)
 _LAST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:end|ending|outro|closing|(?:last|final) "
                            r"(?:part|chapter|bit|section|segment))", re.I)
+# The words for the episode itself, as members write them.
+_EPISODE_WORDS = r"episode|ep|pod|podcast|show|convo|conversation|interview"
 # 'tldr', 'the whole thing', 'summarize the episode': the episode's own summary, not a topic.
-_WHOLE_EPISODE = re.compile(r"(?:(?:of|on|for|the|this|that|whole|entire|full|overall)\s+)*(?:thing|episode|ep|pod|"
-                            r"podcast|show|convo|conversation|everything|interview)", re.I)
+_WHOLE_EPISODE = re.compile(rf"(?:(?:of|on|for|the|this|that|whole|entire|full|overall)\s+)*(?:thing|everything|"
+                            rf"{_EPISODE_WORDS})", re.I)
 # 'list the chapters', 'toc': the list, asked for in words; 'the tool calling section': a chapter, asked for so.
 _ALL_CHAPTERS = re.compile(r"(?:(?:list|show|see|give|me|all|the|every|of)\s+)*(?:chapters|sections|segments|"
                            r"chapter list|table of contents|toc)", re.I)
@@ -43,7 +45,7 @@ _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|
                        r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?: of the day)?"
                        r"(?:\s+(?:from|by|in)\s+(?P<from>.+?))?", re.I)
 # 'best quote from the episode': from anyone in it.
-_THE_EPISODE = re.compile(r"(?:the |this |that )?(?:episode|ep|pod|podcast|show|convo|conversation|interview)", re.I)
+_THE_EPISODE = re.compile(rf"(?:the |this |that )?(?:{_EPISODE_WORDS})", re.I)
 
 if TYPE_CHECKING:
     from .core import EpisodeBot, Snapshot
