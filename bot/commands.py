@@ -44,6 +44,8 @@ _CHAPTER_WORD = re.compile(r"\b(?:section|chapter|segment)\b", re.I)
 _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|best|fav(?:ou?rite)?|notable|"
                        r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?: of the day)?"
                        r"(?:\s+(?:from|by|in)\s+(?P<from>.+?))?", re.I)
+# How a line is asked for, not its words: 'sebastian quote about ...'.
+_QUOTE_WORD = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?", re.I)
 # 'best quote from the episode': from anyone in it.
 _THE_EPISODE = re.compile(rf"(?:the |this |that )?(?:{_EPISODE_WORDS})", re.I)
 
@@ -161,7 +163,7 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
         chosen = random.choice(pool)
         hit = Hit(item=chosen, episode=episode, score=1.0, coverage=1.0)
         return _page(reply, [hit], 1, {})
-    hits = spoilers.hits_before(snap.index.quotes(text, episode, speaker or None), before)
+    hits = spoilers.hits_before(snap.index.quotes(_QUOTE_WORD.sub(" ", text), episode, speaker or None), before)
     if not hits:
         return _from_another(bot, snap, episode, "quote", args, page, text) or \
             _decline(reply, snap, episode, text, _("that quote"))

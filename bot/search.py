@@ -146,8 +146,6 @@ _NAME_ASKED_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:is|was|are|were)\
 _CHAT_WORDS = sorted(w for w in STOPWORDS | CHAT_FILLER if len(w) >= 5)
 COMPLETIONS = 64  # the indexed words a word cut short may complete to that are looked at (_completion)
 RUN_TOGETHER = 4  # the fewest letters of each of two words typed without a space between (_run_together)
-# How a line is asked for in `quote`, not its words: 'sebastian quote about ...'.
-_QUOTE_WORD_RE = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?", re.I)
 # What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
 _ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
 _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
@@ -1257,7 +1255,6 @@ class SearchIndex:
     @_in_language
     def quotes(self, text: str, episode: Episode | None, speaker: str | None) -> list[Hit]:
         """Find the notable quote or transcript line closest to the words given."""
-        text = _QUOTE_WORD_RE.sub(" ", text)  # 'sebastian quote about ...': how the line is asked for, not its words
         q = self.parse(text)
         pool = self._quote_pool(q, episode, speaker)
         if speaker:
