@@ -23,8 +23,8 @@ from .search import DECLINE_BELOW, Hit, chapter_for_time
 from .text import format_time, is_time_line, normalize_query, query_words, shorten
 
 # 'the beginning', 'the end', 'last part': a chapter by its place, not its title.
-_FIRST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:beginning|start|opening|first (?:part|chapter|bit|section|segment))",
-                            re.I)
+_FIRST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:beginning|start|opening|first "
+                            r"(?:part|chapter|bit|section|segment))", re.I)
 _LAST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:end|ending|outro|closing|(?:last|final) "
                            r"(?:part|chapter|bit|section|segment))", re.I)
 # The words for the episode itself, as members write them.
