@@ -321,10 +321,11 @@ def _english_stem(word: str) -> str:
     return s[:-1] if s == word and len(s) <= 5 and s.endswith("us") else s
 
 
-# Irregular forms Snowball leaves apart from their verb's: 'dead' and 'died' are 'dying' ('is agi dead' is
-# the chapter "Is the dream of AGI dying?"). Few on purpose: 'won' is also the 'won' of "won't", and
-# 'built', 'made', 'found' would match unrelated passages ('building' held an aside's 'built').
-_IRREGULAR = {"dead": "die", "died": "die"}
+# Irregular forms Snowball leaves apart from their verb's ('died' and 'dying' it stems as 'die' itself):
+# 'dead' is 'dying' ('is agi dead' is the chapter "Is the dream of AGI dying?"). Few on purpose: 'won' is
+# also the 'won' of "won't", and 'built', 'made', 'found' would match unrelated passages ('building' held
+# an aside's 'built').
+_IRREGULAR = {"dead": "die"}
 
 
 def content_words(text: str) -> list[str]:
