@@ -702,6 +702,10 @@ class SearchIndex:
             # So are a version of a name the episodes never give ('Llama 3' where they speak of Llama 4)
             # and a name of capitalized words they never write together ('ChatGPT Plus'): see _together.
             found |= set(q.unknown)
+            # So is a word a 'what is X?' question asks to define that no episode says ('quantization'):
+            # a passage near it in meaning defines something else.
+            found |= {w for w in _defined(q) if w in q.terms and w not in self.vocab_df and stem(w) not in self.df
+                      and w not in q.prefixes and not w.isdigit()}
             q.strangers = found
         return q.strangers
 
@@ -1702,6 +1706,12 @@ class _Definition:
         if self.spelled_out is not None and "(" in text and self.spelled_out.search(text):
             return 1.0
         return 0.5 if self.opening.match(text) else 0.0
+
+
+def _defined(q: Query) -> list[str]:
+    """Return the content words of the X a 'what is X?' question asks about, as typed ([] for another question)."""
+    m = _WHAT_IS_RE.match(q.raw.strip())
+    return content_words((m.group(1) or m.group(2)) if m else "")
 
 
 def _definition(q: Query) -> _Definition | None:

@@ -568,3 +568,15 @@ def test_a_running_bot_reads_its_meaning_model_ahead_and_a_one_shot_command_does
     if bot.snapshot.index.model is None:
         pytest.skip("meaning search is off here")
     assert started == [bot.snapshot.index.model]  # its first answer and reload don't wait for the model
+
+
+def test_a_word_a_definition_question_asks_about_must_be_one_the_episodes_say(episode_bot):
+    """'What is quantization in LLMs?': no episode says 'quantization', so the passage nearest in meaning
+    (on LLM tool use) defines something else. A definition asked in the episode's words, or with a typo
+    the index corrects, is still answered."""
+    index = episode_bot.snapshot.index
+    assert index.strangers(index.parse("What is quantization in LLMs?")) == {"quantization"}
+    assert ask(episode_bot, "What is quantization in LLMs?")["results"] == []
+    assert ask(episode_bot, "what is quantization")["results"] == []
+    assert not index.strangers(index.parse("what is mid traning exactly"))
+    assert "Mid-training" in ask(episode_bot, "what is mid traning exactly")["results"][0]["text"]
