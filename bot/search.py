@@ -709,6 +709,14 @@ class SearchIndex:
             q.strangers = found
         return q.strangers
 
+    def _names_the_unheard(self, q: Query) -> bool:
+        """Return True when a name the question asks about has a word no episode holds ('SWE-bench').
+
+        Not a stranger of known words: 'DeepSeek-level' or 'ChatGPT Plus' is asked of with its words
+        counted only together (see _together), and 'GPT-6' with GPT only beside its version.
+        """
+        return any(not all(w in self.vocab_df or stem(w) in self.df for w in words(name)) for name in self.strangers(q))
+
     def _together(self, text: str, stems: set[str], runs: list[tuple[str, ...]]
                   ) -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], tuple[str, ...]]:
         """Return what of a question counts only where an item holds it together (Query.versions), and the
@@ -1249,7 +1257,9 @@ class SearchIndex:
         hits = self.rank(q, rows)
         if hits and hits[0].match is None:
             hits = self._by_meaning(q, hits)
-        if not hits or hits[0].match is None:
+        if not hits or hits[0].match is None or (q.language == "en" and self._names_the_unheard(q)):
+            # A question about something no episode names ('What did Claude Opus 4.5 score on SWE-bench?'):
+            # a passage holding the rest of it (Opus 4.5's release) says nothing of it.
             return [], q
         # Hits carried by meaning alone join the answer only among the first few: further down,
         # closeness in meaning says little, and every result costs rendering.

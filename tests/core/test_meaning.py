@@ -580,3 +580,15 @@ def test_a_word_a_definition_question_asks_about_must_be_one_the_episodes_say(ep
     assert ask(episode_bot, "what is quantization")["results"] == []
     assert not index.strangers(index.parse("what is mid traning exactly"))
     assert "Mid-training" in ask(episode_bot, "what is mid traning exactly")["results"][0]["text"]
+
+
+def test_a_question_about_a_name_no_episode_holds_is_declined_even_when_its_other_words_match(episode_bot):
+    """The passage on Claude Opus 4.5's release holds the rest of the question, not SWE-bench: no answer.
+    A name of known words the episodes don't write together is only counted together, not declined."""
+    index = episode_bot.snapshot.index
+    assert index._names_the_unheard(index.parse("What did Claude Opus 4.5 score on SWE-bench Verified?"))
+    assert ask(episode_bot, "What did Claude Opus 4.5 score on SWE-bench Verified?")["results"] == []
+    question = "How many DeepSeek-level open models did China have when the ATOM Project launched?"
+    assert index.strangers(index.parse(question)) == {"deepseek-level"}
+    assert not index._names_the_unheard(index.parse(question))
+    assert "ATOM Project" in ask(episode_bot, question)["results"][0]["text"]
