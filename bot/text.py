@@ -75,6 +75,12 @@ ABBREVIATIONS = {
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)
+# Small talk, and 'right now': how a member greets or asks, never what about ('hey how's it going',
+# "what's new with nvidia", 'who made you'). Left out; a question of nothing else finds nothing.
+_SMALL_TALK_RE = re.compile(
+    r"\b(?:how(?:'s| is| are| r) (?:it|things|everyone|everybody|you(?: all)?|ya|u)(?: going| doing| been)?|"
+    r"how have you been|what(?:'s| is) (?:going on|new|up|your name)|what time is it|"
+    r"who (?:made|built|created|are) (?:you|this bot)|can you (?:hear|see) me|right now)\b", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 _ABBREVIATION_RE = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.I)
 
@@ -233,6 +239,7 @@ def normalize_query(text: str) -> str:
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {'million' if m.group(2).lower() == 'm' else 'billion'}", text)
     text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} million", text)
     text = _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text)
+    text = _SMALL_TALK_RE.sub(" ", text)
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
     # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)

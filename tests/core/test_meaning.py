@@ -24,6 +24,10 @@ from bot.text import normalize_query, query_words
     ("summary of the agi timeline convo", ["agi", "timeline", "conversation"]),
     ("so is nvidia still winning or nah", ["nvidia", "still", "winning"]),
     ("is the sv bubble a good thing or not", ["silicon", "valley", "bubble"]),
+    ("hey how's it going", []),  # small talk: how a member greets, never what about
+    ("who made you", []),
+    ("what's new with nvidia", ["nvidia"]),
+    ("how many employees does anthropic have right now", ["employees", "anthropic"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
@@ -34,6 +38,13 @@ def test_chat_filler_is_not_a_search_word(asked, wanted):
 def test_a_question_about_the_episode_itself_gets_its_card(episode_bot, question):
     """'The episode' is where a member asks ('in this ep'), except when the episode is what is asked about."""
     assert episode_bot.run("ask", {"question": question}).to_json()["results"][0]["text"].startswith("Episode number 490")
+
+
+@pytest.mark.parametrize("greeting", ["hey how's it going", "what's going on", "how's everyone doing",
+                                      "who made you", "what's your name", "can you hear me", "what time is it"])
+def test_small_talk_is_declined_not_answered_with_a_passage(episode_bot, greeting):
+    """'how's it going' left 'go', which a passage on startups going public held."""
+    assert episode_bot.run("ask", {"question": greeting}).to_json()["results"] == []
 
 
 def test_community_shorthand_reads_as_meant():
