@@ -165,6 +165,11 @@ _AMOUNT_RE = re.compile(r"[$€£]\s?\d|\d\s?%|\b\d[\d,.]*\s?(?:[kmbx]\b|thousan
 _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|"
                       r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d|"
                       r"\b(?:January|February|March|April|June|July|August|September|October|November|December)\b")
+# A stretch of time ('five days', '10 years', 'a decade'): with a date, what answers 'when?'.
+_SPAN_RE = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|several)"
+                      r"[\s-]+(?:hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+# 'When is X better than Y?', 'when should I ...': a 'when' asking in what case, not at what time.
+_CONDITION_RE = re.compile(r"\b(?:better|worse|best|worth|should|useful|helpful|makes? sense|good idea)\b", re.I)
 # A name and its version ('Gemini 3', 'GPT-2', 'Claude Opus 4.5'): the number says which one only beside
 # that name ('3' of 'OLMo 3' is no answer about Gemini 3).
 _VERSIONED_RE = re.compile(r"\b([a-z][a-z]+)[ -]?v?(\d+(?:\.\d+)?)(?![\w.]*\d)\b", re.I)
@@ -1227,11 +1232,16 @@ class SearchIndex:
         if found is None:
             return hits
         lead, near, evidence = found
+        # 'When did it come out?' asks a time; 'when is asking a chatbot better?' a condition.
+        when = bool(_WHEN_RE.match(q.raw)) and not _CONDITION_RE.search(q.raw)
 
         def answers(hit: Hit) -> bool:
             # Holding none of what is asked, a passage is near through the names alone, unless
             # what is asked is most of the question (then closeness speaks of it, in other words).
+            # Asked when, it must hold a date or a stretch of time: a passage near 'when did Google
+            # release Gemma' that gives no time is about Gemma, not its release.
             return (hit.coverage > 0 and (hit.holds_ask or q.asked_share >= ASKED_ALONE)
+                    and (not when or _DATE_RE.search(hit.item.text) or _SPAN_RE.search(hit.item.text))
                     and evidence(hit).answers())
 
         if not answers(lead):

@@ -603,3 +603,21 @@ def test_a_question_about_a_name_no_episode_holds_is_declined_even_when_its_othe
     assert index.strangers(index.parse(question)) == {"deepseek-level"}
     assert not index._names_the_unheard(index.parse(question))
     assert "ATOM Project" in ask(episode_bot, question)["results"][0]["text"]
+
+
+@pytest.mark.parametrize("question", ["When did Google first release its Gemma models?",
+                                      "When is Nathan's next book coming out?"])
+def test_a_when_question_answered_by_meaning_needs_a_time_in_its_answer(episode_bot, question):
+    """The passages nearest in meaning (Gemma among the open-weight models, Nathan's biography) give no
+    date and no stretch of time: they are about the name, not when."""
+    assert ask(episode_bot, question)["results"] == []
+
+
+def test_a_when_of_condition_is_not_asked_for_a_time():
+    from bot.search import _CONDITION_RE, _SPAN_RE
+
+    assert _CONDITION_RE.search("When is asking a chatbot better than reading a trusted reference?")
+    assert not _CONDITION_RE.search("When did DeepSeek release R1?")
+    for span in ("five days of RL", "in 10 years", "a couple of months"):
+        assert _SPAN_RE.search(span), span
+    assert not _SPAN_RE.search("at least ten notable Chinese models")
