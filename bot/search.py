@@ -131,6 +131,8 @@ AMOUNT_BONUS = 0.15  # for a passage that holds an amount, when the question ask
 # what is measured answers it, not one that says something else about the thing named (Query.asked).
 _MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|fast|far|soon)|when|(?:what|which) "
                          r"(?:year|month|date|day))\b", re.I)
+# A clause joined on ('... and how fast is it?'): what comes before it is asked too.
+_JOINED_RE = re.compile(r"\w.*\band\s+$", re.I)
 # Words of a question's form, not of what it asks (Query.asked): the measure's own ('how long', 'how old'),
 # what any event does ('when will AGI arrive', 'when did R1 come out': the time of the thing named is asked)
 # and the calendar's units ('what year': a passage answers with a date, not the word), and money ('how much
@@ -183,6 +185,7 @@ _TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 # What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
 _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
                             r"months?|years?|minutes?|times|x\b)", re.I)
+_NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
@@ -666,11 +669,17 @@ class SearchIndex:
                 terms.extend(apart)
             else:
                 terms.append(w)
+        measured = _MEASURE_RE.search(text)
+        if measured and _JOINED_RE.search(text, 0, measured.start()):
+            # 'what is gemini diffusion and how fast is it': the measure is not all it asks, and the word
+            # of its form ('fast') no search word (the passage on Gemini Diffusion speaks of its speed).
+            form = stem(words(measured.group())[-1])
+            terms = [t for t in terms if form not in _FORM_STEMS or stem(t) != form]
+            measured = None
         stems = list(dict.fromkeys(stem(t) for t in terms))
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
         guessed = {stem(fix) for fix in corrected.values()}
         named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
-        measured = _MEASURE_RE.search(text)
         written = frozenset()
         if measured and (plain or text == text.lower()) and language == "en":  # no capitals: names as written
             written = frozenset(stem(w) for w in self._written_as_names(terms))
@@ -687,7 +696,7 @@ class SearchIndex:
             weights[s] = self.idf(s) * factor
         if not measured:
             asked = _topic(text, corrected, stems)
-        versions, unknown = self._together(text, set(stems), runs)
+        versions, unknown = self._together(text, set(stems), runs, corrected)
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
@@ -722,7 +731,7 @@ class SearchIndex:
         """
         return any(not all(w in self.vocab_df or stem(w) in self.df for w in words(name)) for name in self.strangers(q))
 
-    def _together(self, text: str, stems: set[str], runs: list[tuple[str, ...]]
+    def _together(self, text: str, stems: set[str], runs: list[tuple[str, ...]], corrected: dict[str, str]
                   ) -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], tuple[str, ...]]:
         """Return what of a question counts only where an item holds it together (Query.versions), and the
         names of it no episode gives (Query.unknown).
@@ -733,7 +742,7 @@ class SearchIndex:
         ('ChatGPT Plus').
         """
         found, unknown = [], []
-        for name, number in _named_versions(text, stems):
+        for name, number in _named_versions(text, stems, corrected):
             counted = frozenset(stem(p) for p in number.split(".")) & stems
             if not self._gives_version(name, number):
                 counted |= {stem(name)} & stems
@@ -1626,12 +1635,13 @@ def _topic(text: str, corrected: dict[str, str], stems: list[str]) -> frozenset[
     return frozenset(s for w in query_words(found.group(1)) if (s := stem(corrected.get(w, w))) in stems)
 
 
-def _named_versions(text: str, stems: set[str]) -> Iterator[tuple[str, str]]:
+def _named_versions(text: str, stems: set[str], corrected: dict[str, str]) -> Iterator[tuple[str, str]]:
     """Yield each name and its version that a question names ('gemini', '3'), lowercase."""
     for m in _VERSIONED_RE.finditer(text):
         name, number = m.group(1).lower(), m.group(2)
-        # 'top 10', 'in 2025': no name; 'deepseek 5 million': an amount, not a version
-        if name not in STOPWORDS and stem(name) in stems and not _UNIT_AFTER_RE.match(text, m.end()):
+        # 'top 10', 'in 2025': no name; 'deepseek 5 million' (or 'milion', as corrected): an amount
+        after = _NEXT_WORD_RE.sub(lambda w: " " + corrected.get(w.group(1).lower(), w.group(1)), text[m.end():], 1)
+        if name not in STOPWORDS and stem(name) in stems and not _UNIT_AFTER_RE.match(after):
             yield name, number
 
 

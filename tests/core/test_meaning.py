@@ -621,3 +621,17 @@ def test_a_when_of_condition_is_not_asked_for_a_time():
     for span in ("five days of RL", "in 10 years", "a couple of months"):
         assert _SPAN_RE.search(span), span
     assert not _SPAN_RE.search("at least ten notable Chinese models")
+
+
+def test_an_amount_typed_with_a_typo_is_no_version(episode_bot):
+    """'deepseeks 5 milion': 'milion' is corrected to 'million', so 5 is an amount, not DeepSeek 5."""
+    index = episode_bot.snapshot.index
+    assert not index.strangers(index.parse("was deepseeks 5 milion dollar training cost legit"))
+    assert "$5 million" in ask(episode_bot, "was deepseeks 5 milion dollar training cost legit")["results"][0]["text"]
+
+
+def test_a_measure_joined_to_another_question_is_not_all_it_asks(episode_bot):
+    """'what is X and how fast is it' asks what X is: no amount is required, and 'fast' is the measure's word."""
+    q = episode_bot.snapshot.index.parse("what is gemini diffusion and how fast is it")
+    assert q.measure == "" and "fast" not in q.weights
+    assert "Gemini Diffusion" in ask(episode_bot, "what is gemini difusion and how fast is it")["results"][0]["text"]
