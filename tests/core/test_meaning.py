@@ -327,8 +327,9 @@ def test_a_name_the_episodes_give_by_its_initials_is_read_so(episode_bot):
 def test_an_amount_is_no_version(episode_bot):
     from bot.search import _named_versions
 
-    assert list(_named_versions("deepseek 5 million training cost", {"deepseek", "5"})) == []
-    assert list(_named_versions("what about deepseek 5", {"deepseek", "5"})) == [("deepseek", "5")]
+    assert list(_named_versions("deepseek 5 million training cost", {"deepseek", "5"}, {})) == []
+    assert list(_named_versions("deepseek 5 milion cost", {"deepseek", "5"}, {"milion": "million"})) == []
+    assert list(_named_versions("what about deepseek 5", {"deepseek", "5"}, {})) == [("deepseek", "5")]
 
 
 def test_a_typo_in_what_is_asked_to_be_defined_is_read_as_corrected(episode_bot):
