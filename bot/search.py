@@ -1416,7 +1416,7 @@ class SearchIndex:
             if p.section and p.kind in ("note", "takeaway"):
                 sections.setdefault(p.section, []).append(p)
         best_section, best_key = None, (0.0, 0.0)
-        phrase = " ".join(words(topic))
+        phrase = " ".join(words(" ".join(q.terms)))  # as searched: 'post-training stuff recap': 'post training'
         for name in sections:
             # Of two sections naming the topic, the one that names it first ('Post-Training and RLVR' for
             # 'post training', not 'Training Stages: Pre-training, ..., Post-training').

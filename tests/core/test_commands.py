@@ -137,7 +137,9 @@ def test_quote_for_an_unknown_speaker_says_who_speaks(episode_bot):
 @pytest.mark.parametrize("topic, section", [
     ("post training", "Post-Training and RLVR"),  # not 'Training Stages: Pre-training, ..., Post-training'
     ("training", "Training Stages: Pre-training, Mid-training, Post-training"),
-    ("scaling laws", "Scaling Laws: Pre-training, RL, and Inference")])
+    ("scaling laws", "Scaling Laws: Pre-training, RL, and Inference"),
+    ("post-training stuff quick recap", "Post-Training and RLVR"),  # the topic as searched, chat words left out
+    ("nvidia / compute part in a nutshell", "GPUs, NVIDIA, and Compute Infrastructure")])
 def test_summary_leads_with_the_section_that_names_the_topic_first(episode_bot, topic, section):
     assert episode_bot.run("summary", {"topic": topic}).results[0].section == section
 
