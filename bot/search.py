@@ -107,6 +107,7 @@ SOFT_CAP = 0.8
 MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
 # whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
+QUOTED_WORDS = 4  # a note's quoted words are a line someone said from this many words ('one model to rule everything')
 QUOTE_MEANING_BAR = 0.3  # paraphrased lines' own quote reaches 0.33-0.58; unknown lines ('ask not...') 0.09-0.15
 # One sentence of a turn against the question: a rearranged line's own sentence reaches 0.52-0.66;
 # the closest sentence to any out-of-scope question of tests/eval, asked as a quote, 0.38.
@@ -185,6 +186,7 @@ _TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 # What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
 _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
                             r"months?|years?|minutes?|times|x\b)", re.I)
+_QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”')
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
@@ -1303,7 +1305,7 @@ class SearchIndex:
             # can't make it so (a margin under it for the rounding), so the comparisons start from there.
             floor = (QUOTE_SCORE * 100 - 0.1 - cov * 30 - bonus) / 0.7
             best_sentence, best = None, max(0.0, floor)
-            for sentence in ([item.text] if isinstance(item, Quote) else _windows(sentences(item.text))):
+            for sentence in _lines_of(item):
                 # A sentence counts only if it beats the best so far: each ratio is asked only for what could
                 # (a cutoff lets rapidfuzz stop early; below it, it returns 0 and the sentence can't win).
                 line = sentence.lower()
@@ -1340,13 +1342,14 @@ class SearchIndex:
         lines = [(self.items[r], sims.get(r, 0.0)) for r in rowids[:MEANING_RESULTS]]
         seen = {_key(item) for (_, item), _ in lines}
         # Lines sharing a word with the question: a rearranged line's turn may be long, far in meaning as a whole.
+        # (A note's quoted words are found by their words only: a note's meaning is mostly not the line's.)
         lines += [((ep, item), 0.0) for ep, item in self._quote_pool(q, episode, speaker)[:QUOTE_MEANING_POOL]
-                  if _key(item) not in seen]
+                  if _key(item) not in seen and not (isinstance(item, Passage) and item.kind == "note")]
         if speaker:
             lines = [(found, sim) for found, sim in lines if found[1].speaker and _same_person(speaker, found[1].speaker)]
         hits = []
         for (ep, item), whole in lines:
-            windows = [item.text] if isinstance(item, Quote) else _windows(sentences(item.text))[:QUOTE_WINDOWS]
+            windows = _lines_of(item)[:QUOTE_WINDOWS]
             if not windows:
                 continue
             near = self.model.embed(windows) @ q.vector
@@ -1374,7 +1377,7 @@ class SearchIndex:
         limit = QUOTE_CANDIDATES * (4 if speaker else 1)  # others' lines must not crowd out the speaker's
         rows = self.candidates(q, episode, limit=limit * 3)
         pool = [self.items[rowid] for rowid, _ in rows]
-        return [(ep, it) for ep, it in pool if isinstance(it, Quote) or it.kind == "transcript"][:limit]
+        return [(ep, it) for ep, it in pool if _quotable(it)][:limit]
 
     @_in_language
     def chapters(self, text: str, episode: Episode) -> list[tuple[Chapter, float]]:
@@ -1797,6 +1800,26 @@ class _ByLength:
 def _leaves_one_out(short: str, long: str) -> bool:
     """Return True when `long` is `short` with one letter added ('dyin', 'dying')."""
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _quotable(item: Passage | Quote) -> bool:
+    """Return True when an item holds lines someone said: a quote, a transcript turn, or a note quoting one
+    ('current AI has no agency — "you still have to tell it what to do"')."""
+    return isinstance(item, Quote) or item.kind == "transcript" or (item.kind == "note" and bool(_quoted(item.text)))
+
+
+def _quoted(text: str) -> list[str]:
+    """Return the lines a note quotes, of QUOTED_WORDS words or more (not a term in quotes: "threshold effect")."""
+    found = (m.group(1) or m.group(2) for m in _QUOTED_RE.finditer(text))
+    return [line.strip(" ,.") for line in found if len(words(line)) >= QUOTED_WORDS]
+
+
+def _lines_of(item: Passage | Quote) -> list[str]:
+    """Return what of an item a remembered line is compared with: a quote whole, a turn's sentences (and
+    pairs of them), a note's quoted lines."""
+    if isinstance(item, Quote):
+        return [item.text]
+    return _quoted(item.text) if item.kind == "note" else _windows(sentences(item.text))
 
 
 def _windows(parts: list[str]) -> list[str]:

@@ -106,6 +106,18 @@ def test_quote_finds_the_line_with_speaker_and_time(episode_bot):
     assert top.speaker == "Lex Fridman" and top.timestamp == "0:00:51" and "build it yourself" in top.text
 
 
+def test_quote_finds_a_line_that_a_note_quotes(episode_bot):
+    """The notes quote Sebastian: 'current AI has no agency — "you still have to tell it what to do"'. The
+    transcript has no such turn, so the line is found in the note, the quoted words alone as the text."""
+    from bot.search import _quoted
+
+    assert _quoted('no agency — "you still have to tell it what to do" — making it') == [
+        "you still have to tell it what to do"]
+    assert _quoted('a "threshold effect" where') == []  # a term in quotes is no line someone said
+    top = episode_bot.run("quote", {"text": "you still have to tell it what to do"}).results[0]
+    assert top.text == "you still have to tell it what to do" and top.timestamp
+
+
 def test_quote_without_text_is_a_notable_quote_of_that_speaker(episode_bot):
     for _ in range(5):
         top = episode_bot.run("quote", {"speaker": "Nathan"}).results[0]
