@@ -187,6 +187,7 @@ _TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
                             r"months?|years?|minutes?|times|x\b)", re.I)
 _QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”')
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
@@ -714,7 +715,8 @@ class SearchIndex:
         if q.strangers is None:
             found = {w for w in q.focus if w in q.terms and w not in self.vocab_df and stem(w) not in self.df
                      and w not in q.prefixes and not w.isdigit()}
-            found |= {name for name in q.focus if len(words(name)) > 1 and not self._mentions(words(name))}
+            found |= {name for name in q.focus if len(words(name)) > 1 and not self._mentions(words(name))
+                      and not self._describes_with(name, q.raw)}
             # So are a version of a name the episodes never give ('Llama 3' where they speak of Llama 4)
             # and a name of capitalized words they never write together ('ChatGPT Plus'): see _together.
             found |= set(q.unknown)
@@ -724,6 +726,14 @@ class SearchIndex:
                       and w not in q.prefixes and not w.isdigit()}
             q.strangers = found
         return q.strangers
+
+    def _describes_with(self, name: str, text: str) -> bool:
+        """Return True when a hyphenated word of a question joins a name to an ordinary word ('AI-written',
+        'DeepSeek-level'): it describes with the name, of words the episodes hold, rather than naming a thing
+        of its own ('SWE-bench', whose words no episode holds)."""
+        typed = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I)
+        return (typed is not None and "-" in name and typed.group().rsplit("-", 1)[1].islower()
+                and all(w in self.vocab_df or stem(w) in self.df for w in words(name)))
 
     def _names_the_unheard(self, q: Query) -> bool:
         """Return True when a name the question asks about has a word no episode holds ('SWE-bench').
@@ -1642,6 +1652,8 @@ def _named_versions(text: str, stems: set[str], corrected: dict[str, str]) -> It
     """Yield each name and its version that a question names ('gemini', '3'), lowercase."""
     for m in _VERSIONED_RE.finditer(text):
         name, number = m.group(1).lower(), m.group(2)
+        if _YEAR_RE.fullmatch(number) and m.group(1).islower():
+            continue  # 'the well-known 2027 forecast': a year, not a version of 'known' ('AI 2027' is a name)
         # 'top 10', 'in 2025': no name; 'deepseek 5 million' (or 'milion', as corrected): an amount
         after = _NEXT_WORD_RE.sub(lambda w: " " + corrected.get(w.group(1).lower(), w.group(1)), text[m.end():], 1)
         if name not in STOPWORDS and stem(name) in stems and not _UNIT_AFTER_RE.match(after):
