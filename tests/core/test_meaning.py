@@ -405,7 +405,8 @@ def test_a_version_number_counts_only_beside_its_name(episode_bot):
 
 @pytest.mark.parametrize("question", ["How many parameters does Claude Opus 4.5 have?",
                                       "When was Hugging Face founded?", "How many employees does Anthropic have?",
-                                      "How old is Jensen Huang?", "How big is OpenAI?"])
+                                      "How old is Jensen Huang?", "How big is OpenAI?",
+                                      "how many users does chatgpt have per week"])
 def test_a_passage_holding_only_the_names_asked_about_is_no_answer(episode_bot, question):
     """The episode discusses the model and the companies, not their size, founding or staff: decline."""
     assert ask(episode_bot, question)["results"] == []
