@@ -81,6 +81,11 @@ _SMALL_TALK_RE = re.compile(
     r"\b(?:how(?:'s| is| are| r) (?:it|things|everyone|everybody|you(?: all)?|ya|u)(?: going| doing| been)?|"
     r"how have you been|what(?:'s| is) (?:going on|new|up|your name)|what time is it|"
     r"who (?:made|built|created|are) (?:you|this bot)|can you (?:hear|see) me|right now)\b", re.I)
+# A question about the bot itself ('who built this bot and which model does it run on'): nothing of it is about
+# an episode, whatever else it names.
+_ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|built|created|programmed) you|"
+                               r"are you (?:a bot|an ai|chatgpt|human|real)|(?:what|which) (?:model|llm|ai) (?:are you|do you))\b",
+                               re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 _ABBREVIATION_RE = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.I)
 
@@ -239,6 +244,8 @@ def normalize_query(text: str) -> str:
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {'million' if m.group(2).lower() == 'm' else 'billion'}", text)
     text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} million", text)
     text = _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text)
+    if _ABOUT_THE_BOT_RE.search(text):
+        return ""
     text = _SMALL_TALK_RE.sub(" ", text)
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)

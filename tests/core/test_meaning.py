@@ -41,7 +41,8 @@ def test_a_question_about_the_episode_itself_gets_its_card(episode_bot, question
 
 
 @pytest.mark.parametrize("greeting", ["hey how's it going", "what's going on", "how's everyone doing",
-                                      "who made you", "what's your name", "can you hear me", "what time is it"])
+                                      "who made you", "what's your name", "can you hear me", "what time is it",
+                                      "who built this bot and which model does it run on", "what model are you"])
 def test_small_talk_is_declined_not_answered_with_a_passage(episode_bot, greeting):
     """'how's it going' left 'go', which a passage on startups going public held."""
     assert episode_bot.run("ask", {"question": greeting}).to_json()["results"] == []
