@@ -43,7 +43,7 @@ STOPWORDS = frozenset(
     tell told talk talked talking mention mentioned mentions discuss discussed
     discussion explain explained think thought guy guys
     according anything something someone really way ways kind sort thing things
-    today nowadays currently actually basically good many
+    today nowadays currently actually basically good many even
     behind beyond across along around toward towards upon via within without among
     """.split()
 )
@@ -70,7 +70,7 @@ ABBREVIATIONS = {
     "devs": "developers", "params": "parameters", "convo": "conversation", "pod": "podcast",
     "algo": "algorithm", "algos": "algorithms", "fav": "favorite", "fave": "favorite", "approx": "approximately",
     "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years", "ppl": "people", "w/o": "without",
-    "b/c": "because", "mil": "million", "bn": "billion", "perf": "performance", "intro": "introduction",
+    "b/c": "because", "subs": "subscriptions", "mil": "million", "bn": "billion", "perf": "performance", "intro": "introduction",
     "sv": "silicon valley", "tho": "though", "thru": "through", "wat": "what", "wut": "what", "wot": "what",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
@@ -86,6 +86,11 @@ _SMALL_TALK_RE = re.compile(
 _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|built|created|programmed) you|"
                                r"are you (?:a bot|an ai|chatgpt|human|real)|(?:what|which) (?:model|llm|ai) (?:are you|do you))\b",
                                re.I)
+# 'when do they talk about the atom project', 'what minute do they get into data quality': the moment in the
+# episode, which every answer gives, not a date of what is named.
+_WHEN_SAID_RE = re.compile(
+    r"\b(?:(?:at )?what (?:minute|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|say|"
+    r"speak|cover)\w*|(?:get|go|dive)\w* into|bring\w* up)\b)|\bwhat minute\b", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 _ABBREVIATION_RE = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.I)
 
@@ -243,16 +248,25 @@ def normalize_query(text: str) -> str:
     '100000', '$5M' -> '$5 million', '5m' -> '5 million', 'recs' -> 'recommendations')."""
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {'million' if m.group(2).lower() == 'm' else 'billion'}", text)
     text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} million", text)
-    text = _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text)
+    text = _ABBREVIATION_RE.sub(_spelled_out, text)
     if _ABOUT_THE_BOT_RE.search(text):
         return ""
     text = _SMALL_TALK_RE.sub(" ", text)
+    text = _WHEN_SAID_RE.sub(" ", text)
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
     # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)
     if found and query_words(placed):
         text = " ".join(placed.split())
     return _THOUSANDS_RE.sub(lambda m: m.group(1) + "000", text)
+
+
+def _spelled_out(m: re.Match[str]) -> str:
+    """Return the shorthand matched spelled out, in capitals if typed so ('SUBS': 'SUBSCRIPTIONS'): a question
+    typed in capitals throughout stays so, and its capitals still say nothing of its names."""
+    typed = m.group(1)
+    whole = ABBREVIATIONS[typed.lower()]
+    return whole.upper() if typed.isupper() and len(typed) > 1 else whole
 
 
 def query_words(text: str) -> list[str]:

@@ -28,6 +28,10 @@ from bot.text import normalize_query, query_words
     ("who made you", []),
     ("what's new with nvidia", ["nvidia"]),
     ("how many employees does anthropic have right now", ["employees", "anthropic"]),
+    ("when do they talk about the atom project, what minute", ["atom", "project"]),  # the moment: every answer's
+    ("ok so what minute do they get into data quality", ["data", "quality"]),
+    ("when did lambert start the atom project", ["lambert", "start", "atom", "project"]),  # a date asked
+    ("do ppl outside the us even pay for ai subs", ["people", "outside", "pay", "ai", "subscriptions"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
@@ -54,6 +58,7 @@ def test_community_shorthand_reads_as_meant():
     assert "5 million" in normalize_query("the deepseek 5m figure")
     assert "120b" in normalize_query("gpt-oss-120b")  # a model's size stays as the episode writes it
     assert normalize_query("how many devs w/o params") == "how many developers without parameters"
+    assert normalize_query("MOE VS DENSE") == "MOE VERSUS DENSE"  # typed in capitals: still in capitals
 
 
 def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
