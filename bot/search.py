@@ -942,8 +942,11 @@ class SearchIndex:
                        (len(w) == 5 and w[:2] == word[:2] and _leaves_one_out(word, w))]
         else:  # ...and a longer one must still look like it ('aliens' is not 'allen')
             options = [w for w in options if fuzz.ratio(word, w) >= 80]
-        # Typists get a word's start right: 'faill' is 'fail' rather than 'fill'; then the commoner word.
-        return max(options, key=lambda w: (_common_prefix(word, w), self.vocab_df[w])) if options else None
+        # A letter left out, added or swapped is a commoner slip than one changed: 'relased' is 'released', not
+        # 'related'. Then typists get a word's start right ('faill' is 'fail' rather than 'fill', 'experst'
+        # 'experts' rather than 'expert'); then the commoner word.
+        return max(options, key=lambda w: (_slipped(word, w), _common_prefix(word, w), self.vocab_df[w]),
+                   default=None)
 
     def candidates(self, q: Query, episode: Episode | None, limit: int = CANDIDATES,
                    kinds: tuple[str, ...] | None = None) -> list[tuple[int, float]]:
@@ -1811,6 +1814,14 @@ class _ByLength:
                     word, group[0], scorer=OSA.distance, score_cutoff=cutoff, limit=limit)]
         found.sort()
         return [(w, d) for d, _, w in found[:limit]]
+
+
+def _slipped(typed: str, word: str) -> bool:
+    """Return True when `typed` is `word` with one letter left out, added, or swapped with the next."""
+    if len(typed) == len(word):
+        return sorted(typed) == sorted(word) and OSA.distance(typed, word) == 1
+    short, long = sorted((typed, word), key=len)
+    return len(long) - len(short) == 1 and _leaves_one_out(short, long)
 
 
 def _leaves_one_out(short: str, long: str) -> bool:

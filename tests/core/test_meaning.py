@@ -67,6 +67,7 @@ def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
     assert index._correct("reflction") == "reflection"
     assert index._correct("projcet") == "project"
     assert index._correct("lambret") == "lambert"
+    assert index._correct("relased") == "released"  # a letter left out, not one changed ('related')
 
 
 def test_a_real_word_is_not_corrected_into_an_episode_word(episode_bot):
