@@ -160,6 +160,8 @@ def parse_time(value: str) -> int | None:
 # '1.5 hours', '90 minutes', 'an hour and 10 minutes'. The words around it say only where to look.
 _SPOKEN_AROUND = frozenset("at around about approx approximately roughly like just the mark in into ish "
                            "timestamp time".split())
+_PLACE_WORDS = frozenset("chapter chapters part section segment point minute".split())
+_CLOCK_IN_TEXT_RE = re.compile(r"(?<![\w:])(?:\d{1,2}:)?\d{1,3}:\d{2}(?![\w:])|\b\d+h(?:\s?\d+m)?\b", re.I)
 _SPOKEN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _SPOKEN_TIME_RE = re.compile(
     r"(?:(?P<h>\d+(?:\.\d+)?|an?|one|two|three|four|five|six)(?P<half> and a half)? ?(?:h|hrs?|hours?)"
@@ -168,7 +170,7 @@ _SPOKEN_TIME_RE = re.compile(
 
 def spoken_time(text: str) -> int | None:
     """Parse a time as a member writes it ('2 hours in', 'at the 90 minute mark', 'half an hour') into seconds."""
-    kept = [w for w in re.findall(r"[a-z0-9.]+", text.lower()) if w not in _SPOKEN_AROUND]
+    kept = [w for w in re.findall(r"[a-z0-9.]+", text.lower()) if w not in _SPOKEN_AROUND and not _asking_word(w)]
     said = " ".join(kept)
     if said in ("half hour", "half an hour"):
         return 1800
@@ -181,9 +183,22 @@ def spoken_time(text: str) -> int | None:
 
 
 def read_time(text: str) -> int | None:
-    """Parse a time written as a clock ('1:02:38', '1h02m', '3758') or as a member says it ('2 hours in')."""
+    """Parse a time written as a clock ('1:02:38', '1h02m', '3758') or as a member says it ('2 hours in'),
+    alone or in a question that asks nothing else ('wait what chapter is 2:00:00', 'what part is at like 3h10m')."""
     seconds = parse_time(text.replace(" ", ""))
-    return seconds if seconds is not None else spoken_time(text)
+    if seconds is None:
+        seconds = spoken_time(text)
+    if seconds is None and (clock := _CLOCK_IN_TEXT_RE.search(text)) is not None:
+        rest = text[:clock.start()] + " " + text[clock.end():]
+        if all(w in _SPOKEN_AROUND or _asking_word(w) for w in words(rest)):
+            seconds = parse_time(clock.group())
+    return seconds
+
+
+def _asking_word(word: str) -> bool:
+    """Return True for a word of how a time is asked for, not a time's own ('what', 'chapter', 'lol'; not 'an')."""
+    return word not in _SPOKEN_NUMBERS and word not in ("and", "half") and (
+        word in STOPWORDS or word in CHAT_FILLER or word in _PLACE_WORDS)
 
 
 def is_time_line(line: str) -> bool:
