@@ -159,6 +159,12 @@ def test_summary_leads_with_the_section_that_names_the_topic_first(episode_bot, 
     assert episode_bot.run("summary", {"topic": topic}).results[0].section == section
 
 
+def test_a_summary_no_passage_words_hold_is_what_ask_finds(episode_bot):
+    top = episode_bot.run("summary", {"topic": "sumary of the data and copyrite lawsuit stuff"}).results[0]
+    assert "lawsuit" in top.text
+    assert episode_bot.run("summary", {"topic": "the world cup"}).results == []
+
+
 def test_what_was_said_in_the_intro_comes_from_the_introduction(episode_bot):
     assert episode_bot.run("ask", {"question": "what did they say in the intro"}).results[0].chapter == "Introduction"
 
