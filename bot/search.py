@@ -697,7 +697,8 @@ class SearchIndex:
         weights = {}
         for s in stems:
             # A speaker's name says who, not what: "what did Lex say about X" is about X.
-            factor = 0.5 if s in self.people else 2.0 if s in focus_stems else 1.0
+            # A year is a date, not a name: 'the 2024 election' is not answered by a passage holding 2024.
+            factor = 0.5 if s in self.people else 2.0 if s in focus_stems and not _YEAR_RE.fullmatch(s) else 1.0
             if s in guessed:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor

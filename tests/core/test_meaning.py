@@ -654,3 +654,12 @@ def test_a_hyphenated_description_and_a_year_are_no_strangers(episode_bot):
     assert not index.strangers(index.parse(question))
     assert "AI 2027" in ask(episode_bot, question)["results"][0]["text"]
     assert "swe-bench" in index.strangers(index.parse("What did Claude Opus 4.5 score on SWE-bench Verified?"))
+
+
+def test_a_year_weighs_as_a_date_not_as_a_name(episode_bot):
+    """'the 2024 election': a passage holding 2024 (and no election) held most of its weight when the year
+    weighed double, as names do."""
+    q = episode_bot.snapshot.index.parse("the 2024 election")
+    assert q.weights["2024"] < q.weights["elect"]
+    assert ask(episode_bot, "the 2024 election")["results"] == []
+    assert ask(episode_bot, "what happened in 2025")["results"]
