@@ -192,6 +192,9 @@ _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|
                             r"months?|years?|minutes?|times|x\b)", re.I)
 _QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”')
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+# 'Who founded X?', 'who invented X': the deed is what is asked of the thing named.
+_WHO_DID_RE = re.compile(r"\s*who\s+(?!(?:is|was|are|were|does|did|do|has|have|had|will|would|can|could|should|"
+                         r"said|says|say|thinks?|thought)\b)([a-z]+(?:ed|s))\b", re.I)
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
@@ -702,7 +705,12 @@ class SearchIndex:
             if s in guessed:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
-        if not measured:
+        agent = _WHO_DID_RE.match(text)
+        if agent and named and not measured:
+            # 'Who founded the Allen Institute?': a passage naming the institute and not its founding says
+            # nothing of who did (only the deed is asked: the rest of the question names the thing).
+            asked = frozenset({stem(corrected.get(agent.group(1).lower(), agent.group(1).lower()))} & set(stems))
+        elif not measured:
             asked = _topic(text, corrected, stems)
         versions, unknown = self._together(text, set(stems), runs, corrected)
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,

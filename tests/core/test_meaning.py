@@ -663,3 +663,18 @@ def test_a_year_weighs_as_a_date_not_as_a_name(episode_bot):
     assert q.weights["2024"] < q.weights["elect"]
     assert ask(episode_bot, "the 2024 election")["results"] == []
     assert ask(episode_bot, "what happened in 2025")["results"]
+
+
+@pytest.mark.parametrize("question", ["Who founded the Allen Institute for AI?", "Who founded Anthropic?",
+                                      "Who runs OpenAI?", "Who invented RLHF?"])
+def test_who_did_something_to_a_name_needs_the_deed_in_its_answer(episode_bot, question):
+    """The episode names these, never who founded, runs or invented them: a passage naming them says nothing
+    of who did."""
+    assert ask(episode_bot, question)["results"] == []
+
+
+@pytest.mark.parametrize("question, held", [("Who launched the ATOM Project?", "Nathan Lambert launched"),
+                                             ("who funds DeepSeek", "Highflyer"),
+                                             ("Who named RLVR?", "named by Nathan Lambert")])
+def test_who_did_something_the_episode_tells_is_answered(episode_bot, question, held):
+    assert held in ask(episode_bot, question)["results"][0]["text"]
