@@ -58,7 +58,7 @@ CHAT_FILLER = frozenset(
     tbh ngl idk fr hey hi hello yo ok okay yeah yep thanks thank thx ty cheers deal story stuff
     know remember recall wondering curious quick quickly explained real really whole versus vs
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
-    summarize summarise summarized summarised nutshell eli5
+    summarize summarise summarized summarised nutshell eli5 vibes lowkey literally honestly smh tbf iirc afaik
     """.split()
 )
 

@@ -32,6 +32,7 @@ from bot.text import normalize_query, query_words
     ("ok so what minute do they get into data quality", ["data", "quality"]),
     ("when did lambert start the atom project", ["lambert", "start", "atom", "project"]),  # a date asked
     ("do ppl outside the us even pay for ai subs", ["people", "outside", "pay", "ai", "subscriptions"]),
+    ("was 996 like official policy or just vibes", ["996", "official", "policy"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
