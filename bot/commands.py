@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from . import examples as _examples
 from . import i18n, listening, spoilers
 from .catalogue import catalogue_of, short_label
@@ -23,10 +26,9 @@ from .search import DECLINE_BELOW, Hit, chapter_for_time
 from .text import format_time, is_time_line, normalize_query, query_words, shorten
 
 # 'the beginning', 'the end', 'last part': a chapter by its place, not its title.
-_FIRST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:beginning|start|opening|first "
-                            r"(?:part|chapter|bit|section|segment))", re.I)
-_LAST_CHAPTER = re.compile(r"(?:the )?(?:very )?(?:end|ending|outro|closing|(?:last|final) "
-                           r"(?:part|chapter|bit|section|segment))", re.I)
+_PART = r"(?:part|chapter|bit|section|segment|one)"
+_FIRST_CHAPTER = re.compile(rf"(?:the )?(?:very )?(?:beginning|start|opening|first {_PART})", re.I)
+_LAST_CHAPTER = re.compile(rf"(?:the )?(?:very )?(?:end|ending|outro|closing|(?:last|final) {_PART})", re.I)
 # The words for the episode itself, as members write them.
 _EPISODE_WORDS = r"episode|ep|pod|podcast|show|convo|conversation|interview"
 # 'tldr', 'the whole thing', 'summarize the episode': the episode's own summary, not a topic.
@@ -39,6 +41,16 @@ _ALL_CHAPTERS = re.compile(r"(?:(?:list|show|see|give|me|all|the|every|of)\s+)*(
 _NUMBERED_CHAPTER = re.compile(r"(?:the )?(?:(?:chapter|ch\.?|part|section|segment|#)\s*(\d{1,3})|"
                                r"(\d{1,3})(?:st|nd|rd|th) (?:chapter|part|section|segment))", re.I)
 _CHAPTER_WORD = re.compile(r"\b(?:section|chapter|segment)\b", re.I)
+# 'second chapter', 'the secnd to last chaptr', 'penultimate section': a chapter by its place in words.
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10}
+_ORDINAL_CHAPTER = re.compile(rf"(?:the )?({'|'.join(_ORDINALS)}) {_PART}", re.I)
+_FROM_THE_END = re.compile(rf"(?:the )?(?:(?:({'|'.join(_ORDINALS)}) to (?:the )?last)|penultimate) {_PART}", re.I)
+# How a member asks for a place, around what they ask: 'whats the last chapter', 'ok so second chapter pls'.
+_ASKING_FOR_A_PLACE = frozenset("what whats wat which is was the show me give ok so wait lol pls please that it "
+                                "tell".split())
+# The words of a place, as typed with a letter wrong ('chaptr', 'secnd').
+_PLACE_WORDS = sorted({"chapter", "chapters", "section", "segment", "beginning", "final", *_ORDINALS})
 # 'a nathan quote', 'quotes by sebastian', 'random quote': a notable quote, by someone or anyone, asked for
 # in words rather than with the speaker option (group 'by': who, if anyone).
 _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|best|fav(?:ou?rite)?|notable|"
@@ -180,7 +192,7 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
     if not shown:
         reply.message = _("No chapter starts before then.")
         return reply
-    place = _said(wanted)
+    place = _place(wanted)
     if not wanted or _ALL_CHAPTERS.fullmatch(place):
         reply.results = [_chapter_result(episode, c) for c in shown]
         reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in shown)
@@ -189,9 +201,13 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         return _chapter_reply(snap, episode, reply, shown[0], shown, before)
     if _LAST_CHAPTER.fullmatch(place):
         return _chapter_reply(snap, episode, reply, shown[-1], shown, before)
-    numbered = _NUMBERED_CHAPTER.fullmatch(place)
+    if (from_end := _FROM_THE_END.fullmatch(place)) is not None:
+        back = _ORDINALS[from_end.group(1).lower()] if from_end.group(1) else 2
+        return _chapter_reply(snap, episode, reply, shown[max(0, len(shown) - back)], shown, before)
+    numbered = _NUMBERED_CHAPTER.fullmatch(place) or _ORDINAL_CHAPTER.fullmatch(place)
     if numbered:
-        number = int(numbered.group(1) or numbered.group(2))
+        number = int(numbered.group(1) or numbered.group(2)) if numbered.re is _NUMBERED_CHAPTER else \
+            _ORDINALS[numbered.group(1).lower()]
         if not 1 <= number <= len(episode.chapters):
             raise UserError(_("This episode has chapters 1 to {count}.", count=len(episode.chapters)),
                             _("Leave the title out to see them all."))
@@ -217,9 +233,11 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
                             _("Ask about an earlier time, or leave the limit out."))
         chosen = found
     else:
-        sought = _CHAPTER_WORD.sub(" ", wanted).strip() or wanted
+        # Its words as typed (their capitals mark names), a place word's slip mended: 'the burnuot and overwork chaptr'.
+        typed = " ".join(w if (mended := _as_place_word(w.lower())) == w.lower() else mended for w in wanted.split())
+        sought = _CHAPTER_WORD.sub(" ", typed).strip() or wanted
         ranked = [(c, s) for c, s in snap.index.chapters(sought, episode) if c in shown]
-        chosen = ranked[0][0] if ranked else _chapter_about(snap, episode, wanted)
+        chosen = ranked[0][0] if ranked else _chapter_about(snap, episode, sought)
         if chosen not in shown:
             chosen = None
         if chosen is None:
@@ -229,6 +247,25 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
             reply.message = _("No chapter title matches {wanted!r}; this is the chapter where it comes up.",
                               wanted=wanted)
     return _chapter_reply(snap, episode, reply, chosen, shown, before)
+
+
+def _place(text: str) -> str:
+    """Return what a member typed for a chapter, without the asking around it ('whats the last chapter' is 'last
+    chapter') and with the words of a place as meant ('chaptr', 'secnd')."""
+    said = [_as_place_word(w) for w in _said(text).lower().split()]
+    while said and said[0] in _ASKING_FOR_A_PLACE:
+        said.pop(0)
+    while said and said[-1] in _ASKING_FOR_A_PLACE:
+        said.pop()
+    return " ".join(said)
+
+
+def _as_place_word(word: str) -> str:
+    """Return the word of a place a word is one slip from ('chaptr': 'chapter'), else the word."""
+    if len(word) < 5 or word in _PLACE_WORDS:
+        return word
+    near = process.extractOne(word, _PLACE_WORDS, scorer=OSA.distance, score_cutoff=1)
+    return near[0] if near else word
 
 
 def _said(text: str) -> str:

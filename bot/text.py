@@ -26,6 +26,7 @@ _INVISIBLE = dict.fromkeys(
 
 _TIME_RE = re.compile(r"^(?:(\d{1,2}):)?(\d{1,3}):(\d{2})$")
 _HMS_RE = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?$", re.I)
+_H_MM_RE = re.compile(r"^(\d+)\s*h\s*(\d{1,2})$", re.I)  # '2h45': minutes after the hours, unmarked
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 STOPWORDS = frozenset(
@@ -70,7 +71,8 @@ ABBREVIATIONS = {
     "devs": "developers", "params": "parameters", "convo": "conversation", "pod": "podcast",
     "algo": "algorithm", "algos": "algorithms", "fav": "favorite", "fave": "favorite", "approx": "approximately",
     "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years", "ppl": "people", "w/o": "without",
-    "b/c": "because", "subs": "subscriptions", "mil": "million", "bn": "billion", "perf": "performance", "intro": "introduction",
+    "b/c": "because", "subs": "subscriptions", "mil": "million", "bn": "billion", "perf": "performance",
+    "intro": "introduction",
     "sv": "silicon valley", "tho": "though", "thru": "through", "wat": "what", "wut": "what", "wot": "what",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
@@ -84,8 +86,8 @@ _SMALL_TALK_RE = re.compile(
 # A question about the bot itself ('who built this bot and which model does it run on'): nothing of it is about
 # an episode, whatever else it names.
 _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|built|created|programmed) you|"
-                               r"are you (?:a bot|an ai|chatgpt|human|real)|(?:what|which) (?:model|llm|ai) (?:are you|do you))\b",
-                               re.I)
+                               r"are you (?:a bot|an ai|chatgpt|human|real)|"
+                               r"(?:what|which) (?:model|llm|ai) (?:are you|do you))\b", re.I)
 # 'when do they talk about the atom project', 'what minute do they get into data quality': the moment in the
 # episode, which every answer gives, not a date of what is named.
 _WHEN_SAID_RE = re.compile(
@@ -149,7 +151,9 @@ def parse_time(value: str) -> int | None:
         return hours * 3600 + minutes * 60 + seconds
     if value.isdecimal():
         return int(value)
-    m = _HMS_RE.match(value)
+    m = _HMS_RE.match(value) or _H_MM_RE.match(value)
+    if m and m.re is _H_MM_RE:
+        return int(m.group(1)) * 3600 + int(m.group(2)) * 60 if int(m.group(2)) < 60 else None
     if m and any(m.groups()):
         hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
         return hours * 3600 + minutes * 60 + seconds
@@ -160,8 +164,11 @@ def parse_time(value: str) -> int | None:
 # '1.5 hours', '90 minutes', 'an hour and 10 minutes'. The words around it say only where to look.
 _SPOKEN_AROUND = frozenset("at around about approx approximately roughly like just the mark in into ish "
                            "timestamp time".split())
-_PLACE_WORDS = frozenset("chapter chapters part section segment point minute".split())
-_CLOCK_IN_TEXT_RE = re.compile(r"(?<![\w:])(?:\d{1,2}:)?\d{1,3}:\d{2}(?![\w:])|\b\d+h(?:\s?\d+m)?\b", re.I)
+_PLACE_WORDS = frozenset("chapter chapters part section segment point happening happens going talking "
+                         "discussing covering".split())
+_SLIPPABLE = sorted(w for w in _PLACE_WORDS | _SPOKEN_AROUND if len(w) >= 5)
+_CLOCK_IN_TEXT_RE = re.compile(r"(?<![\w:])(?:\d{1,2}:)?\d{1,3}:\d{2}(?![\w:])|\b\d+h(?:\s?\d{1,2}(?:m|min)?)?\b",
+                               re.I)
 _SPOKEN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _SPOKEN_TIME_RE = re.compile(
     r"(?:(?P<h>\d+(?:\.\d+)?|an?|one|two|three|four|five|six)(?P<half> and a half)? ?(?:h|hrs?|hours?)"
@@ -196,9 +203,21 @@ def read_time(text: str) -> int | None:
 
 
 def _asking_word(word: str) -> bool:
-    """Return True for a word of how a time is asked for, not a time's own ('what', 'chapter', 'lol'; not 'an')."""
-    return word not in _SPOKEN_NUMBERS and word not in ("and", "half") and (
-        word in STOPWORDS or word in CHAT_FILLER or word in _PLACE_WORDS)
+    """Return True for a word of how a time is asked for, not a time's own ('what', 'chapter', 'lol'; not 'an'),
+    as typed in shorthand ('wat') or with a letter wrong ('chaptr', 'arond')."""
+    word = ABBREVIATIONS.get(word, word)
+    if word in _SPOKEN_NUMBERS or word in ("and", "half"):
+        return False
+    return (word in STOPWORDS or word in CHAT_FILLER or word in _PLACE_WORDS or word in _SPOKEN_AROUND
+            or (len(word) >= 5 and _near_place_word(word)))
+
+
+def _near_place_word(word: str) -> bool:
+    """Return True for a word one slip from a word of place ('chaptr', 'secton', 'arond')."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    return process.extractOne(word, _SLIPPABLE, scorer=OSA.distance, score_cutoff=1) is not None
 
 
 def is_time_line(line: str) -> bool:

@@ -24,6 +24,7 @@ def test_times_are_read_in_every_common_spelling(text, seconds):
     ("1.5 hours", 5400), ("about 90 minutes in", 5400), ("an hour and 10 minutes", 4200), ("half an hour", 1800),
     ("1 hr 20 min", 4800), ("1:02:38", 3758), ("72 hour weeks", None), ("hours", None), ("the end", None),
     ("wait what chapter is 2:00:00", 7200), ("what part is at like 3h10m", 11400),  # asking nothing else
+    ("2h45", 9900), ("what are they on about at 1h05", 3900), ("like 100 mins in", 6000), ("2h75", None),
     ("what chapter is 2 hours in", 7200), ("what do they say at 1:24:01 about data", None)])
 def test_times_are_read_as_members_say_them(text, seconds):
     assert read_time(text) == seconds
@@ -63,7 +64,13 @@ def test_chapter_by_time_title_typo_and_list(episode_bot):
     ("chapter 5", "0:36:11"), ("ch. 3", "0:16:29"), ("5th chapter", "0:36:11"), ("#27", "4:22:48"),
     ("the tool calling section", "2:49:01"), ("the robotics chapter", "3:04:54"),
     ("is agi dead", "3:39:51"),  # 'dead' is 'dying', not the 'dead' of the scaling-laws chapter's title
-    ("what chapter is 2:50:00 lol", "2:49:01")])
+    ("what chapter is 2:50:00 lol", "2:49:01"),
+    # its place in words, asked around and typed with slips
+    ("whats the last chapter", "4:22:48"), ("last one", "4:22:48"), ("second chapter", "0:01:39"),
+    ("the secnd to last chaptr", "4:14:42"), ("penultimate chapter", "4:14:42"), ("the 3rd chaptr", "0:16:29"),
+    ("whats the part at 2h45", "2:43:19"), ("wat chaptr is 30 min in", "0:25:11"),
+    ("arond 3h45 what chaptr is that", "3:39:51"), ("the burnuot and overwork chaptr", "2:35:36"),
+    ("which chapter has the jensen stuff", "4:14:42")])
 def test_a_chapter_by_a_time_or_a_place_in_a_members_words(episode_bot, asked, start):
     assert episode_bot.run("chapter", {"title_or_time": asked}).results[0].timestamp == start
 
