@@ -57,7 +57,8 @@ _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|
                        r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?: of the day)?"
                        r"(?:\s+(?:from|by|in)\s+(?P<from>.+?))?", re.I)
 # How a line is asked for, not its words: 'sebastian quote about ...'.
-_QUOTE_WORD = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?", re.I)
+_QUOTE_WORD = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?|"
+                         r"^\s*(?:(?:the|that)\s+(?:line|bit|part)\s+(?:about|where|when|on|from)|who said)\b", re.I)
 # 'best quote from the episode': from anyone in it.
 _THE_EPISODE = re.compile(rf"(?:the |this |that )?(?:{_EPISODE_WORDS})", re.I)
 

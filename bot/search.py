@@ -111,7 +111,7 @@ SOFT_CAP = 0.8
 MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
 # whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
-QUOTED_WORDS = 4  # a note's quoted words are a line someone said from this many words ('one model to rule everything')
+QUOTED_WORDS = 3  # a note's quoted words are a line someone said from this many words ('let me reconsider')
 QUOTE_MEANING_BAR = 0.3  # paraphrased lines' own quote reaches 0.33-0.58; unknown lines ('ask not...') 0.09-0.15
 # One sentence of a turn against the question: a rearranged line's own sentence reaches 0.52-0.66;
 # the closest sentence to any out-of-scope question of tests/eval, asked as a quote, 0.38.

@@ -124,6 +124,10 @@ def test_quote_finds_a_line_that_a_note_quotes(episode_bot):
     assert _quoted('no agency — "you still have to tell it what to do" — making it') == [
         "you still have to tell it what to do"]
     assert _quoted('a "threshold effect" where') == []  # a term in quotes is no line someone said
+    line = episode_bot.run("quote", {"text": "the let me reconsidr line from r1 zero"}).results[0]
+    assert "let me reconsider" in line.text
+    assert "almost a meme" in episode_bot.run(
+        "quote", {"text": "the line about the opus 4.5 hype being almost a meme"}).results[0].text
     top = episode_bot.run("quote", {"text": "you still have to tell it what to do"}).results[0]
     assert top.text == "you still have to tell it what to do" and top.timestamp
 
