@@ -43,7 +43,7 @@ from .episode_bm25 import EpisodeBM25
 from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, Record, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .token_set import Words, question_words, token_set_ratio
-from .text import (CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
+from .text import (ABBREVIATIONS, CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
                    lend_stems, query_words, read_time, search_language, searching, sentences, stem,
                    strip_mentions, words)
 
@@ -71,6 +71,8 @@ QUOTE_COVERS = 0.5  # share of the words' weight a quote or turn must hold to be
 QUOTE_SCORE = 0.6  # a quote or turn found by its words is returned from this score (similarity, coverage)
 DECLINE_BELOW = 0.55  # share of the question (by word rarity) the best answer must cover
 CORRECTIONS_KEPT = 4096  # misspelt words whose correction (or lack of one) is remembered
+ACRONYM_SEEN = 2  # an acronym's words count when this many items write them so (or one with capitals)
+ACRONYM_ROWS = 200  # items read to find an acronym's words
 CORRECTED_WEIGHT = 0.85  # a corrected word's weight beside a word typed as the index holds it
 # Meaning beside words (see accepted() and rank()), each figure from the sweep in
 # docs/benchmarks.md ("Meaning-aware search"), run on tests/eval/*.jsonl:
@@ -195,6 +197,8 @@ _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 # 'Who founded X?', 'who invented X': the deed is what is asked of the thing named.
 _WHO_DID_RE = re.compile(r"\s*who\s+(?!(?:is|was|are|were|does|did|do|has|have|had|will|would|can|could|should|"
                          r"said|says|say|thinks?|thought)\b)([a-z]+(?:ed|s))\b", re.I)
+# A short word that may be an acronym: 'gqa', 'MLA' (see SearchIndex._spelled_out).
+_ACRONYM_RE = re.compile(r"(?<![\w-])[A-Za-z]{3,5}(?![\w-])")
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
@@ -647,6 +651,8 @@ class SearchIndex:
         # Names of several capitalized words, read once: in English only (German writes every noun so).
         runs = _capitalized_runs(text) if language == "en" and not plain else []
         text, runs = self._as_acronyms(text, runs)
+        if language == "en":
+            text = self._spelled_out(text)
         focus = {w.lower() for w in _FOCUS_RE.findall(text) if not plain or any(c.isdigit() for c in w)}
         prefixes = set()
         for w in dict.fromkeys(query_words(text)):
@@ -792,6 +798,51 @@ class SearchIndex:
             else:
                 kept.append(run)
         return text, kept
+
+    def _spelled_out(self, text: str) -> str:
+        """Return a question with an acronym the episodes never say, only spell out, written as they do ('what's
+        gqa': 'group query attention'; 'MLA': 'multi-head latent attention')."""
+        for typed in dict.fromkeys(_ACRONYM_RE.findall(text)):
+            word = typed.lower()
+            if (word in self.vocab_df or stem(word) in self.df or word in STOPWORDS or word in CHAT_FILLER
+                    or word in ABBREVIATIONS):
+                continue
+            whole = self._spellings.get(word)
+            if whole is None:
+                whole = self._spellings.put(word, self._spelling_of(word))
+            if whole:
+                text = re.sub(rf"\b{re.escape(typed)}\b", whole, text)
+        return text
+
+    @cached_property
+    def _spellings(self) -> LRU[str, str]:
+        return LRU(CORRECTIONS_KEPT)  # acronym -> its words as the episodes write them, "" for none
+
+    def _spelling_of(self, acronym: str) -> str:
+        """Work out _spelled_out's words for one acronym: words of the index starting with its letters in turn
+        (a hyphenated word is one), written so in ACRONYM_SEEN items or once with capitals ('Group Query
+        Attention'), neither end a stopword: not any words that happen to start so ('many large apps')."""
+        near = "NEAR(" + " ".join(f'"{c}"*' for c in acronym) + f", {len(acronym)})"
+        try:
+            with self.lock:
+                rows = self.db.execute("SELECT text FROM docs WHERE docs MATCH ? LIMIT ?",
+                                       (f"{{text title}}: ({near})", ACRONYM_ROWS)).fetchall()
+        except sqlite3.OperationalError:
+            return ""
+        pattern = re.compile(r"\b" + r"\s+".join(rf"({c}[\w'-]*)" for c in acronym) + r"\b", re.I)
+        seen: dict[str, set[int]] = {}
+        capitalized = set()
+        for row, (found_text,) in enumerate(rows):
+            for m in pattern.finditer(found_text or ""):
+                said = m.groups()
+                if said[0].lower() in STOPWORDS or said[-1].lower() in STOPWORDS:
+                    continue
+                phrase = " ".join(said).lower()
+                seen.setdefault(phrase, set()).add(row)
+                if all(w[0].isupper() for w in said):
+                    capitalized.add(phrase)
+        kept = [p for p, rows_of in seen.items() if len(rows_of) >= ACRONYM_SEEN or p in capitalized]
+        return max(kept, key=lambda p: len(seen[p])) if kept else ""
 
     def _gives_version(self, name: str, number: str) -> bool:
         """Return True when some item holds this version of the name ('Qwen 3', also 'Qwen3', 'DeepSeek V3')."""

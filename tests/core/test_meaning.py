@@ -679,3 +679,13 @@ def test_who_did_something_to_a_name_needs_the_deed_in_its_answer(episode_bot, q
                                              ("Who named RLVR?", "named by Nathan Lambert")])
 def test_who_did_something_the_episode_tells_is_answered(episode_bot, question, held):
     assert held in ask(episode_bot, question)["results"][0]["text"]
+
+
+def test_an_acronym_the_episodes_only_spell_out_is_read_spelled_out(episode_bot):
+    """The episode says 'Group Query Attention' and 'multi-head latent attention', never 'GQA' or 'MLA'."""
+    index = episode_bot.snapshot.index
+    assert index._spelling_of("gqa") == "group query attention"
+    assert index._spelling_of("mla") == "multi-head latent attention"
+    assert index._spelling_of("wtf") == ""  # words that merely start so, once, are no spelling
+    assert "group query attention" in ask(episode_bot, "quick q: what's gqa")["results"][0]["text"].lower()
+    assert "latent attention" in ask(episode_bot, "WHAT IS MLA")["results"][0]["text"].lower()
