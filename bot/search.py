@@ -199,6 +199,11 @@ _WHO_DID_RE = re.compile(r"\s*who\s+(?!(?:is|was|are|were|does|did|do|has|have|h
                          r"said|says|say|thinks?|thought)\b)([a-z]+(?:ed|s))\b", re.I)
 # A short word that may be an acronym: 'gqa', 'MLA' (see SearchIndex._spelled_out).
 _ACRONYM_RE = re.compile(r"(?<![\w-])[A-Za-z]{3,5}(?![\w-])")
+_TRAILING_CHAT_RE = re.compile(r"(?:[\s,!?.]+(?:" + "|".join(sorted(CHAT_FILLER | {"again"})) + r"))+[\s!?.]*$", re.I)
+# 'What does OLMo stand for?': its letters' words, which only a passage spelling it out gives.
+_STANDS_FOR_RE = re.compile(r"\bstands? for\b", re.I)
+_ASKS_MEANING_RE = re.compile(r"^\s*what (?:does|do) .+ (?:stands? for|mean)\s*\??$", re.I)
+_MEANING_FORM = frozenset({"stand", "stands", "mean"})
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
@@ -692,6 +697,8 @@ class SearchIndex:
             form = stem(words(measured.group())[-1])
             terms = [t for t in terms if form not in _FORM_STEMS or stem(t) != form]
             measured = None
+        if _ASKS_MEANING_RE.search(_TRAILING_CHAT_RE.sub("", text)):
+            terms = [t for t in terms if t not in _MEANING_FORM]  # 'what does rlvr stand for': 'stand' asks
         stems = list(dict.fromkeys(stem(t) for t in terms))
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
         guessed = {stem(fix) for fix in corrected.values()}
@@ -1355,7 +1362,8 @@ class SearchIndex:
         hits = self.rank(q, rows)
         if hits and hits[0].match is None:
             hits = self._by_meaning(q, hits)
-        if not hits or hits[0].match is None or (q.language == "en" and self._names_the_unheard(q)):
+        if not hits or hits[0].match is None or (q.language == "en" and self._names_the_unheard(q)) \
+                or not _spells_out(q, hits[0]):
             # A question about something no episode names ('What did Claude Opus 4.5 score on SWE-bench?'):
             # a passage holding the rest of it (Opus 4.5's release) says nothing of it.
             return [], q
@@ -1822,15 +1830,28 @@ class _Definition:
         return 0.5 if self.opening.match(text) else 0.0
 
 
+def _what_is(q: Query) -> re.Match[str] | None:
+    """Match _WHAT_IS_RE against a question, chat words at its end left off ('what does olmo stand for lol')."""
+    return _WHAT_IS_RE.match(_TRAILING_CHAT_RE.sub("", q.raw.strip()))
+
+
+def _spells_out(q: Query, hit: Hit) -> bool:
+    """Return False when a question asks what an acronym stands for and the hit does not spell it out."""
+    if not _STANDS_FOR_RE.search(q.raw) or len(_defined(q)) != 1:
+        return True  # not asked, or asked of words ('what does group query attention stand for': 'gqa' read so)
+    definition = _definition(q)
+    return definition is None or definition.spelled_out is None or definition.score(hit.item.text) == 1.0
+
+
 def _defined(q: Query) -> list[str]:
     """Return the content words of the X a 'what is X?' question asks about, as typed ([] for another question)."""
-    m = _WHAT_IS_RE.match(q.raw.strip())
+    m = _what_is(q)
     return content_words((m.group(1) or m.group(2)) if m else "")
 
 
 def _definition(q: Query) -> _Definition | None:
     """For a 'what is X?' question, return how a definition of X looks; else None."""
-    m = _WHAT_IS_RE.match(q.raw.strip())
+    m = _what_is(q)
     asked = (m.group(1) or m.group(2)) if m else ""
     terms = [q.corrected.get(t, t) for t in content_words(asked)]
     if not terms:
@@ -1839,7 +1860,9 @@ def _definition(q: Query) -> _Definition | None:
     spelled = "|".join(rf"\b{t}\b(?: [A-Z]\w+)?\s?\(|\({t}\)" for t in abbreviations)
     # The whole term, its small words too ('Mixture of Experts'), typos corrected as the search reads them.
     phrase = r"[\s-]+".join(re.escape(q.corrected.get(t, t)) for t in words(asked))
-    return _Definition(spelled_out=re.compile(spelled) if spelled else None,
+    # One word asked ('what does moe stand for'): spelled out as the episodes write it, 'MoE (' or 'OLMo ('.
+    flags = re.I if len(terms) == 1 else 0
+    return _Definition(spelled_out=re.compile(spelled, flags) if spelled else None,
                        opening=re.compile(rf"^(?:the |an? )?{phrase}\b", re.I))
 
 

@@ -689,3 +689,17 @@ def test_an_acronym_the_episodes_only_spell_out_is_read_spelled_out(episode_bot)
     assert index._spelling_of("wtf") == ""  # words that merely start so, once, are no spelling
     assert "group query attention" in ask(episode_bot, "quick q: what's gqa")["results"][0]["text"].lower()
     assert "latent attention" in ask(episode_bot, "WHAT IS MLA")["results"][0]["text"].lower()
+
+
+@pytest.mark.parametrize("question, held", [("what does rlvr stand for", "Reinforcement Learning with Verifiable"),
+                                             ("what does ATOM stand for again", "American Truly Open Models"),
+                                             ("what does moe stand for", "Mixture of Experts (MoE)")])
+def test_what_an_acronym_stands_for_is_the_passage_spelling_it_out(episode_bot, question, held):
+    """'stand for' asks, it is not asked: the passage on the episode's guests held 'stand' and led before."""
+    assert held in ask(episode_bot, question)["results"][0]["text"]
+
+
+@pytest.mark.parametrize("question", ["what does olmo stand for", "what does olmo even stand for lol",
+                                      "what does nsf stand for"])
+def test_what_an_acronym_the_episode_never_spells_out_stands_for_is_declined(episode_bot, question):
+    assert ask(episode_bot, question)["results"] == []
