@@ -680,6 +680,9 @@ class SearchIndex:
                 terms.append(w)
                 continue
             fix = self._correct(w)
+            if fix and stem(fix) not in self.people and _after_a_name(text, w, self.people):
+                fix = None  # right after a first name, a surname: 'nathan lambret' is Lambert; 'nathan fillion'
+                # is no 'million'
             if fix in STOPWORDS or fix in CHAT_FILLER or (not fix and _chat_typo(w)):
                 continue  # 'actualy' meant 'actually', 'exaclty' 'exactly': not a search word
             if fix:
@@ -1828,6 +1831,12 @@ class _Definition:
         if self.spelled_out is not None and "(" in text and self.spelled_out.search(text):
             return 1.0
         return 0.5 if self.opening.match(text) else 0.0
+
+
+def _after_a_name(text: str, word: str, people: set[str]) -> bool:
+    """Return True when a word is typed right after a speaker's name ('nathan fillion'): a surname."""
+    before = re.search(rf"(\w+)\s+{re.escape(word)}\b", text, re.I)
+    return before is not None and before.group(1).lower() in people  # not 'sebastians secnd book'
 
 
 def _what_is(q: Query) -> re.Match[str] | None:

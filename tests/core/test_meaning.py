@@ -71,6 +71,15 @@ def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
     assert index._correct("relased") == "released"  # a letter left out, not one changed ('related')
 
 
+def test_a_word_right_after_a_first_name_is_corrected_only_into_a_surname(episode_bot):
+    """'nathan fillion' is someone else, not 'nathan million'; 'nathan lambret' is Lambert."""
+    index = episode_bot.snapshot.index
+    assert index.parse("which show is nathan fillion in right now").corrected == {}
+    assert ask(episode_bot, "which show is nathan fillion in right now")["results"] == []
+    assert index.parse("what did nathan lambret say about rlhf").corrected == {"lambret": "lambert"}
+    assert index.parse("whats sebastians secnd book").corrected == {"secnd": "second"}
+
+
 def test_a_real_word_is_not_corrected_into_an_episode_word(episode_bot):
     q = episode_bot.snapshot.index.parse("What's the weather in Paris?")
     assert "paris" in q.terms and "pairs" not in q.terms
