@@ -204,6 +204,7 @@ _TRAILING_CHAT_RE = re.compile(r"(?:[\s,!?.]+(?:" + "|".join(sorted(CHAT_FILLER 
 _STANDS_FOR_RE = re.compile(r"\bstands? for\b", re.I)
 _ASKS_MEANING_RE = re.compile(r"^\s*what (?:does|do) .+ (?:stands? for|mean)\s*\??$", re.I)
 _MEANING_FORM = frozenset({"stand", "stands", "mean"})
+_INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
@@ -674,9 +675,11 @@ class SearchIndex:
                     prefixes.add(w)
                     terms.append(w)
                 continue
-            if self.model is not None and (self.model.knows(w) or self.model.knows(stem(w))):
+            if self.model is not None and (self.model.knows(w) or
+                                           (_INFLECTED_RE.search(w) and self.model.knows(stem(w)))):
                 # A real word or name the index lacks ('paris'; 'cooking', whose stem 'cook' the model's
-                # vocabulary holds whole): not a typo of 'pairs' or 'looking'.
+                # vocabulary holds whole): not a typo of 'pairs' or 'looking'. Only an inflection's stem says
+                # so: 'comunity' (stem 'comun', a Spanish word to the model) is 'community'.
                 terms.append(w)
                 continue
             fix = self._correct(w)

@@ -69,6 +69,9 @@ def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
     assert index._correct("projcet") == "project"
     assert index._correct("lambret") == "lambert"
     assert index._correct("relased") == "released"  # a letter left out, not one changed ('related')
+    # 'comunity' is no real word though its stem 'comun' is one to the model: only an inflection's stem says so.
+    assert index.parse("whats the marine comunity projcet").corrected == {"comunity": "community",
+                                                                        "projcet": "project"}
 
 
 def test_a_word_right_after_a_first_name_is_corrected_only_into_a_surname(episode_bot):
