@@ -33,6 +33,7 @@ from bot.text import normalize_query, query_words
     ("when did lambert start the atom project", ["lambert", "start", "atom", "project"]),  # a date asked
     ("do ppl outside the us even pay for ai subs", ["people", "outside", "pay", "ai", "subscriptions"]),
     ("was 996 like official policy or just vibes", ["996", "official", "policy"]),
+    ("who tf is antlang", ["antlang"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
