@@ -113,6 +113,7 @@ SOFT_CAP = 0.8
 MEANING_LEADERS = 5  # with no answer first, the hits closest in meaning (by cosine + MEANING_COVER x coverage)
 # whose soft coverage is worked out, and of which the best may lead: 5, 10, 20 and all lead with the same
 SOFT_WORDS = 200  # a passage's first words compared one by one (a long one's main point comes early)
+QUOTE_FULLER = 10  # a note's longer quoted line this near the best one's score is preferred (_fullest)
 QUOTED_WORDS = 3  # a note's quoted words are a line someone said from this many words ('let me reconsider')
 QUOTE_MEANING_BAR = 0.3  # paraphrased lines' own quote reaches 0.33-0.58; unknown lines ('ask not...') 0.09-0.15
 # One sentence of a turn against the question: a rearranged line's own sentence reaches 0.52-0.66;
@@ -1409,6 +1410,8 @@ class SearchIndex:
                     best_sentence, best = sentence, s
             if best_sentence is None:
                 continue  # no sentence reaches the score a returned line needs
+            if isinstance(item, Passage) and item.kind == "note":
+                best_sentence, best = _fullest(wanted, _lines_of(item), best_sentence, best)
             score = best * 0.7 + cov * 30 + bonus
             hits.append(Hit(item=item, episode=ep, score=round(score / 100, 4), coverage=cov,
                             excerpt=None if isinstance(item, Quote) else best_sentence))
@@ -1933,9 +1936,29 @@ def _quotable(item: Passage | Quote) -> bool:
 
 
 def _quoted(text: str) -> list[str]:
-    """Return the lines a note quotes, of QUOTED_WORDS words or more (not a term in quotes: "threshold effect")."""
-    found = (m.group(1) or m.group(2) for m in _QUOTED_RE.finditer(text))
-    return [line.strip(" ,.") for line in found if len(words(line)) >= QUOTED_WORDS]
+    """Return the lines a note quotes, of QUOTED_WORDS words or more (not a term in quotes: "threshold effect"),
+    and the lines one sentence quotes joined ('one model to rule everything … kind of dying'): a member
+    remembers them together."""
+    lines = []
+    for sentence in sentences(text):
+        found = [said.strip(" ,.") for m in _QUOTED_RE.finditer(sentence) if (said := m.group(1) or m.group(2))]
+        found = [line for line in found if len(words(line)) >= QUOTED_WORDS]
+        lines += found + ([" … ".join(found)] if len(found) > 1 else [])
+    return lines
+
+
+def _fullest(wanted: str, lines: list[str], best_line: str, best: float) -> tuple[str, float]:
+    """Return the longest of a note's quoted lines that matches nearly as well as the best, and its score: 'one
+    model to rule everything is kinda dying' is both lines the note quotes, not only the first, found whole
+    inside it."""
+    for line in sorted(lines, key=len, reverse=True):
+        if len(line) <= len(best_line):
+            break
+        low = line.lower()
+        s = fuzz.partial_ratio(wanted, low) * 0.6 + fuzz.token_set_ratio(wanted, low) * 0.4
+        if s >= best - QUOTE_FULLER:
+            return line, s
+    return best_line, best
 
 
 def _lines_of(item: Passage | Quote) -> list[str]:

@@ -124,6 +124,11 @@ def test_quote_finds_a_line_that_a_note_quotes(episode_bot):
     assert _quoted('no agency — "you still have to tell it what to do" — making it') == [
         "you still have to tell it what to do"]
     assert _quoted('a "threshold effect" where') == []  # a term in quotes is no line someone said
+    # Two lines one sentence quotes are also remembered together.
+    assert _quoted('a "one model to rule everything" vision is "kind of dying" — being') == [
+        "one model to rule everything", "kind of dying", "one model to rule everything … kind of dying"]
+    both = episode_bot.run("quote", {"text": "one model to rule everything is kinda dying"}).results[0]
+    assert "kind of dying" in both.text and "one model" in both.text
     line = episode_bot.run("quote", {"text": "the let me reconsidr line from r1 zero"}).results[0]
     assert "let me reconsider" in line.text
     assert "almost a meme" in episode_bot.run(
