@@ -206,6 +206,7 @@ _STANDS_FOR_RE = re.compile(r"\bstands? for\b", re.I)
 _ASKS_MEANING_RE = re.compile(r"^\s*what (?:does|do) .+ (?:stands? for|mean)\s*\??$", re.I)
 _MEANING_FORM = frozenset({"stand", "stands", "mean"})
 _INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")
+_AND_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[,/]\s*", re.I)  # 'ipos and acquisitions', 'nvidia / compute'
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
@@ -1525,7 +1526,8 @@ class SearchIndex:
         hits = self.rank(q, self.candidates(q, episode, kinds=SUMMARY_KINDS))
         # No passage holds enough of the topic's words: what `ask` finds (by meaning too, with its honest
         # declines), as 'sumary of the data and copyrite lawsuit stuff' finds the authors' lawsuit.
-        hits = [h for h in hits if h.coverage >= DECLINE_BELOW] or self.ask(topic, episode)[0]
+        hits = [h for h in hits if h.coverage >= DECLINE_BELOW] or self.ask(topic, episode)[0] or \
+            self._each_of(topic, episode)
         if best_section and best_cov >= 0.99:
             # A section about exactly this topic: its bullets, in the order
             # written (the first states the topic), lead the answer.
@@ -1536,6 +1538,19 @@ class SearchIndex:
             seen = {_key(h.item) for h in lead}
             hits = lead + [h for h in hits if _key(h.item) not in seen]
         return hits
+
+    def _each_of(self, topic: str, episode: Episode) -> list[Hit]:
+        """Return what the episode says on each of two topics asked together ('ipos and acquisitions'), the
+        first of each first; nothing when either finds nothing."""
+        parts = [part for part in _AND_RE.split(topic) if query_words(part)]
+        if len(parts) < 2:
+            return []
+        found = [self.summary(part, episode) for part in parts]
+        if not all(found):
+            return []
+        firsts = [hits[0] for hits in found]
+        seen = {_key(h.item) for h in firsts}
+        return firsts + [h for hits in found for h in hits[1:] if _key(h.item) not in seen]
 
     def _episodes(self, episode: Episode | None) -> list[Episode]:
         return [episode] if episode is not None else self.library.episodes

@@ -175,6 +175,14 @@ def test_summary_leads_with_the_section_that_names_the_topic_first(episode_bot, 
     assert episode_bot.run("summary", {"topic": topic}).results[0].section == section
 
 
+def test_a_summary_of_two_topics_at_once_gives_each(episode_bot):
+    """No passage holds both IPOs and acquisitions: the first of each leads; a topic of the two found nowhere
+    declines the whole."""
+    results = episode_bot.run("summary", {"topic": "ipos and aquisitions recap"}).results
+    assert "IPO" in results[0].text and "go public" in results[1].text
+    assert episode_bot.run("summary", {"topic": "quantum computing and robotics"}).results == []
+
+
 def test_a_summary_no_passage_words_hold_is_what_ask_finds(episode_bot):
     top = episode_bot.run("summary", {"topic": "sumary of the data and copyrite lawsuit stuff"}).results[0]
     assert "lawsuit" in top.text
