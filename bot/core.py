@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from . import collector
+from . import collector, english
 from . import examples as _examples
 from . import indexer, spoilers
 from . import i18n, listening
@@ -161,6 +161,7 @@ class EpisodeBot:
             # (0.1-0.2 s of parsing the tokenizer).
             if self.snapshot.index.model is not None:
                 self.snapshot.index.model.read_ahead()
+                english.read_ahead()  # the word list that keeps real words from being 'corrected' (0.2-0.3 s)
         self._default_missing = False  # the default episode went away in a reload (logged once)
         self.language = i18n.DEFAULT  # replies' language when a call names none (EPISODE_BOT_LANGUAGE)
         self._check_default()

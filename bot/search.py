@@ -34,6 +34,7 @@ from .answerable import Evidence
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
 from .library import Library
+from .english import is_english
 from .lru import LRU
 from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote, rowid_of, stems_of
@@ -677,11 +678,13 @@ class SearchIndex:
                     prefixes.add(w)
                     terms.append(w)
                 continue
-            if self.model is not None and (self.model.knows(w) or
-                                           (_INFLECTED_RE.search(w) and self.model.knows(stem(w)))):
+            if self.model is not None and (self.model.knows(w) or (
+                    _INFLECTED_RE.search(w) and self.model.knows(stem(w)))) and is_english(w):
                 # A real word or name the index lacks ('paris'; 'cooking', whose stem 'cook' the model's
                 # vocabulary holds whole): not a typo of 'pairs' or 'looking'. Only an inflection's stem says
-                # so: 'comunity' (stem 'comun', a Spanish word to the model) is 'community'.
+                # so: 'comunity' (stem 'comun', a Spanish word to the model) is 'community'. The English word
+                # list must hold it too: the model's vocabulary also holds pieces and other languages' words
+                # ('agnet' is 'agent', 'projekt' 'project').
                 terms.append(w)
                 continue
             fix = self._correct(w)

@@ -716,3 +716,18 @@ def test_what_an_acronym_stands_for_is_the_passage_spelling_it_out(episode_bot, 
                                       "what does nsf stand for"])
 def test_what_an_acronym_the_episode_never_spells_out_stands_for_is_declined(episode_bot, question):
     assert ask(episode_bot, question)["results"] == []
+
+
+def test_a_word_is_real_when_the_model_and_the_english_word_list_both_hold_it(episode_bot):
+    """The model's vocabulary holds pieces and other languages' words ('agnet', 'projekt'); the English word list
+    (pyspellchecker's, in American spelling) settles it, British spellings read as American."""
+    from bot.english import is_english
+
+    for real in ("paris", "cooking", "behaviour", "organise", "centre"):
+        assert is_english(real), real
+    for typo in ("agnet", "projekt", "traning"):
+        assert not is_english(typo), typo
+    index = episode_bot.snapshot.index
+    assert index.parse("wats nathans view on multi agnet systems").corrected.get("agnet") == "agent"
+    assert index.parse("what is the atom projekt").corrected == {"projekt": "project"}
+    assert index.parse("What's the weather in Paris?").corrected == {}
