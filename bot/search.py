@@ -666,11 +666,15 @@ class SearchIndex:
         prefixes = set()
         for w in dict.fromkeys(query_words(text)):
             # Typo correction knows English only: another language's words are taken as typed.
-            if w in self.vocab_df or stem(w) in self.df or len(w) < 4 or w.isdigit() or language != "en":
+            # ('befor' shares its stem with 'before', a stop word: a typo of it, not a known word)
+            if w in self.vocab_df or (stem(w) in self.df and not _chat_typo(w)) or len(w) < 4 or w.isdigit() \
+                    or language != "en":
                 terms.append(w)
                 continue
             if self._starts_a_word(w):  # 'intro' for 'introduction': a word cut short
                 whole = self._completion(w)
+                if whole in STOPWORDS or whole in CHAT_FILLER:
+                    continue  # 'befor' is 'before': not a search word
                 if w.startswith(stem(whole)):  # 'learnin' is 'learning' (stem 'learn') with its end left off
                     corrected[w] = whole
                     terms.append(whole)
@@ -691,8 +695,8 @@ class SearchIndex:
             if fix and stem(fix) not in self.people and _after_a_name(text, w, self.people):
                 fix = None  # right after a first name, a surname: 'nathan lambret' is Lambert; 'nathan fillion'
                 # is no 'million'
-            if fix in STOPWORDS or fix in CHAT_FILLER or (not fix and _chat_typo(w)):
-                continue  # 'actualy' meant 'actually', 'exaclty' 'exactly': not a search word
+            if fix in STOPWORDS or fix in CHAT_FILLER or (_chat_typo(w) and (not fix or OSA.distance(w, fix) > 1)):
+                continue  # 'actualy' meant 'actually', 'exaclty' 'exactly', 'acording' 'according' (not 'coding')
             if fix:
                 corrected[w] = fix
                 terms.append(fix)

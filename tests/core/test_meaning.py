@@ -331,6 +331,8 @@ def test_a_question_for_what_something_is_called_is_answered_by_the_passage_nami
     ("what is grpo exaclty", ["grpo"]),  # a typo of a chat word is no search word
     ("wat is continual learnin", ["continual", "learning"]),  # a word with its end left off, past its stem
     ("is textdiffusion the future", ["text", "diffusion", "future"]),  # two words typed without a space
+    ("is scaling worth it acording to nathan", ["scaling", "worth", "nathan"]),  # 'according', not 'coding'
+    ("more data than befor", ["data"]),  # 'before' (whose stem the index holds), not a word of its own
 ])
 def test_typos_of_chat_words_cut_words_and_run_together_words(episode_bot, question, wanted):
     assert episode_bot.snapshot.index.parse(question).terms == wanted
