@@ -75,6 +75,7 @@ ABBREVIATIONS = {
     "b/c": "because", "subs": "subscriptions", "mil": "million", "bn": "billion", "perf": "performance",
     "intro": "introduction",
     "sv": "silicon valley", "tho": "though", "thru": "through", "wat": "what", "wut": "what", "wot": "what",
+    "wats": "what's", "avg": "average", "smth": "something", "sth": "something",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)
@@ -88,7 +89,7 @@ _SMALL_TALK_RE = re.compile(
 # an episode, whatever else it names.
 _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|built|created|programmed) you|"
                                r"are you (?:a bot|an ai|chatgpt|human|real)|"
-                               r"(?:what|which) (?:model|llm|ai) (?:are you|do you))\b", re.I)
+                               r"(?:what|which) (?:model|llm|ai) (?:are you|do you)|^\W*(?:what|who) are you)\b", re.I)
 # 'when do they talk about the atom project', 'what minute do they get into data quality': the moment in the
 # episode, which every answer gives, not a date of what is named.
 _WHEN_SAID_RE = re.compile(

@@ -48,7 +48,8 @@ def test_a_question_about_the_episode_itself_gets_its_card(episode_bot, question
 
 @pytest.mark.parametrize("greeting", ["hey how's it going", "what's going on", "how's everyone doing",
                                       "who made you", "what's your name", "can you hear me", "what time is it",
-                                      "who built this bot and which model does it run on", "what model are you"])
+                                      "who built this bot and which model does it run on", "what model are you",
+                                      "what are u exactly, like chatgpt or smth"])
 def test_small_talk_is_declined_not_answered_with_a_passage(episode_bot, greeting):
     """'how's it going' left 'go', which a passage on startups going public held."""
     assert episode_bot.run("ask", {"question": greeting}).to_json()["results"] == []
@@ -61,6 +62,7 @@ def test_community_shorthand_reads_as_meant():
     assert "120b" in normalize_query("gpt-oss-120b")  # a model's size stays as the episode writes it
     assert normalize_query("how many devs w/o params") == "how many developers without parameters"
     assert normalize_query("MOE VS DENSE") == "MOE VERSUS DENSE"  # typed in capitals: still in capitals
+    assert normalize_query("wats the avg guess, smth like 2031") == "what's the average guess, something like 2031"
 
 
 def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
