@@ -69,14 +69,14 @@ KIND_FLOORS = {
     # Ours, in new wording (tests/eval/README.md); 20 of its 92 out-of-scope questions ask a measure
     # or date of something the episode names but doesn't measure; 4 of the 92 are still answered.
     "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 51, "oos": 88},
-    # 560 questions of every kind written blind by helpers who read only the seeds and the other sets,
+    # 660 questions of every kind written blind by helpers who read only the seeds and the other sets,
     # never the code (tests/eval/README.md), before the changes they led to; today's figures.
-    "blind.jsonl": {"paraphrase": 43, "community": 118, "typo": 116, "oos": 173},
+    "blind.jsonl": {"paraphrase": 55, "community": 130, "typo": 127, "oos": 202},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
 # known only by how the episodes write them (SearchIndex._written_as_names). Today's figures.
-LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 81, "blind.jsonl": 168}
+LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 81, "blind.jsonl": 196}
 
 
 @pytest.mark.parametrize("name", sorted(KIND_FLOORS))
