@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import languages, progress
 from .answerable import Evidence
+from .english import is_english
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
 from .library import Library
-from .english import is_english
 from .lru import LRU
 from .meaning import StaticModel, WordTable, load_model
 from .models import Chapter, Episode, Passage, Quote, rowid_of, stems_of
@@ -44,9 +44,9 @@ from .episode_bm25 import EpisodeBM25
 from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, Record, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .token_set import Words, question_words, token_set_ratio
-from .text import (ABBREVIATIONS, CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query, number_aliases,
-                   lend_stems, query_words, read_time, search_language, searching, sentences, stem,
-                   strip_mentions, words)
+from .text import (ABBREVIATIONS, CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query,
+                   number_aliases, lend_stems, query_words, read_time, search_language, searching, sentences,
+                   stem, strip_mentions, words)
 
 if TYPE_CHECKING:  # numpy comes with the first question's meaning: a restart doesn't wait for it
     import numpy as np
@@ -194,21 +194,23 @@ _TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 # What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
 _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
                             r"months?|years?|minutes?|times|x\b)", re.I)
+# Words a note quotes ('no agency — "you still have to tell it what to do"'): see _quoted.
 _QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”')
-_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a year: a date, not a name or a version
 # 'Who founded X?', 'who invented X': the deed is what is asked of the thing named.
 _WHO_DID_RE = re.compile(r"\s*who\s+(?!(?:is|was|are|were|does|did|do|has|have|had|will|would|can|could|should|"
                          r"said|says|say|thinks?|thought)\b)([a-z]+(?:ed|s))\b", re.I)
 # A short word that may be an acronym: 'gqa', 'MLA' (see SearchIndex._spelled_out).
 _ACRONYM_RE = re.compile(r"(?<![\w-])[A-Za-z]{3,5}(?![\w-])")
+# Chat words ending a question ('what does olmo stand for lol'): left off before its form is read.
 _TRAILING_CHAT_RE = re.compile(r"(?:[\s,!?.]+(?:" + "|".join(sorted(CHAT_FILLER | {"again"})) + r"))+[\s!?.]*$", re.I)
 # 'What does OLMo stand for?': its letters' words, which only a passage spelling it out gives.
 _STANDS_FOR_RE = re.compile(r"\bstands? for\b", re.I)
 _ASKS_MEANING_RE = re.compile(r"^\s*what (?:does|do) .+ (?:stands? for|mean)\s*\??$", re.I)
 _MEANING_FORM = frozenset({"stand", "stands", "mean"})
-_INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")
+_INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")  # 'cooking': an inflection of a word the model may know
 _AND_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[,/]\s*", re.I)  # 'ipos and acquisitions', 'nvidia / compute'
-_NEXT_WORD_RE = re.compile(r"^\s*(\w+)")
+_NEXT_WORD_RE = re.compile(r"^\s*(\w+)")  # the word after a number ('5 milion'): see _named_versions
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
@@ -692,9 +694,9 @@ class SearchIndex:
                 terms.append(w)
                 continue
             fix = self._correct(w)
+            # Right after a first name, a surname: 'nathan lambret' is Lambert, 'nathan fillion' no 'million'.
             if fix and stem(fix) not in self.people and _after_a_name(text, w, self.people):
-                fix = None  # right after a first name, a surname: 'nathan lambret' is Lambert; 'nathan fillion'
-                # is no 'million'
+                fix = None
             if fix in STOPWORDS or fix in CHAT_FILLER or (_chat_typo(w) and (not fix or OSA.distance(w, fix) > 1)):
                 continue  # 'actualy' meant 'actually', 'exaclty' 'exactly', 'acording' 'according' (not 'coding')
             if fix:
