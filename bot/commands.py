@@ -11,9 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from . import examples as _examples
 from . import i18n, listening, spoilers
 from .catalogue import catalogue_of, short_label
@@ -23,7 +20,7 @@ from .library import describe_time
 from .models import Chapter, Episode, Quote, moment_url
 from .replies import Action, Button, Citation, Field_, Reply, Result
 from .search import DECLINE_BELOW, Hit, chapter_for_time
-from .text import format_time, is_time_line, normalize_query, query_words, shorten
+from .text import format_time, is_time_line, normalize_query, one_slip_from, query_words, shorten
 
 # 'the beginning', 'the end', 'last part': a chapter by its place, not its title.
 _PART = r"(?:part|chapter|bit|section|segment|one)"
@@ -50,7 +47,7 @@ _FROM_THE_END = re.compile(rf"(?:the )?(?:(?:({'|'.join(_ORDINALS)}) to (?:the )
 _ASKING_FOR_A_PLACE = frozenset("what whats wat which is was the show me give ok so wait lol pls please that it "
                                 "tell".split())
 # The words of a place, as typed with a letter wrong ('chaptr', 'secnd').
-_PLACE_WORDS = sorted({"chapter", "chapters", "section", "segment", "beginning", "final", *_ORDINALS})
+_PLACE_NAMES = sorted({"chapter", "chapters", "section", "segment", "beginning", "final", *_ORDINALS})
 # 'a nathan quote', 'quotes by sebastian', 'random quote': a notable quote, by someone or anyone, asked for
 # in words rather than with the speaker option (group 'by': who, if anyone).
 _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|best|fav(?:ou?rite)?|notable|"
@@ -234,7 +231,7 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
                             _("Ask about an earlier time, or leave the limit out."))
         chosen = found
     else:
-        # Its words as typed (their capitals mark names), a place word's slip mended: 'the burnuot and overwork chaptr'.
+        # Its words as typed (capitals mark names), a place word's slip mended: 'the burnuot and overwork chaptr'.
         typed = " ".join(w if (mended := _as_place_word(w.lower())) == w.lower() else mended for w in wanted.split())
         sought = _CHAPTER_WORD.sub(" ", typed).strip() or wanted
         ranked = [(c, s) for c, s in snap.index.chapters(sought, episode) if c in shown]
@@ -263,10 +260,7 @@ def _place(text: str) -> str:
 
 def _as_place_word(word: str) -> str:
     """Return the word of a place a word is one slip from ('chaptr': 'chapter'), else the word."""
-    if len(word) < 5 or word in _PLACE_WORDS:
-        return word
-    near = process.extractOne(word, _PLACE_WORDS, scorer=OSA.distance, score_cutoff=1)
-    return near[0] if near else word
+    return word if word in _PLACE_NAMES else one_slip_from(word, _PLACE_NAMES) or word
 
 
 def _said(text: str) -> str:

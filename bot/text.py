@@ -211,15 +211,24 @@ def _asking_word(word: str) -> bool:
     if word in _SPOKEN_NUMBERS or word in ("and", "half"):
         return False
     return (word in STOPWORDS or word in CHAT_FILLER or word in _PLACE_WORDS or word in _SPOKEN_AROUND
-            or (len(word) >= 5 and _near_place_word(word)))
+            or _near_place_word(word))
 
 
 def _near_place_word(word: str) -> bool:
     """Return True for a word one slip from a word of place ('chaptr', 'secton', 'arond')."""
+    return one_slip_from(word, _SLIPPABLE) is not None
+
+
+def one_slip_from(word: str, choices: list[str]) -> str | None:
+    """Return the word of `choices` that `word` is one letter from (left out, added, changed or two swapped:
+    'chaptr', 'secnd'), for words of five letters or more; else None."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    return process.extractOne(word, _SLIPPABLE, scorer=OSA.distance, score_cutoff=1) is not None
+    if len(word) < 5:
+        return None
+    near = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
+    return near[0] if near else None
 
 
 def is_time_line(line: str) -> bool:
