@@ -278,6 +278,12 @@ class Query:
         return [("\n" + s + "\n", "\n" + s if len(s) >= 4 else "", s + "\n", wt) for s, wt in self.weights.items()]
 
     @cached_property
+    def form(self) -> str:
+        """Return the question as typed without the chat words ending it ('what does olmo stand for lol'):
+        what its form (_WHAT_IS_RE) is read from."""
+        return _without_trailing_chat(self.raw)
+
+    @cached_property
     def asked_share(self) -> float:
         """Return the share of the question's weight that `asked` holds (1.0 with no split)."""
         if self.measure:
@@ -714,7 +720,7 @@ class SearchIndex:
             form = stem(words(measured.group())[-1])
             terms = [t for t in terms if form not in _FORM_STEMS or stem(t) != form]
             measured = None
-        if _ASKS_MEANING_RE.search(_TRAILING_CHAT_RE.sub("", text)):
+        if _ASKS_MEANING_RE.search(_without_trailing_chat(text)):
             terms = [t for t in terms if t not in _MEANING_FORM]  # 'what does rlvr stand for': 'stand' asks
         stems = list(dict.fromkeys(stem(t) for t in terms))
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
@@ -1869,9 +1875,14 @@ def _after_a_name(text: str, word: str, people: set[str]) -> bool:
     return before is not None and before.group(1).lower() in people  # not 'sebastians secnd book'
 
 
+def _without_trailing_chat(text: str) -> str:
+    """Return a question without the chat words ending it ('what does olmo stand for lol')."""
+    return _TRAILING_CHAT_RE.sub("", text.strip())
+
+
 def _what_is(q: Query) -> re.Match[str] | None:
-    """Match _WHAT_IS_RE against a question, chat words at its end left off ('what does olmo stand for lol')."""
-    return _WHAT_IS_RE.match(_TRAILING_CHAT_RE.sub("", q.raw.strip()))
+    """Match _WHAT_IS_RE against a question's form (Query.form: its chat words at the end left off)."""
+    return _WHAT_IS_RE.match(q.form)
 
 
 def _spells_out(q: Query, hit: Hit) -> bool:
