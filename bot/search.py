@@ -762,8 +762,8 @@ class SearchIndex:
         can't be said in other words: a question about it is not answered by meaning alone.
         """
         if q.strangers is None:
-            found = {w for w in q.focus if w in q.terms and w not in self.vocab_df and stem(w) not in self.df
-                     and w not in q.prefixes and not w.isdigit()}
+            found = {w for w in q.focus if w in q.terms and not self._holds_word(w) and w not in q.prefixes
+                     and not w.isdigit()}
             found |= {name for name in q.focus if len(words(name)) > 1 and not self._mentions(words(name))
                       and not self._describes_with(name, q.raw)}
             # So are a version of a name the episodes never give ('Llama 3' where they speak of Llama 4)
@@ -771,8 +771,8 @@ class SearchIndex:
             found |= set(q.unknown)
             # So is a word a 'what is X?' question asks to define that no episode says ('quantization'):
             # a passage near it in meaning defines something else.
-            found |= {w for w in _defined(q) if w in q.terms and w not in self.vocab_df and stem(w) not in self.df
-                      and w not in q.prefixes and not w.isdigit()}
+            found |= {w for w in _defined(q) if w in q.terms and not self._holds_word(w) and w not in q.prefixes
+                      and not w.isdigit()}
             q.strangers = found
         return q.strangers
 
@@ -782,7 +782,7 @@ class SearchIndex:
         of its own ('SWE-bench', whose words no episode holds)."""
         typed = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I)
         return (typed is not None and "-" in name and typed.group().rsplit("-", 1)[1].islower()
-                and all(w in self.vocab_df or stem(w) in self.df for w in words(name)))
+                and all(map(self._holds_word, words(name))))
 
     def _names_the_unheard(self, q: Query) -> bool:
         """Return True when a name the question asks about has a word no episode holds ('SWE-bench').
@@ -790,7 +790,7 @@ class SearchIndex:
         Not a stranger of known words: 'DeepSeek-level' or 'ChatGPT Plus' is asked of with its words
         counted only together (see _together), and 'GPT-6' with GPT only beside its version.
         """
-        return any(not all(w in self.vocab_df or stem(w) in self.df for w in words(name)) for name in self.strangers(q))
+        return any(not all(map(self._holds_word, words(name))) for name in self.strangers(q))
 
     def _together(self, text: str, stems: set[str], runs: list[tuple[str, ...]], corrected: dict[str, str]
                   ) -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], tuple[str, ...]]:
@@ -834,8 +834,7 @@ class SearchIndex:
         gqa': 'group query attention'; 'MLA': 'multi-head latent attention')."""
         for typed in dict.fromkeys(_ACRONYM_RE.findall(text)):
             word = typed.lower()
-            if (word in self.vocab_df or stem(word) in self.df or word in STOPWORDS or word in CHAT_FILLER
-                    or word in ABBREVIATIONS):
+            if self._holds_word(word) or word in STOPWORDS or word in CHAT_FILLER or word in ABBREVIATIONS:
                 continue
             whole = self._spellings.get(word)
             if whole is None:
@@ -986,6 +985,10 @@ class SearchIndex:
         splits = [(word[:i], word[i:]) for i in range(RUN_TOGETHER, len(word) - RUN_TOGETHER + 1)
                   if word[:i] in self.vocab_df and word[i:] in self.vocab_df]
         return max(splits, key=lambda ab: min(self.vocab_df[ab[0]], self.vocab_df[ab[1]])) if splits else None
+
+    def _holds_word(self, word: str) -> bool:
+        """Return True when some episode holds the word as typed or its stem."""
+        return word in self.vocab_df or stem(word) in self.df
 
     def _starts_a_word(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.sorted_vocab, prefix)
