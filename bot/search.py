@@ -22,7 +22,7 @@ import sqlite3
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -1416,7 +1416,8 @@ class SearchIndex:
             # can't make it so (a margin under it for the rounding), so the comparisons start from there.
             floor = (QUOTE_SCORE * 100 - 0.1 - cov * 30 - bonus) / 0.7
             best_sentence, best = None, max(0.0, floor)
-            for sentence in _lines_of(item):
+            lines = _lines_of(item)
+            for sentence in lines:
                 # A sentence counts only if it beats the best so far: each ratio is asked only for what could
                 # (a cutoff lets rapidfuzz stop early; below it, it returns 0 and the sentence can't win).
                 line = sentence.lower()
@@ -1430,7 +1431,7 @@ class SearchIndex:
             if best_sentence is None:
                 continue  # no sentence reaches the score a returned line needs
             if isinstance(item, Passage) and item.kind == "note":
-                best_sentence, best = _fullest(wanted, _lines_of(item), best_sentence, best)
+                best_sentence, best = _fullest(wanted, lines, best_sentence, best)
             score = best * 0.7 + cov * 30 + bonus
             hits.append(Hit(item=item, episode=ep, score=round(score / 100, 4), coverage=cov,
                             excerpt=None if isinstance(item, Quote) else best_sentence))
@@ -1749,6 +1750,7 @@ def _covered_line(q: Query, line: str) -> float:
     return got / q.total
 
 
+@lru_cache(maxsize=CORRECTIONS_KEPT)  # a question's words are read several times (parse, fallback, decline)
 def _chat_typo(word: str) -> bool:
     """Return True when an unknown word is a typo of a chat or stop word ('exaclty', 'becuase')."""
     return len(word) >= 5 and process.extractOne(word, _CHAT_WORDS, scorer=OSA.distance, score_cutoff=1) is not None
