@@ -179,7 +179,7 @@ _SPOKEN_TIME_RE = re.compile(
 
 def spoken_time(text: str) -> int | None:
     """Parse a time as a member writes it ('2 hours in', 'at the 90 minute mark', 'half an hour') into seconds."""
-    kept = [w for w in re.findall(r"[a-z0-9.]+", text.lower()) if w not in _SPOKEN_AROUND and not _asking_word(w)]
+    kept = [w for w in re.findall(r"[a-z0-9.]+", text.lower()) if not _asking_word(w)]
     said = " ".join(kept)
     if said in ("half hour", "half an hour"):
         return 1800
@@ -199,7 +199,7 @@ def read_time(text: str) -> int | None:
         seconds = spoken_time(text)
     if seconds is None and (clock := _CLOCK_IN_TEXT_RE.search(text)) is not None:
         rest = text[:clock.start()] + " " + text[clock.end():]
-        if all(w in _SPOKEN_AROUND or _asking_word(w) for w in words(rest)):
+        if all(map(_asking_word, words(rest))):
             seconds = parse_time(clock.group())
     return seconds
 
