@@ -75,7 +75,8 @@ ABBREVIATIONS = {
     "b/c": "because", "subs": "subscriptions", "mil": "million", "bn": "billion", "perf": "performance",
     "intro": "introduction",
     "sv": "silicon valley", "tho": "though", "thru": "through", "wat": "what", "wut": "what", "wot": "what",
-    "wats": "what's", "avg": "average", "smth": "something", "sth": "something",
+    "wats": "what's", "wich": "which", "avg": "average", "smth": "something", "sth": "something",
+    "w": "with", "n": "and", "dev": "developer", "diff": "different",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)
@@ -96,7 +97,8 @@ _WHEN_SAID_RE = re.compile(
     r"\b(?:(?:at )?what (?:minute|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|say|"
     r"speak|cover)\w*|(?:get|go|dive)\w* into|bring\w* up)\b)|\bwhat minute\b", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
-_ABBREVIATION_RE = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.I)
+# Not a letter of a word joined by a hyphen ('n-gram', 'u-turn').
+_ABBREVIATION_RE = re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/-])", re.I)
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -207,7 +209,7 @@ def read_time(text: str) -> int | None:
 def _asking_word(word: str) -> bool:
     """Return True for a word of how a time is asked for, not a time's own ('what', 'chapter', 'lol'; not 'an'),
     as typed in shorthand ('wat') or with a letter wrong ('chaptr', 'arond')."""
-    word = ABBREVIATIONS.get(word, word)
+    word = ABBREVIATIONS.get(word, word).replace("'", "")  # 'wats': "what's", a stop word as 'whats'
     if word in _SPOKEN_NUMBERS or word in ("and", "half"):
         return False
     return (word in STOPWORDS or word in CHAT_FILLER or word in _PLACE_WORDS or word in _SPOKEN_AROUND

@@ -70,7 +70,8 @@ def test_chapter_by_time_title_typo_and_list(episode_bot):
     ("the secnd to last chaptr", "4:14:42"), ("penultimate chapter", "4:14:42"), ("the 3rd chaptr", "0:16:29"),
     ("whats the part at 2h45", "2:43:19"), ("wat chaptr is 30 min in", "0:25:11"),
     ("arond 3h45 what chaptr is that", "3:39:51"), ("the burnuot and overwork chaptr", "2:35:36"),
-    ("which chapter has the jensen stuff", "4:14:42")])
+    ("which chapter has the jensen stuff", "4:14:42"), ("1:55:00 wich chaptr", "1:51:51"),
+    ("wats the chaptr at 1:05:00", "1:02:38")])
 def test_a_chapter_by_a_time_or_a_place_in_a_members_words(episode_bot, asked, start):
     assert episode_bot.run("chapter", {"title_or_time": asked}).results[0].timestamp == start
 

@@ -63,6 +63,9 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("how many devs w/o params") == "how many developers without parameters"
     assert normalize_query("MOE VS DENSE") == "MOE VERSUS DENSE"  # typed in capitals: still in capitals
     assert normalize_query("wats the avg guess, smth like") == "what's the average guess, something like"
+    assert normalize_query("fp8 n training w diff models, dev survey") == (
+        "fp8 and training with different models, developer survey")
+    assert normalize_query("n-gram models") == "n-gram models"  # a letter of a hyphenated word is no shorthand
 
 
 def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
