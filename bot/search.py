@@ -157,6 +157,19 @@ _NAME_ASKED_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:is|was|are|were)\
 _CHAT_WORDS = sorted(w for w in STOPWORDS | CHAT_FILLER if len(w) >= 5)
 COMPLETIONS = 64  # the indexed words a word cut short may complete to that are looked at (_completion)
 RUN_TOGETHER = 4  # the fewest letters of each of two words typed without a space between (_run_together)
+# 'What is the knowledge cutoff for X?', 'What license is X released under?', 'which publisher is putting out
+# X': what is asked of the thing named (_attribute).
+_ATTRIBUTE_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*(?:what|(?P<which>which))"
+                           r"(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the\s+|a\s+|an\s+)?"
+                           r"(?P<attr>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
+                           r"(?:of|for|on|behind|does|did|do|is|was|are|were|has|had)\s+(?P<rest>.+)", re.I)
+# Words of the form of such a question, not what it asks ('what share of', 'what kinds of', 'what's the view on').
+_ASKED_FORM_STEMS = frozenset(stem(w) for w in """kind kinds type types sort sorts piece pieces part parts bit share
+percentage proportion fraction view views take takes consensus opinion opinions thought thoughts stance verdict
+deal point idea gist role""".split())
+# 'What is Nvidia's market capitalization?': the same asked with a possessive.
+_OWNED_RE = re.compile(r"^\s*(?:what|(?P<which>which))(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)\s+"
+                       r"(?P<rest>.+?)(?:'s|’s|s')\s+(?P<attr>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*[?.!]*\s*$", re.I)
 # What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
 _ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
 _WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
@@ -257,6 +270,10 @@ class Query:
     # Each name-and-version of the question ('gemini 3'): what finds the two together in an item's text,
     # and the version's stems, which count only where they stand together (Query.unversioned).
     versions: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
+    # True when `asked` is what the question asks of a thing it names ('the license of OLMo 3': _attribute):
+    # a words answer must hold it; one carried by meaning too, unless it is close in meaning (MEANING_AGREES),
+    # which may say it in other words ('what window did they predict': '2027-2028').
+    attribute: bool = False
     # The versions and capitalized names of `versions` that no episode gives ('llama 3', 'chatgpt plus').
     unknown: tuple[str, ...] = ()
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
@@ -741,19 +758,21 @@ class SearchIndex:
             if s in guessed:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
-        agent = _WHO_DID_RE.match(text)
+        agent, attribute = _WHO_DID_RE.match(text), frozenset()
         if agent and named and not measured:
             # 'Who founded the Allen Institute?': a passage naming the institute and not its founding says
             # nothing of who did (only the deed is asked: the rest of the question names the thing).
             asked = frozenset({stem(corrected.get(agent.group(1).lower(), agent.group(1).lower()))} & set(stems))
         elif not measured:
             asked = _topic(text, corrected, stems)
+            if not asked:
+                asked = attribute = _attribute(text, corrected, stems, named, self._holds_word)
         versions, unknown = self._together(text, set(stems), runs, corrected)
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
-                     written_names=written, versions=versions, unknown=unknown)
+                     written_names=written, versions=versions, unknown=unknown, attribute=bool(attribute))
 
     def strangers(self, q: Query) -> set[str]:
         """Return the names a question asks about that the index never mentions (worked out once).
@@ -823,7 +842,9 @@ class SearchIndex:
         kept = []
         for run in runs:
             initials = "".join(w[0] for token in run for w in words(token)[:1])
-            if len(initials) >= 2 and initials in self.vocab_df and not self._gives_phrase(run):
+            # Not a name with a version ('DeepSeek R2' is no 'DR'): initials stand for words only.
+            if len(initials) >= 2 and initials in self.vocab_df and not any(map(str.isdigit, "".join(run))) \
+                    and not self._gives_phrase(run):
                 text = re.sub(r"\W+".join(map(re.escape, run)), initials.upper(), text)
             else:
                 kept.append(run)
@@ -1361,7 +1382,8 @@ class SearchIndex:
             # what is asked is most of the question (then closeness speaks of it, in other words).
             # Asked when, it must hold a date or a stretch of time: a passage near 'when did Google
             # release Gemma' that gives no time is about Gemma, not its release.
-            return (hit.coverage > 0 and (hit.holds_ask or q.asked_share >= ASKED_ALONE)
+            return (hit.coverage > 0 and (hit.holds_ask or (q.attribute and hit.meaning >= MEANING_AGREES)
+                                          or q.asked_share >= ASKED_ALONE)
                     and (not when or _DATE_RE.search(hit.item.text) or _SPAN_RE.search(hit.item.text))
                     and evidence(hit).answers())
 
@@ -1767,6 +1789,29 @@ def _topic(text: str, corrected: dict[str, str], stems: list[str]) -> frozenset[
     if found is None:
         return frozenset()
     return frozenset(s for w in query_words(found.group(1)) if (s := stem(corrected.get(w, w))) in stems)
+
+
+def _attribute(text: str, corrected: dict[str, str], stems: list[str], named: set[str],
+               held: Callable[[str], bool]) -> frozenset[str]:
+    """Return the stem of what a question asks of a thing it names ('the knowledge cutoff for Claude Opus 4.5':
+    'cutoff'): a passage on the thing that holds none of it says nothing of what is asked."""
+    found = _ATTRIBUTE_RE.match(text) or _OWNED_RE.match(text)
+    if found is None:
+        return frozenset()
+    typed = words(found.group("attr"))
+    if not typed or typed[0] in STOPWORDS:
+        return frozenset()  # 'what did nathan think of X': no thing asked of X
+    # Not a word no episode holds and English lacks ('concesus'): a slip not read is held against no passage.
+    read = [corrected.get(w, w) for w in typed]
+    attr = {s: w for w in read if (s := stem(w)) in stems and s not in named and (held(w) or is_english(w))}
+    if not attr or _ASKED_FORM_STEMS & attr.keys():
+        return frozenset()  # 'what share of', 'what kinds of', 'what is nathan's view on': the form of an ask
+    if found.group("which") and any(map(held, attr.values())):
+        return frozenset()  # 'which lab', 'which app': a name answers, without the word (not 'which foundry')
+    rest = {stem(corrected.get(w, w)) for w in query_words(found.group("rest"))} & set(stems)
+    # Its last word names what is asked ('market capitalization': a passage on Nvidia's market share says nothing
+    # of it).
+    return frozenset(list(attr)[-1:]) if rest - attr.keys() else frozenset()
 
 
 def _named_versions(text: str, stems: set[str], corrected: dict[str, str]) -> Iterator[tuple[str, str]]:

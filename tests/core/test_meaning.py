@@ -395,7 +395,8 @@ def test_what_a_question_asks_about_the_names_in_it_is_split_from_them(episode_b
     assert index.parse("How many parameters does GPT-2 have?").measure == ""  # 'parameters' is what it asks
     assert index.parse("what is Qwen").measure == ""  # no measure asked
     assert index.parse("how many tokens in world models").asked == frozenset()  # no name: no split
-    # Only a question for a measure or a date is split; the words of its form are not what it asks.
+    # Only a question for a measure, a date or a thing of a name is split; the words of its form are not what
+    # it asks ('what role', 'what share', 'the view of').
     assert index.parse("What role does Jensen Huang play?").asked == frozenset()
     assert index.parse("When will AGI arrive according to AI 2027?").asked == frozenset()
 
@@ -699,6 +700,40 @@ def test_who_did_something_to_a_name_needs_the_deed_in_its_answer(episode_bot, q
                                              ("Who named RLVR?", "named by Nathan Lambert")])
 def test_who_did_something_the_episode_tells_is_answered(episode_bot, question, held):
     assert held in ask(episode_bot, question)["results"][0]["text"]
+
+
+@pytest.mark.parametrize("question", ["whats the knowledge cutoff for claude opus 4.5",
+                                      "What license is OLMo 3 released under?",
+                                      "what optimizer was kimi k2 trained with",
+                                      "whats the context window on gpt-oss-120b"])
+def test_what_is_asked_of_a_named_thing_must_be_in_its_answer(episode_bot, question):
+    """The episode speaks of these things, never of their knowledge cutoff, license, optimizer or context window:
+    a passage on the thing holding none of what is asked of it says nothing of it."""
+    assert ask(episode_bot, question)["results"] == []
+
+
+def test_what_is_asked_of_a_thing_may_be_said_in_other_words_by_a_passage_close_in_meaning(episode_bot):
+    """'window' is no word of the AI 2027 passage, which gives the years: close in meaning, it answers."""
+    question = "What window did the authors of that well-known 2027 forecast first predict for AGI?"
+    assert episode_bot.snapshot.index.parse(question).asked == {"window"}
+    assert "2027–2028" in ask(episode_bot, question)["results"][0]["text"]
+
+
+@pytest.mark.parametrize("question, asked", [("what is the concesus on gpt-5 router", set()),
+                                             ("What share of code do experienced developers ship?", set()),
+                                             ("which lab released olmo 3", set()),
+                                             ("what is the license of olmo 3", {"licens"})])
+def test_only_a_thing_asked_of_a_name_must_be_in_its_answer(episode_bot, question, asked):
+    """The form of an ask ('what share of', 'the consensus on'), a slip no word list reads and a kind of thing
+    the episodes speak of ('which lab': a lab's name answers) are not asked of the thing named."""
+    assert episode_bot.snapshot.index.parse(question).asked == asked
+
+
+def test_a_name_with_a_version_is_not_read_as_initials(episode_bot):
+    """'DR' is an episode word; 'DeepSeek R2', a version the episode never names, is not its spelling."""
+    q = episode_bot.snapshot.index.parse("How does DeepSeek R2 compare to GPT-5 on coding?")
+    assert {"deepseek", "r2"} <= set(q.stems)
+    assert ask(episode_bot, "How does DeepSeer R2 compare to GPT-5 on coding?")["results"] == []
 
 
 def test_an_acronym_the_episodes_only_spell_out_is_read_spelled_out(episode_bot):
