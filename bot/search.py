@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import languages, progress
 from .answerable import Evidence
-from .english import is_english
+from .english import is_common_english, is_english
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
 from .library import Library
@@ -708,7 +708,7 @@ class SearchIndex:
                     terms.append(w)
                 continue
             if self.model is not None and (self.model.knows(w) or (
-                    _INFLECTED_RE.search(w) and self.model.knows(stem(w)))) and is_english(w):
+                    _INFLECTED_RE.search(w) and self.model.knows(stem(w)))) and is_english(w) or is_common_english(w):
                 # A real word or name the index lacks ('paris'; 'cooking', whose stem 'cook' the model's
                 # vocabulary holds whole): not a typo of 'pairs' or 'looking'. Only an inflection's stem says
                 # so: 'comunity' (stem 'comun', a Spanish word to the model) is 'community'. The English word
@@ -1054,8 +1054,9 @@ class SearchIndex:
         if len(word) == 4:  # a short word: only a swapped pair of letters or a letter left out
             options = [w for w in options if sorted(w) == sorted(word) or
                        (len(w) == 5 and w[:2] == word[:2] and _leaves_one_out(word, w))]
-        else:  # ...and a longer one must still look like it ('aliens' is not 'allen')
-            options = [w for w in options if fuzz.ratio(word, w) >= 80]
+        else:  # ...and a longer one must still look like it ('aliens' is not 'allen'), or be one slip from its
+            # stem ('rebiuld' is 'rebuilding', whose stem is 'rebuild')
+            options = [w for w in options if fuzz.ratio(word, w) >= 80 or OSA.distance(target, stem(w)) <= 1]
         # A letter left out, added or swapped is a commoner slip than one changed: 'relased' is 'released', not
         # 'related'. Then typists get a word's start right ('faill' is 'fail' rather than 'fill', 'experst'
         # 'experts' rather than 'expert'); then the commoner word.

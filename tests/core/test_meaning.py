@@ -75,6 +75,8 @@ def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
     assert index._correct("projcet") == "project"
     assert index._correct("lambret") == "lambert"
     assert index._correct("relased") == "released"  # a letter left out, not one changed ('related')
+    assert index._correct("rebiuld") == "rebuilding"  # two letters swapped in the stem of the word the episode has
+    assert index._correct("quantization") is None  # not 'quantity': two letters from its stem, and unlike it
     # 'comunity' is no real word though its stem 'comun' is one to the model: only an inflection's stem says so.
     assert index.parse("whats the marine comunity projcet").corrected == {"comunity": "community",
                                                                         "projcet": "project"}
@@ -773,3 +775,15 @@ def test_a_word_is_real_when_the_model_and_the_english_word_list_both_hold_it(ep
     assert index.parse("wats nathans view on multi agnet systems").corrected.get("agnet") == "agent"
     assert index.parse("what is the atom projekt").corrected == {"projekt": "project"}
     assert index.parse("What's the weather in Paris?").corrected == {}
+
+
+def test_a_common_english_word_the_model_lacks_is_real_and_a_rare_one_may_be_a_slip(episode_bot):
+    """'juggle' and 'foundry' are no slips of 'jungle' and 'found'; 'handel', a name in the list, is 'handle'."""
+    from bot.english import is_common_english
+
+    assert is_common_english("juggle") and is_common_english("foundry") and not is_common_english("handel")
+    index = episode_bot.snapshot.index
+    assert index.parse("do power users juggle a bunch of models").corrected == {}
+    assert index.parse("Which foundry manufactures NVIDIA's Blackwell chips?").corrected == {}
+    assert index.parse("can agents handel long tasks").corrected == {"handel": "handle"}
+    assert ask(episode_bot, "Which foundry manufactures NVIDIA's Blackwell chips?")["results"] == []
