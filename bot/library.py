@@ -294,12 +294,14 @@ def build_episode(docs: list[ParsedDocument], joined: dict[str, str] | None = No
                 if not _lists_chapters(p.text, titles)]
     quotes = _merge_quotes([q for d in docs for q in d.quotes])
     passages.append(_info_passage(episode, docs))
+    if episode.links:
+        passages.append(_links_passage(episode, docs))
     place(episode, passages, quotes, joined)
     episode.passages = passages
     episode.quotes = quotes
-    # Said by its files, else told by its words (the info passage is the bot's own English: left out).
+    # Said by its files, else told by its words (the info and links passages are the bot's own English: left out).
     episode.language = (_most_common([d.language for d in docs if d.language])
-                        or languages.detect(" ".join(p.text for p in passages[:-1][:300])))
+                        or languages.detect(" ".join(p.text for p in passages[:300] if p.kind != "info")))
     return episode
 
 
@@ -354,6 +356,15 @@ def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
                      + (f" (another source says {', '.join(others)})." if others else "."))
     sources = [p for d in docs for p in d.at(1)][:3]
     return Passage(text=" ".join(parts), kind="info", section="About the episode", sources=sources)
+
+
+def _links_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
+    """A passage of the episode's links ('anyone got the link to the full transcript'), apart from its facts:
+    within them, the addresses' words would weigh down 'who is the host?'."""
+    urls = ", ".join(dict.fromkeys(link.url for link in episode.links))
+    sources = [p for d in docs for p in d.at(1)][:3]
+    return Passage(text=f"Links to {episode.label}: {urls}.", kind="info", section="About the episode",
+                   sources=sources)
 
 
 def _merge_passages(passages: list[Passage], joined: dict[str, str] | None = None) -> list[Passage]:

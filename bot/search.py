@@ -127,7 +127,8 @@ SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at le
 CHAPTER_CONTENT_WEIGHT = 0.5  # a chapter's vector: its title, plus this much of what is said in it
 SUMMARY_KINDS = ("takeaway", "summary", "note", "highlight")
 # The episode's own facts answer questions that ask for one of them by name.
-FACT_STEMS = {stem(w) for w in ("host", "guest", "guests", "released", "release", "date", "number", "aired")}
+FACT_STEMS = {stem(w) for w in ("host", "guest", "guests", "released", "release", "date", "number", "aired", "link",
+                                 "links", "url", "transcript")}
 FACT_BONUS = 0.1
 LEAD_BONUS = 0.1  # for a passage that opens with what the question is about
 DEFINITION_BONUS = 0.12  # for a passage that defines what a 'what is X?' question asks about

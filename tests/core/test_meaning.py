@@ -46,6 +46,16 @@ def test_a_question_about_the_episode_itself_gets_its_card(episode_bot, question
     assert episode_bot.run("ask", {"question": question}).to_json()["results"][0]["text"].startswith("Episode number 490")
 
 
+@pytest.mark.parametrize("question", ["anyone got the link to the full transcript pls", "where is the transcript",
+                                      "link to the episode"])
+def test_a_question_for_the_episode_s_links_gets_them(episode_bot, question):
+    """The episode's links are a passage of their own: among its facts, their words outweighed 'the host'."""
+    text = episode_bot.run("ask", {"question": question}).to_json()["results"][0]["text"]
+    assert text.startswith("Links to #490") and "https://lexfridman.com/ai-sota-2026-transcript" in text
+    host = episode_bot.run("ask", {"question": "Who is the host?"}).to_json()["results"][0]["text"]
+    assert host.startswith("Episode number 490")
+
+
 @pytest.mark.parametrize("greeting", ["hey how's it going", "what's going on", "how's everyone doing",
                                       "who made you", "what's your name", "can you hear me", "what time is it",
                                       "who built this bot and which model does it run on", "what model are you",
