@@ -1570,7 +1570,7 @@ class SearchIndex:
         # No passage holds enough of the topic's words: what `ask` finds (by meaning too, with its honest
         # declines), as 'sumary of the data and copyrite lawsuit stuff' finds the authors' lawsuit.
         hits = [h for h in hits if h.coverage >= DECLINE_BELOW] or self.ask(topic, episode)[0] or \
-            self._each_of(topic, episode)
+            self._each_of(topic, episode) or self._in_chapter(q, topic, episode)
         if best_section and best_cov >= 0.99:
             # A section about exactly this topic: its bullets, in the order
             # written (the first states the topic), lead the answer.
@@ -1581,6 +1581,18 @@ class SearchIndex:
             seen = {_key(h.item) for h in lead}
             hits = lead + [h for h in hits if _key(h.item) not in seen]
         return hits
+
+    def _in_chapter(self, q: Query, topic: str, episode: Episode) -> list[Hit]:
+        """Return the notes and takeaways of the chapter a topic names, in the order said ('quick rundown of
+        how these ai companies plan to make money': 'How AI will make money?'), as the chapter command finds
+        it; nothing when it finds none, or the chapter has none."""
+        found = self.chapters(topic, episode) if episode.chapters else []
+        if not found:
+            return []
+        title = found[0][0].title
+        held = [p for p in self.library.full(episode).passages if p.chapter == title and p.kind in SUMMARY_KINDS]
+        return [Hit(item=p, episode=episode, score=round(found[0][1] - i * 0.001, 4), coverage=self.coverage(q, p))
+                for i, p in enumerate(sorted(held, key=lambda p: p.time if p.time is not None else 1 << 30))]
 
     def _each_of(self, topic: str, episode: Episode) -> list[Hit]:
         """Return what the episode says on each of two topics asked together ('ipos and acquisitions'), the

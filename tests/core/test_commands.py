@@ -190,6 +190,16 @@ def test_a_summary_no_passage_words_hold_is_what_ask_finds(episode_bot):
     assert episode_bot.run("summary", {"topic": "the world cup"}).results == []
 
 
+def test_a_summary_of_a_topic_only_a_chapter_names_is_that_chapter_s_notes(episode_bot):
+    """No passage holds enough of 'these ai companies plan to make money', and ask declines it; the chapter
+    'How AI will make money?' is about it, and its notes are its summary, in the order said."""
+    results = episode_bot.run("summary", {"topic": "quick rundown of how these ai companies plan to make money"}
+                              ).results
+    assert results and {r.chapter for r in results} == {"How AI will make money?"}
+    assert [r.timestamp for r in results] == sorted(r.timestamp for r in results)
+    assert episode_bot.run("summary", {"topic": "summary of the cooking segment"}).results == []
+
+
 def test_what_was_said_in_the_intro_comes_from_the_introduction(episode_bot):
     assert episode_bot.run("ask", {"question": "what did they say in the intro"}).results[0].chapter == "Introduction"
 
