@@ -126,6 +126,7 @@ CHAPTER_MEANING_BAR = 0.3  # chapter paraphrases reach 0.31-0.38, off-topic asks
 SUGGEST_MEANING_BAR = 0.15  # a declined question's suggested chapters are at least this close in meaning
 CHAPTER_CONTENT_WEIGHT = 0.5  # a chapter's vector: its title, plus this much of what is said in it
 SUMMARY_KINDS = ("takeaway", "summary", "note", "highlight")
+CHAPTER_TOPIC = 0.5  # a summary's topic no note holds is a chapter's whose title holds this share of it
 # The episode's own facts answer questions that ask for one of them by name.
 FACT_STEMS = {stem(w) for w in ("host", "guest", "guests", "released", "release", "date", "number", "aired", "link",
                                  "links", "url", "transcript")}
@@ -1570,7 +1571,7 @@ class SearchIndex:
         # No passage holds enough of the topic's words: what `ask` finds (by meaning too, with its honest
         # declines), as 'sumary of the data and copyrite lawsuit stuff' finds the authors' lawsuit.
         hits = [h for h in hits if h.coverage >= DECLINE_BELOW] or self.ask(topic, episode)[0] or \
-            self._each_of(topic, episode) or self._in_chapter(q, topic, episode)
+            self._each_of(topic, episode) or self._in_chapter(q, episode)
         if best_section and best_cov >= 0.99:
             # A section about exactly this topic: its bullets, in the order
             # written (the first states the topic), lead the answer.
@@ -1582,17 +1583,17 @@ class SearchIndex:
             hits = lead + [h for h in hits if _key(h.item) not in seen]
         return hits
 
-    def _in_chapter(self, q: Query, topic: str, episode: Episode) -> list[Hit]:
-        """Return the notes and takeaways of the chapter a topic names, in the order said ('quick rundown of
-        how these ai companies plan to make money': 'How AI will make money?'), as the chapter command finds
-        it; nothing when it finds none, or the chapter has none."""
-        found = self.chapters(topic, episode) if episode.chapters else []
-        if not found:
+    def _in_chapter(self, q: Query, episode: Episode) -> list[Hit]:
+        """Return the notes and takeaways of the chapter whose title holds most of a topic, in the order said
+        ('quick rundown of how these ai companies plan to make money': 'How AI will make money?'); nothing when
+        no title holds CHAPTER_TOPIC of it ('quantum computing and robotics'), or the chapter has none."""
+        best = max(episode.chapters, key=lambda c: covered(q, c.title.lower()), default=None)
+        if best is None or covered(q, best.title.lower()) < CHAPTER_TOPIC:
             return []
-        title = found[0][0].title
-        held = [p for p in self.library.full(episode).passages if p.chapter == title and p.kind in SUMMARY_KINDS]
-        return [Hit(item=p, episode=episode, score=round(found[0][1] - i * 0.001, 4), coverage=self.coverage(q, p))
-                for i, p in enumerate(sorted(held, key=lambda p: p.time if p.time is not None else 1 << 30))]
+        held = sorted((p for p in self.library.full(episode).passages if p.chapter == best.title
+                       and p.kind in SUMMARY_KINDS), key=lambda p: p.time if p.time is not None else 1 << 30)
+        return [Hit(item=p, episode=episode, score=round(1.0 - i * 0.001, 4), coverage=self.coverage(q, p))
+                for i, p in enumerate(held)]
 
     def _each_of(self, topic: str, episode: Episode) -> list[Hit]:
         """Return what the episode says on each of two topics asked together ('ipos and acquisitions'), the

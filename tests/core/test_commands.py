@@ -192,7 +192,8 @@ def test_a_summary_no_passage_words_hold_is_what_ask_finds(episode_bot):
 
 def test_a_summary_of_a_topic_only_a_chapter_names_is_that_chapter_s_notes(episode_bot):
     """No passage holds enough of 'these ai companies plan to make money', and ask declines it; the chapter
-    'How AI will make money?' is about it, and its notes are its summary, in the order said."""
+    'How AI will make money?' holds most of it, and its notes are its summary, in the order said. A title
+    holding one of two topics ('quantum computing and robotics') is no summary of them."""
     results = episode_bot.run("summary", {"topic": "quick rundown of how these ai companies plan to make money"}
                               ).results
     assert results and {r.chapter for r in results} == {"How AI will make money?"}
