@@ -174,7 +174,9 @@ _OWNED_RE = re.compile(r"^\s*(?:what|(?P<which>which))(?:'s|’s|s|\s+is|\s+was|
                        r"(?P<rest>.+?)(?:'s|’s|s')\s+(?P<attr>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*[?.!]*\s*$", re.I)
 # What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
 _ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
-_WHEN_RE = re.compile(r"\s*(?:when\b|since when\b|(?:what|which) (?:year|month|date|day)\b)", re.I)
+# Not a 'when' of circumstance: 'When comparing coding helpers, what label ...?', 'when training a model, ...'.
+_WHEN_RE = re.compile(r"\s*(?:when\b(?!\s+\w+ing\b)(?![^?]*,\s*(?:what|which|how|who|why|where)\b)|since when\b|"
+                      r"(?:what|which) (?:year|month|date|day)\b)", re.I)
 # 'how much did it cost', 'how many developers': an amount, not a year ('$5 million', '80%', '791 developers',
 # '10K to 13K', 'five days').
 _HOW_MUCH_RE = re.compile(r"\bhow (?:much|many)\b", re.I)

@@ -665,6 +665,18 @@ def test_a_when_of_condition_is_not_asked_for_a_time():
     assert not _SPAN_RE.search("at least ten notable Chinese models")
 
 
+def test_a_when_of_circumstance_is_not_asked_for_a_time(episode_bot):
+    """'When comparing coding helpers, what label ...?' asks the label: its passage, first by meaning,
+    gives no date and was declined as an answer to a 'when'."""
+    from bot.search import _WHEN_RE
+
+    assert not _WHEN_RE.match("when training a model, what matters most")
+    assert _WHEN_RE.match("when did they say it") and _WHEN_RE.match("When is Nathan's next book coming out?")
+    question = ("When comparing coding helpers, what label did they give Claude Code versus the assistants built "
+                "into your code editor?")
+    assert "terminal agents" in ask(episode_bot, question)["results"][0]["text"]
+
+
 def test_an_amount_typed_with_a_typo_is_no_version(episode_bot):
     """'deepseeks 5 milion': 'milion' is corrected to 'million', so 5 is an amount, not DeepSeek 5."""
     index = episode_bot.snapshot.index
