@@ -747,8 +747,8 @@ class SearchIndex:
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
         guessed = {stem(fix) for fix in corrected.values()}
         named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
-        written = frozenset()
-        if measured and (plain or text == text.lower()) and language == "en":  # no capitals: names as written
+        written, agent = frozenset(), _WHO_DID_RE.match(text)
+        if (measured or agent) and (plain or text == text.lower()) and language == "en":  # names as written
             written = frozenset(stem(w) for w in self._written_as_names(terms))
             named |= written
         asked = frozenset(s for s in stems if s not in named and s not in self.people and s not in _FORM_STEMS)
@@ -762,7 +762,7 @@ class SearchIndex:
             if s in guessed:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
-        agent, attribute = _WHO_DID_RE.match(text), frozenset()
+        attribute = frozenset()
         if agent and named and not measured:
             # 'Who founded the Allen Institute?': a passage naming the institute and not its founding says
             # nothing of who did (only the deed is asked: the rest of the question names the thing).

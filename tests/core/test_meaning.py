@@ -712,7 +712,9 @@ def test_a_year_weighs_as_a_date_not_as_a_name(episode_bot):
 
 
 @pytest.mark.parametrize("question", ["Who founded the Allen Institute for AI?", "Who founded Anthropic?",
-                                      "Who runs OpenAI?", "Who invented RLHF?"])
+                                      "Who runs OpenAI?", "Who invented RLHF?",
+                                      "who founded the allen institute for ai",  # names as the episodes write
+                                      "WHO FOUNDED MOONSHOT AI, THE LAB BEHIND KIMI?"])  # ... them, typed so
 def test_who_did_something_to_a_name_needs_the_deed_in_its_answer(episode_bot, question):
     """The episode names these, never who founded, runs or invented them: a passage naming them says nothing
     of who did."""
