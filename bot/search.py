@@ -142,6 +142,8 @@ AMOUNT_BONUS = 0.15  # for a passage that holds an amount, when the question ask
 # what is measured answers it, not one that says something else about the thing named (Query.asked).
 _MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|fast|far|soon)|when|(?:what|which) "
                          r"(?:year|month|date|day))\b", re.I)
+# What a 'how many' counts: the word after it ('How many GPUs does Meta own?').
+_COUNTED_RE = re.compile(r"\bhow many\s+([\w-]+)", re.I)
 # A clause joined on ('... and how fast is it?'): what comes before it is asked too.
 _JOINED_RE = re.compile(r"\w.*\band\s+$", re.I)
 # Words of a question's form, not of what it asks (Query.asked): the measure's own ('how long', 'how old'),
@@ -752,6 +754,10 @@ class SearchIndex:
             written = frozenset(stem(w) for w in self._written_as_names(terms))
             named |= written
         asked = frozenset(s for s in stems if s not in named and s not in self.people and s not in _FORM_STEMS)
+        if measured and (counted := _COUNTED_RE.search(text)):
+            # 'How many GPUs does Meta own?': what is counted is asked, a name or not (a passage counting
+            # Meta's open models is no answer).
+            asked |= {stem(corrected.get(w, w)) for w in words(counted.group(1))} & set(stems)
         if not named:
             measured = None
         weights = {}
@@ -1721,12 +1727,14 @@ def _rows_in_language(episode: Episode, base: int, joined: dict[str, str]
     lines: list[str] = []
     stem_of: dict[str, str] = {}  # an episode says each word many times: stem it once (one language here)
     labels: dict[str, list[str]] = {}  # the words of each heading and speaker: they repeat item after item
+    # A host's or guest's whole name, by each of its words: a passage saying 'Raschka argues' holds the
+    # 'Sebastian' of 'what does sebastian think about X' (in its searched text too, for BM25).
+    names = [set(words(n)) for n in [episode.host or "", *episode.guests] if len(words(n)) > 1]
     for i, item in enumerate([*episode.passages, *episode.quotes]):
         head = heading(item)
         speaker = item.speaker or ""
         aliases = number_aliases(item.text)
         text = f"{item.text} {aliases}"
-        rows.append((base + i, text, head, speaker, episode.id))
         # The words of text, heading and speaker, as words() splits them joined by spaces (no word spans one):
         # the text's as the build split them when it did, and the aliases' own.
         split = joined.get(item.text)
@@ -1736,6 +1744,11 @@ def _rows_in_language(episode: Episode, base: int, joined: dict[str, str]
             surface = set(split.split(" ")) if split else set()
             if aliases:
                 surface.update(words(aliases))
+        named = [w for name in names if not surface.isdisjoint(name) for w in sorted(name - surface)]
+        if named:
+            text = f"{text} {' '.join(named)}"
+            surface.update(named)
+        rows.append((base + i, text, head, speaker, episode.id))
         for label in (head, speaker):
             if label:
                 found = labels.get(label)

@@ -413,6 +413,19 @@ def test_what_a_question_asks_about_the_names_in_it_is_split_from_them(episode_b
     assert index.parse("When will AGI arrive according to AI 2027?").asked == frozenset()
 
 
+def test_what_a_how_many_counts_is_asked_even_as_a_name(episode_bot):
+    """'GPUs' is written in capitals: as a name, a passage counting Meta's open models would answer."""
+    index = episode_bot.snapshot.index
+    assert index.parse("How many GPUs does Meta own?").asked == {"gpu"}
+    assert ask(episode_bot, "How many GPUs does Meta own?")["results"] == []
+
+
+def test_a_guest_named_by_one_of_their_names_is_found_by_the_other(episode_bot):
+    """'Raschka argues ...': the note holds Sebastian too, as the question asks it (typed 'sebastien')."""
+    text = ask(episode_bot, "what does sebastien think about continual learning")["results"][0]["text"]
+    assert "Raschka argues" in text
+
+
 def test_a_question_typed_in_lowercase_finds_its_names_by_how_the_episodes_write_them(episode_bot):
     index = episode_bot.snapshot.index
     q = index.parse("how many employees does anthropic have")
