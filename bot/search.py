@@ -1061,9 +1061,11 @@ class SearchIndex:
             return None
         best = min(d for _, d in found)
         options = list(dict.fromkeys(w for w, d in found if d == best))
-        if len(word) == 4:  # a short word: only a swapped pair of letters or a letter left out
+        if len(word) == 4:  # a short word: only a swapped pair of letters, a letter left out or one doubled
             options = [w for w in options if sorted(w) == sorted(word) or
-                       (len(w) == 5 and w[:2] == word[:2] and _leaves_one_out(word, w))]
+                       (len(w) == 5 and w[:2] == word[:2] and _leaves_one_out(word, w)) or
+                       (len(w) == 3 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == w
+                                            for i in range(1, 4)))]
         else:  # ...and a longer one must still look like it ('aliens' is not 'allen'), or be one slip from its
             # stem ('rebiuld' is 'rebuilding', whose stem is 'rebuild')
             options = [w for w in options if fuzz.ratio(word, w) >= 80 or OSA.distance(target, stem(w)) <= 1]

@@ -85,6 +85,7 @@ def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
     assert index._correct("projcet") == "project"
     assert index._correct("lambret") == "lambert"
     assert index._correct("relased") == "released"  # a letter left out, not one changed ('related')
+    assert index._correct("nett") == "net"  # a short word with a letter doubled ('gated delta nett')
     assert index._correct("rebiuld") == "rebuilding"  # two letters swapped in the stem of the word the episode has
     assert index._correct("quantization") is None  # not 'quantity': two letters from its stem, and unlike it
     # 'comunity' is no real word though its stem 'comun' is one to the model: only an inflection's stem says so.
