@@ -38,6 +38,7 @@ _ALL_CHAPTERS = re.compile(r"(?:(?:list|show|see|give|me|all|the|every|of)\s+)*(
 _NUMBERED_CHAPTER = re.compile(r"(?:the )?(?:(?:chapter|ch\.?|part|section|segment|#)\s*(\d{1,3})|"
                                r"(\d{1,3})(?:st|nd|rd|th) (?:chapter|part|section|segment))", re.I)
 _CHAPTER_WORD = re.compile(r"\b(?:section|chapter|segment)\b", re.I)
+_CLOCK_RE = re.compile(r"(?<![\d:])(\d{1,2}):([0-5]\d)(?![\d:])")  # a clock of two parts: '3:52', '54:41'
 # 'second chapter', 'the secnd to last chaptr', 'penultimate section': a chapter by its place in words.
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10}
@@ -215,6 +216,11 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
                             _("Ask about an earlier time, or leave the limit out."))
         return _chapter_reply(snap, episode, reply, shown[number - 1], shown, before)
     at = chapter_for_time(wanted, episode)
+    if at is not None and (hours := _hours_meant(wanted, at[0], episode, before)) is not None:
+        # '3:52 what chapter is that' in a four-hour episode: hours and minutes, said so.
+        reply.message = _("Read {typed} as {time}, hours and minutes; for minutes and seconds, ask for {other}.",
+                          typed=f"{at[0] // 60}:{at[0] % 60:02d}", time=format_time(hours), other=format_time(at[0]))
+        at = hours, episode.chapter_at(hours)
     if at is None and is_time_line(wanted.replace(" ", "")):  # 9:99:99: time-shaped, but no clock shows it
         raise UserError(_("{time} is not a possible time: minutes and seconds go up to 59.", time=wanted),
                         _("Try e.g. 1:30:00 or 90:00."))
@@ -245,6 +251,25 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
             reply.message = _("No chapter title matches {wanted!r}; this is the chapter where it comes up.",
                               wanted=wanted)
     return _chapter_reply(snap, episode, reply, chosen, shown, before)
+
+
+def _hours_meant(wanted: str, seconds: int, episode: Episode, before: int | None) -> int | None:
+    """Return the time in hours and minutes a clock of two parts means ('3:52': 3:52:00) when the episode
+    runs that long, else None: minutes and seconds then ('54:41'), as a chapter list writes them, as
+    copied from it ('1:39', where a chapter starts), and within a spoiler-safe limit the hours pass.
+
+    A member typing a time into a long episode from memory writes its hours and minutes; as minutes and
+    seconds it would fall among the first chapters, rarely what is asked about.
+    """
+    clocks = _CLOCK_RE.findall(wanted)
+    if len(clocks) != 1 or not clocks[0][0] or int(clocks[0][0]) * 60 + int(clocks[0][1]) != seconds:
+        return None
+    hours = int(clocks[0][0]) * 3600 + int(clocks[0][1]) * 60
+    last = episode.chapters[-1]
+    if any(c.start == seconds for c in episode.chapters) or hours >= (last.end or last.start) or (
+            before is not None and hours >= before):
+        return None
+    return hours
 
 
 def _place(text: str) -> str:

@@ -71,9 +71,22 @@ def test_chapter_by_time_title_typo_and_list(episode_bot):
     ("whats the part at 2h45", "2:43:19"), ("wat chaptr is 30 min in", "0:25:11"),
     ("arond 3h45 what chaptr is that", "3:39:51"), ("the burnuot and overwork chaptr", "2:35:36"),
     ("which chapter has the jensen stuff", "4:14:42"), ("1:55:00 wich chaptr", "1:51:51"),
+    # a clock of two parts: hours and minutes where the episode runs that long and no chapter starts at its
+    # minutes and seconds ('1:39', copied from the chapter list); minutes and seconds past the end ('54:41')
+    ("3:52 what chapter is that", "3:51:02"), ("whats the chapter around 2:30", "2:12:43"), ("1:39", "0:01:39"),
+    ("54:41", "0:54:41"), ("0:03:52", "0:01:39"),
     ("wats the chaptr at 1:05:00", "1:02:38")])
 def test_a_chapter_by_a_time_or_a_place_in_a_members_words(episode_bot, asked, start):
     assert episode_bot.run("chapter", {"title_or_time": asked}).results[0].timestamp == start
+
+
+def test_a_clock_read_as_hours_and_minutes_says_so(episode_bot):
+    reply = episode_bot.run("chapter", {"title_or_time": "wat chapter is arround 4:18"})
+    assert reply.results[0].timestamp == "4:14:42"
+    assert reply.message == "Read 4:18 as 4:18:00, hours and minutes; for minutes and seconds, ask for 0:04:18."
+    assert not episode_bot.run("chapter", {"title_or_time": "1:39"}).message
+    # under a spoiler-safe limit of 45:00, 4:18 is minutes and seconds
+    assert episode_bot.run("chapter", {"title_or_time": "4:18", "before": "45:00"}).results[0].timestamp == "0:01:39"
 
 
 @pytest.mark.parametrize("asked", ["chapters", "list the chapters", "show all chapters", "toc"])
