@@ -92,6 +92,10 @@ MEANING_COVER = 0.5  # how much a share of the question's words counts beside co
 # 'how many users does chatgpt have per week' is declined, no longer led by a passage without a count.
 MEANING_LEAD_BLEND = 0.2
 MEANING_AGREES = 0.35  # a words match whose cosine is at least this is a match of "both"
+# A passage carried by meaning that holds none of what a question asks of a thing it names (Query.attribute)
+# answers only from this cosine: of the 14 such leads of every set, the 9 out-of-scope ones reach 0.36-0.49
+# ('what batch size did ai2 use ...' 0.48), the right ones 0.41-0.53 ('What window did the authors ...' 0.53).
+ATTRIBUTE_MEANING = 0.5
 # A passage found by meaning that holds none of what a question asks about the names in it (Query.asked)
 # answers only when what is asked is at least this share of the question's weight.
 ASKED_ALONE = 0.5
@@ -167,10 +171,12 @@ _ATTRIBUTE_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*(?:what|(
                            r"(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the\s+|a\s+|an\s+)?"
                            r"(?P<attr>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
                            r"(?:of|for|on|behind|does|did|do|is|was|are|were|has|had)\s+(?P<rest>.+)", re.I)
-# Words of the form of such a question, not what it asks ('what share of', 'what kinds of', 'what's the view on').
+# Words of the form of such a question, not what it asks ('what share of', 'what kinds of', 'what's the view on',
+# 'what's the downside of': a passage weighing it says so in its own words).
 _ASKED_FORM_STEMS = frozenset(stem(w) for w in """kind kinds type types sort sorts piece pieces part parts bit share
 percentage proportion fraction view views take takes consensus opinion opinions thought thoughts stance verdict
-deal point idea gist role""".split())
+deal point idea gist role downside downsides upside upsides drawback drawbacks benefit benefits advantage
+advantages catch""".split())
 # 'What is Nvidia's market capitalization?': the same asked with a possessive.
 _OWNED_RE = re.compile(r"^\s*(?:what|(?P<which>which))(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)\s+"
                        r"(?P<rest>.+?)(?:'s|’s|s')\s+(?P<attr>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*[?.!]*\s*$", re.I)
@@ -277,7 +283,7 @@ class Query:
     # and the version's stems, which count only where they stand together (Query.unversioned).
     versions: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
     # True when `asked` is what the question asks of a thing it names ('the license of OLMo 3': _attribute):
-    # a words answer must hold it; one carried by meaning too, unless it is close in meaning (MEANING_AGREES),
+    # a words answer must hold it; one carried by meaning too, unless it is close in meaning (ATTRIBUTE_MEANING),
     # which may say it in other words ('what window did they predict': '2027-2028').
     attribute: bool = False
     # The versions and capitalized names of `versions` that no episode gives ('llama 3', 'chatgpt plus').
@@ -1395,7 +1401,7 @@ class SearchIndex:
             # what is asked is most of the question (then closeness speaks of it, in other words).
             # Asked when, it must hold a date or a stretch of time: a passage near 'when did Google
             # release Gemma' that gives no time is about Gemma, not its release.
-            return (hit.coverage > 0 and (hit.holds_ask or (q.attribute and hit.meaning >= MEANING_AGREES)
+            return (hit.coverage > 0 and (hit.holds_ask or (q.attribute and hit.meaning >= ATTRIBUTE_MEANING)
                                           or q.asked_share >= ASKED_ALONE)
                     and (not when or _DATE_RE.search(hit.item.text) or _SPAN_RE.search(hit.item.text))
                     and evidence(hit).answers())
