@@ -231,7 +231,9 @@ _ACRONYM_RE = re.compile(r"(?<![\w-])[A-Za-z]{3,5}(?![\w-])")
 _TRAILING_CHAT_RE = re.compile(r"(?:[\s,!?.]+(?:" + "|".join(sorted(CHAT_FILLER | {"again"})) + r"))+[\s!?.]*$", re.I)
 # 'What does OLMo stand for?': its letters' words, which only a passage spelling it out gives.
 _STANDS_FOR_RE = re.compile(r"\bstands? for\b", re.I)
-_ASKS_MEANING_RE = re.compile(r"^\s*what (?:does|do) .+ (?:stands? for|mean)\s*\??$", re.I)
+# ... also where it is said ('what does atom stand for in lamberts project'), as _WHAT_IS_RE reads it.
+_ASKS_MEANING_RE = re.compile(r"^\s*what (?:does|do) .+ (?:stands? for(?:\s+(?:in|from|of|on)\b[^?]*)?|mean)\s*\??$",
+                              re.I)
 _MEANING_FORM = frozenset({"stand", "stands", "mean"})
 _INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")  # 'cooking': an inflection of a word the model may know
 _AND_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[,/]\s*", re.I)  # 'ipos and acquisitions', 'nvidia / compute'
@@ -239,7 +241,8 @@ _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")  # the word after a number ('5 milion')
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
 # 'What is X?' with X of at most three words: a request for a definition.
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
-                         r"^what does (\S+(?: \S+){0,2}?) (?:mean|stand for|do)\s*\??$", re.I)
+                         r"^what does (\S+(?: \S+){0,2}?) (?:mean|stand for(?:\s+(?:in|from|of|on)\b[^?]*)?|do)\s*\??$",
+                         re.I)
 
 
 @dataclass

@@ -790,6 +790,8 @@ def test_an_acronym_the_episodes_only_spell_out_is_read_spelled_out(episode_bot)
 
 
 @pytest.mark.parametrize("question, held", [("what does rlvr stand for", "Reinforcement Learning with Verifiable"),
+                                             ("what does atom stand for in lamberts projcet", "American Truly Open"),
+                                             ("what does RLVR stand for in post-training", "Verifiable Rewards"),
                                              ("what does ATOM stand for again", "American Truly Open Models"),
                                              ("what does moe stand for", "Mixture of Experts (MoE)")])
 def test_what_an_acronym_stands_for_is_the_passage_spelling_it_out(episode_bot, question, held):
@@ -798,6 +800,7 @@ def test_what_an_acronym_stands_for_is_the_passage_spelling_it_out(episode_bot, 
 
 
 @pytest.mark.parametrize("question", ["what does olmo stand for", "what does olmo even stand for lol",
+                                      "what does olmo stand for in the ai2 release",
                                       "what does nsf stand for"])
 def test_what_an_acronym_the_episode_never_spells_out_stands_for_is_declined(episode_bot, question):
     assert ask(episode_bot, question)["results"] == []
