@@ -360,11 +360,12 @@ def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
 
 def _links_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
     """A passage of the episode's links ('anyone got the link to the full transcript'), apart from its facts:
-    within them, the addresses' words would weigh down 'who is the host?'."""
+    within them, the addresses' words would weigh down 'who is the host?'. Without the episode's title or
+    number, which the facts passage holds already ('what episode is this', 'when do they get to scaling laws'
+    ask no link)."""
     urls = ", ".join(dict.fromkeys(link.url for link in episode.links))
     sources = [p for d in docs for p in d.at(1)][:3]
-    return Passage(text=f"Links to {episode.label}: {urls}.", kind="info", section="About the episode",
-                   sources=sources)
+    return Passage(text=f"Links: {urls}.", kind="info", section="About the episode", sources=sources)
 
 
 def _merge_passages(passages: list[Passage], joined: dict[str, str] | None = None) -> list[Passage]:

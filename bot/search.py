@@ -238,7 +238,7 @@ _MEANING_FORM = frozenset({"stand", "stands", "mean"})
 _INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")  # 'cooking': an inflection of a word the model may know
 _AND_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[,/]\s*", re.I)  # 'ipos and acquisitions', 'nvidia / compute'
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")  # the word after a number ('5 milion'): see _named_versions
-_FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|\w*\d\w*)")
+_FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|[a-z]+[A-Z][\w.-]*|\w*\d\w*)")  # 'xAI' too
 # 'What is X?' with X of at most three words: a request for a definition.
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
                          r"^what does (\S+(?: \S+){0,2}?) (?:mean|stand for(?:\s+(?:in|from|of|on)\b[^?]*)?|do)\s*\??$",
@@ -766,7 +766,9 @@ class SearchIndex:
         if measured and (counted := _COUNTED_RE.search(text)):
             # 'How many GPUs does Meta own?': what is counted is asked, a name or not (a passage counting
             # Meta's open models is no answer).
-            asked |= {stem(corrected.get(w, w)) for w in words(counted.group(1))} & set(stems)
+            counts = {stem(corrected.get(w, w)) for w in words(counted.group(1))} & set(stems)
+            if len(asked | counts) < len(stems):  # not the whole question: then nothing splits it
+                asked |= counts
         if not named:
             measured = None
         weights = {}
