@@ -722,13 +722,15 @@ class SearchIndex:
                     prefixes.add(w)
                     terms.append(w)
                 continue
-            if self.model is not None and (self.model.knows(w) or (
-                    _INFLECTED_RE.search(w) and self.model.knows(stem(w)))) and is_english(w) or is_common_english(w):
+            known = self.model is not None and (self.model.knows(w) or (
+                _INFLECTED_RE.search(w) and self.model.knows(stem(w)))) and is_english(w)
+            if known or is_common_english(w):
                 # A real word or name the index lacks ('paris'; 'cooking', whose stem 'cook' the model's
                 # vocabulary holds whole): not a typo of 'pairs' or 'looking'. Only an inflection's stem says
                 # so: 'comunity' (stem 'comun', a Spanish word to the model) is 'community'. The English word
                 # list must hold it too: the model's vocabulary also holds pieces and other languages' words
-                # ('agnet' is 'agent', 'projekt' 'project').
+                # ('agnet' is 'agent', 'projekt' 'project'). A common English word is real on its own ('juggle',
+                # 'foundry', which the model lacks).
                 terms.append(w)
                 continue
             fix = self._correct(w)
@@ -1608,8 +1610,9 @@ class SearchIndex:
         """Return the notes and takeaways of the chapter whose title holds most of a topic, in the order said
         ('quick rundown of how these ai companies plan to make money': 'How AI will make money?'); nothing when
         no title holds CHAPTER_TOPIC of it ('quantum computing and robotics'), or the chapter has none."""
-        best = max(episode.chapters, key=lambda c: covered(q, c.title.lower()), default=None)
-        if best is None or covered(q, best.title.lower()) < CHAPTER_TOPIC:
+        share, best = max(((covered(q, c.title.lower()), c) for c in episode.chapters), key=lambda sc: sc[0],
+                          default=(0.0, None))
+        if best is None or share < CHAPTER_TOPIC:
             return []
         held = sorted((p for p in self.library.full(episode).passages if p.chapter == best.title
                        and p.kind in SUMMARY_KINDS), key=lambda p: p.time if p.time is not None else 1 << 30)
