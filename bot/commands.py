@@ -54,9 +54,11 @@ _PLACE_NAMES = sorted({"chapter", "chapters", "section", "segment", "beginning",
 _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|best|fav(?:ou?rite)?|notable|"
                        r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?: of the day)?"
                        r"(?:\s+(?:from|by|in)\s+(?P<from>.+?))?", re.I)
-# How a line is asked for, not its words: 'sebastian quote about ...'.
+# How a line is asked for, not its words: 'sebastian quote about ...', 'the line about ...', "lex line abt it
+# getting super technical", "nathans line that agent mistakes are ..." (the speaker's name is left to weigh).
 _QUOTE_WORD = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?|"
-                         r"^\s*(?:(?:the|that)\s+(?:line|bit|part)\s+(?:about|where|when|on|from)|who said)\b", re.I)
+                         r"(?:^\s*(?:the|that)\s+|\b)(?:line|bit|part)\s+(?:about|abt|where|when|on|from|that|saying)\b|"
+                         r"^\s*who said\b", re.I)
 # 'best quote from the episode': from anyone in it.
 _THE_EPISODE = re.compile(rf"(?:the |this |that )?(?:{_EPISODE_WORDS})", re.I)
 

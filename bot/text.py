@@ -268,14 +268,18 @@ _THOUSANDS_RE = re.compile(r"\b(\d+)k\b", re.I)
 _MONEY_RE = re.compile(r"\$(\d+(?:\.\d+)?)\s?([mb])n?\b", re.I)
 # '5m', '1.5mn' in a question: an amount (a time such as '5m' is read before any search). Not
 # '120b', which names a model's size the way the episode writes it ('gpt-oss-120b').
-_AMOUNT_RE = re.compile(r"(?<![\w$.])(\d+(?:\.\d+)?)(m)n?\b", re.I)
+_AMOUNT_RE = re.compile(r"(?<![\w$.-])(\d+(?:\.\d+)?)([mt])n?\b", re.I)  # '50t tokens': 50 trillion
+# '10K' in a text: the '10000' a question's '10k' is written as (normalize_query), held beside it.
+_THOUSANDS_IN_TEXT_RE = re.compile(r"(?<![\w.,-])(\d{1,3})[kK]\b")
 
 
 def number_aliases(text: str) -> str:
-    """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match."""
+    """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match, and thousands
+    written with a K as a question's are written ('10K' -> '10000')."""
+    thousands = [f"{m}000" for m in _THOUSANDS_IN_TEXT_RE.findall(text)]
     # Each form holds a hyphen, or a slash or comma between digits: most text has none (a build asks of every line).
     if "-" not in text and (("/" not in text and "," not in text) or not _DIGIT_SEP_RE.search(text)):
-        return ""
+        return " ".join(thousands)
     # No form spans whitespace (which is never part of a word either), so the pattern is run over the few
     # whitespace-separated pieces that could hold one: the same matches, in the same order, as over the
     # whole text, at a third of the cost (the pattern tried at every word was a tenth of a first build).
@@ -284,7 +288,7 @@ def number_aliases(text: str) -> str:
     for piece in text.split():
         if "-" in piece or (digits and ("/" in piece or "," in piece) and _DIGIT_SEP_RE.search(piece)):
             found += _JOINABLE_RE.findall(piece)
-    return " ".join(m.translate(_SEPARATORS) for m in found)
+    return " ".join([*(m.translate(_SEPARATORS) for m in found), *thousands])
 
 
 _SEPARATORS = str.maketrans("", "", "/,-")
@@ -294,7 +298,7 @@ def normalize_query(text: str) -> str:
     """Write numbers and shorthand in a question the way the index holds them ('100k' ->
     '100000', '$5M' -> '$5 million', '5m' -> '5 million', 'recs' -> 'recommendations')."""
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {'million' if m.group(2).lower() == 'm' else 'billion'}", text)
-    text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} million", text)
+    text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} {'million' if m.group(2).lower() == 'm' else 'trillion'}", text)
     text = _ABBREVIATION_RE.sub(_spelled_out, text)
     if _ABOUT_THE_BOT_RE.search(text):
         return ""

@@ -174,6 +174,14 @@ def test_a_quote_asked_in_words_about_a_topic_is_found_by_its_words(episode_bot)
     assert episode_bot.run("quote", {"text": "jensen quote"}).results == []
 
 
+@pytest.mark.parametrize("text, held", [("lex line abt it getting super technical sometimes", "super technical"),
+                                         ("the dev survey line abt coding w ai being significantly more enjoyable",
+                                          "significantly more enjoyable")])
+def test_a_line_asked_for_as_someone_s_line_about_something(episode_bot, text, held):
+    """'line abt' says how a line is asked for: as a search word, 'line' weighed a fifth of the question."""
+    assert held in episode_bot.run("quote", {"text": text}).results[0].text
+
+
 def test_quote_for_an_unknown_speaker_says_who_speaks(episode_bot):
     reply = episode_bot.run("quote", {"speaker": "Oprah"})
     assert reply.error and "Lex Fridman" in reply.body

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bot.meaning import ModelError, StaticModel, load_model
-from bot.text import normalize_query, query_words
+from bot.text import normalize_query, number_aliases, query_words
 
 
 # -- words of a chat ask -------------------------------------------------------
@@ -76,6 +76,10 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("fp8 n training w diff models, dev survey") == (
         "fp8 and training with different models, developer survey")
     assert normalize_query("n-gram models") == "n-gram models"  # a letter of a hyphenated word is no shorthand
+    assert normalize_query("qwen trained on 50t tokens") == "qwen trained on 50 trillion tokens"
+    assert normalize_query("gpt-5t") == "gpt-5t"  # a name's piece, not an amount
+    # '10K' in a passage is held as the '10000' a question's '10k' is written as
+    assert number_aliases("(e.g., 10K to 13K)") == "10000 13000"
 
 
 def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
