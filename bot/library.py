@@ -293,9 +293,7 @@ def build_episode(docs: list[ParsedDocument], joined: dict[str, str] | None = No
     passages = [p for p in _merge_passages([p for d in docs for p in d.passages], joined)
                 if not _lists_chapters(p.text, titles)]
     quotes = _merge_quotes([q for d in docs for q in d.quotes])
-    passages.append(_info_passage(episode, docs))
-    if episode.links:
-        passages.append(_links_passage(episode, docs))
+    passages += _info_passages(episode, docs)
     place(episode, passages, quotes, joined)
     episode.passages = passages
     episode.quotes = quotes
@@ -341,8 +339,11 @@ def _lists_chapters(text: str, titles: list[str]) -> bool:
     return len(found) >= 3 and sum(map(len, found)) >= CHAPTER_LIST_SHARE * len(low)
 
 
-def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
-    """A passage of the episode's own facts, so 'who are the guests?' finds them."""
+def _info_passages(episode: Episode, docs: list[ParsedDocument]) -> list[Passage]:
+    """The passages of the episode's own facts, so 'who are the guests?' finds them, and of its links
+    ('anyone got the link to the full transcript'), apart: among the facts, the addresses' words would weigh
+    down 'who is the host?', and the links passage leaves out the title and number the facts give ('what
+    episode is this', 'when do they get to scaling laws' ask no link)."""
     number = f"Episode number {episode.number}: " if episode.number is not None else "Episode: "
     parts = [f"{number}{episode.title}."]
     if episode.host:
@@ -354,18 +355,11 @@ def _info_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
                         - {episode.date.isoformat()})
         parts.append(f"Released {episode.date.isoformat()}"
                      + (f" (another source says {', '.join(others)})." if others else "."))
+    texts = [" ".join(parts)]
+    if episode.links:
+        texts.append(f"Links: {', '.join(dict.fromkeys(link.url for link in episode.links))}.")
     sources = [p for d in docs for p in d.at(1)][:3]
-    return Passage(text=" ".join(parts), kind="info", section="About the episode", sources=sources)
-
-
-def _links_passage(episode: Episode, docs: list[ParsedDocument]) -> Passage:
-    """A passage of the episode's links ('anyone got the link to the full transcript'), apart from its facts:
-    within them, the addresses' words would weigh down 'who is the host?'. Without the episode's title or
-    number, which the facts passage holds already ('what episode is this', 'when do they get to scaling laws'
-    ask no link)."""
-    urls = ", ".join(dict.fromkeys(link.url for link in episode.links))
-    sources = [p for d in docs for p in d.at(1)][:3]
-    return Passage(text=f"Links: {urls}.", kind="info", section="About the episode", sources=sources)
+    return [Passage(text=text, kind="info", section="About the episode", sources=sources) for text in texts]
 
 
 def _merge_passages(passages: list[Passage], joined: dict[str, str] | None = None) -> list[Passage]:
