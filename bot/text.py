@@ -266,6 +266,7 @@ _JOINABLE_RE = re.compile(r"\b\d(?:/\d)+\b|\b[^\W_]+(?:-[^\W_]+)+\b|\b\d{1,3}(?:
 _DIGIT_SEP_RE = re.compile(r"\d[/,]\d")
 _THOUSANDS_RE = re.compile(r"\b(\d+)k\b", re.I)
 _MONEY_RE = re.compile(r"\$(\d+(?:\.\d+)?)\s?([mb])n?\b", re.I)
+_MAGNITUDES = {"m": "million", "b": "billion", "t": "trillion"}  # what '$5M', '5m', '50t' stand for
 # '5m', '1.5mn' in a question: an amount (a time such as '5m' is read before any search). Not
 # '120b', which names a model's size the way the episode writes it ('gpt-oss-120b').
 _AMOUNT_RE = re.compile(r"(?<![\w$.-])(\d+(?:\.\d+)?)([mt])n?\b", re.I)  # '50t tokens': 50 trillion
@@ -297,8 +298,8 @@ _SEPARATORS = str.maketrans("", "", "/,-")
 def normalize_query(text: str) -> str:
     """Write numbers and shorthand in a question the way the index holds them ('100k' ->
     '100000', '$5M' -> '$5 million', '5m' -> '5 million', 'recs' -> 'recommendations')."""
-    text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {'million' if m.group(2).lower() == 'm' else 'billion'}", text)
-    text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} {'million' if m.group(2).lower() == 'm' else 'trillion'}", text)
+    text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)
+    text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)
     text = _ABBREVIATION_RE.sub(_spelled_out, text)
     if _ABOUT_THE_BOT_RE.search(text):
         return ""
