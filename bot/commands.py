@@ -264,9 +264,12 @@ def _hours_meant(wanted: str, seconds: int, episode: Episode, before: int | None
     seconds it would fall among the first chapters, rarely what is asked about.
     """
     clocks = _CLOCK_RE.findall(wanted)
-    if len(clocks) != 1 or not clocks[0][0] or int(clocks[0][0]) * 60 + int(clocks[0][1]) != seconds:
+    if len(clocks) != 1:
         return None
-    hours = int(clocks[0][0]) * 3600 + int(clocks[0][1]) * 60
+    first, second = map(int, clocks[0])
+    if first * 60 + second != seconds:  # the time read was not this clock's minutes and seconds
+        return None
+    hours = seconds * 60
     last = episode.chapters[-1]
     if any(c.start == seconds for c in episode.chapters) or hours >= (last.end or last.start) or (
             before is not None and hours >= before):
