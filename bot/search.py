@@ -166,10 +166,10 @@ _CHAT_WORDS = sorted(w for w in STOPWORDS | CHAT_FILLER if len(w) >= 5)
 COMPLETIONS = 64  # the indexed words a word cut short may complete to that are looked at (_completion)
 RUN_TOGETHER = 4  # the fewest letters of each of two words typed without a space between (_run_together)
 # 'What is the knowledge cutoff for X?', 'What license is X released under?', 'which publisher is putting out
-# X': what is asked of the thing named (_attribute).
-_ATTRIBUTE_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*(?:what|(?P<which>which))"
-                           r"(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the\s+|a\s+|an\s+)?"
-                           r"(?P<attr>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
+# X' (its verb may be left out): what is asked of the thing named (_attribute).
+_WHAT_OR_WHICH = r"(?:what|(?P<which>which))(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)"  # 'what is', 'which was'
+_ATTRIBUTE_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*" + _WHAT_OR_WHICH +
+                           r"?\s+(?:the\s+|a\s+|an\s+)?(?P<attr>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
                            r"(?:of|for|on|behind|does|did|do|is|was|are|were|has|had)\s+(?P<rest>.+)", re.I)
 # Words of the form of such a question, not what it asks ('what share of', 'what kinds of', 'what's the view on',
 # 'what's the downside of': a passage weighing it says so in its own words).
@@ -178,8 +178,8 @@ percentage proportion fraction view views take takes consensus opinion opinions 
 deal point idea gist role downside downsides upside upsides drawback drawbacks benefit benefits advantage
 advantages catch""".split())
 # 'What is Nvidia's market capitalization?': the same asked with a possessive.
-_OWNED_RE = re.compile(r"^\s*(?:what|(?P<which>which))(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)\s+"
-                       r"(?P<rest>.+?)(?:'s|’s|s')\s+(?P<attr>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*[?.!]*\s*$", re.I)
+_OWNED_RE = re.compile(r"^\s*" + _WHAT_OR_WHICH + r"\s+(?P<rest>.+?)(?:'s|’s|s')\s+"
+                       r"(?P<attr>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*[?.!]*\s*$", re.I)
 # What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
 _ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
 # Not a 'when' of circumstance: 'When comparing coding helpers, what label ...?', 'when training a model, ...'.
