@@ -218,7 +218,8 @@ _SHOUTED_STOPWORDS = STOPWORDS - {"us", "it"}
 _TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 # What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
 _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
-                            r"months?|years?|minutes?|times|x\b)", re.I)
+                            r"months?|years?|minutes?|seconds?|times|x\b|(?:giga|mega|kilo)?watts?|gw\b|mw\b|"
+                            r"tokens|param(?:eter)?s|users|people|employees|dollars|bucks|gpus|chips|layers|steps)", re.I)
 # Words a note quotes ('no agency — "you still have to tell it what to do"'): see _quoted.
 _QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”')
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a year: a date, not a name or a version
@@ -258,6 +259,7 @@ class Hit:
     soft: float = 0.0  # coverage with near words counted in part (soft_coverage); = coverage without a model
     match: str | None = "words"  # what carries the answer: "words", "meaning", "both"; None: neither
     holds_ask: bool = True  # holds some of what the question asks beyond the names it asks about (Query.asked)
+    gives: bool = True  # gives a value of the kind a measure question asks (Query.value)
 
 
 @dataclass
@@ -279,6 +281,13 @@ class Query:
     # For a question for a measure or date of the names alone, nothing else asked ('How old is Jensen Huang?'):
     # "amount" or "date", what a passage must hold to answer it; "" for any other question.
     measure: str = ""
+    # For any question opening with a measure or a date: the kind of value a passage must give to answer it
+    # (_value_asked: "count", "date", "past", "amount"; "" for any other question), the numbers the question
+    # gives itself, which are no answer ('How many layers does OLMo 3 have?' is not answered by the '3' of
+    # 'OLMo 3'), and the stem of what 'how many' counts ('gpu'), beside which a passage naming it counts.
+    value: str = ""
+    given: frozenset[str] = frozenset()
+    counted: str = ""
     # The stems of the names of a measure question typed without capitals, known by how the episodes write
     # them ('anthropic': SearchIndex._written_as_names); they split what is asked as `focus` does.
     written_names: frozenset[str] = frozenset()
@@ -771,6 +780,7 @@ class SearchIndex:
             counts = {stem(corrected.get(w, w)) for w in words(counted.group(1))} & set(stems)
             if len(asked | counts) < len(stems):  # not the whole question: then nothing splits it
                 asked |= counts
+        value = _value_asked(text)
         if not named:
             measured = None
         weights = {}
@@ -795,7 +805,9 @@ class SearchIndex:
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
-                     written_names=written, versions=versions, unknown=unknown, attribute=bool(attribute))
+                     written_names=written, versions=versions, unknown=unknown, attribute=bool(attribute),
+                     value=value, counted=_counted(text, corrected) if value == "count" else "",
+                     given=frozenset(_NUMBER_RE.findall(text.replace(",", ""))) if value else frozenset())
 
     def strangers(self, q: Query) -> set[str]:
         """Return the names a question asks about that the index never mentions (worked out once).
@@ -1337,8 +1349,9 @@ class SearchIndex:
                 holds = facts.holds(_AMOUNT_RE, item.text) or (q.measure == "date" and facts.holds(_DATE_RE, item.text))
             else:
                 holds = q.holds_ask(facts.line, apart)
+            gives = not q.value or facts.gives(q.value, q.given, item.text, q.counted)
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
-                            meaning=round(sim, 4), soft=cov, holds_ask=holds))
+                            meaning=round(sim, 4), soft=cov, holds_ask=holds and gives, gives=gives))
         hits.sort(key=lambda h: h.score, reverse=True)
         for hit in hits:
             hit.match = self.accepted(hit)
@@ -1411,6 +1424,7 @@ class SearchIndex:
             return (hit.coverage > 0 and (hit.holds_ask or (q.attribute and hit.meaning >= ATTRIBUTE_MEANING)
                                           or q.asked_share >= ASKED_ALONE)
                     and (not when or _DATE_RE.search(hit.item.text) or _SPAN_RE.search(hit.item.text))
+                    and hit.gives
                     and evidence(hit).answers())
 
         if not answers(lead):
@@ -1824,6 +1838,59 @@ def _chat_typo(word: str) -> bool:
     return len(word) >= 5 and process.extractOne(word, _CHAT_WORDS, scorer=OSA.distance, score_cutoff=1) is not None
 
 
+COUNT_NEAR = 30  # characters between a count and what it counts ('2,048 Nvidia H800 GPUs')
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# A question opening with a measure or a date (after chat words): what kind of value answers it (_value_asked).
+_VALUE_ASKED_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*(?:(?P<count>how many)|"
+                             r"(?P<date>when|what year|which year|what month|how soon)|(?P<amount>how (?:long|old)))\b",
+                             re.I)
+_PAST_RE = re.compile(r"\s*(?:when|what year|which year|what month)\s+(?:was|were|did|had)\b", re.I)
+# A question for the moment in the episode ('when do they talk about X', 'when does X come up'): any passage
+# on X answers it, with its time.
+_EPISODE_MOMENT_RE = re.compile(r"\b(?:come|comes|came|coming|bring|brings|brought|get|gets|got|go|goes)\s+"
+                                r"(?:up|in|into)\b|\b(?:talk|talks|talked|talking|mention|mentions|mentioned|discuss|"
+                                r"discusses|discussed|say|says|said|speak|speaks|spoke|chat)\b", re.I)
+# What 'how many' counts: the last word before the verb ('how many American open models could ...': 'models').
+_COUNTED_PHRASE_RE = re.compile(r"\bhow many\s+(?:[\w-]+\s+){0,3}?([\w-]+)\s+(?:do|does|did|are|is|were|was|have|"
+                                r"has|had|can|could|will|would|should|might)\b", re.I)
+# A stretch of time that places an event ('two years ago', 'in five years'), not one that measures it ('a grant
+# over four years'): with a date, what answers 'when was ...?'.
+_TIME_FROM_NOW_RE = re.compile(r"\b(?:in|within|next|another|by)\s+(?:the\s+)?(?:next\s+)?" + _SPAN_RE.pattern[2:] +
+                               r"|" + _SPAN_RE.pattern + r"\s+(?:ago|later|after|earlier|before|from now|away|out)\b",
+                               re.I)
+# What gives each kind of value (Query.value): 'when will' may be answered by a stretch of time ('in more than
+# 10 years'), 'when was' only by what places it.
+_VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": (_DATE_RE, _TIME_FROM_NOW_RE),
+                   "amount": (_AMOUNT_RE, _SPAN_RE)}
+
+
+def _value_asked(text: str) -> str:
+    """Return the kind of value a question opening with a measure asks for: "count", "date" (a time, or a stretch
+    of time from now), "past" (a time that places what happened), "amount", or "" for any other question."""
+    found = _VALUE_ASKED_RE.match(text)
+    if not found or _CONDITION_RE.search(text):
+        return ""  # 'when is a chatbot better than ...': in what case, not at what time
+    if found["date"]:
+        form = text[found.start("date"):]
+        if not _WHEN_RE.match(form) or _EPISODE_MOMENT_RE.search(text):
+            return ""  # 'when training a model, ...', 'when do they talk about X': not a date
+        return "past" if _PAST_RE.match(form) else "date"
+    return found.lastgroup or ""
+
+
+def _counted(text: str, corrected: dict[str, str]) -> str:
+    """Return the stem of what a 'how many' question counts ('gpu'), else ""."""
+    found = _COUNTED_PHRASE_RE.search(text) or _COUNTED_RE.search(text)
+    return stem(corrected.get(w, w)) if found and (w := found.group(1).lower()) else ""
+
+
+@lru_cache(maxsize=256)
+def _few_of(counted: str) -> re.Pattern[str]:
+    """Return what finds a count in words just before the counted thing ('at least one GPU', 'a handful of labs')."""
+    return re.compile(rf"\b(?:one|a single|a few|a couple of|a handful of|dozens of)\s+(?:[\w-]+\s+)?"
+                      rf"{re.escape(counted)}", re.I)
+
+
 def _measure(form: str) -> str:
     """Return what answers a measure question's form ('how old', 'when', 'what year'): "date" or "amount"."""
     return "date" if _WHEN_RE.match(form) or form.lower() == "how soon" else "amount"
@@ -1938,6 +2005,25 @@ class _ItemFacts:
         self.lead = _lead_stems(item.text)
         self.kind: str = getattr(item, "kind", "quote")
         self._held: dict[re.Pattern[str], bool] | None = None  # made on the first question that asks
+
+    def gives(self, value: str, given: frozenset[str], text: str, counted: str = "") -> bool:
+        """Return True when the item's text holds a value of the kind asked (Query.value) that is not only a
+        number the question gives itself; a count within COUNT_NEAR of what is counted, where the text names it
+        ('$2 million in GPU cluster rental ... hundreds of millions of users' counts no GPUs)."""
+        near = [m.span() for m in re.finditer(rf"\b{re.escape(counted)}", text, re.I)] if counted else []
+        if near and _few_of(counted).search(text):
+            return True
+        for pattern in _VALUE_PATTERNS[value]:
+            if not self.holds(pattern, text):
+                continue
+            for found in pattern.finditer(text):
+                numbers = _NUMBER_RE.findall(found.group().replace(",", ""))
+                if numbers and all(n in given for n in numbers):
+                    continue
+                if not near or any(found.end() <= start and start - found.end() <= COUNT_NEAR
+                                   or found.start() >= end and found.start() - end <= COUNT_NEAR for start, end in near):
+                    return True
+        return False
 
     def holds(self, pattern: re.Pattern[str], text: str) -> bool:
         """Return True when the item's text holds a date, an amount or a count (_DATE_RE, _AMOUNT_RE,

@@ -274,13 +274,20 @@ _AMOUNT_RE = re.compile(r"(?<![\w$.-])(\d+(?:\.\d+)?)([mt])n?\b", re.I)  # '50t 
 _THOUSANDS_IN_TEXT_RE = re.compile(r"(?<![\w.,-])(\d{1,3})[kK]\b")
 
 
+# A small number written out before what it counts ('two gigawatts'), held as a question may type it ('2 gigawatts').
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
+_COUNTING_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")[\s-]+(?=[a-z])", re.I)
+
+
 def number_aliases(text: str) -> str:
-    """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match, and thousands
-    written with a K as a question's are written ('10K' -> '10000')."""
-    thousands = [f"{m}000" for m in _THOUSANDS_IN_TEXT_RE.findall(text)]
+    """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match, thousands
+    written with a K as a question's are written ('10K' -> '10000'), and small numbers written out as digits
+    ('two gigawatts' -> '2')."""
+    spelled = [f"{m}000" for m in _THOUSANDS_IN_TEXT_RE.findall(text)]
+    spelled += [_NUMBER_WORDS[m.lower()] for m in _COUNTING_WORD_RE.findall(text)]
     # Each form holds a hyphen, or a slash or comma between digits: most text has none (a build asks of every line).
     if "-" not in text and (("/" not in text and "," not in text) or not _DIGIT_SEP_RE.search(text)):
-        return " ".join(thousands)
+        return " ".join(spelled)
     # No form spans whitespace (which is never part of a word either), so the pattern is run over the few
     # whitespace-separated pieces that could hold one: the same matches, in the same order, as over the
     # whole text, at a third of the cost (the pattern tried at every word was a tenth of a first build).
@@ -289,7 +296,7 @@ def number_aliases(text: str) -> str:
     for piece in text.split():
         if "-" in piece or (digits and ("/" in piece or "," in piece) and _DIGIT_SEP_RE.search(piece)):
             found += _JOINABLE_RE.findall(piece)
-    return " ".join([*(m.translate(_SEPARATORS) for m in found), *thousands])
+    return " ".join([*(m.translate(_SEPARATORS) for m in found), *spelled])
 
 
 _SEPARATORS = str.maketrans("", "", "/,-")

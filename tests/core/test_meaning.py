@@ -80,6 +80,9 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("gpt-5t") == "gpt-5t"  # a name's piece, not an amount
     # '10K' in a passage is held as the '10000' a question's '10k' is written as
     assert number_aliases("(e.g., 10K to 13K)") == "10000 13000"
+    # ... and a small number written out before what it counts as the digits a question may type
+    assert number_aliases("with two gigawatts by year-end") == "yearend 2"
+    assert number_aliases("one of them, and ten") == ""  # 'one' is too common; nothing counted after 'ten'
 
 
 def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
@@ -674,6 +677,50 @@ def test_a_when_question_answered_by_meaning_needs_a_time_in_its_answer(episode_
     """The passages nearest in meaning (Gemma among the open-weight models, Nathan's biography) give no
     date and no stretch of time: they are about the name, not when."""
     assert ask(episode_bot, question)["results"] == []
+
+
+@pytest.mark.parametrize("question, value", [
+    ("How many GPUs did AI2 rent?", "count"),
+    ("ok so how many layers does it have", "count"),
+    ("When was the book published?", "past"),  # placed in time: a date, or 'two years ago'
+    ("When will AI research be automated?", "date"),  # ... or a stretch of time from now ('in 10 years')
+    ("How long did the run take?", "amount"),
+    ("when does the 996 schedule come up", ""),  # the moment in the episode: any passage on it answers
+    ("What happens when a model always solves the problem?", ""),  # not opening with the measure
+    ("When is asking a chatbot better than a search?", ""),  # in what case, not at what time
+    ("how often do gpus fail", ""),  # 'almost always' answers how often
+])
+def test_what_kind_of_value_a_measure_question_asks(question, value):
+    from bot.search import _value_asked
+
+    assert _value_asked(question) == value
+
+
+def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(episode_bot):
+    index = episode_bot.snapshot.index
+    q = index.parse("How many GPUs did AI2 rent for OLMo 3?")
+    assert (q.value, q.counted, q.given) == ("count", "gpu", {"2", "3"})  # the numbers it writes, in names too
+    # The passage on the rental gives '$2 million' and 'hundreds of millions of users', none of it GPUs,
+    # and the '3' of 'OLMo 3': no count of GPUs.
+    assert ask(episode_bot, "How many GPUs did AI2 rent for OLMo 3?")["results"] == []
+    assert ask(episode_bot, "How many layers does OLMo 3 have?")["results"] == []
+    # A count beside what is counted answers, in digits or in words ('at least one GPU').
+    assert "791" in ask(episode_bot, "How many developers were surveyed?")["results"][0]["text"]
+    assert "one GPU" in ask(episode_bot, "How many GPUs are down at any given time at 100k scale?")["results"][0]["text"]
+
+
+def test_when_something_happened_is_not_answered_by_how_long_it_lasted(episode_bot):
+    """The grant passage gives 'over four years', how long, not when it was announced; 'when will' is answered
+    by 'longer than 10 years'."""
+    assert ask(episode_bot, "When was AI2's NSF grant announced?")["results"] == []
+    assert "10 years" in ask(episode_bot, "When will AI research itself be automated?")["results"][0]["text"]
+
+
+def test_a_number_before_a_unit_is_an_amount_not_a_version(episode_bot):
+    """'xai 2 gigawatts': no 'xAI 2' the episode never names, and '2' finds 'two gigawatts'."""
+    q = episode_bot.snapshot.index.parse("xai 2 gigawatts by year end, who said that")
+    assert q.unknown == ()
+    assert "two gigawatts" in ask(episode_bot, "xai 2 gigawatts by year end, who said that")["results"][0]["text"]
 
 
 def test_a_when_of_condition_is_not_asked_for_a_time():
