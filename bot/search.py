@@ -1842,9 +1842,9 @@ COUNT_NEAR = 30  # characters between a count and what it counts ('2,048 Nvidia 
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 # A question opening with a measure or a date (after chat words): what kind of value answers it (_value_asked).
 _VALUE_ASKED_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*(?:(?P<count>how many)|"
-                             r"(?P<date>when|what year|which year|what month|how soon)|(?P<amount>how (?:long|old)))\b",
+                             r"(?P<date>when|(?:what|which) (?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old)))\b",
                              re.I)
-_PAST_RE = re.compile(r"\s*(?:when|what year|which year|what month)\s+(?:was|were|did|had)\b", re.I)
+_PAST_RE = re.compile(r"\s*(?:when|(?:what|which) (?:year|month|date|day))\s+(?:was|were|did|had)\b", re.I)
 # A question for the moment in the episode ('when do they talk about X', 'when does X come up'): any passage
 # on X answers it, with its time.
 _EPISODE_MOMENT_RE = re.compile(r"\b(?:come|comes|came|coming|bring|brings|brought|get|gets|got|go|goes)\s+"

@@ -77,6 +77,7 @@ ABBREVIATIONS = {
     "sv": "silicon valley", "tho": "though", "thru": "through", "wat": "what", "wut": "what", "wot": "what",
     "wats": "what's", "wich": "which", "avg": "average", "smth": "something", "sth": "something",
     "w": "with", "n": "and", "dev": "developer", "diff": "different",
+    "ads": "advertising", "m&a": "mergers and acquisitions", "dl": "deep learning",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)
@@ -409,10 +410,20 @@ def _english_stem(word: str) -> str:
 
 
 # Irregular forms Snowball leaves apart from their verb's ('died' and 'dying' it stems as 'die' itself):
-# 'dead' is 'dying' ('is agi dead' is the chapter "Is the dream of AGI dying?"). Few on purpose: 'won' is
-# also the 'won' of "won't", and 'built', 'made', 'found' would match unrelated passages ('building' held
-# an aside's 'built').
+# 'dead' is 'dying' ('is agi dead' is the chapter "Is the dream of AGI dying?"), and the past forms of irregular
+# verbs that name nothing else ('what did lambert write about burnout': he 'wrote a post'). Not 'won' (the 'won'
+# of "won't"), 'given', 'known' ('a given moment', 'known as'), 'led' (a 'lead'), 'left', 'saw', 'felt',
+# 'thought', nor 'built', 'made', 'found', which would match unrelated passages ('building' held an aside's
+# 'built').
 _IRREGULAR = {"dead": "die"}
+_IRREGULAR.update({past: verb for verb, forms in {
+    "write": "wrote written", "speak": "spoke spoken", "teach": "taught", "run": "ran", "begin": "began begun",
+    "choose": "chose chosen", "grow": "grew grown", "sell": "sold", "buy": "bought", "drive": "drove driven",
+    "steal": "stole stolen", "forget": "forgot forgotten", "understand": "understood", "rise": "rose risen",
+    "fight": "fought", "catch": "caught", "seek": "sought", "bring": "brought", "lose": "lost",
+    "give": "gave", "take": "took taken", "know": "knew", "draw": "drew drawn", "fly": "flew flown",
+    "throw": "threw thrown", "break": "broke broken", "eat": "ate eaten", "hide": "hid hidden",
+}.items() for past in forms.split()})
 
 
 def content_words(text: str) -> list[str]:

@@ -72,6 +72,9 @@ def test_community_shorthand_reads_as_meant():
     assert "120b" in normalize_query("gpt-oss-120b")  # a model's size stays as the episode writes it
     assert normalize_query("how many devs w/o params") == "how many developers without parameters"
     assert normalize_query("MOE VS DENSE") == "MOE VERSUS DENSE"  # typed in capitals: still in capitals
+    assert normalize_query("m&a predictions, ads in chatbots") == (
+        "mergers and acquisitions predictions, advertising in chatbots")
+    assert normalize_query("would dl have stalled") == "would deep learning have stalled"
     assert normalize_query("wats the avg guess, smth like") == "what's the average guess, something like"
     assert normalize_query("fp8 n training w diff models, dev survey") == (
         "fp8 and training with different models, developer survey")
@@ -83,6 +86,15 @@ def test_community_shorthand_reads_as_meant():
     # ... and a small number written out before what it counts as the digits a question may type
     assert number_aliases("with two gigawatts by year-end") == "yearend 2"
     assert number_aliases("one of them, and ten") == ""  # 'one' is too common; nothing counted after 'ten'
+
+
+def test_an_irregular_verb_s_past_is_its_verb():
+    from bot.text import stem
+
+    assert stem("wrote") == stem("written") == stem("writes")  # 'what did lambert write': he 'wrote a post'
+    assert stem("ran") == stem("running") and stem("bought") == stem("buying")
+    assert stem("won") != stem("winning")  # the 'won' of "won't"
+    assert stem("built") != stem("building")  # 'building' would hold every aside's 'built'
 
 
 def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
