@@ -60,7 +60,7 @@ CHAT_FILLER = frozenset(
     know remember recall wondering curious quick quickly explained real really whole versus vs
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
     summarize summarise summarized summarised nutshell eli5 vibes lowkey literally honestly smh tbf iirc afaik
-    tf wtf
+    tf wtf wanna gonna gotta kinda sorta lemme dunno gimme
     """.split()
 )
 

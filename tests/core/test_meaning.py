@@ -24,6 +24,7 @@ from bot.text import normalize_query, number_aliases, query_words
     ("summary of the agi timeline convo", ["agi", "timeline", "conversation"]),
     ("so is nvidia still winning or nah", ["nvidia", "still", "winning"]),
     ("is the sv bubble a good thing or not", ["silicon", "valley", "bubble"]),
+    ("sebastian's books? wanna get started", ["sebastian", "books", "started"]),
     ("hey how's it going", []),  # small talk: how a member greets, never what about
     ("who made you", []),
     ("what's new with nvidia", ["nvidia"]),
