@@ -288,6 +288,11 @@ class Query:
     value: str = ""
     given: frozenset[str] = frozenset()
     counted: str = ""
+    # The words of a question asking who ('Who wrote X?', 'which judge ruled on X?'), lowercase: a passage answers
+    # it only by naming someone the question doesn't (_names_someone) or by saying what was done (`deed`); None
+    # for any other question.
+    who: frozenset[str] | None = None
+    deed: str = ""  # the stem of what a question asking who says was done ('audit' of 'who audited X?')
     # The stems of the names of a measure question typed without capitals, known by how the episodes write
     # them ('anthropic': SearchIndex._written_as_names); they split what is asked as `focus` does.
     written_names: frozenset[str] = frozenset()
@@ -781,6 +786,12 @@ class SearchIndex:
             if len(asked | counts) < len(stems):  # not the whole question: then nothing splits it
                 asked |= counts
         value = _value_asked(text)
+        asks_who = _ASKS_WHO_RE.match(text)
+        deed = ""
+        if asks_who and _CHOICE_RE.search(text):
+            asks_who = None
+        elif asks_who and (done := _NEXT_WORD_RE.match(text[asks_who.end():])) and done.group(1).lower() not in _AUXILIARIES:
+            deed = stem(corrected.get(done.group(1).lower(), done.group(1).lower()))
         if not named:
             measured = None
         weights = {}
@@ -806,6 +817,7 @@ class SearchIndex:
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
                      written_names=written, versions=versions, unknown=unknown, attribute=bool(attribute),
+                     who=frozenset(words(text.lower())) if asks_who else None, deed=deed,
                      value=value, counted=_counted(text, corrected) if value == "count" else "",
                      given=frozenset(_NUMBER_RE.findall(text.replace(",", ""))) if value else frozenset())
 
@@ -1349,7 +1361,8 @@ class SearchIndex:
                 holds = facts.holds(_AMOUNT_RE, item.text) or (q.measure == "date" and facts.holds(_DATE_RE, item.text))
             else:
                 holds = q.holds_ask(facts.line, apart)
-            gives = not q.value or facts.gives(q.value, q.given, item.text, q.counted)
+            gives = (not q.value or facts.gives(q.value, q.given, item.text, q.counted)) and (
+                q.who is None or (q.deed and f"\n{q.deed}\n" in facts.line) or _names_someone(item, q.who))
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
                             meaning=round(sim, 4), soft=cov, holds_ask=holds and gives, gives=gives))
         hits.sort(key=lambda h: h.score, reverse=True)
@@ -1862,6 +1875,36 @@ _TIME_FROM_NOW_RE = re.compile(r"\b(?:in|within|next|another|by)\s+(?:the\s+)?(?
 # 10 years'), 'when was' only by what places it.
 _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": (_DATE_RE, _TIME_FROM_NOW_RE),
                    "amount": (_AMOUNT_RE, _SPAN_RE)}
+
+
+# A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'.
+_ASKS_WHO_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*(?:who(?!\s+(?:said|says|say)\b)|"
+                          r"(?:which|what)\s+(?:judge|investor|person|guy|author|founder|ceo|executive|researcher|"
+                          r"scientist|engineer|professor|writer|publisher|company|firm|lab|startup)s?\b)", re.I)
+# ... unless it names whom it chooses between ('who wins, humans or AI?', 'who is ahead, x vs y'): any of them answers.
+_CHOICE_RE = re.compile(r"\b(?:or|vs|versus)\b", re.I)
+# ... and when it says what was done, a passage saying it was done ('a walrus audited the budget') answers too.
+_AUXILIARIES = frozenset("is was are were does did do has have had will would can could should might may".split())
+_NAME_WORD_RE = re.compile(r"(?:^|(?<=[\s(\"“'‘/-]))([A-Z][a-z][\w.-]*|[a-z]+[A-Z][\w.-]*|[A-Z]{2,}[a-z]+[\w.-]*)")
+
+
+def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
+    """Return True when an item names someone a question asking who doesn't: a capitalized word not among its words
+    (not an ordinary word opening a sentence), or a quote's speaker."""
+    speaker = getattr(item, "speaker", None)
+    if speaker and not set(words(speaker.lower())) & asked:
+        return True
+    text = item.text
+    for found in _NAME_WORD_RE.finditer(text):
+        word = found.group(1)
+        lowered = set(words(word.lower()))
+        if lowered & asked:
+            continue
+        opening = found.start() == 0 or text[:found.start()].rstrip()[-1:] in ".!?:;—-–"
+        if opening and is_common_english(word.lower()):
+            continue
+        return True
+    return False
 
 
 def _value_asked(text: str) -> str:

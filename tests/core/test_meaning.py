@@ -736,6 +736,24 @@ def test_a_number_before_a_unit_is_an_amount_not_a_version(episode_bot):
     assert "two gigawatts" in ask(episode_bot, "xai 2 gigawatts by year end, who said that")["results"][0]["text"]
 
 
+@pytest.mark.parametrize("question", ["Which judge ruled on the authors' lawsuit against Anthropic?",
+                                      "who invented the transformer"])
+def test_a_question_asking_who_needs_an_answer_that_names_someone_else(episode_bot, question):
+    """The lawsuit passage says a copy 'was judged legally acceptable' and names no one but Anthropic; the
+    transformer's passages name no inventor."""
+    assert ask(episode_bot, question)["results"] == []
+
+
+@pytest.mark.parametrize("question, named", [
+    ("Who named RLVR?", "Nathan Lambert"),
+    ("who wins if its humans vs ai", "human"),  # a choice between what it names: either answers
+    ("Who is the host?", "Lex Fridman"),
+])
+def test_a_question_asking_who_is_answered_by_a_passage_naming_someone(episode_bot, question, named):
+    results = ask(episode_bot, question)["results"]
+    assert results and named.lower() in (results[0]["text"] + (results[0]["speaker"] or "")).lower()
+
+
 def test_a_when_of_condition_is_not_asked_for_a_time():
     from bot.search import _CONDITION_RE, _SPAN_RE
 
