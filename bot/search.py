@@ -179,7 +179,8 @@ deal point idea gist role downside downsides upside upsides drawback drawbacks b
 advantages catch""".split())
 # 'What is Nvidia's market capitalization?': the same asked with a possessive.
 _OWNED_RE = re.compile(r"^\s*" + _WHAT_OR_WHICH + r"\s+(?P<rest>.+?)(?:'s|’s|s')\s+"
-                       r"(?P<attr>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*[?.!]*\s*$", re.I)
+                       r"(?P<attr>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)(?:\s+(?:in|per|on|at)\s+[\w-]+)?\s*[?.!]*\s*$",
+                       re.I)
 # What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
 _ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
 # Not a 'when' of circumstance: 'When comparing coding helpers, what label ...?', 'when training a model, ...'.
@@ -1857,6 +1858,17 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _VALUE_ASKED_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*(?:(?P<count>how many)|"
                              r"(?P<date>when|(?:what|which) (?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old)))\b",
                              re.I)
+# A question for a price or a sum: 'how much ...' or 'what does X cost', with a word of money in it.
+_PRICE_ASKED_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*(?:how much(?:\s+(?:money|cash))?\s+"
+                             r"(?:is|are|was|were|does|did|do|would|will|has|had)\b|what (?:does|did|do|would|will)\s"
+                             r"(?![^?,]*\bthe cost\b)[^?,]{1,60}?\bcost(?=\s*(?:[?.!]|$|(?:per|to|in|on|for|a|each)\b))|"
+                             r"what(?:'s|’s| is| was) the (?:price|cost)\b)", re.I)
+_MONEY_WORD_RE = re.compile(r"\b(?:costs?|price[ds]?|pay|paid|charges?|charged|spen[dt]|spends|raised?|worth|earn(?:ed|s)?|"
+                            r"money|dollars|bucks|subscriptions?|salar(?:y|ies)|fees?|per month|a month|monthly|per year|"
+                            r"a year|yearly|annually)\b", re.I)
+# What gives a sum: a currency sign, dollars, or a magnitude ('$5 million', 'costs billions per year').
+_MONEY_RE = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:dollars|bucks|usd)\b|\b(?:millions|billions|trillions)\b|"
+                       r"\b\d[\d,.]*\s?(?:thousand|million|billion|trillion|[kmb])\b", re.I)
 _PAST_RE = re.compile(r"\s*(?:when|(?:what|which) (?:year|month|date|day))\s+(?:was|were|did|had)\b", re.I)
 # A question for the moment in the episode ('when do they talk about X', 'when does X come up'): any passage
 # on X answers it, with its time.
@@ -1874,7 +1886,7 @@ _TIME_FROM_NOW_RE = re.compile(r"\b(?:in|within|next|another|by)\s+(?:the\s+)?(?
 # What gives each kind of value (Query.value): 'when will' may be answered by a stretch of time ('in more than
 # 10 years'), 'when was' only by what places it.
 _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": (_DATE_RE, _TIME_FROM_NOW_RE),
-                   "amount": (_AMOUNT_RE, _SPAN_RE)}
+                   "amount": (_AMOUNT_RE, _SPAN_RE), "money": (_MONEY_RE,)}
 
 
 # A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'.
@@ -1909,7 +1921,10 @@ def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
 
 def _value_asked(text: str) -> str:
     """Return the kind of value a question opening with a measure asks for: "count", "date" (a time, or a stretch
-    of time from now), "past" (a time that places what happened), "amount", or "" for any other question."""
+    of time from now), "past" (a time that places what happened), "amount", "money" (a price or a sum), or ""
+    for any other question."""
+    if _PRICE_ASKED_RE.match(text) and _MONEY_WORD_RE.search(text):
+        return "money"  # 'how much is chatgpt pro per month': a sum, not 'pro mode' ('how much hbm': 'minimal')
     found = _VALUE_ASKED_RE.match(text)
     if not found or _CONDITION_RE.search(text):
         return ""  # 'when is a chatbot better than ...': in what case, not at what time

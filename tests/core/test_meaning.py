@@ -709,6 +709,26 @@ def test_what_kind_of_value_a_measure_question_asks(question, value):
     assert _value_asked(question) == value
 
 
+@pytest.mark.parametrize("question, value", [
+    ("how much is chatgpt pro per month", "money"),
+    ("What does Claude Opus 4.5 cost per million tokens?", "money"),
+    ("how much money did reflection raise", "money"),
+    ("what did they say about the cost of training", ""),  # what was said of a cost: any passage on it
+    ("how much hbm does vera rubin have", ""),  # 'minimal' answers how much memory
+    ("how much more compute does anthropic use vs us subs", ""),  # compute, not a sum
+])
+def test_a_question_for_a_price_asks_for_a_sum(question, value):
+    from bot.search import _value_asked
+
+    assert _value_asked(question) == value
+
+
+def test_a_price_is_answered_by_a_sum_only(episode_bot):
+    """The passage on Sebastian's ChatGPT use says 'pro/thinking mode', not what Pro costs."""
+    assert ask(episode_bot, "how much is chatgpt pro per month")["results"] == []
+    assert "$5 million" in ask(episode_bot, "How much did DeepSeek's final training run cost?")["results"][0]["text"]
+
+
 def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(episode_bot):
     index = episode_bot.snapshot.index
     q = index.parse("How many GPUs did AI2 rent for OLMo 3?")
@@ -752,6 +772,14 @@ def test_a_question_asking_who_needs_an_answer_that_names_someone_else(episode_b
 def test_a_question_asking_who_is_answered_by_a_passage_naming_someone(episode_bot, question, named):
     results = ask(episode_bot, question)["results"]
     assert results and named.lower() in (results[0]["text"] + (results[0]["speaker"] or "")).lower()
+
+
+def test_what_a_question_asks_of_a_name_may_come_with_its_unit():
+    """'What's GPT-5.2's context window in tokens?': the window is asked (a passage on its long-context scores
+    says nothing of it)."""
+    from bot.search import _OWNED_RE
+
+    assert _OWNED_RE.match("What's GPT-5.2's context window in tokens?")["attr"] == "context window"
 
 
 def test_a_when_of_condition_is_not_asked_for_a_time():
