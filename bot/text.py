@@ -98,6 +98,8 @@ _WHEN_SAID_RE = re.compile(
     r"\b(?:(?:at )?what (?:minute|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|say|"
     r"speak|cover)\w*|(?:get|go|dive)\w* into|bring\w* up)\b)|\bwhat minute\b", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
+# 'when did this ep drop': when it was released (only a question for a time ending on it: 'did the price drop').
+_DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)(\s*[?.!]*\s*)$", re.I)
 # Not a letter of a word joined by a hyphen ('n-gram', 'u-turn').
 _ABBREVIATION_RE = re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/-])", re.I)
 
@@ -314,6 +316,7 @@ def normalize_query(text: str) -> str:
     text = _SMALL_TALK_RE.sub(" ", text)
     text = _WHEN_SAID_RE.sub(" ", text)
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
+    text = _DROPPED_RE.sub(r"\1released\2", text)
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
     # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)
     if found and query_words(placed):

@@ -76,6 +76,8 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("m&a predictions, ads in chatbots") == (
         "mergers and acquisitions predictions, advertising in chatbots")
     assert normalize_query("would dl have stalled") == "would deep learning have stalled"
+    assert normalize_query("when did this ep drop") == "when did this episode released"  # a release's time
+    assert normalize_query("did the price drop") == "did the price drop"  # ... only when a time is asked
     assert normalize_query("wats the avg guess, smth like") == "what's the average guess, something like"
     assert normalize_query("fp8 n training w diff models, dev survey") == (
         "fp8 and training with different models, developer survey")
