@@ -1974,7 +1974,9 @@ def _attribute(text: str, corrected: dict[str, str], stems: list[str], named: se
         return frozenset()  # 'what did nathan think of X': no thing asked of X
     # Not a word no episode holds and English lacks ('concesus'): a slip not read is held against no passage.
     read = [corrected.get(w, w) for w in typed]
-    attr = {s: w for w in read if (s := stem(w)) in stems and s not in named and (held(w) or is_english(w))}
+    # A name right after 'what' is the kind of thing asked ('What GPU did Sebastian use?'), not what it is asked of.
+    kind = len(read) == 1 and re.search(r"\b(?:what|which)\s+$", text[:found.start("attr")], re.I) is not None
+    attr = {s: w for w in read if (s := stem(w)) in stems and (s not in named or kind) and (held(w) or is_english(w))}
     if not attr or _ASKED_FORM_STEMS & attr.keys():
         return frozenset()  # 'what share of', 'what kinds of', 'what is nathan's view on': the form of an ask
     if found.group("which") and any(map(held, attr.values())):

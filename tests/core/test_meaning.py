@@ -880,7 +880,9 @@ def test_what_is_asked_of_a_thing_may_be_said_in_other_words_by_a_passage_close_
 @pytest.mark.parametrize("question, asked", [("what is the concesus on gpt-5 router", set()),
                                              ("What share of code do experienced developers ship?", set()),
                                              ("which lab released olmo 3", set()),
-                                             ("what is the license of olmo 3", {"licens"})])
+                                             ("what is the license of olmo 3", {"licens"}),
+                                             # a name right after 'what' is the kind of thing asked
+                                             ("What GPU did Sebastian run his RLVR experiment on?", {"gpu"})])
 def test_only_a_thing_asked_of_a_name_must_be_in_its_answer(episode_bot, question, asked):
     """The form of an ask ('what share of', 'the consensus on'), a slip no word list reads and a kind of thing
     the episodes speak of ('which lab': a lab's name answers) are not asked of the thing named."""
