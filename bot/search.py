@@ -260,7 +260,9 @@ class Hit:
     soft: float = 0.0  # coverage with near words counted in part (soft_coverage); = coverage without a model
     match: str | None = "words"  # what carries the answer: "words", "meaning", "both"; None: neither
     holds_ask: bool = True  # holds some of what the question asks beyond the names it asks about (Query.asked)
-    gives: bool = True  # gives a value of the kind a measure question asks (Query.value)
+    # Gives what the question asks for: a value of its kind (Query.value), someone asked who (Query.who); None
+    # where not looked for (_gives)
+    gives: bool | None = True
 
 
 @dataclass
@@ -1362,10 +1364,11 @@ class SearchIndex:
                 holds = facts.holds(_AMOUNT_RE, item.text) or (q.measure == "date" and facts.holds(_DATE_RE, item.text))
             else:
                 holds = q.holds_ask(facts.line, apart)
-            gives = (not q.value or facts.gives(q.value, q.given, item.text, q.counted)) and (
-                q.who is None or (q.deed and f"\n{q.deed}\n" in facts.line) or _names_someone(item, q.who))
+            # Only a hit holding most of the question's words may be an answer by them: the value it gives is
+            # looked for there (the few meaning leads with are looked at in _by_meaning).
+            gives = _gives(q, item, facts) if cov >= DECLINE_BELOW and holds else None
             hits.append(Hit(item=item, episode=episode, score=round(score, 4), coverage=cov,
-                            meaning=round(sim, 4), soft=cov, holds_ask=holds and gives, gives=gives))
+                            meaning=round(sim, 4), soft=cov, holds_ask=holds and gives is not False, gives=gives))
         hits.sort(key=lambda h: h.score, reverse=True)
         for hit in hits:
             hit.match = self.accepted(hit)
@@ -1438,7 +1441,7 @@ class SearchIndex:
             return (hit.coverage > 0 and (hit.holds_ask or (q.attribute and hit.meaning >= ATTRIBUTE_MEANING)
                                           or q.asked_share >= ASKED_ALONE)
                     and (not when or _DATE_RE.search(hit.item.text) or _SPAN_RE.search(hit.item.text))
-                    and hit.gives
+                    and (hit.gives if hit.gives is not None else _gives(q, hit.item, _ItemFacts(hit.item)))
                     and evidence(hit).answers())
 
         if not answers(lead):
@@ -1898,6 +1901,13 @@ _CHOICE_RE = re.compile(r"\b(?:or|vs|versus)\b", re.I)
 # ... and when it says what was done, a passage saying it was done ('a walrus audited the budget') answers too.
 _AUXILIARIES = frozenset("is was are were does did do has have had will would can could should might may".split())
 _NAME_WORD_RE = re.compile(r"(?:^|(?<=[\s(\"“'‘/-]))([A-Z][a-z][\w.-]*|[a-z]+[A-Z][\w.-]*|[A-Z]{2,}[a-z]+[\w.-]*)")
+
+
+def _gives(q: Query, item: Passage | Quote, facts: _ItemFacts) -> bool:
+    """Return True when an item gives what a question asks for beyond its words: a value of the kind a measure
+    question asks (Query.value), someone a question asking who doesn't name (Query.who)."""
+    return (not q.value or facts.gives(q.value, q.given, item.text, q.counted)) and (
+        q.who is None or bool(q.deed and f"\n{q.deed}\n" in facts.line) or _names_someone(item, q.who))
 
 
 def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
