@@ -97,6 +97,8 @@ _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|b
 _WHEN_SAID_RE = re.compile(
     r"\b(?:(?:at )?what (?:minute|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|say|"
     r"speak|cover)\w*|(?:get|go|dive)\w* into|bring\w* up)\b)|\bwhat minute\b", re.I)
+# A verb's contraction ("why'd", "they'll", "we've", "you're", "i'm"): not a word of its own.
+_CONTRACTED_RE = re.compile(r"(?<=[a-z])['’](?:d|ll|ve|re|m)\b", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 # 'when did this ep drop': when it was released (only a question for a time ending on it: 'did the price drop').
 _DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)(\s*[?.!]*\s*)$", re.I)
@@ -308,6 +310,7 @@ _SEPARATORS = str.maketrans("", "", "/,-")
 def normalize_query(text: str) -> str:
     """Write numbers and shorthand in a question the way the index holds them ('100k' ->
     '100000', '$5M' -> '$5 million', '5m' -> '5 million', 'recs' -> 'recommendations')."""
+    text = _CONTRACTED_RE.sub("", text)  # "why'd", "they'll": the verb left off says nothing asked
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)
     text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)
     text = _ABBREVIATION_RE.sub(_spelled_out, text)
@@ -416,7 +419,7 @@ def _english_stem(word: str) -> str:
 # 'dead' is 'dying' ('is agi dead' is the chapter "Is the dream of AGI dying?"), and the past forms of irregular
 # verbs that name nothing else ('what did lambert write about burnout': he 'wrote a post'). Not 'won' (the 'won'
 # of "won't"), 'given', 'known' ('a given moment', 'known as'), 'led' (a 'lead'), 'left', 'saw', 'felt',
-# 'thought', nor 'built', 'made', 'found', which would match unrelated passages ('building' held an aside's
+# 'thought', nor 'built', 'made', which would match unrelated passages ('building' held an aside's
 # 'built').
 _IRREGULAR = {"dead": "die"}
 _IRREGULAR.update({past: verb for verb, forms in {
@@ -426,6 +429,7 @@ _IRREGULAR.update({past: verb for verb, forms in {
     "fight": "fought", "catch": "caught", "seek": "sought", "bring": "brought", "lose": "lost",
     "give": "gave", "take": "took taken", "know": "knew", "draw": "drew drawn", "fly": "flew flown",
     "throw": "threw thrown", "break": "broke broken", "eat": "ate eaten", "hide": "hid hidden",
+    "find": "found",  # 'a survey found that' is no founding ('founded', 'founder' stay 'found')
 }.items() for past in forms.split()})
 
 

@@ -78,6 +78,7 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("would dl have stalled") == "would deep learning have stalled"
     assert normalize_query("when did this ep drop") == "when did this episode released"  # a release's time
     assert normalize_query("did the price drop") == "did the price drop"  # ... only when a time is asked
+    assert query_words(normalize_query("why'd they'll we've")) == []  # a verb's contraction is no word
     assert normalize_query("wats the avg guess, smth like") == "what's the average guess, something like"
     assert normalize_query("fp8 n training w diff models, dev survey") == (
         "fp8 and training with different models, developer survey")
@@ -98,6 +99,7 @@ def test_an_irregular_verb_s_past_is_its_verb():
     assert stem("ran") == stem("running") and stem("bought") == stem("buying")
     assert stem("won") != stem("winning")  # the 'won' of "won't"
     assert stem("built") != stem("building")  # 'building' would hold every aside's 'built'
+    assert stem("found") == stem("finding") != stem("founded")  # 'a survey found that' founded nothing
 
 
 def test_two_edit_typos_of_long_words_are_corrected(episode_bot):
