@@ -220,7 +220,8 @@ _TWO_CAPITALS_RE = re.compile(r"\b[A-Z][^\s]*\s+[\"“(]?[A-Z]")
 # What follows a number that is an amount, not a version ('5 million', '72 hours', '30%').
 _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|[kmb]\b|hours?|days?|weeks?|"
                             r"months?|years?|minutes?|seconds?|times|x\b|(?:giga|mega|kilo)?watts?|gw\b|mw\b|"
-                            r"tokens|param(?:eter)?s|users|people|employees|dollars|bucks|gpus|chips|layers|steps)", re.I)
+                            r"tokens|param(?:eter)?s|users|people|employees|dollars|bucks|gpus|chips|layers|steps)",
+                            re.I)
 # Words a note quotes ('no agency — "you still have to tell it what to do"'): see _quoted.
 _QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”')
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a year: a date, not a name or a version
@@ -793,8 +794,9 @@ class SearchIndex:
         deed = ""
         if asks_who and _CHOICE_RE.search(text):
             asks_who = None
-        elif asks_who and (done := _NEXT_WORD_RE.match(text[asks_who.end():])) and done.group(1).lower() not in _AUXILIARIES:
-            deed = stem(corrected.get(done.group(1).lower(), done.group(1).lower()))
+        elif asks_who and (done := _NEXT_WORD_RE.match(text[asks_who.end():])):
+            verb = done.group(1).lower()
+            deed = "" if verb in _AUXILIARIES else stem(corrected.get(verb, verb))
         if not named:
             measured = None
         weights = {}
@@ -1857,18 +1859,20 @@ def _chat_typo(word: str) -> bool:
 
 COUNT_NEAR = 30  # characters between a count and what it counts ('2,048 Nvidia H800 GPUs')
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# The chat words a member may open a question with ('ok so who ...', 'wait, how many ...').
+_CHAT_OPENING = r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*"
 # A question opening with a measure or a date (after chat words): what kind of value answers it (_value_asked).
-_VALUE_ASKED_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*(?:(?P<count>how many)|"
-                             r"(?P<date>when|(?:what|which) (?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old)))\b",
-                             re.I)
+_VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>when|(?:what|which) "
+                             r"(?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old)))\b", re.I)
 # A question for a price or a sum: 'how much ...' or 'what does X cost', with a word of money in it.
-_PRICE_ASKED_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*(?:how much(?:\s+(?:money|cash))?\s+"
+_PRICE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:how much(?:\s+(?:money|cash))?\s+"
                              r"(?:is|are|was|were|does|did|do|would|will|has|had)\b|what (?:does|did|do|would|will)\s"
-                             r"(?![^?,]*\bthe cost\b)[^?,]{1,60}?\bcost(?=\s*(?:[?.!]|$|(?:per|to|in|on|for|a|each)\b))|"
+                             r"(?![^?,]*\bthe cost\b)[^?,]{1,60}?\bcost"
+                             r"(?=\s*(?:[?.!]|$|(?:per|to|in|on|for|a|each)\b))|"
                              r"what(?:'s|’s| is| was) the (?:price|cost)\b)", re.I)
-_MONEY_WORD_RE = re.compile(r"\b(?:costs?|price[ds]?|pay|paid|charges?|charged|spen[dt]|spends|raised?|worth|earn(?:ed|s)?|"
-                            r"money|dollars|bucks|subscriptions?|salar(?:y|ies)|fees?|per month|a month|monthly|per year|"
-                            r"a year|yearly|annually)\b", re.I)
+_MONEY_WORD_RE = re.compile(r"\b(?:costs?|price[ds]?|pay|paid|charges?|charged|spen[dt]|spends|raised?|worth|"
+                            r"earn(?:ed|s)?|money|dollars|bucks|subscriptions?|salar(?:y|ies)|fees?|per month|a month|"
+                            r"monthly|per year|a year|yearly|annually)\b", re.I)
 # What gives a sum: a currency sign, dollars, or a magnitude ('$5 million', 'costs billions per year').
 _MONEY_RE = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:dollars|bucks|usd)\b|\b(?:millions|billions|trillions)\b|"
                        r"\b\d[\d,.]*\s?(?:thousand|million|billion|trillion|[kmb])\b", re.I)
@@ -1893,7 +1897,7 @@ _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": 
 
 
 # A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'.
-_ASKS_WHO_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*(?:who(?!\s+(?:said|says|say)\b)|"
+_ASKS_WHO_RE = re.compile(_CHAT_OPENING + r"(?:who(?!\s+(?:said|says|say)\b)|"
                           r"(?:which|what)\s+(?:judge|investor|person|guy|author|founder|ceo|executive|researcher|"
                           r"scientist|engineer|professor|writer|publisher|company|firm|lab|startup)s?\b)", re.I)
 # ... unless it names whom it chooses between ('who wins, humans or AI?', 'who is ahead, x vs y'): any of them answers.
@@ -2090,8 +2094,8 @@ class _ItemFacts:
                 numbers = _NUMBER_RE.findall(found.group().replace(",", ""))
                 if numbers and all(n in given for n in numbers):
                     continue
-                if not near or any(found.end() <= start and start - found.end() <= COUNT_NEAR
-                                   or found.start() >= end and found.start() - end <= COUNT_NEAR for start, end in near):
+                if not near or any(0 <= start - found.end() <= COUNT_NEAR or 0 <= found.start() - end <= COUNT_NEAR
+                                   for start, end in near):
                     return True
         return False
 

@@ -280,7 +280,8 @@ _THOUSANDS_IN_TEXT_RE = re.compile(r"(?<![\w.,-])(\d{1,3})[kK]\b")
 
 
 # A small number written out before what it counts ('two gigawatts'), held as a question may type it ('2 gigawatts').
-_NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
+_NUMBER_WORDS = {w: str(n) for n, w in
+                 enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
 _COUNTING_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")[\s-]+(?=[a-z])", re.I)
 
 
