@@ -60,7 +60,7 @@ CHAT_FILLER = frozenset(
     know remember recall wondering curious quick quickly explained real really whole versus vs
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
     summarize summarise summarized summarised nutshell eli5 vibes lowkey literally honestly smh tbf iirc afaik
-    tf wtf wanna gonna gotta kinda sorta lemme dunno gimme
+    tf wtf wanna gonna gotta kinda sorta lemme dunno gimme tryna though
     """.split()
 )
 
@@ -97,6 +97,10 @@ _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|b
 _WHEN_SAID_RE = re.compile(
     r"\b(?:(?:at )?what (?:minute|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|say|"
     r"speak|cover)\w*|(?:get|go|dive)\w* into|bring\w* up)\b)|\bwhat minute\b", re.I)
+# 'what does the atom project acronym stand for': what the project's name stands for ('acronym' says how).
+_ACRONYM_WORD_RE = re.compile(r"\s+(?:acronym|abbreviation|initials)(?=\s+(?:stands?\s+for|means?)\b)", re.I)
+# 'explain like i'm 5', as 'eli5': how it is asked, not what about.
+_LIKE_FIVE_RE = re.compile(r"\b(?:explain(?:ed)?\s+)?like\s+i['’]?m\s+(?:5|five)\b", re.I)
 # A verb's contraction ("why'd", "they'll", "we've", "you're", "i'm"): not a word of its own.
 _CONTRACTED_RE = re.compile(r"(?<=[a-z])['’](?:d|ll|ve|re|m)\b", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
@@ -285,12 +289,26 @@ _NUMBER_WORDS = {w: str(n) for n, w in
 _COUNTING_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")[\s-]+(?=[a-z])", re.I)
 
 
+# A name and its version apart ('Qwen 3', 'Llama 4', 'Claude Opus 4.5'), held run together as members type them
+# ('qwen3', 'llama4'), as 'GPT-5' is held as 'gpt5'. Not an amount ('Anthropic 50 percent').
+_NAME_AND_VERSION_RE = re.compile(r"\b([A-Z][A-Za-z]+) (\d{1,2}(?:\.\d)?)\b(?![.,]?\d|\s*(?:%|percent|[kmb]\b))")
+
+
+# Places written in full, held by the short forms members type too ('sf history book': 'San Francisco history').
+# The other way round a question's 'sv' is read as 'silicon valley' (ABBREVIATIONS); 'sf' can't be, since the
+# episodes write 'SF' themselves.
+_SHORT_NAMES = {"san francisco": "sf", "new york": "nyc"}
+_SHORT_NAMED_RE = re.compile(r"\b(" + "|".join(_SHORT_NAMES) + r")\b", re.I)
+
+
 def number_aliases(text: str) -> str:
-    """Return the joined forms of split spellings in text ('9/9/6' -> '996'), so both match, thousands
-    written with a K as a question's are written ('10K' -> '10000'), and small numbers written out as digits
-    ('two gigawatts' -> '2')."""
+    """Return the joined forms of split spellings in text ('9/9/6' -> '996', 'Qwen 3' -> 'qwen3'), so both
+    match, thousands written with a K as a question's are written ('10K' -> '10000'), small numbers written
+    out as digits ('two gigawatts' -> '2') and places by their short names ('San Francisco' -> 'sf')."""
     spelled = [f"{m}000" for m in _THOUSANDS_IN_TEXT_RE.findall(text)]
     spelled += [_NUMBER_WORDS[m.lower()] for m in _COUNTING_WORD_RE.findall(text)]
+    spelled += [f"{name.lower()}{version}" for name, version in _NAME_AND_VERSION_RE.findall(text)]
+    spelled += [_SHORT_NAMES[m.lower()] for m in _SHORT_NAMED_RE.findall(text)]
     # Each form holds a hyphen, or a slash or comma between digits: most text has none (a build asks of every line).
     if "-" not in text and (("/" not in text and "," not in text) or not _DIGIT_SEP_RE.search(text)):
         return " ".join(spelled)
@@ -311,6 +329,8 @@ _SEPARATORS = str.maketrans("", "", "/,-")
 def normalize_query(text: str) -> str:
     """Write numbers and shorthand in a question the way the index holds them ('100k' ->
     '100000', '$5M' -> '$5 million', '5m' -> '5 million', 'recs' -> 'recommendations')."""
+    text = _LIKE_FIVE_RE.sub(" ", text)
+    text = _ACRONYM_WORD_RE.sub("", text)
     text = _CONTRACTED_RE.sub("", text)  # "why'd", "they'll": the verb left off says nothing asked
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)
     text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)

@@ -79,6 +79,9 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("when did this ep drop") == "when did this episode released"  # a release's time
     assert normalize_query("did the price drop") == "did the price drop"  # ... only when a time is asked
     assert query_words(normalize_query("why'd they'll we've")) == []  # a verb's contraction is no word
+    assert normalize_query("what does the atom project acronym stand for") == "what does the atom project stand for"
+    assert query_words(normalize_query("moe explained like im 5")) == ["moe"]  # as 'eli5'
+    assert query_words(normalize_query("could the us ban it tho, are they tryna")) == ["ban"]
     assert normalize_query("wats the avg guess, smth like") == "what's the average guess, something like"
     assert normalize_query("fp8 n training w diff models, dev survey") == (
         "fp8 and training with different models, developer survey")
@@ -90,6 +93,10 @@ def test_community_shorthand_reads_as_meant():
     # ... and a small number written out before what it counts as the digits a question may type
     assert number_aliases("with two gigawatts by year-end") == "yearend 2"
     assert number_aliases("one of them, and ten") == ""  # 'one' is too common; nothing counted after 'ten'
+    # ... a name and its version run together as members type them, and a place by its short name
+    assert number_aliases("Sebastian trained Qwen 3 base; Claude Opus 4.5") == "qwen3 opus4.5"
+    assert number_aliases("Anthropic 50 percent") == ""  # an amount, no version
+    assert number_aliases("San Francisco history") == "sf"
 
 
 def test_an_irregular_verb_s_past_is_its_verb():
