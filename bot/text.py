@@ -286,6 +286,7 @@ _THOUSANDS_IN_TEXT_RE = re.compile(r"(?<![\w.,-])(\d{1,3})[kK]\b")
 # A small number written out before what it counts ('two gigawatts'), held as a question may type it ('2 gigawatts').
 _NUMBER_WORDS = {w: str(n) for n, w in
                  enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
+_NUMBER_WORDS_TYPED = (*_NUMBER_WORDS, *(w.capitalize() for w in _NUMBER_WORDS))
 _COUNTING_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")[\s-]+(?=[a-z])", re.I)
 
 
@@ -298,6 +299,8 @@ _NAME_AND_VERSION_RE = re.compile(r"\b([A-Z][A-Za-z]+) (\d{1,2}(?:\.\d)?)\b(?![.
 # The other way round a question's 'sv' is read as 'silicon valley' (ABBREVIATIONS); 'sf' can't be, since the
 # episodes write 'SF' themselves.
 _SHORT_NAMES = {"san francisco": "sf", "new york": "nyc"}
+_SHORT_NAMES_TYPED = ("Francisco", "York", "francisco", "york")  # what a text holding one holds, looked for first
+_DIGIT_RE = re.compile(r"\d")
 _SHORT_NAMED_RE = re.compile(r"\b(" + "|".join(_SHORT_NAMES) + r")\b", re.I)
 
 
@@ -306,9 +309,13 @@ def number_aliases(text: str) -> str:
     match, thousands written with a K as a question's are written ('10K' -> '10000'), small numbers written
     out as digits ('two gigawatts' -> '2') and places by their short names ('San Francisco' -> 'sf')."""
     spelled = [f"{m}000" for m in _THOUSANDS_IN_TEXT_RE.findall(text)]
-    spelled += [_NUMBER_WORDS[m.lower()] for m in _COUNTING_WORD_RE.findall(text)]
-    spelled += [f"{name.lower()}{version}" for name, version in _NAME_AND_VERSION_RE.findall(text)]
-    spelled += [_SHORT_NAMES[m.lower()] for m in _SHORT_NAMED_RE.findall(text)]
+    # Each pattern is run only over a text holding what it looks for: a build asks this of every item.
+    if any(w in text for w in _NUMBER_WORDS_TYPED):
+        spelled += [_NUMBER_WORDS[m.lower()] for m in _COUNTING_WORD_RE.findall(text)]
+    if _DIGIT_RE.search(text):
+        spelled += [f"{name.lower()}{version}" for name, version in _NAME_AND_VERSION_RE.findall(text)]
+    if any(name in text for name in _SHORT_NAMES_TYPED):
+        spelled += [_SHORT_NAMES[m.lower()] for m in _SHORT_NAMED_RE.findall(text)]
     # Each form holds a hyphen, or a slash or comma between digits: most text has none (a build asks of every line).
     if "-" not in text and (("/" not in text and "," not in text) or not _DIGIT_SEP_RE.search(text)):
         return " ".join(spelled)
