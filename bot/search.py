@@ -286,8 +286,8 @@ class Query:
     # "amount" or "date", what a passage must hold to answer it; "" for any other question.
     measure: str = ""
     # For any question opening with a measure or a date: the kind of value a passage must give to answer it
-    # (_value_asked: "count", "date", "past", "amount"; "" for any other question), the numbers the question
-    # gives itself, which are no answer ('How many layers does OLMo 3 have?' is not answered by the '3' of
+    # (_value_asked: "count", "date", "past", "amount", "money", "share"; "" for any other question), the numbers
+    # the question gives itself, which are no answer ('How many layers does OLMo 3 have?' is not answered by the '3' of
     # 'OLMo 3'), and the stem of what 'how many' counts ('gpu'), beside which a passage naming it counts.
     value: str = ""
     given: frozenset[str] = frozenset()
@@ -909,6 +909,8 @@ class SearchIndex:
             word = typed.lower()
             if self._holds_word(word) or word in STOPWORDS or word in CHAT_FILLER or word in ABBREVIATIONS:
                 continue
+            if typed.islower() and is_common_english(word):
+                continue  # 'a fixed bar' is a bar, not the 'build a reasoning' of an episode's book title
             whole = self._spellings.get(word)
             if whole is None:
                 whole = self._spellings.put(word, self._spelling_of(word))
@@ -1863,7 +1865,8 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _CHAT_OPENING = r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*"
 # A question opening with a measure or a date (after chat words): what kind of value answers it (_value_asked).
 _VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>when|(?:what|which) "
-                             r"(?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old)))\b", re.I)
+                             r"(?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old))|"
+                             r"(?P<share>what\s*(?:%|percent(?:age)?|share|fraction|proportion|portion)))(?!\w)", re.I)
 # A question for a price or a sum: 'how much ...' or 'what does X cost', with a word of money in it.
 _PRICE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:how much(?:\s+(?:money|cash))?\s+"
                              r"(?:is|are|was|were|does|did|do|would|will|has|had)\b|what (?:does|did|do|would|will)\s"
@@ -1892,8 +1895,11 @@ _TIME_FROM_NOW_RE = re.compile(r"\b(?:in|within|next|another|by)\s+(?:the\s+)?(?
                                re.I)
 # What gives each kind of value (Query.value): 'when will' may be answered by a stretch of time ('in more than
 # 10 years'), 'when was' only by what places it.
+# What gives a share ('what % of ...', 'what fraction of ...'): a percentage or a fraction, not 'a large fraction'.
+_SHARE_RE = re.compile(r"\d\s?%|\b\d[\d.]*\s?(?:percent|per cent)\b|\b(?:half|a third|a quarter|two thirds|"
+                       r"three quarters|(?:one|\d+) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|ten))\b", re.I)
 _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": (_DATE_RE, _TIME_FROM_NOW_RE),
-                   "amount": (_AMOUNT_RE, _SPAN_RE), "money": (_MONEY_RE,)}
+                   "amount": (_AMOUNT_RE, _SPAN_RE), "money": (_MONEY_RE,), "share": (_SHARE_RE,)}
 
 
 # A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'.
@@ -1935,8 +1941,8 @@ def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
 
 def _value_asked(text: str) -> str:
     """Return the kind of value a question opening with a measure asks for: "count", "date" (a time, or a stretch
-    of time from now), "past" (a time that places what happened), "amount", "money" (a price or a sum), or ""
-    for any other question."""
+    of time from now), "past" (a time that places what happened), "amount", "money" (a price or a sum), "share"
+    (a percentage or a fraction), or "" for any other question."""
     if _PRICE_ASKED_RE.match(text) and _MONEY_WORD_RE.search(text):
         return "money"  # 'how much is chatgpt pro per month': a sum, not 'pro mode' ('how much hbm': 'minimal')
     found = _VALUE_ASKED_RE.match(text)

@@ -45,8 +45,11 @@ STOPWORDS = frozenset(
     discussion explain explained think thought guy guys
     according anything something someone really way ways kind sort thing things
     today nowadays currently actually basically good many even
-    behind beyond across along around toward towards upon via within without among
-    """.split()
+    behind beyond across along around toward towards upon via within without among getting
+    doesn didn hasn haven hadn shouldn wouldn couldn weren mustn needn
+    dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt shouldnt wouldnt couldnt aint
+    im ive youre theyre weve youve theyve hes shes thats theres
+    """.split()  # the last two lines: a negation's or a pronoun's contraction, with or without its apostrophe
 )
 
 # Words of a chat ask that say how it is asked, not what about: "thoughts on world models",

@@ -79,6 +79,8 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("when did this ep drop") == "when did this episode released"  # a release's time
     assert normalize_query("did the price drop") == "did the price drop"  # ... only when a time is asked
     assert query_words(normalize_query("why'd they'll we've")) == []  # a verb's contraction is no word
+    # ... nor a negation's or a pronoun's typed without its apostrophe ('doesnt' is no typo of 'doesn')
+    assert query_words(normalize_query("it doesnt work, im sure theyre getting it")) == ["work", "sure"]
     assert normalize_query("what does the atom project acronym stand for") == "what does the atom project stand for"
     assert query_words(normalize_query("moe explained like im 5")) == ["moe"]  # as 'eli5'
     assert query_words(normalize_query("could the us ban it tho, are they tryna")) == ["ban"]
@@ -713,6 +715,9 @@ def test_a_when_question_answered_by_meaning_needs_a_time_in_its_answer(episode_
     ("What happens when a model always solves the problem?", ""),  # not opening with the measure
     ("When is asking a chatbot better than a search?", ""),  # in what case, not at what time
     ("how often do gpus fail", ""),  # 'almost always' answers how often
+    ("what % of claude's code is ai written", "share"),
+    ("What share of requests does the router send to the thinking model?", "share"),
+    ("so what fraction of the budget goes to rl", "share"),
 ])
 def test_what_kind_of_value_a_measure_question_asks(question, value):
     from bot.search import _value_asked
@@ -738,6 +743,13 @@ def test_a_price_is_answered_by_a_sum_only(episode_bot):
     """The passage on Sebastian's ChatGPT use says 'pro/thinking mode', not what Pro costs."""
     assert ask(episode_bot, "how much is chatgpt pro per month")["results"] == []
     assert "$5 million" in ask(episode_bot, "How much did DeepSeek's final training run cost?")["results"][0]["text"]
+
+
+def test_a_share_is_answered_by_a_percentage_or_a_fraction_only(episode_bot):
+    """Dario's claim is 'a large fraction' of Claude Code's code: no share; the survey's '50%+' is one."""
+    assert ask(episode_bot, "what % of claude's code did dario actually say is ai written")["results"] == []
+    results = ask(episode_bot, "what % of code do senior developers ship that is ai generated")["results"]
+    assert "50%" in results[0]["text"]
 
 
 def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(episode_bot):
@@ -914,6 +926,8 @@ def test_an_acronym_the_episodes_only_spell_out_is_read_spelled_out(episode_bot)
     assert index._spelling_of("wtf") == ""  # words that merely start so, once, are no spelling
     assert "group query attention" in ask(episode_bot, "quick q: what's gqa")["results"][0]["text"].lower()
     assert "latent attention" in ask(episode_bot, "WHAT IS MLA")["results"][0]["text"].lower()
+    # A common word typed in lowercase is that word, not initials ('a fixed bar', not 'Build A Reasoning ...').
+    assert "bar" in index.parse("grpo scores each answer against the others? or a fixed bar").terms
 
 
 @pytest.mark.parametrize("question, held", [("what does rlvr stand for", "Reinforcement Learning with Verifiable"),
