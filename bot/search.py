@@ -778,7 +778,8 @@ class SearchIndex:
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
         guessed = {stem(fix) for fix in corrected.values()}
         named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
-        written, agent = frozenset(), _WHO_DID_RE.match(text)
+        # 'who keeps gemini around, nathan or sebastian': either named answers, whatever verb says how
+        written, agent = frozenset(), None if _CHOICE_RE.search(text) else _WHO_DID_RE.match(text)
         if (measured or agent) and (plain or text == text.lower()) and language == "en":  # names as written
             written = frozenset(stem(w) for w in self._written_as_names(terms))
             named |= written

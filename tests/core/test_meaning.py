@@ -791,6 +791,7 @@ def test_a_question_asking_who_needs_an_answer_that_names_someone_else(episode_b
 @pytest.mark.parametrize("question, named", [
     ("Who named RLVR?", "Nathan Lambert"),
     ("who wins if its humans vs ai", "human"),  # a choice between what it names: either answers
+    ("who keeps gemini around for quick lookups, nathan or sebastian?", "Nathan"),  # ... whatever verb it uses
     ("Who is the host?", "Lex Fridman"),
 ])
 def test_a_question_asking_who_is_answered_by_a_passage_naming_someone(episode_bot, question, named):
