@@ -44,9 +44,9 @@ from .episode_bm25 import EpisodeBM25
 from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, Record, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .token_set import Words, question_words, token_set_ratio
-from .text import (ABBREVIATIONS, CHAT_FILLER, STOPWORDS, clean_line, content_words, normalize_query,
-                   number_aliases, lend_stems, query_words, read_time, search_language, searching, sentences,
-                   stem, strip_mentions, words)
+from .text import (ABBREVIATIONS, CHAT_FILLER, NAME_AND_VERSION_RE, STOPWORDS, clean_line, content_words,
+                   normalize_query, number_aliases, lend_stems, query_words, read_time, search_language, searching,
+                   sentences, stem, strip_mentions, words)
 
 if TYPE_CHECKING:  # numpy comes with the first question's meaning: a restart doesn't wait for it
     import numpy as np
@@ -2094,6 +2094,7 @@ class _ItemFacts:
         near = [m.span() for m in re.finditer(rf"\b{re.escape(counted)}", text, re.I)] if counted else []
         if near and _few_of(counted).search(text):
             return True
+        versions = None
         for pattern in _VALUE_PATTERNS[value]:
             if not self.holds(pattern, text):
                 continue
@@ -2101,6 +2102,10 @@ class _ItemFacts:
                 numbers = _NUMBER_RE.findall(found.group().replace(",", ""))
                 if numbers and all(n in given for n in numbers):
                     continue
+                if versions is None:
+                    versions = _version_spans(text)
+                if found.span() in versions:
+                    continue  # the 4 of 'the Llama 4 controversy' counts nothing
                 if not near or any(0 <= start - found.end() <= COUNT_NEAR or 0 <= found.start() - end <= COUNT_NEAR
                                    for start, end in near):
                     return True
@@ -2115,6 +2120,13 @@ class _ItemFacts:
         if found is None:
             found = self._held[pattern] = bool(pattern.search(text))
         return found
+
+
+def _version_spans(text: str) -> set[tuple[int, int]]:
+    """Return where a text writes a name's version ('Llama 4', 'Claude Opus 4.5'), not at a sentence's start
+    ('Around 5 labs' opens with a capital): no value."""
+    return {m.span(2) for m in NAME_AND_VERSION_RE.finditer(text)
+            if not (m.start() == 0 or text[:m.start()].rstrip()[-1:] in ".!?:;")}
 
 
 @dataclass(frozen=True)

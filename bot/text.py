@@ -295,7 +295,7 @@ _COUNTING_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")[\s-]+(?=[a
 
 # A name and its version apart ('Qwen 3', 'Llama 4', 'Claude Opus 4.5'), held run together as members type them
 # ('qwen3', 'llama4'), as 'GPT-5' is held as 'gpt5'. Not an amount ('Anthropic 50 percent').
-_NAME_AND_VERSION_RE = re.compile(r"\b([A-Z][A-Za-z]+) (\d{1,2}(?:\.\d)?)\b(?![.,]?\d|\s*(?:%|percent|[kmb]\b))")
+NAME_AND_VERSION_RE = re.compile(r"\b([A-Z][A-Za-z]+) (\d{1,2}(?:\.\d)?)\b(?![.,]?\d|\s*(?:%|percent|[kmb]\b))")
 
 
 # Places written in full, held by the short forms members type too ('sf history book': 'San Francisco history').
@@ -316,7 +316,7 @@ def number_aliases(text: str) -> str:
     if any(w in text for w in _NUMBER_WORDS_TYPED):
         spelled += [_NUMBER_WORDS[m.lower()] for m in _COUNTING_WORD_RE.findall(text)]
     if _DIGIT_RE.search(text):
-        spelled += [f"{name.lower()}{version}" for name, version in _NAME_AND_VERSION_RE.findall(text)]
+        spelled += [f"{name.lower()}{version}" for name, version in NAME_AND_VERSION_RE.findall(text)]
     if any(name in text for name in _SHORT_NAMES_TYPED):
         spelled += [_SHORT_NAMES[m.lower()] for m in _SHORT_NAMED_RE.findall(text)]
     # Each form holds a hyphen, or a slash or comma between digits: most text has none (a build asks of every line).

@@ -766,6 +766,16 @@ def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(ep
     assert "one GPU" in down[0]["text"]
 
 
+def test_a_version_is_no_count(episode_bot):
+    """Reflection AI's passage gives '$2 billion', the question's own number, and the 4 of 'the Llama 4
+    controversy': no count of GPUs."""
+    from bot.search import _version_spans
+
+    text = "Around 5 labs cite the Llama 4 controversy and Claude Opus 4.5."
+    assert {text[a:b] for a, b in _version_spans(text)} == {"4", "4.5"}  # not the 5 opening a sentence
+    assert ask(episode_bot, "How many GPUs is Reflection AI buying with its $2 billion?")["results"] == []
+
+
 def test_when_something_happened_is_not_answered_by_how_long_it_lasted(episode_bot):
     """The grant passage gives 'over four years', how long, not when it was announced; 'when will' is answered
     by 'longer than 10 years'."""
