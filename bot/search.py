@@ -286,7 +286,7 @@ class Query:
     # "amount" or "date", what a passage must hold to answer it; "" for any other question.
     measure: str = ""
     # For any question opening with a measure or a date: the kind of value a passage must give to answer it
-    # (_value_asked: "count", "date", "past", "amount", "money", "share"; "" for any other question), the numbers
+    # (_value_asked: "count", "date", "past", "amount", "money", "share", "span"; "" for any other question), the numbers
     # the question gives itself, which are no answer ('How many layers does OLMo 3 have?' is not answered by the '3' of
     # 'OLMo 3'), and the stem of what 'how many' counts ('gpu'), beside which a passage naming it counts.
     value: str = ""
@@ -791,6 +791,9 @@ class SearchIndex:
             if len(asked | counts) < len(stems):  # not the whole question: then nothing splits it
                 asked |= counts
         value = _value_asked(text)
+        counted = _counted(text, corrected) if value == "count" else ""
+        if counted in _TIME_UNITS:
+            value, counted = "span", ""  # 'how many days did the run take': a stretch of time, not any count
         asks_who = _ASKS_WHO_RE.match(text)
         deed = ""
         if asks_who and _CHOICE_RE.search(text):
@@ -824,7 +827,7 @@ class SearchIndex:
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
                      written_names=written, versions=versions, unknown=unknown, attribute=bool(attribute),
                      who=frozenset(words(text.lower())) if asks_who else None, deed=deed,
-                     value=value, counted=_counted(text, corrected) if value == "count" else "",
+                     value=value, counted=counted,
                      given=frozenset(_NUMBER_RE.findall(text.replace(",", ""))) if value else frozenset())
 
     def strangers(self, q: Query) -> set[str]:
@@ -1868,6 +1871,12 @@ _CHAT_OPENING = r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*"
 _VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>when|(?:what|which) "
                              r"(?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old))|"
                              r"(?P<share>what\s*(?:%|percent(?:age)?|share|fraction|proportion|portion)))(?!\w)", re.I)
+# A question for a score: 'what did X score on Y', "what's X's score on Y" (not 'what did they say about scores').
+_SCORE_ASKED_RE = re.compile(_CHAT_OPENING + r"what(?:(?:'s|’s| is| was)\s[^?,]{1,60}?\bscore\s+(?:on|in|at)\b|"
+                             r"\s+(?:did|does|do)\s(?:(?!\b(?:say|said|think|thought|talk|mention|feel)\b)[^?,]){1,60}?"
+                             r"\bscore\b(?!s))", re.I)
+# 'how many days ...': what counts a stretch of time (stems).
+_TIME_UNITS = frozenset({"second", "minut", "hour", "day", "week", "month", "year", "decad"})
 # A question for a price or a sum: 'how much ...' or 'what does X cost', with a word of money in it.
 _PRICE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:how much(?:\s+(?:money|cash))?\s+"
                              r"(?:is|are|was|were|does|did|do|would|will|has|had)\b|what (?:does|did|do|would|will)\s"
@@ -1900,7 +1909,8 @@ _TIME_FROM_NOW_RE = re.compile(r"\b(?:in|within|next|another|by)\s+(?:the\s+)?(?
 _SHARE_RE = re.compile(r"\d\s?%|\b\d[\d.]*\s?(?:percent|per cent)\b|\b(?:half|a third|a quarter|two thirds|"
                        r"three quarters|(?:one|\d+) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|ten))\b", re.I)
 _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": (_DATE_RE, _TIME_FROM_NOW_RE),
-                   "amount": (_AMOUNT_RE, _SPAN_RE), "money": (_MONEY_RE,), "share": (_SHARE_RE,)}
+                   "amount": (_AMOUNT_RE, _SPAN_RE), "money": (_MONEY_RE,), "share": (_SHARE_RE,),
+                   "span": (_SPAN_RE,)}
 
 
 # A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'.
@@ -1943,9 +1953,12 @@ def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
 def _value_asked(text: str) -> str:
     """Return the kind of value a question opening with a measure asks for: "count", "date" (a time, or a stretch
     of time from now), "past" (a time that places what happened), "amount", "money" (a price or a sum), "share"
-    (a percentage or a fraction), or "" for any other question."""
+    (a percentage or a fraction), "span" (how many hours, days... a stretch of time), or "" for any other
+    question."""
     if _PRICE_ASKED_RE.match(text) and _MONEY_WORD_RE.search(text):
         return "money"  # 'how much is chatgpt pro per month': a sum, not 'pro mode' ('how much hbm': 'minimal')
+    if _SCORE_ASKED_RE.match(text):
+        return "amount"  # 'What did DeepSeek R1 score on MATH-500?': a number ('high performance' is none)
     found = _VALUE_ASKED_RE.match(text)
     if not found or _CONDITION_RE.search(text):
         return ""  # 'when is a chatbot better than ...': in what case, not at what time

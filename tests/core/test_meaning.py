@@ -718,6 +718,9 @@ def test_a_when_question_answered_by_meaning_needs_a_time_in_its_answer(episode_
     ("what % of claude's code is ai written", "share"),
     ("What share of requests does the router send to the thinking model?", "share"),
     ("so what fraction of the budget goes to rl", "share"),
+    ("What did DeepSeek R1 score on MATH-500?", "amount"),  # a score is a number
+    ("what's gpt-5's score on swe-bench", "amount"),
+    ("what did nathan say about the score", ""),  # what was said of it: any passage on it
 ])
 def test_what_kind_of_value_a_measure_question_asks(question, value):
     from bot.search import _value_asked
@@ -764,6 +767,15 @@ def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(ep
     assert "791" in ask(episode_bot, "How many developers were surveyed?")["results"][0]["text"]
     down = ask(episode_bot, "How many GPUs are down at any given time at 100k scale?")["results"]
     assert "one GPU" in down[0]["text"]
+
+
+def test_how_many_days_asks_a_stretch_of_time(episode_bot):
+    """The passage on DeepSeek's final run counts its GPUs ('50,000 units'), not the run's days."""
+    q = episode_bot.snapshot.index.parse("how many days did the final deepseek r1 training run take")
+    assert (q.value, q.counted) == ("span", "")
+    assert ask(episode_bot, "how many days did the final deepseek r1 training run take")["results"] == []
+    assert "five days" in ask(episode_bot, "how many days of RL post-training did AI2's November model get")[
+        "results"][0]["text"]
 
 
 def test_a_version_is_no_count(episode_bot):
