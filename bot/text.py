@@ -106,6 +106,9 @@ _ACRONYM_WORD_RE = re.compile(r"\s+(?:acronym|abbreviation|initials)(?=\s+(?:sta
 _LIKE_FIVE_RE = re.compile(r"\b(?:explain(?:ed)?\s+)?like\s+i['’]?m\s+(?:5|five)\b", re.I)
 # A verb's contraction ("why'd", "they'll", "we've", "you're", "i'm"): not a word of its own.
 _CONTRACTED_RE = re.compile(r"(?<=[a-z])['’](?:d|ll|ve|re|m)\b", re.I)
+# 'did hbm come up at all', 'do they touch on X': whether the episode speaks of it, not what about ('come up with'
+# stays: what someone thought of).
+_CAME_UP_RE = re.compile(r"\b(?:(?:come|comes|came|coming)\s+up|touch(?:es|ed)?\s+(?:on|upon))\b(?!\s+with\b)", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 # 'when did this ep drop': when it was released (only a question for a time ending on it: 'did the price drop').
 _DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)(\s*[?.!]*\s*)$", re.I)
@@ -349,6 +352,7 @@ def normalize_query(text: str) -> str:
         return ""
     text = _SMALL_TALK_RE.sub(" ", text)
     text = _WHEN_SAID_RE.sub(" ", text)
+    text = _CAME_UP_RE.sub(" ", text)
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
     text = _DROPPED_RE.sub(r"\1released\2", text)
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)

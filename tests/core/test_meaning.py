@@ -78,6 +78,9 @@ def test_community_shorthand_reads_as_meant():
     assert normalize_query("would dl have stalled") == "would deep learning have stalled"
     assert normalize_query("when did this ep drop") == "when did this episode released"  # a release's time
     assert normalize_query("did the price drop") == "did the price drop"  # ... only when a time is asked
+    assert query_words(normalize_query("hbm bottlenecks, did that come up at all")) == ["hbm", "bottlenecks"]
+    assert query_words(normalize_query("do they touch on rlhf")) == ["rlhf"]
+    assert "came" in query_words(normalize_query("who came up with rlvr"))  # what someone thought of
     assert query_words(normalize_query("why'd they'll we've")) == []  # a verb's contraction is no word
     # ... nor a negation's or a pronoun's typed without its apostrophe ('doesnt' is no typo of 'doesn')
     assert query_words(normalize_query("it doesnt work, im sure theyre getting it")) == ["work", "sure"]
