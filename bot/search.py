@@ -286,9 +286,10 @@ class Query:
     # "amount" or "date", what a passage must hold to answer it; "" for any other question.
     measure: str = ""
     # For any question opening with a measure or a date: the kind of value a passage must give to answer it
-    # (_value_asked: "count", "date", "past", "amount", "money", "share", "span"; "" for any other question), the numbers
-    # the question gives itself, which are no answer ('How many layers does OLMo 3 have?' is not answered by the '3' of
-    # 'OLMo 3'), and the stem of what 'how many' counts ('gpu'), beside which a passage naming it counts.
+    # (_value_asked and parse: "count", "date", "past", "amount", "money", "share", "span", "rate"; "" for any
+    # other), the numbers the question gives itself, which are no answer ('How many layers does OLMo 3 have?'
+    # is not answered by the '3' of 'OLMo 3'), and the stem of what 'how many' counts ('gpu'), beside which a
+    # passage naming it counts, or of what a price is per ('hour'), which a passage must name.
     value: str = ""
     given: frozenset[str] = frozenset()
     counted: str = ""
@@ -794,6 +795,8 @@ class SearchIndex:
         counted = _counted(text, corrected) if value == "count" else ""
         if counted in _TIME_UNITS:
             value, counted = "span", ""  # 'how many days did the run take': a stretch of time, not any count
+        elif value == "money" and (rate := _RATE_RE.search(text)):
+            value, counted = "rate", stem(rate.group(1).lower())  # '$2 million in GPU rental' is no price an hour
         asks_who = _ASKS_WHO_RE.match(text)
         deed = ""
         if asks_who and _CHOICE_RE.search(text):
@@ -1882,7 +1885,11 @@ _PRICE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:how much(?:\s+(?:money|cash))?
                              r"(?:is|are|was|were|does|did|do|would|will|has|had)\b|what (?:does|did|do|would|will)\s"
                              r"(?![^?,]*\bthe cost\b)[^?,]{1,60}?\bcost"
                              r"(?=\s*(?:[?.!]|$|(?:per|to|in|on|for|a|each)\b))|"
+                             r"what (?:does|did|do|would|will)\s[^?,]{1,60}?\b(?:pay|charge|spend)\b|"
                              r"what(?:'s|’s| is| was) the (?:price|cost)\b)", re.I)
+# A price asked per something ('per month', 'per million tokens', 'an hour'): the sum must be given per it.
+_RATE_RE = re.compile(r"\b(?:per|an?|each|every)\s+(?:(?:gpu|million|thousand|1m|input|output)\s+){0,2}"
+                      r"(hour|month|year|token|seat|user|query|request|gpu)s?\b", re.I)
 _MONEY_WORD_RE = re.compile(r"\b(?:costs?|price[ds]?|pay|paid|charges?|charged|spen[dt]|spends|raised?|worth|"
                             r"earn(?:ed|s)?|money|dollars|bucks|subscriptions?|salar(?:y|ies)|fees?|per month|a month|"
                             r"monthly|per year|a year|yearly|annually)\b", re.I)
@@ -1910,7 +1917,7 @@ _SHARE_RE = re.compile(r"\d\s?%|\b\d[\d.]*\s?(?:percent|per cent)\b|\b(?:half|a 
                        r"three quarters|(?:one|\d+) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|ten))\b", re.I)
 _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": (_DATE_RE, _TIME_FROM_NOW_RE),
                    "amount": (_AMOUNT_RE, _SPAN_RE), "money": (_MONEY_RE,), "share": (_SHARE_RE,),
-                   "span": (_SPAN_RE,)}
+                   "span": (_SPAN_RE,), "rate": (_MONEY_RE,)}
 
 
 # A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'.
@@ -2105,7 +2112,9 @@ class _ItemFacts:
         number the question gives itself; a count within COUNT_NEAR of what is counted, where the text names it
         ('$2 million in GPU cluster rental ... hundreds of millions of users' counts no GPUs)."""
         near = [m.span() for m in re.finditer(rf"\b{re.escape(counted)}", text, re.I)] if counted else []
-        if near and _few_of(counted).search(text):
+        if value == "rate" and not near:
+            return False  # a price per hour where no hour is named
+        if near and value == "count" and _few_of(counted).search(text):
             return True
         versions = None
         for pattern in _VALUE_PATTERNS[value]:

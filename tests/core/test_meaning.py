@@ -737,6 +737,7 @@ def test_what_kind_of_value_a_measure_question_asks(question, value):
     ("how much money did reflection raise", "money"),
     ("what did they say about the cost of training", ""),  # what was said of a cost: any passage on it
     ("how much hbm does vera rubin have", ""),  # 'minimal' answers how much memory
+    ("what did ai2 pay to rent the cluster", "money"),
     ("how much more compute does anthropic use vs us subs", ""),  # compute, not a sum
 ])
 def test_a_question_for_a_price_asks_for_a_sum(question, value):
@@ -756,6 +757,14 @@ def test_a_share_is_answered_by_a_percentage_or_a_fraction_only(episode_bot):
     assert ask(episode_bot, "what % of claude's code did dario actually say is ai written")["results"] == []
     results = ask(episode_bot, "what % of code do senior developers ship that is ai generated")["results"]
     assert "50%" in results[0]["text"]
+
+
+def test_a_price_per_something_is_answered_by_a_sum_per_it_only(episode_bot):
+    """AI2's rental passage gives '$2 million in GPU cluster rental', no price an hour."""
+    q = episode_bot.snapshot.index.parse("what did ai2 pay per gpu hour to rent the olmo 3 cluster")
+    assert (q.value, q.counted) == ("rate", "hour")
+    assert ask(episode_bot, "what did ai2 pay per gpu hour to rent the olmo 3 cluster")["results"] == []
+    assert "$2 million" in ask(episode_bot, "what did ai2 pay to rent the gpu cluster for olmo 3")["results"][0]["text"]
 
 
 def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(episode_bot):
