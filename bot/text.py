@@ -63,7 +63,7 @@ CHAT_FILLER = frozenset(
     know remember recall wondering curious quick quickly explained real really whole versus vs
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
     summarize summarise summarized summarised nutshell eli5 vibes lowkey literally honestly smh tbf iirc afaik
-    tf wtf wanna gonna gotta kinda sorta lemme dunno gimme tryna though
+    tf wtf wanna gonna gotta kinda sorta lemme dunno gimme tryna though section sections
     """.split()
 )
 
@@ -98,8 +98,8 @@ _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|b
 # 'when do they talk about the atom project', 'what minute do they get into data quality': the moment in the
 # episode, which every answer gives, not a date of what is named.
 _WHEN_SAID_RE = re.compile(
-    r"\b(?:(?:at )?what (?:minute|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|say|"
-    r"speak|cover)\w*|(?:get|go|dive)\w* into|bring\w* up)\b)|\bwhat minute\b", re.I)
+    r"\b(?:(?:at )?what (?:minute|min|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|"
+    r"say|speak|cover)\w*|(?:get|go|dive)\w* into|bring\w* up)\b)|\bwhat (?:minute|min)\b", re.I)
 # 'what does the atom project acronym stand for': what the project's name stands for ('acronym' says how).
 _ACRONYM_WORD_RE = re.compile(r"\s+(?:acronym|abbreviation|initials)(?=\s+(?:stands?\s+for|means?)\b)", re.I)
 # 'explain like i'm 5', as 'eli5': how it is asked, not what about.
