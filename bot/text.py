@@ -63,7 +63,7 @@ CHAT_FILLER = frozenset(
     know remember recall wondering curious quick quickly explained real really whole versus vs
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
     summarize summarise summarized summarised nutshell eli5 vibes lowkey literally honestly smh tbf iirc afaik
-    tf wtf wanna gonna gotta kinda sorta lemme dunno gimme tryna though section sections
+    tf wtf wanna gonna gotta kinda sorta lemme dunno gimme tryna though section sections everyone everybody
     """.split()
 )
 
@@ -87,7 +87,8 @@ _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|e
 # Small talk, and 'right now': how a member greets or asks, never what about ('hey how's it going',
 # "what's new with nvidia", 'who made you'). Left out; a question of nothing else finds nothing.
 _SMALL_TALK_RE = re.compile(
-    r"\b(?:how(?:'s| is| are| r) (?:it|things|everyone|everybody|you(?: all)?|ya|u)(?: going| doing| been)?|"
+    r"\b(?:how(?:'s|’s|s| is| are| r) (?:it|things|everyone|everybody|you(?: all)?|ya|u)(?: going| doing| been)?|"
+    r"good (?:morning|afternoon|evening|night)|"
     r"how have you been|what(?:'s| is) (?:going on|new|up|your name)|what time is it|"
     r"who (?:made|built|created|are) (?:you|this bot)|can you (?:hear|see) me|right now)\b", re.I)
 # A question about the bot itself ('who built this bot and which model does it run on'): nothing of it is about

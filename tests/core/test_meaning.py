@@ -81,6 +81,8 @@ def test_community_shorthand_reads_as_meant():
     assert query_words(normalize_query("hbm bottlenecks, did that come up at all")) == ["hbm", "bottlenecks"]
     assert query_words(normalize_query("do they touch on rlhf")) == ["rlhf"]
     assert query_words(normalize_query("the chatbot wars section")) == ["chatbot", "wars"]  # where, not what
+    assert query_words(normalize_query("why does everyone pay for ai subs")) == ["pay", "ai", "subscriptions"]
+    assert query_words(normalize_query("good morning everyone!! hows it going")) == []  # a greeting
     assert query_words(normalize_query("what min do they get into tpus")) == ["tpus"]  # 'min': the minute
     assert "came" in query_words(normalize_query("who came up with rlvr"))  # what someone thought of
     assert query_words(normalize_query("why'd they'll we've")) == []  # a verb's contraction is no word
