@@ -353,7 +353,7 @@ def normalize_query(text: str) -> str:
         return ""
     text = _SMALL_TALK_RE.sub(" ", text)
     text = _WHEN_SAID_RE.sub(" ", text)
-    text = _CAME_UP_RE.sub(" ", text)
+    text = _CAME_UP_RE.sub(" mentioned ", text)  # a stop word, and 'when does X come up' still asks the moment
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
     text = _DROPPED_RE.sub(r"\1released\2", text)
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)

@@ -794,6 +794,12 @@ def test_how_many_days_asks_a_stretch_of_time(episode_bot):
         "results"][0]["text"]
 
 
+def test_when_something_comes_up_asks_the_moment_not_a_date(episode_bot):
+    """'come up' is left out of the search words, not out of what says the moment is asked."""
+    results = ask(episode_bot, "when does the open source manhattan project thing come up")["results"]
+    assert "Manhattan Project" in results[0]["text"]
+
+
 def test_a_version_is_no_count(episode_bot):
     """Reflection AI's passage gives '$2 billion', the question's own number, and the 4 of 'the Llama 4
     controversy': no count of GPUs."""
