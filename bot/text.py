@@ -185,7 +185,7 @@ def parse_time(value: str) -> int | None:
 _SPOKEN_AROUND = frozenset("at around about approx approximately roughly like just the mark in into ish "
                            "timestamp time".split())
 _PLACE_WORDS = frozenset("chapter chapters part section segment point happening happens going talking "
-                         "discussing covering".split())
+                         "discussing covering cover covers covered contains include includes spans".split())
 _SLIPPABLE = sorted(w for w in _PLACE_WORDS | _SPOKEN_AROUND if len(w) >= 5)
 _CLOCK_IN_TEXT_RE = re.compile(r"(?<![\w:])(?:\d{1,2}:)?\d{1,3}:\d{2}(?![\w:])|\b\d+h(?:\s?\d{1,2}(?:m|min)?)?\b",
                                re.I)

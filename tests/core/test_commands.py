@@ -25,7 +25,8 @@ def test_times_are_read_in_every_common_spelling(text, seconds):
     ("1 hr 20 min", 4800), ("1:02:38", 3758), ("72 hour weeks", None), ("hours", None), ("the end", None),
     ("wait what chapter is 2:00:00", 7200), ("what part is at like 3h10m", 11400),  # asking nothing else
     ("2h45", 9900), ("what are they on about at 1h05", 3900), ("like 100 mins in", 6000), ("2h75", None),
-    ("what chapter is 2 hours in", 7200), ("what do they say at 1:24:01 about data", None)])
+    ("what chapter is 2 hours in", 7200), ("what do they say at 1:24:01 about data", None),
+    ("which chapter covers 1:40:00", 6000)])
 def test_times_are_read_as_members_say_them(text, seconds):
     assert read_time(text) == seconds
 
