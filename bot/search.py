@@ -1901,7 +1901,8 @@ _PAST_RE = re.compile(r"\s*(?:when|(?:what|which) (?:year|month|date|day))\s+(?:
 # on X answers it, with its time.
 _EPISODE_MOMENT_RE = re.compile(r"\b(?:come|comes|came|coming|bring|brings|brought|get|gets|got|go|goes)\s+"
                                 r"(?:up|in|into)\b|\b(?:talk|talks|talked|talking|mention|mentions|mentioned|discuss|"
-                                r"discusses|discussed|say|says|said|speak|speaks|spoke|chat)\b", re.I)
+                                r"discusses|discussed|say|says|said|speak|speaks|spoke|chat|explain|explains|explained|"
+                                r"describe|describes|described)\b", re.I)
 # What 'how many' counts: the last word before the verb ('how many American open models could ...': 'models').
 _COUNTED_PHRASE_RE = re.compile(r"\bhow many\s+(?:[\w-]+\s+){0,3}?([\w-]+)\s+(?:do|does|did|are|is|were|was|have|"
                                 r"has|had|can|could|will|would|should|might)\b", re.I)

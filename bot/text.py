@@ -100,7 +100,8 @@ _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|b
 # episode, which every answer gives, not a date of what is named.
 _WHEN_SAID_RE = re.compile(
     r"\b(?:(?:at )?what (?:minute|min|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|"
-    r"say|speak|cover)\w*|(?:get|go|dive)\w* into|bring\w* up)\b)|\bwhat (?:minute|min)\b", re.I)
+    r"say|speak|cover|explain|describ)\w*|(?:get|go|dive)\w* into|go\w* over|break\w* down|bring\w* up)\b)|"
+    r"\bwhat (?:minute|min)\b", re.I)
 # 'what does the atom project acronym stand for': what the project's name stands for ('acronym' says how).
 _ACRONYM_WORD_RE = re.compile(r"\s+(?:acronym|abbreviation|initials)(?=\s+(?:stands?\s+for|means?)\b)", re.I)
 # 'explain like i'm 5', as 'eli5': how it is asked, not what about.

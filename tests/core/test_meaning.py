@@ -719,6 +719,7 @@ def test_a_when_question_answered_by_meaning_needs_a_time_in_its_answer(episode_
     ("When will AI research be automated?", "date"),  # ... or a stretch of time from now ('in 10 years')
     ("How long did the run take?", "amount"),
     ("when does the 996 schedule come up", ""),  # the moment in the episode: any passage on it answers
+    ("when do they explain the generate and grade loop", ""),
     ("What happens when a model always solves the problem?", ""),  # not opening with the measure
     ("When is asking a chatbot better than a search?", ""),  # in what case, not at what time
     ("how often do gpus fail", ""),  # 'almost always' answers how often
@@ -798,6 +799,8 @@ def test_when_something_comes_up_asks_the_moment_not_a_date(episode_bot):
     """'come up' is left out of the search words, not out of what says the moment is asked."""
     results = ask(episode_bot, "when does the open source manhattan project thing come up")["results"]
     assert "Manhattan Project" in results[0]["text"]
+    results = ask(episode_bot, "when do they explain the generate n grade loop for rlvr")["results"]
+    assert results[0]["timestamp"] == "1:51:51"
 
 
 def test_a_version_is_no_count(episode_bot):
