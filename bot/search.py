@@ -797,6 +797,8 @@ class SearchIndex:
             value, counted = "span", ""  # 'how many days did the run take': a stretch of time, not any count
         elif value == "money" and (rate := _RATE_RE.search(text)):
             value, counted = "rate", stem(rate.group(1).lower())  # '$2 million in GPU rental' is no price an hour
+        elif value == "money":
+            counted = _priced(text, corrected)
         asks_who = _ASKS_WHO_RE.match(text)
         deed = ""
         if asks_who and _CHOICE_RE.search(text):
@@ -1878,6 +1880,8 @@ _VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>w
 _SCORE_ASKED_RE = re.compile(_CHAT_OPENING + r"what(?:(?:'s|’s| is| was)\s[^?,]{1,60}?\bscore\s+(?:on|in|at)\b|"
                              r"\s+(?:did|does|do)\s(?:(?!\b(?:say|said|think|thought|talk|mention|feel)\b)[^?,]){1,60}?"
                              r"\bscore\b(?!s))", re.I)
+# What 'how much does X cost' prices: X.
+_PRICED_RE = re.compile(r"\bhow much (?:does|did|do|would|will|is|was)\s+(.{1,60}?)\s+(?:cost|costs)\b", re.I)
 # 'how many days ...': what counts a stretch of time (stems).
 _TIME_UNITS = frozenset({"second", "minut", "hour", "day", "week", "month", "year", "decad"})
 # A question for a price or a sum: 'how much ...' or 'what does X cost', with a word of money in it.
@@ -1982,6 +1986,19 @@ def _counted(text: str, corrected: dict[str, str]) -> str:
     """Return the stem of what a 'how many' question counts ('gpu'), else ""."""
     found = _COUNTED_PHRASE_RE.search(text) or _COUNTED_RE.search(text)
     return stem(corrected.get(w, w)) if found and (w := found.group(1).lower()) else ""
+
+
+def _priced(text: str, corrected: dict[str, str]) -> str:
+    """Return the stem of what a 'how much does X cost' question prices, when it is an ordinary word ('a
+    SemiAnalysis subscription': 'subscript'; not a name, whose passage may price it in other words), else ""."""
+    found = _PRICED_RE.search(text)
+    if found is None:
+        return ""
+    typed = [w for w in re.findall(r"[\w'-]+", found.group(1)) if not w.lower().endswith("ly")]
+    last = typed[-1] if typed else ""
+    if not last or not last.islower() or last in STOPWORDS or any(c.isdigit() for c in last):
+        return ""
+    return stem(corrected.get(last, last).split("-")[-1])  # 'pre-training': 'train', however it is joined
 
 
 @lru_cache(maxsize=256)
@@ -2112,6 +2129,10 @@ class _ItemFacts:
         """Return True when the item's text holds a value of the kind asked (Query.value) that is not only a
         number the question gives itself; a count within COUNT_NEAR of what is counted, where the text names it
         ('$2 million in GPU cluster rental ... hundreds of millions of users' counts no GPUs)."""
+        if value == "money" and counted:
+            if f"\n{counted}\n" not in self.line:
+                return False  # the price of a subscription, where none is named
+            counted = ""
         near = [m.span() for m in re.finditer(rf"\b{re.escape(counted)}", text, re.I)] if counted else []
         if value == "rate" and not near:
             return False  # a price per hour where no hour is named

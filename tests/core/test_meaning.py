@@ -772,6 +772,16 @@ def test_a_price_per_something_is_answered_by_a_sum_per_it_only(episode_bot):
     assert "$2 million" in ask(episode_bot, "what did ai2 pay to rent the gpu cluster for olmo 3")["results"][0]["text"]
 
 
+def test_a_price_of_an_ordinary_thing_needs_the_thing_named(episode_bot):
+    """The passage citing SemiAnalysis gives DeepSeek's '$5 million' and no subscription; the same passage
+    answers what DeepSeek's pre-training cost."""
+    q = episode_bot.snapshot.index.parse("How much does a SemiAnalysis subscription cost?")
+    assert (q.value, q.counted) == ("money", "subscript")
+    assert ask(episode_bot, "How much does a SemiAnalysis subscription cost?")["results"] == []
+    results = ask(episode_bot, "How much did DeepSeek's pre-training really cost?")["results"]
+    assert "$5 million" in results[0]["text"]
+
+
 def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(episode_bot):
     index = episode_bot.snapshot.index
     q = index.parse("How many GPUs did AI2 rent for OLMo 3?")
