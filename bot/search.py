@@ -1875,7 +1875,8 @@ _CHAT_OPENING = r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*"
 # A question opening with a measure or a date (after chat words): what kind of value answers it (_value_asked).
 _VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>when|(?:what|which) "
                              r"(?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old))|"
-                             r"(?P<share>what\s*(?:%|percent(?:age)?|share|fraction|proportion|portion)))(?!\w)", re.I)
+                             r"(?P<share>(?:by\s+)?what\s*(?:%|percent(?:age)?|share|fraction|proportion|portion)))(?!\w)",
+                             re.I)
 # A question for a score: 'what did X score on Y', "what's X's score on Y" (not 'what did they say about scores').
 _SCORE_ASKED_RE = re.compile(_CHAT_OPENING + r"what(?:(?:'s|’s| is| was)\s[^?,]{1,60}?\bscore\s+(?:on|in|at)\b|"
                              r"\s+(?:did|does|do)\s(?:(?!\b(?:say|said|think|thought|talk|mention|feel)\b)[^?,]){1,60}?"

@@ -726,6 +726,7 @@ def test_a_when_question_answered_by_meaning_needs_a_time_in_its_answer(episode_
     ("what % of claude's code is ai written", "share"),
     ("What share of requests does the router send to the thinking model?", "share"),
     ("so what fraction of the budget goes to rl", "share"),
+    ("By what percentage does multi-head latent attention shrink the KV cache?", "share"),
     ("What did DeepSeek R1 score on MATH-500?", "amount"),  # a score is a number
     ("what's gpt-5's score on swe-bench", "amount"),
     ("what did nathan say about the score", ""),  # what was said of it: any passage on it
