@@ -82,6 +82,7 @@ def test_community_shorthand_reads_as_meant():
     assert query_words(normalize_query("do they touch on rlhf")) == ["rlhf"]
     assert query_words(normalize_query("the chatbot wars section")) == ["chatbot", "wars"]  # where, not what
     assert query_words(normalize_query("why does everyone pay for ai subs")) == ["pay", "ai", "subscriptions"]
+    assert query_words(normalize_query("which western open models did they list")) == ["western", "open", "models"]
     assert query_words(normalize_query("good morning everyone!! hows it going")) == []  # a greeting
     assert query_words(normalize_query("what min do they get into tpus")) == ["tpus"]  # 'min': the minute
     assert "came" in query_words(normalize_query("who came up with rlvr"))  # what someone thought of
