@@ -1883,6 +1883,11 @@ _SCORE_ASKED_RE = re.compile(_CHAT_OPENING + r"what(?:(?:'s|’s| is| was)\s[^?,
                              r"\bscore\b(?!s))", re.I)
 # What 'how much does X cost' prices: X.
 _PRICED_RE = re.compile(r"\bhow much (?:does|did|do|would|will|is|was)\s+(.{1,60}?)\s+(?:cost|costs)\b", re.I)
+# What answers 'how many days/hours ...': a number of them ('five days', '120 thousand hours of audio', '72-hour
+# weeks', 'a few GPU hours').
+_DURATION_RE = re.compile(r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|several|"
+                          r"hundreds of|thousands of)(?:\s?(?:hundred|thousand|million|billion|[kmb]))?[\s-]+"
+                          r"(?:[\w-]+[\s-]+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
 # 'how many days ...': what counts a stretch of time (stems).
 _TIME_UNITS = frozenset({"second", "minut", "hour", "day", "week", "month", "year", "decad"})
 # A question for a price or a sum: 'how much ...' or 'what does X cost', with a word of money in it.
@@ -1923,7 +1928,7 @@ _SHARE_RE = re.compile(r"\d\s?%|\b\d[\d.]*\s?(?:percent|per cent)\b|\b(?:half|a 
                        r"three quarters|(?:one|\d+) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|ten))\b", re.I)
 _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": (_DATE_RE, _TIME_FROM_NOW_RE),
                    "amount": (_AMOUNT_RE, _SPAN_RE), "money": (_MONEY_RE,), "share": (_SHARE_RE,),
-                   "span": (_SPAN_RE,), "rate": (_MONEY_RE,)}
+                   "span": (_DURATION_RE,), "rate": (_MONEY_RE,)}
 
 
 # A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'.

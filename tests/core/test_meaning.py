@@ -805,6 +805,9 @@ def test_how_many_days_asks_a_stretch_of_time(episode_bot):
     assert ask(episode_bot, "how many days did the final deepseek r1 training run take")["results"] == []
     assert "five days" in ask(episode_bot, "how many days of RL post-training did AI2's November model get")[
         "results"][0]["text"]
+    from bot.search import _DURATION_RE  # a number of hours however it is written
+
+    assert all(_DURATION_RE.search(t) for t in ("120 thousand hours of audio", "72-hour weeks", "a few GPU hours"))
 
 
 def test_when_something_comes_up_asks_the_moment_not_a_date(episode_bot):
