@@ -2065,8 +2065,9 @@ def _named_versions(text: str, stems: set[str], corrected: dict[str, str]) -> It
 
 
 def _beside(name: str, number: str) -> re.Pattern[str]:
-    """Return what finds a name and its version together in a text ('Gemini 3', 'gemini-3'; not 'Gemini 3.5')."""
-    return re.compile(r"\b" + re.escape(name) + r"[ -]?v?" + re.escape(number) + r"(?![\w.]*\d)", re.I)
+    """Return what finds a name and its version together in a text ('Gemini 3', 'gemini-3'; not 'Gemini 3.5'), the
+    name typed a letter or two short too ('mistral larg 3': 'Large 3')."""
+    return re.compile(r"\b" + re.escape(name) + r"\w{0,2}[ -]?v?" + re.escape(number) + r"(?![\w.]*\d)", re.I)
 
 
 def _capitals_say_nothing(text: str) -> bool:

@@ -818,6 +818,11 @@ def test_when_something_comes_up_asks_the_moment_not_a_date(episode_bot):
     assert results[0]["timestamp"] == "1:51:51"
 
 
+def test_a_name_typed_short_still_finds_its_version(episode_bot):
+    """'larg' shares its stem with 'large', so it is not corrected; 'Mistral Large 3' is still its version."""
+    assert "Mistral Large 3" in ask(episode_bot, "what did nathan say about mistral larg 3")["results"][0]["text"]
+
+
 def test_a_version_is_no_count(episode_bot):
     """Reflection AI's passage gives '$2 billion', the question's own number, and the 4 of 'the Llama 4
     controversy': no count of GPUs."""
