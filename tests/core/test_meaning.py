@@ -766,24 +766,6 @@ def test_a_share_is_answered_by_a_percentage_or_a_fraction_only(episode_bot):
     assert "50%" in results[0]["text"]
 
 
-def test_a_price_per_something_is_answered_by_a_sum_per_it_only(episode_bot):
-    """AI2's rental passage gives '$2 million in GPU cluster rental', no price an hour."""
-    q = episode_bot.snapshot.index.parse("what did ai2 pay per gpu hour to rent the olmo 3 cluster")
-    assert (q.value, q.counted) == ("rate", "hour")
-    assert ask(episode_bot, "what did ai2 pay per gpu hour to rent the olmo 3 cluster")["results"] == []
-    assert "$2 million" in ask(episode_bot, "what did ai2 pay to rent the gpu cluster for olmo 3")["results"][0]["text"]
-
-
-def test_a_price_of_an_ordinary_thing_needs_the_thing_named(episode_bot):
-    """The passage citing SemiAnalysis gives DeepSeek's '$5 million' and no subscription; the same passage
-    answers what DeepSeek's pre-training cost."""
-    q = episode_bot.snapshot.index.parse("How much does a SemiAnalysis subscription cost?")
-    assert (q.value, q.counted) == ("money", "subscript")
-    assert ask(episode_bot, "How much does a SemiAnalysis subscription cost?")["results"] == []
-    results = ask(episode_bot, "How much did DeepSeek's pre-training really cost?")["results"]
-    assert "$5 million" in results[0]["text"]
-
-
 def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(episode_bot):
     index = episode_bot.snapshot.index
     q = index.parse("How many GPUs did AI2 rent for OLMo 3?")
@@ -798,14 +780,26 @@ def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(ep
     assert "one GPU" in down[0]["text"]
 
 
-def test_how_many_days_asks_a_stretch_of_time(episode_bot):
-    """The passage on DeepSeek's final run counts its GPUs ('50,000 units'), not the run's days."""
-    q = episode_bot.snapshot.index.parse("how many days did the final deepseek r1 training run take")
-    assert (q.value, q.counted) == ("span", "")
-    assert ask(episode_bot, "how many days did the final deepseek r1 training run take")["results"] == []
-    assert "five days" in ask(episode_bot, "how many days of RL post-training did AI2's November model get")[
-        "results"][0]["text"]
-    from bot.search import _DURATION_RE  # a number of hours however it is written
+@pytest.mark.parametrize("declined, value, of, answered, held", [
+    # AI2's rental passage gives '$2 million in GPU cluster rental', no price an hour.
+    ("what did ai2 pay per gpu hour to rent the olmo 3 cluster", "rate", "hour",
+     "what did ai2 pay to rent the gpu cluster for olmo 3", "$2 million"),
+    # The passage citing SemiAnalysis gives DeepSeek's '$5 million' and prices no subscription.
+    ("How much does a SemiAnalysis subscription cost?", "money", "subscript",
+     "How much did DeepSeek's pre-training really cost?", "$5 million"),
+    # The passage on DeepSeek's final run counts its GPUs ('50,000 units'), not the run's days.
+    ("how many days did the final deepseek r1 training run take", "span", "",
+     "how many days of RL post-training did AI2's November model get", "five days"),
+])
+def test_a_value_of_a_kind_asked_needs_one_of_that_kind(episode_bot, declined, value, of, answered, held):
+    q = episode_bot.snapshot.index.parse(declined)
+    assert (q.value, q.counted) == (value, of)
+    assert ask(episode_bot, declined)["results"] == []
+    assert held in ask(episode_bot, answered)["results"][0]["text"]
+
+
+def test_a_number_of_hours_is_read_however_it_is_written():
+    from bot.search import _DURATION_RE
 
     assert all(_DURATION_RE.search(t) for t in ("120 thousand hours of audio", "72-hour weeks", "a few GPU hours"))
 
