@@ -82,6 +82,7 @@ ABBREVIATIONS = {
     "wats": "what's", "wich": "which", "avg": "average", "smth": "something", "sth": "something",
     "w": "with", "n": "and", "dev": "developer", "diff": "different",
     "ads": "advertising", "m&a": "mergers and acquisitions", "dl": "deep learning",
+    "org": "organization", "orgs": "organizations",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)
@@ -112,6 +113,8 @@ _CONTRACTED_RE = re.compile(r"(?<=[a-z])['’](?:d|ll|ve|re|m)\b", re.I)
 # 'did hbm come up at all', 'do they touch on X': whether the episode speaks of it, not what about ('come up with'
 # stays: what someone thought of).
 _CAME_UP_RE = re.compile(r"\b(?:(?:come|comes|came|coming)\s+up|touch(?:es|ed)?\s+(?:on|upon))\b(?!\s+with\b)", re.I)
+# 'which guest said X', 'which of the two guests ...': who, one of the episode's people (not its guest list).
+_WHICH_GUEST_RE = re.compile(r"\b(?:which|what) (?:guest|of the (?:two |2 )?guests)\b", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 # 'when did this ep drop': when it was released (only a question for a time ending on it: 'did the price drop').
 _DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)(\s*[?.!]*\s*)$", re.I)
@@ -355,6 +358,7 @@ def normalize_query(text: str) -> str:
         return ""
     text = _SMALL_TALK_RE.sub(" ", text)
     text = _WHEN_SAID_RE.sub(" ", text)
+    text = _WHICH_GUEST_RE.sub("who", text)
     text = _CAME_UP_RE.sub(" mentioned ", text)  # a stop word, and 'when does X come up' still asks the moment
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
     text = _DROPPED_RE.sub(r"\1released\2", text)

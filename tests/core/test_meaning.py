@@ -83,6 +83,8 @@ def test_community_shorthand_reads_as_meant():
     assert query_words(normalize_query("the chatbot wars section")) == ["chatbot", "wars"]  # where, not what
     assert query_words(normalize_query("why does everyone pay for ai subs")) == ["pay", "ai", "subscriptions"]
     assert query_words(normalize_query("which western open models did they list")) == ["western", "open", "models"]
+    assert normalize_query("wich guest said one org cant do it") == "who said one organization cant do it"
+    assert normalize_query("which guests are on the show") == "which guests are on the show"  # the guest list
     assert query_words(normalize_query("good morning everyone!! hows it going")) == []  # a greeting
     assert query_words(normalize_query("what min do they get into tpus")) == ["tpus"]  # 'min': the minute
     assert "came" in query_words(normalize_query("who came up with rlvr"))  # what someone thought of
