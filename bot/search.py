@@ -106,6 +106,7 @@ NAME_SAMPLE = 8
 SHOUTED = 0.8  # a question with this share of its letters in capitals may be typed in capitals throughout
 PHRASE_GAP = 2  # words a name of several capitalized words may have between two of its own (_gives_phrase)
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
+MOMENT_MARGIN = 0.15  # asked when, a timed answer this much less covering leads an untimed one (Query.moment)
 ITEM_WORDS = 20000  # items whose words' rows in the word table are remembered (soft_coverage)
 ITEM_FACTS = 8192  # items whose stem line, first stems and kind rank() keeps (as many as the item cache)
 MEANING_CANDIDATES = 10  # items closest in meaning, added to FTS5's candidates (20 scored the same)
@@ -308,6 +309,9 @@ class Query:
     # a words answer must hold it; one carried by meaning too, unless it is close in meaning (ATTRIBUTE_MEANING),
     # which may say it in other words ('what window did they predict': '2027-2028').
     attribute: bool = False
+    # True when the question asks the moment in the episode ('timestamp?', 'when does lex first bring up X'): an
+    # answer with a time is shown before one as near without (an overview line).
+    moment: bool = False
     # The versions and capitalized names of `versions` that no episode gives ('llama 3', 'chatgpt plus').
     unknown: tuple[str, ...] = ()
     strangers: set[str] | None = None  # the focus words the index never mentions (SearchIndex.strangers)
@@ -710,6 +714,7 @@ class SearchIndex:
         question is about, so they weigh double.
         """
         terms, corrected = [], {}
+        moment = bool(_MOMENT_ASKED_RE.search(text))
         text = normalize_query(strip_mentions(text))
         text = _NAME_ASKED_RE.sub(" ", text)  # 'the title of Nathan's book': the book's passage says it
         # Names: capitalized words, acronyms and words with digits; in a question whose capitals say
@@ -831,7 +836,7 @@ class SearchIndex:
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
                      written_names=written, versions=versions, unknown=unknown, attribute=bool(attribute),
-                     who=frozenset(words(text.lower())) if asks_who else None, deed=deed,
+                     who=frozenset(words(text.lower())) if asks_who else None, deed=deed, moment=moment,
                      value=value, counted=counted,
                      given=frozenset(_NUMBER_RE.findall(text.replace(",", ""))) if value else frozenset())
 
@@ -1485,6 +1490,11 @@ class SearchIndex:
             # A question about something no episode names ('What did Claude Opus 4.5 score on SWE-bench?'):
             # a passage holding the rest of it (Opus 4.5's release) says nothing of it.
             return [], q
+        if q.moment and hits[0].item.time is None:
+            timed = next((h for h in hits[1:MEANING_RESULTS] if h.match and h.item.time is not None
+                          and h.coverage >= hits[0].coverage - MOMENT_MARGIN), None)
+            if timed is not None:  # asked when: the passage that says when, before an overview's line as near
+                hits = [timed, *(h for h in hits if h is not timed)]
         # Hits carried by meaning alone join the answer only among the first few: further down,
         # closeness in meaning says little, and every result costs rendering.
         return [h for i, h in enumerate(hits)
@@ -1888,6 +1898,12 @@ _PRICED_RE = re.compile(r"\bhow much (?:does|did|do|would|will|is|was)\s+(.{1,60
 _DURATION_RE = re.compile(r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|several|"
                           r"hundreds of|thousands of)(?:\s?(?:hundred|thousand|million|billion|[kmb]))?[\s-]+"
                           r"(?:[\w-]+[\s-]+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+# A question for the moment in the episode: 'timestamp?', 'what minute', 'where in the ep', 'when does lex first
+# bring up X' (read before normalize_query takes these words out).
+_MOMENT_ASKED_RE = re.compile(r"\btimestamps?\b|\bwhat (?:minute|min)\b|\bat what (?:point|time)\b|"
+                              r"\bwhere in the (?:ep|episode|pod|podcast|convo)\b|\bhow far in(?:to)?\b|"
+                              r"^\W*when (?:do|does|did) \w+ (?:\w+ )?(?:first )?(?:talk|discuss|mention|say|speak|"
+                              r"bring|get|go|dive|explain|describe|cover)", re.I)
 # 'how many days ...': what counts a stretch of time (stems).
 _TIME_UNITS = frozenset({"second", "minut", "hour", "day", "week", "month", "year", "decad"})
 # A question for a price or a sum: 'how much ...' or 'what does X cost', with a word of money in it.

@@ -814,6 +814,15 @@ def test_when_something_comes_up_asks_the_moment_not_a_date(episode_bot):
     assert results[0]["timestamp"] == "1:51:51"
 
 
+def test_asked_when_an_answer_with_a_time_comes_before_an_overview_line(episode_bot):
+    """The uListen overview names 'the DeepSeek moment' with no time; Lex's line at 0:01:57 is as near."""
+    results = ask(episode_bot, "when does lex first bring up the deepseek moment, timestamp?")["results"]
+    assert results[0]["timestamp"] == "0:01:57"
+    index = episode_bot.snapshot.index
+    assert index.parse("where in the ep do they talk about tpus").moment
+    assert not index.parse("what is the deepseek moment").moment
+
+
 def test_a_name_typed_short_still_finds_its_version(episode_bot):
     """'larg' shares its stem with 'large', so it is not corrected; 'Mistral Large 3' is still its version."""
     assert "Mistral Large 3" in ask(episode_bot, "what did nathan say about mistral larg 3")["results"][0]["text"]
