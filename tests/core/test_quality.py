@@ -71,7 +71,7 @@ KIND_FLOORS = {
     "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 52, "oos": 91},
     # 2,620 questions of every kind written blind by helpers who read only the seeds and the other sets,
     # never the code (tests/eval/README.md), before the changes they led to; today's figures.
-    "blind.jsonl": {"paraphrase": 192, "community": 590, "typo": 376, "oos": 905},
+    "blind.jsonl": {"paraphrase": 192, "community": 592, "typo": 378, "oos": 905},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
