@@ -748,7 +748,7 @@ class SearchIndex:
                 continue
             known = self.model is not None and (self.model.knows(w) or (
                 _INFLECTED_RE.search(w) and self.model.knows(stem(w)))) and is_english(w)
-            if known or is_common_english(w):
+            if known or is_common_english(w) or (w in focus and is_english(w)):
                 # A real word or name the index lacks ('paris'; 'cooking', whose stem 'cook' the model's
                 # vocabulary holds whole): not a typo of 'pairs' or 'looking'. Only an inflection's stem says
                 # so: 'comunity' (stem 'comun', a Spanish word to the model) is 'community'. The English word
@@ -799,7 +799,7 @@ class SearchIndex:
         value = _value_asked(text)
         counted = _counted(text, corrected) if value == "count" else ""
         if counted in _TIME_UNITS:
-            value, counted = "span", ""  # 'how many days did the run take': a stretch of time, not any count
+            value = "span"  # 'how many days did the run take': a number of days, not any count
         elif value == "money" and (rate := _RATE_RE.search(text)):
             value, counted = "rate", stem(rate.group(1).lower())  # '$2 million in GPU rental' is no price an hour
         elif value == "money":
@@ -1904,6 +1904,8 @@ _MOMENT_ASKED_RE = re.compile(r"\btimestamps?\b|\bwhat (?:minute|min)\b|\bat wha
                               r"\bwhere in the (?:ep|episode|pod|podcast|convo)\b|\bhow far in(?:to)?\b|"
                               r"^\W*when (?:do|does|did) \w+ (?:\w+ )?(?:first )?(?:talk|discuss|mention|say|speak|"
                               r"bring|get|go|dive|explain|describe|cover)", re.I)
+# 'gpt-oss-120b has how many experts', a count asked after its subject.
+_INVERTED_COUNT_RE = re.compile(r"\b(?:has|have|had|uses?|used|gets?|got|takes?|took)\s+how many\b", re.I)
 # 'how many days ...': what counts a stretch of time (stems).
 _TIME_UNITS = frozenset({"second", "minut", "hour", "day", "week", "month", "year", "decad"})
 # A question for a price or a sum: 'how much ...' or 'what does X cost', with a word of money in it.
@@ -1987,12 +1989,14 @@ def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
 def _value_asked(text: str) -> str:
     """Return the kind of value a question opening with a measure asks for: "count", "date" (a time, or a stretch
     of time from now), "past" (a time that places what happened), "amount", "money" (a price or a sum), "share"
-    (a percentage or a fraction), "span" (how many hours, days... a stretch of time), or "" for any other
-    question."""
+    (a percentage or a fraction), or "" for any other question (parse makes a count of hours or days "span" and
+    a price per something "rate")."""
     if _PRICE_ASKED_RE.match(text) and _MONEY_WORD_RE.search(text):
         return "money"  # 'how much is chatgpt pro per month': a sum, not 'pro mode' ('how much hbm': 'minimal')
     if _SCORE_ASKED_RE.match(text):
         return "amount"  # 'What did DeepSeek R1 score on MATH-500?': a number ('high performance' is none)
+    if _INVERTED_COUNT_RE.search(text):
+        return "count"  # 'gpt-oss-120b has how many experts per layer
     found = _VALUE_ASKED_RE.match(text)
     if not found or _CONDITION_RE.search(text):
         return ""  # 'when is a chatbot better than ...': in what case, not at what time
@@ -2156,6 +2160,7 @@ class _ItemFacts:
             if f"\n{counted}\n" not in self.line:
                 return False  # the price of a subscription, where none is named
             counted = ""
+        unit, counted = (counted, "") if value == "span" else ("", counted)  # 'six days' gives no hours
         near = [m.span() for m in re.finditer(rf"\b{re.escape(counted)}", text, re.I)] if counted else []
         if value == "rate" and not near:
             return False  # a price per hour where no hour is named
@@ -2173,6 +2178,8 @@ class _ItemFacts:
                     versions = _version_spans(text)
                 if found.span() in versions:
                     continue  # the 4 of 'the Llama 4 controversy' counts nothing
+                if unit and unit not in found.group().lower():
+                    continue
                 if not near or any(0 <= start - found.end() <= COUNT_NEAR or 0 <= found.start() - end <= COUNT_NEAR
                                    for start, end in near):
                     return True

@@ -790,7 +790,7 @@ def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(ep
     ("How much does a SemiAnalysis subscription cost?", "money", "subscript",
      "How much did DeepSeek's pre-training really cost?", "$5 million"),
     # The passage on DeepSeek's final run counts its GPUs ('50,000 units'), not the run's days.
-    ("how many days did the final deepseek r1 training run take", "span", "",
+    ("how many days did the final deepseek r1 training run take", "span", "day",
      "how many days of RL post-training did AI2's November model get", "five days"),
 ])
 def test_a_value_of_a_kind_asked_needs_one_of_that_kind(episode_bot, declined, value, of, answered, held):
@@ -798,6 +798,20 @@ def test_a_value_of_a_kind_asked_needs_one_of_that_kind(episode_bot, declined, v
     assert (q.value, q.counted) == (value, of)
     assert ask(episode_bot, declined)["results"] == []
     assert held in ask(episode_bot, answered)["results"][0]["text"]
+
+
+def test_a_count_asked_after_its_subject_is_a_count(episode_bot):
+    from bot.search import _value_asked
+
+    assert _value_asked("gpt-oss-120b has how many experts per layer, anyone know") == "count"
+    assert ask(episode_bot, "gpt-oss-120b has how many experts per layer, anyone know")["results"] == []
+
+
+def test_a_name_typed_with_its_capital_is_not_corrected_into_an_ordinary_word(episode_bot):
+    """'Cohere' is an English word and, capitalized, a name: not 'covering' (one letter from its stem)."""
+    q = episode_bot.snapshot.index.parse("Did Cohere's Command A come up at all?")
+    assert "cohere" in q.terms and not q.corrected
+    assert ask(episode_bot, "Did Cohere's Command A come up at all?")["results"] == []
 
 
 def test_a_number_of_hours_is_read_however_it_is_written():
