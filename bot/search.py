@@ -204,8 +204,8 @@ _DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|J
                       r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d|"
                       r"\b(?:January|February|March|April|June|July|August|September|October|November|December)\b")
 # A stretch of time ('five days', '10 years', 'a decade'): with a date, what answers 'when?'.
-_SPAN_RE = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|several)"
-                      r"[\s-]+(?:hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+_SPAN_NUMBER = r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|several)"
+_SPAN_RE = re.compile(r"\b" + _SPAN_NUMBER + r"[\s-]+(?:hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
 # 'When is X better than Y?', 'when should I ...': a 'when' asking in what case, not at what time.
 _CONDITION_RE = re.compile(r"\b(?:better|worse|best|worth|should|useful|helpful|makes? sense|good idea)\b", re.I)
 # A name and its version ('Gemini 3', 'GPT-2', 'Claude Opus 4.5'): the number says which one only beside
@@ -714,7 +714,7 @@ class SearchIndex:
         question is about, so they weigh double.
         """
         terms, corrected = [], {}
-        moment = bool(_MOMENT_ASKED_RE.search(text))
+        moment = _asks_the_moment(text)
         text = normalize_query(strip_mentions(text))
         text = _NAME_ASKED_RE.sub(" ", text)  # 'the title of Nathan's book': the book's passage says it
         # Names: capitalized words, acronyms and words with digits; in a question whose capitals say
@@ -784,8 +784,8 @@ class SearchIndex:
         focus_stems = {stem(corrected.get(w, w)) for w in focus}
         guessed = {stem(fix) for fix in corrected.values()}
         named = {stem(part) for w in focus for part in words(corrected.get(w, w))} | focus_stems
-        # 'who keeps gemini around, nathan or sebastian': either named answers, whatever verb says how
-        written, agent = frozenset(), None if _CHOICE_RE.search(text) else _WHO_DID_RE.match(text)
+        choice = _CHOICE_RE.search(text) is not None  # 'who ..., nathan or sebastian': either named answers
+        written, agent = frozenset(), None if choice else _WHO_DID_RE.match(text)
         if (measured or agent) and (plain or text == text.lower()) and language == "en":  # names as written
             written = frozenset(stem(w) for w in self._written_as_names(terms))
             named |= written
@@ -806,7 +806,7 @@ class SearchIndex:
             counted = _priced(text, corrected)
         asks_who = _ASKS_WHO_RE.match(text)
         deed = ""
-        if asks_who and _CHOICE_RE.search(text):
+        if asks_who and choice:
             asks_who = None
         elif asks_who and (done := _NEXT_WORD_RE.match(text[asks_who.end():])):
             verb = done.group(1).lower()
@@ -1885,8 +1885,8 @@ _CHAT_OPENING = r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*"
 # A question opening with a measure or a date (after chat words): what kind of value answers it (_value_asked).
 _VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>when|(?:what|which) "
                              r"(?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old))|"
-                             r"(?P<share>(?:by\s+)?what\s*(?:%|percent(?:age)?|share|fraction|proportion|portion)))(?!\w)",
-                             re.I)
+                             r"(?P<share>(?:by\s+)?what\s*(?:%|percent(?:age)?|share|fraction|proportion|"
+                             r"portion)))(?!\w)", re.I)
 # A question for a score: 'what did X score on Y', "what's X's score on Y" (not 'what did they say about scores').
 _SCORE_ASKED_RE = re.compile(_CHAT_OPENING + r"what(?:(?:'s|’s| is| was)\s[^?,]{1,60}?\bscore\s+(?:on|in|at)\b|"
                              r"\s+(?:did|does|do)\s(?:(?!\b(?:say|said|think|thought|talk|mention|feel)\b)[^?,]){1,60}?"
@@ -1895,15 +1895,13 @@ _SCORE_ASKED_RE = re.compile(_CHAT_OPENING + r"what(?:(?:'s|’s| is| was)\s[^?,
 _PRICED_RE = re.compile(r"\bhow much (?:does|did|do|would|will|is|was)\s+(.{1,60}?)\s+(?:cost|costs)\b", re.I)
 # What answers 'how many days/hours ...': a number of them ('five days', '120 thousand hours of audio', '72-hour
 # weeks', 'a few GPU hours').
-_DURATION_RE = re.compile(r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|several|"
-                          r"hundreds of|thousands of)(?:\s?(?:hundred|thousand|million|billion|[kmb]))?[\s-]+"
-                          r"(?:[\w-]+[\s-]+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
-# A question for the moment in the episode: 'timestamp?', 'what minute', 'where in the ep', 'when does lex first
-# bring up X' (read before normalize_query takes these words out).
+_DURATION_RE = re.compile(r"\b(?:" + _SPAN_NUMBER + r"|hundreds of|thousands of)(?:\s?(?:hundred|thousand|million|"
+                          r"billion|[kmb]))?[\s-]+(?:[\w-]+[\s-]+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|"
+                          r"years?|decades?)\b", re.I)
+# Words asking the moment in the episode: 'timestamp?', 'what minute', 'where in the ep' (read before
+# normalize_query takes them out; a 'when' question of the moment is the other way: _asks_the_moment).
 _MOMENT_ASKED_RE = re.compile(r"\btimestamps?\b|\bwhat (?:minute|min)\b|\bat what (?:point|time)\b|"
-                              r"\bwhere in the (?:ep|episode|pod|podcast|convo)\b|\bhow far in(?:to)?\b|"
-                              r"^\W*when (?:do|does|did) \w+ (?:\w+ )?(?:first )?(?:talk|discuss|mention|say|speak|"
-                              r"bring|get|go|dive|explain|describe|cover)", re.I)
+                              r"\bwhere in the (?:ep|episode|pod|podcast|convo)\b|\bhow far in(?:to)?\b", re.I)
 # 'gpt-oss-120b has how many experts', a count asked after its subject.
 _INVERTED_COUNT_RE = re.compile(r"\b(?:has|have|had|uses?|used|gets?|got|takes?|took)\s+how many\b", re.I)
 # 'how many days ...': what counts a stretch of time (stems).
@@ -1939,11 +1937,11 @@ _COUNTED_PHRASE_RE = re.compile(r"\bhow many\s+(?:[\w-]+\s+){0,3}?([\w-]+)\s+(?:
 _TIME_FROM_NOW_RE = re.compile(r"\b(?:in|within|next|another|by)\s+(?:the\s+)?(?:next\s+)?" + _SPAN_RE.pattern[2:] +
                                r"|" + _SPAN_RE.pattern + r"\s+(?:ago|later|after|earlier|before|from now|away|out)\b",
                                re.I)
-# What gives each kind of value (Query.value): 'when will' may be answered by a stretch of time ('in more than
-# 10 years'), 'when was' only by what places it.
 # What gives a share ('what % of ...', 'what fraction of ...'): a percentage or a fraction, not 'a large fraction'.
 _SHARE_RE = re.compile(r"\d\s?%|\b\d[\d.]*\s?(?:percent|per cent)\b|\b(?:half|a third|a quarter|two thirds|"
                        r"three quarters|(?:one|\d+) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|ten))\b", re.I)
+# What gives each kind of value (Query.value): 'when will' may be answered by a stretch of time ('in more than
+# 10 years'), 'when was' only by what places it.
 _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": (_DATE_RE, _TIME_FROM_NOW_RE),
                    "amount": (_AMOUNT_RE, _SPAN_RE), "money": (_MONEY_RE,), "share": (_SHARE_RE,),
                    "span": (_DURATION_RE,), "rate": (_MONEY_RE,)}
@@ -1984,6 +1982,12 @@ def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
             continue
         return True
     return False
+
+
+def _asks_the_moment(text: str) -> bool:
+    """Return True when a question, as typed, asks the moment in the episode ('timestamp?', 'when does lex first
+    bring up X')."""
+    return bool(_MOMENT_ASKED_RE.search(text) or (_WHEN_RE.match(text) and _EPISODE_MOMENT_RE.search(text)))
 
 
 def _value_asked(text: str) -> str:
@@ -2156,15 +2160,16 @@ class _ItemFacts:
         """Return True when the item's text holds a value of the kind asked (Query.value) that is not only a
         number the question gives itself; a count within COUNT_NEAR of what is counted, where the text names it
         ('$2 million in GPU cluster rental ... hundreds of millions of users' counts no GPUs)."""
-        if value == "money" and counted:
-            if f"\n{counted}\n" not in self.line:
-                return False  # the price of a subscription, where none is named
-            counted = ""
-        unit, counted = (counted, "") if value == "span" else ("", counted)  # 'six days' gives no hours
-        near = [m.span() for m in re.finditer(rf"\b{re.escape(counted)}", text, re.I)] if counted else []
+        # `counted` is what a count counts or a price is per, which must stand near the value; what a price is of,
+        # which the item must name; or the unit of a duration, which the value must be in ('six days': no hours).
+        if value == "money" and counted and f"\n{counted}\n" not in self.line:
+            return False  # the price of a subscription, where none is named
+        unit = counted if value == "span" else ""
+        beside = counted if value in ("count", "rate") else ""
+        near = [m.span() for m in re.finditer(rf"\b{re.escape(beside)}", text, re.I)] if beside else []
         if value == "rate" and not near:
             return False  # a price per hour where no hour is named
-        if near and value == "count" and _few_of(counted).search(text):
+        if near and value == "count" and _few_of(beside).search(text):
             return True
         versions = None
         for pattern in _VALUE_PATTERNS[value]:
