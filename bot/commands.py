@@ -20,7 +20,7 @@ from .library import describe_time
 from .models import Chapter, Episode, Quote, moment_url
 from .replies import Action, Button, Citation, Field_, Reply, Result
 from .search import DECLINE_BELOW, Hit, chapter_for_time
-from .text import format_time, is_time_line, normalize_query, one_slip_from, query_words, shorten
+from .text import clock_mentioned, format_time, is_time_line, normalize_query, one_slip_from, query_words, shorten
 
 # 'the beginning', 'the end', 'last part': a chapter by its place, not its title.
 _PART = r"(?:part|chapter|bit|section|segment|one)"
@@ -607,9 +607,22 @@ def _decline(reply: Reply, snap: Snapshot, episode: Episode, query: str, what: s
     reply.message = _("I couldn't find {what} in {episode}.", what=what, episode=episode.label)
     ranked = snap.index.chapters(query, episode) if episode.chapters else []
     near = [c.title for c, score in ranked[:3] if score >= 0.55] or _near_by_meaning(snap, episode, query)
+    if (at := _moment_named(query, episode)) is not None:  # 'what did they say at 1:24': that moment's chapter
+        near = [at.title, *(t for t in near if t != at.title)][:3]
     reply.suggestions = [f"chapter {t}" for t in near] or _examples.suggestions(snap.index, episode)
     reply.body = reply.message
     return reply
+
+
+def _moment_named(query: str, episode: Episode) -> Chapter | None:
+    """Return the chapter at the moment a question names ('the line at 1:24', read as the chapter command
+    reads a clock), or None."""
+    clock = clock_mentioned(query)
+    at = chapter_for_time(clock, episode) if clock and episode.chapters else None
+    if at is None:
+        return None
+    hours = _hours_meant(clock, at[0], episode, None)
+    return episode.chapter_at(hours) if hours is not None else at[1]
 
 
 def _near_by_meaning(snap: Snapshot, episode: Episode, query: str) -> list[str]:

@@ -755,7 +755,10 @@ class SearchIndex:
                 # list must hold it too: the model's vocabulary also holds pieces and other languages' words
                 # ('agnet' is 'agent', 'projekt' 'project'). A common English word is real on its own ('juggle',
                 # 'foundry', which the model lacks).
-                terms.append(w)
+                fix = self._beside_a_neighbour(w, text)  # ...unless a letter off a phrase: 'white hose'
+                if fix:
+                    corrected[w] = fix
+                terms.append(fix or w)
                 continue
             fix = self._correct(w)
             # Right after a first name, a surname: 'nathan lambret' is Lambert, 'nathan fillion' no 'million'.
@@ -895,6 +898,7 @@ class SearchIndex:
                 unknown.append(f"{name} {number}")
             found.append((_beside(name, number), counted))
         for run in runs:
+            run = tuple(corrected.get(token.lower(), token) for token in run)  # 'White Hose': 'White house'
             if not self._gives_phrase(run):
                 counted = frozenset(stem(w) for token in run for w in words(token)) & stems
                 together = rf"\W+(?:\w+\W+){{0,{PHRASE_GAP}}}".join(map(re.escape, run))  # see _gives_phrase
@@ -1074,6 +1078,26 @@ class SearchIndex:
         splits = [(word[:i], word[i:]) for i in range(RUN_TOGETHER, len(word) - RUN_TOGETHER + 1)
                   if word[:i] in self.vocab_df and word[i:] in self.vocab_df]
         return max(splits, key=lambda ab: min(self.vocab_df[ab[0]], self.vocab_df[ab[1]])) if splits else None
+
+    def _beside_a_neighbour(self, word: str, text: str) -> str | None:
+        """Return the indexed word a real word typed one letter off meant, when that word and the question's
+        next or previous word make a phrase an episode holds ('the White Hose plan': 'White House'), or None.
+
+        A real word is taken as typed ('paris' is no 'pairs'), unless the words around it say otherwise: a
+        neighbour must be a content word the index holds, so 'weather in paris' stays about Paris.
+        """
+        fix = self._correct(word)
+        if not fix or OSA.distance(word, fix) != 1:
+            return None
+        typed = words(text.lower())
+        for i, w in enumerate(typed):
+            if w != word:
+                continue
+            for j, pair in ((i - 1, lambda n: [n, fix]), (i + 1, lambda n: [fix, n])):
+                if 0 <= j < len(typed) and len(n := typed[j]) >= 3 and n in self.vocab_df \
+                        and n not in STOPWORDS and n not in CHAT_FILLER and self._known(tuple(pair(n)), pair(n)):
+                    return fix
+        return None
 
     def _holds_word(self, word: str) -> bool:
         """Return True when some episode holds the word as typed or its stem."""
@@ -2166,7 +2190,8 @@ class _ItemFacts:
             return False  # the price of a subscription, where none is named
         unit = counted if value == "span" else ""
         beside = counted if value in ("count", "rate") else ""
-        near = [m.span() for m in re.finditer(rf"\b{re.escape(beside)}", text, re.I)] if beside else []
+        # The counted word's whole compound: 'tokens-per-second-per-GPU by ~30% (10K to 13K)' counts tokens.
+        near = [m.span() for m in re.finditer(rf"\b{re.escape(beside)}[\w-]*", text, re.I)] if beside else []
         if value == "rate" and not near:
             return False  # a price per hour where no hour is named
         if near and value == "count" and _few_of(beside).search(text):

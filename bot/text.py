@@ -48,7 +48,7 @@ STOPWORDS = frozenset(
     behind beyond across along around toward towards upon via within without among getting
     doesn didn hasn haven hadn shouldn wouldn couldn weren mustn needn
     dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt shouldnt wouldnt couldnt aint
-    im ive youre theyre weve youve theyve hes shes thats theres
+    im ive youre theyre weve youve theyve hes shes thats theres wheres hows whos whens whys heres
     """.split()  # the last two lines: a negation's or a pronoun's contraction, with or without its apostrophe
 )
 
@@ -58,7 +58,7 @@ STOPWORDS = frozenset(
 CHAT_FILLER = frozenset(
     """
     thoughts opinion opinions take takes timestamp timestamps anyone anybody somebody bit bits part
-    segment exactly precisely lol lmao lmfao rofl haha hahaha tldr tl dr pls plz please btw imo imho
+    segment exactly precisely lol lmao lmfao rofl haha hahaha tldr tl dr pls plz please btw imo imho ish
     tbh ngl idk fr hey hi hello yo ok okay yeah yep thanks thank thx ty cheers deal story stuff
     know remember recall wondering curious quick quickly explained real really whole versus vs
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
@@ -100,6 +100,9 @@ _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|b
                                r"(?:what|which) (?:model|llm|ai) (?:are you|do you)|^\W*(?:what|who) are you)\b", re.I)
 # 'when do they talk about the atom project', 'what minute do they get into data quality': the moment in the
 # episode, which every answer gives, not a date of what is named.
+# A moment in the episode named in a question ('the line at 1:24', '2:51 ish, what is ...'): where, not what about.
+_CLOCK_MENTION_RE = re.compile(r"(?:\b(?:at|around|near|about|like)\s+|~\s*)?(?<![\w:/.$])(\d{1,2}:\d\d(?::\d\d)?)"
+                               r"(?![\w:/.%])(?:\s*(?:ish|mark|in)\b)?", re.I)
 _WHEN_SAID_RE = re.compile(
     r"\b(?:(?:at )?what (?:minute|min|point|time|timestamp)|when)\b(?= (?:do|does|did) \w+ (?:(?:talk|discuss|mention|"
     r"say|speak|cover|explain|describ)\w*|(?:get|go|dive)\w* into|go\w* over|break\w* down|bring\w* up)\b)|"
@@ -345,6 +348,12 @@ def number_aliases(text: str) -> str:
 _SEPARATORS = str.maketrans("", "", "/,-")
 
 
+def clock_mentioned(text: str) -> str | None:
+    """Return the clock a question names a moment by ('the line at 1:24': '1:24'), or None."""
+    found = _CLOCK_MENTION_RE.search(text)
+    return found.group(1) if found else None
+
+
 def normalize_query(text: str) -> str:
     """Write numbers and shorthand in a question the way the index holds them ('100k' ->
     '100000', '$5M' -> '$5 million', '5m' -> '5 million', 'recs' -> 'recommendations')."""
@@ -358,6 +367,7 @@ def normalize_query(text: str) -> str:
         return ""
     text = _SMALL_TALK_RE.sub(" ", text)
     text = _WHEN_SAID_RE.sub(" ", text)
+    text = _CLOCK_MENTION_RE.sub(" ", text)
     text = _WHICH_GUEST_RE.sub("who", text)
     text = _CAME_UP_RE.sub(" mentioned ", text)  # a stop word, and 'when does X come up' still asks the moment
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released

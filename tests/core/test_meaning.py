@@ -35,6 +35,8 @@ from bot.text import normalize_query, number_aliases, query_words
     ("do ppl outside the us even pay for ai subs", ["people", "outside", "pay", "ai", "subscriptions"]),
     ("was 996 like official policy or just vibes", ["996", "official", "policy"]),
     ("who tf is antlang", ["antlang"]),
+    ("wheres the grpo deep dive", ["grpo", "deep", "dive"]),  # a contraction typed without its apostrophe
+    ("2:51 ish, open model tooling", ["open", "model", "tooling"]),  # a moment named: where, not what
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
@@ -155,6 +157,24 @@ def test_a_real_word_is_not_corrected_into_an_episode_word(episode_bot):
         q = episode_bot.snapshot.index.parse(f"what about {word}")
         assert word in q.terms and not_meant not in q.terms and not q.corrected, word
     assert episode_bot.run("summary", {"topic": "cooking"}).to_json()["results"] == []
+
+
+def test_a_real_word_a_letter_off_a_phrase_of_the_episode_is_read_as_that_phrase(episode_bot):
+    """'White Hose' is the White House the episode speaks of: the word beside it says so. Alone, or beside
+    words that make no phrase of the episode, a real word is taken as typed."""
+    index = episode_bot.snapshot.index
+    question = "What did the White Hose AI action plan say about open models?"
+    assert index.parse(question).corrected == {"hose": "house"}
+    top = ask(episode_bot, question)["results"][0]
+    assert "White House" in top["text"] and "Action Plan" in top["text"]
+    assert index.parse("what did they say about the hose").corrected == {}
+    assert index.parse("what is the weather in paris").corrected == {}
+
+
+def test_a_count_stands_near_the_compound_that_names_what_it_counts(episode_bot):
+    """'tokens-per-second-per-GPU by ~30% (e.g., 10K to 13K)' counts tokens: the compound is one name of it."""
+    top = ask(episode_bot, "how many tokens per second per gpu did fp8 give")["results"][0]
+    assert "13K" in top["text"]
 
 
 def test_a_corrected_word_weighs_less_than_a_typed_one(episode_bot):
@@ -320,6 +340,19 @@ def test_meaning_alone_does_not_answer_an_off_topic_question(episode_bot):
     for question in ("How does speculative decoding make inference faster?", "how do I bake sourdough bread",
                      "lol thanks bot, you're awesome"):
         assert ask(episode_bot, question)["results"] == [], question
+
+
+def test_a_moment_named_in_a_question_says_where_not_what_about(episode_bot):
+    """'the line at 1:24': the clock is no search word; declined, the chapter at that moment is suggested
+    first, the clock read as the chapter command reads it (hours and minutes in a long episode)."""
+    from bot.text import normalize_query
+
+    assert "1:24" not in normalize_query("the claude 3 less data line at 1:24, wasnt that actually olmo")
+    assert "3:1" in normalize_query("is a 3:1 ratio of data better")  # a ratio is no moment
+    top = ask(episode_bot, "2:51 ish, what's the point about open model tooling")["results"][0]
+    assert "open-model tooling" in top["text"]
+    reply = episode_bot.run("ask", {"question": "what did they say at 1:24"}).to_json()
+    assert reply["results"] == [] and reply["suggestions"][0].startswith("chapter How AI is trained")
 
 
 def test_a_decline_suggests_the_chapters_closest_in_meaning(episode_bot):
