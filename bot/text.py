@@ -100,6 +100,9 @@ _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|b
                                r"(?:what|which) (?:model|llm|ai) (?:are you|do you)|^\W*(?:what|who) are you)\b", re.I)
 # 'when do they talk about the atom project', 'what minute do they get into data quality': the moment in the
 # episode, which every answer gives, not a date of what is named.
+# How short an answer is wanted ('atom's whole argument in one line?', "when's agi, short version"): not asked about.
+_BRIEFLY_RE = re.compile(r"\b(?:in (?:one|a single|a|1) (?:line|sentence|paragraph)|(?:the )?(?:short|shorter|quick|"
+                         r"brief) version|in short|in brief|briefly|in a few words)\b", re.I)
 # A moment in the episode named in a question ('the line at 1:24', '2:51 ish, what is ...'): where, not what about.
 _CLOCK_MENTION_RE = re.compile(r"(?:\b(?:at|around|near|about|like)\s+|~\s*)?(?<![\w:/.$])(\d{1,2}:\d\d(?::\d\d)?)"
                                r"(?![\w:/.%])(?:\s*(?:ish|mark|in)\b)?", re.I)
@@ -368,6 +371,7 @@ def normalize_query(text: str) -> str:
     text = _SMALL_TALK_RE.sub(" ", text)
     text = _WHEN_SAID_RE.sub(" ", text)
     text = _CLOCK_MENTION_RE.sub(" ", text)
+    text = _BRIEFLY_RE.sub(" ", text)
     text = _WHICH_GUEST_RE.sub("who", text)
     text = _CAME_UP_RE.sub(" mentioned ", text)  # a stop word, and 'when does X come up' still asks the moment
     text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released

@@ -37,6 +37,7 @@ from bot.text import normalize_query, number_aliases, query_words
     ("who tf is antlang", ["antlang"]),
     ("wheres the grpo deep dive", ["grpo", "deep", "dive"]),  # a contraction typed without its apostrophe
     ("2:51 ish, open model tooling", ["open", "model", "tooling"]),  # a moment named: where, not what
+    ("atom's whole argument in one line?", ["atom", "argument"]),  # how short an answer: not what about
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
