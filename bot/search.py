@@ -242,6 +242,7 @@ _MEANING_FORM = frozenset({"stand", "stands", "mean"})
 _INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")  # 'cooking': an inflection of a word the model may know
 _AND_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[,/]\s*", re.I)  # 'ipos and acquisitions', 'nvidia / compute'
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")  # the word after a number ('5 milion'): see _named_versions
+_CAMEL_RE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")  # a name typed with capitals inside: 'DeepSpeed'
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|[a-z]+[A-Z][\w.-]*|\w*\d\w*)")  # 'xAI' too
 # 'What is X?' with X of at most three words: a request for a definition.
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
@@ -727,6 +728,7 @@ class SearchIndex:
         if language == "en":
             text = self._spelled_out(text)
         focus = {w.lower() for w in _FOCUS_RE.findall(text) if not plain or any(c.isdigit() for c in w)}
+        camel = {w.lower() for w in _CAMEL_RE.findall(text)}
         prefixes = set()
         for w in dict.fromkeys(query_words(text)):
             # Typo correction knows English only: another language's words are taken as typed.
@@ -761,6 +763,8 @@ class SearchIndex:
                 terms.append(fix or w)
                 continue
             fix = self._correct(w)
+            if fix and w in camel and OSA.distance(w, fix) > 1:
+                fix = None  # 'DeepSpeed', capitals and all, is a name of its own: one slip from 'DeepSeek' at most
             # Right after a first name, a surname: 'nathan lambret' is Lambert, 'nathan fillion' no 'million'.
             if fix and stem(fix) not in self.people and _after_a_name(text, w, self.people):
                 fix = None
@@ -1905,7 +1909,8 @@ def _chat_typo(word: str) -> bool:
 COUNT_NEAR = 30  # characters between a count and what it counts ('2,048 Nvidia H800 GPUs')
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 # The chat words a member may open a question with ('ok so who ...', 'wait, how many ...').
-_CHAT_OPENING = r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo)[\s,]+)*"
+_CHAT_OPENING = (r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo|also|hmm|quick q(?:uestion)?|"
+                 r"(?:does |do )?(?:any(?:one|body)|some(?:one|body)|you|u|ya) know)[\s,:]+)*")
 # A question opening with a measure or a date (after chat words): what kind of value answers it (_value_asked).
 _VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>when|(?:what|which) "
                              r"(?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old))|"

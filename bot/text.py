@@ -122,6 +122,10 @@ _CAME_UP_RE = re.compile(r"\b(?:(?:come|comes|came|coming)\s+up|touch(?:es|ed)?\
 # 'which guest said X', 'which of the two guests ...': who, one of the episode's people (not its guest list).
 _WHICH_GUEST_RE = re.compile(r"\b(?:which|what) (?:guest|of the (?:two |2 )?guests)\b", re.I)
 _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
+# 'when did nathan kick off the atom thing': start it ('kick-started' too).
+_KICKED_OFF_RE = re.compile(r"\bkick(?:s|ed|ing)?[ -](?:off|start(?:s|ed|ing)?)\b", re.I)
+# 'when's agi per these guys': according to the episode's people, whom every passage is.
+_PER_THEM_RE = re.compile(r"\bper (?:these|those|the) (?:guys|two|hosts?|guests?|experts|pod)\b|\bper them\b", re.I)
 # 'when did this ep drop': when it was released (only a question for a time ending on it: 'did the price drop').
 _DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)(\s*[?.!]*\s*)$", re.I)
 # Not a letter of a word joined by a hyphen ('n-gram', 'u-turn').
@@ -374,7 +378,9 @@ def normalize_query(text: str) -> str:
     text = _BRIEFLY_RE.sub(" ", text)
     text = _WHICH_GUEST_RE.sub("who", text)
     text = _CAME_UP_RE.sub(" mentioned ", text)  # a stop word, and 'when does X come up' still asks the moment
-    text = _CAME_OUT_RE.sub("released", text)  # 'when did R1 come out': when was it released
+    text = _CAME_OUT_RE.sub("released", text)
+    text = _KICKED_OFF_RE.sub("started", text)
+    text = _PER_THEM_RE.sub(" ", text)  # 'when did R1 come out': when was it released
     text = _DROPPED_RE.sub(r"\1released\2", text)
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
     # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)

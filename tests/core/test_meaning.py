@@ -172,6 +172,15 @@ def test_a_real_word_a_letter_off_a_phrase_of_the_episode_is_read_as_that_phrase
     assert index.parse("what is the weather in paris").corrected == {}
 
 
+def test_a_name_typed_with_capitals_inside_is_corrected_by_one_slip_at_most(episode_bot):
+    """'DeepSpeed' is a name of its own, two slips from 'DeepSeek'; 'DeepSeer' is DeepSeek mistyped."""
+    index = episode_bot.snapshot.index
+    question = "What does the ZeRO optimizer in DeepSpeed shard across GPUs?"
+    assert index.parse(question).corrected.get("deepspeed") != "deepseek"
+    assert ask(episode_bot, question)["results"] == []
+    assert index.parse("What did DeepSeer release in January?").corrected == {"deepseer": "deepseek"}
+
+
 def test_a_count_stands_near_the_compound_that_names_what_it_counts(episode_bot):
     """'tokens-per-second-per-GPU by ~30% (e.g., 10K to 13K)' counts tokens: the compound is one name of it."""
     top = ask(episode_bot, "how many tokens per second per gpu did fp8 give")["results"][0]
