@@ -172,6 +172,9 @@ _WHAT_OR_WHICH = r"(?:what|(?P<which>which))(?:'s|’s|s|\s+is|\s+was|\s+are|\s+
 _ATTRIBUTE_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*" + _WHAT_OR_WHICH +
                            r"?\s+(?:the\s+|a\s+|an\s+)?(?P<attr>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
                            r"(?:of|for|on|behind|does|did|do|is|was|are|were|has|had)\s+(?P<rest>.+)", re.I)
+# 'Which foundry fabricates Google's TPUs?': a kind of thing asked by what it does to the thing named.
+_WHICH_DOES_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*(?P<which>which)\s+(?P<attr>[a-z][\w-]*)\s+"
+                            r"(?!(?:is|was|are|were|has|had|does|did|do)\b)[a-z]+(?:s|ed)\s+(?P<rest>.+)", re.I)
 # Words of the form of such a question, not what it asks ('what share of', 'what kinds of', 'what's the view on',
 # 'what's the downside of': a passage weighing it says so in its own words).
 _ASKED_FORM_STEMS = frozenset(stem(w) for w in """kind kinds type types sort sorts piece pieces part parts bit share
@@ -480,6 +483,8 @@ class SearchIndex:
         self.sorted_vocab = sorted(vocab)
         names = {name for e in library.episodes for name in [e.host, *e.guests, *library.facts(e).speakers] if name}
         self.people = {stem(w) for name in names for w in words(name)}
+        # A first name cut to its first syllable is what members call them by: 'seb' is Sebastian.
+        self.nicknames = _nicknames({words(name)[0] for name in names if words(name)}, self.vocab_df)
         self.n = max(1, len(self.items))
         self._build_meaning(library, slots, store, previous)
 
@@ -731,6 +736,9 @@ class SearchIndex:
         camel = {w.lower() for w in _CAMEL_RE.findall(text)}
         prefixes = set()
         for w in dict.fromkeys(query_words(text)):
+            if w in self.nicknames:  # 'seb's take': Sebastian's
+                terms.append(self.nicknames[w])
+                continue
             # Typo correction knows English only: another language's words are taken as typed.
             # ('befor' shares its stem with 'before', a stop word: a typo of it, not a known word)
             if w in self.vocab_df or (stem(w) in self.df and not _chat_typo(w)) or len(w) < 4 or w.isdigit() \
@@ -2080,11 +2088,23 @@ def _topic(text: str, corrected: dict[str, str], stems: list[str]) -> frozenset[
     return frozenset(s for w in query_words(found.group(1)) if (s := stem(corrected.get(w, w))) in stems)
 
 
+def _nicknames(first_names: set[str], vocabulary: Counter[str] | dict[str, int]) -> dict[str, str]:
+    """Return each first name's short form, its first three or four letters ('seb': 'sebastian'), where that is
+    no word of the index and starts one first name only."""
+    short: dict[str, list[str]] = {}
+    for name in first_names:
+        for size in (3, 4):
+            if len(name) > size + 2:
+                short.setdefault(name[:size], []).append(name)
+    return {cut: names[0] for cut, names in short.items() if len(names) == 1 and cut not in vocabulary
+            and cut not in STOPWORDS and cut not in CHAT_FILLER}
+
+
 def _attribute(text: str, corrected: dict[str, str], stems: list[str], named: set[str],
                held: Callable[[str], bool]) -> frozenset[str]:
     """Return the stem of what a question asks of a thing it names ('the knowledge cutoff for Claude Opus 4.5':
     'cutoff'): a passage on the thing that holds none of it says nothing of what is asked."""
-    found = _ATTRIBUTE_RE.match(text) or _OWNED_RE.match(text)
+    found = _ATTRIBUTE_RE.match(text) or _OWNED_RE.match(text) or _WHICH_DOES_RE.match(text)
     if found is None:
         return frozenset()
     typed = words(found.group("attr"))

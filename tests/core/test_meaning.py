@@ -38,6 +38,7 @@ from bot.text import normalize_query, number_aliases, query_words
     ("wheres the grpo deep dive", ["grpo", "deep", "dive"]),  # a contraction typed without its apostrophe
     ("2:51 ish, open model tooling", ["open", "model", "tooling"]),  # a moment named: where, not what
     ("atom's whole argument in one line?", ["atom", "argument"]),  # how short an answer: not what about
+    ("the research velocity edge openai supposedly has", ["research", "velocity", "edge", "openai"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
@@ -179,6 +180,20 @@ def test_a_name_typed_with_capitals_inside_is_corrected_by_one_slip_at_most(epis
     assert index.parse(question).corrected.get("deepspeed") != "deepseek"
     assert ask(episode_bot, question)["results"] == []
     assert index.parse("What did DeepSeer release in January?").corrected == {"deepseer": "deepseek"}
+
+
+def test_a_first_name_cut_short_is_the_person(episode_bot):
+    """Members call the guests by their first syllable: 'seb' is Sebastian, where it is no word of the episode."""
+    index = episode_bot.snapshot.index
+    assert index.nicknames["seb"] == "sebastian"
+    assert index.parse("seb's take on world models").terms[0] == "sebastian"
+    assert "lex" not in index.nicknames  # a name that short is its own
+
+
+def test_which_thing_does_something_asks_for_that_thing(episode_bot):
+    """'Which foundry fabricates Google's TPUs?': a passage on Google's TPUs naming no foundry is no answer."""
+    assert ask(episode_bot, "Which foundry fabricates Google's TPUs, and on what process node?")["results"] == []
+    assert ask(episode_bot, "Which lab released OLMo 3?")["results"]  # "lab": a name answers, without the word
 
 
 def test_a_count_stands_near_the_compound_that_names_what_it_counts(episode_bot):
