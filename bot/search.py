@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import languages, progress
 from .answerable import Evidence
-from .english import is_common_english, is_english
+from .english import COMMON, english_count, is_common_english, is_english
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
 from .library import Library
@@ -104,6 +104,9 @@ ASKED_ALONE = 0.5
 NAME_WRITTEN = 0.8
 NAME_SAMPLE = 8
 SHOUTED = 0.8  # a question with this share of its letters in capitals may be typed in capitals throughout
+# A real word beside a phrase it misspells (_beside_a_neighbour) is read as that phrase's word when it is rare
+# (under english.COMMON: 'harts', 'highflier') or the phrase's word is this many times commoner ('hose': 'house').
+SLIP_COMMONER = 10
 PHRASE_GAP = 2  # words a name of several capitalized words may have between two of its own (_gives_phrase)
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 MOMENT_MARGIN = 0.15  # asked when, a timed answer this much less covering leads an untimed one (Query.moment)
@@ -765,7 +768,7 @@ class SearchIndex:
                 # list must hold it too: the model's vocabulary also holds pieces and other languages' words
                 # ('agnet' is 'agent', 'projekt' 'project'). A common English word is real on its own ('juggle',
                 # 'foundry', which the model lacks).
-                fix = self._beside_a_neighbour(w, text)  # ...unless a letter off a phrase: 'white hose'
+                fix = self._beside_a_neighbour(w, text, corrected)  # ...unless a letter off a phrase: 'white hose'
                 if fix:
                     corrected[w] = fix
                 terms.append(fix or w)
@@ -1091,23 +1094,28 @@ class SearchIndex:
                   if word[:i] in self.vocab_df and word[i:] in self.vocab_df]
         return max(splits, key=lambda ab: min(self.vocab_df[ab[0]], self.vocab_df[ab[1]])) if splits else None
 
-    def _beside_a_neighbour(self, word: str, text: str) -> str | None:
+    def _beside_a_neighbour(self, word: str, text: str, corrected: dict[str, str]) -> str | None:
         """Return the indexed word a real word typed one letter off meant, when that word and the question's
-        next or previous word make a phrase an episode holds ('the White Hose plan': 'White House'), or None.
+        next or previous word make a phrase an episode holds ('the White Hose plan': 'White House'; 'winnig the
+        harts': 'winning the hearts'), or None.
 
         A real word is taken as typed ('paris' is no 'pairs'), unless the words around it say otherwise: a
-        neighbour must be a content word the index holds, so 'weather in paris' stays about Paris.
+        neighbour must be a content word the index holds (as typed or as corrected), so 'weather in paris'
+        stays about Paris.
         """
         fix = self._correct(word)
         if not fix or OSA.distance(word, fix) != 1:
             return None
-        typed = words(text.lower())
+        typed_count = english_count(word)
+        if typed_count >= COMMON and english_count(fix) < SLIP_COMMONER * typed_count:
+            return None  # 'who founded X' is not 'funded': a common word a slip would seldom make
+        typed = [w for w in words(text.lower()) if w not in STOPWORDS and w not in CHAT_FILLER]
         for i, w in enumerate(typed):
             if w != word:
                 continue
-            for j, pair in ((i - 1, lambda n: [n, fix]), (i + 1, lambda n: [fix, n])):
-                if 0 <= j < len(typed) and len(n := typed[j]) >= 3 and n in self.vocab_df \
-                        and n not in STOPWORDS and n not in CHAT_FILLER and self._known(tuple(pair(n)), pair(n)):
+            for j in (i - 1, i + 1):
+                n = corrected.get(typed[j], typed[j]) if 0 <= j < len(typed) else ""
+                if len(n) >= 3 and n in self.vocab_df and self._known((n, fix), [n, fix], near=PHRASE_GAP):
                     return fix
         return None
 

@@ -171,6 +171,11 @@ def test_a_real_word_a_letter_off_a_phrase_of_the_episode_is_read_as_that_phrase
     assert "White House" in top["text"] and "Action Plan" in top["text"]
     assert index.parse("what did they say about the hose").corrected == {}
     assert index.parse("what is the weather in paris").corrected == {}
+    # Across a stop word, beside a word itself corrected: 'winnig the harts' is 'winning the hearts'.
+    assert index.parse("is deepseek winnig the harts of open-weight folks").corrected["harts"] == "hearts"
+    # A common word a slip would seldom make stays as typed: 'founded' is not 'funded' (by Highflyer Capital).
+    assert "founded" not in index.parse("who founded highflyer capital").corrected
+    assert ask(episode_bot, "who founded highflyer capital")["results"] == []
 
 
 def test_a_name_typed_with_capitals_inside_is_corrected_by_one_slip_at_most(episode_bot):
