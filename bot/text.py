@@ -64,7 +64,7 @@ CHAT_FILLER = frozenset(
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
     summarize summarise summarized summarised nutshell eli5 vibes lowkey literally honestly smh tbf iirc afaik
     tf wtf wanna gonna gotta kinda sorta lemme dunno gimme tryna though section sections everyone everybody
-    list listed supposedly apparently
+    list listed supposedly apparently legit
     """.split()
 )
 
@@ -82,7 +82,7 @@ ABBREVIATIONS = {
     "wats": "what's", "wich": "which", "avg": "average", "smth": "something", "sth": "something",
     "w": "with", "n": "and", "dev": "developer", "diff": "different",
     "ads": "advertising", "m&a": "mergers and acquisitions", "dl": "deep learning",
-    "org": "organization", "orgs": "organizations",
+    "org": "organization", "orgs": "organizations", "gw": "gigawatt", "gws": "gigawatts", "mw": "megawatts",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)

@@ -39,6 +39,7 @@ from bot.text import normalize_query, number_aliases, query_words
     ("2:51 ish, open model tooling", ["open", "model", "tooling"]),  # a moment named: where, not what
     ("atom's whole argument in one line?", ["atom", "argument"]),  # how short an answer: not what about
     ("the research velocity edge openai supposedly has", ["research", "velocity", "edge", "openai"]),
+    ("deepseek 5m number legit or nah", ["deepseek", "5", "million", "number"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
@@ -76,6 +77,7 @@ def test_community_shorthand_reads_as_meant():
     assert "5 million" in normalize_query("the deepseek 5m figure")
     assert "120b" in normalize_query("gpt-oss-120b")  # a model's size stays as the episode writes it
     assert normalize_query("how many devs w/o params") == "how many developers without parameters"
+    assert normalize_query("xai hits 1 gw when") == "xai hits 1 gigawatt when"
     assert normalize_query("MOE VS DENSE") == "MOE VERSUS DENSE"  # typed in capitals: still in capitals
     assert normalize_query("m&a predictions, ads in chatbots") == (
         "mergers and acquisitions predictions, advertising in chatbots")
