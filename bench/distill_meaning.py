@@ -49,6 +49,21 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def load_minilm(folder: Path) -> tuple[dict[str, np.ndarray], Tokenizer] | None:
+    """Return all-MiniLM-L6-v2's weights (float32, by BERT's own names) and tokenizer from a folder, once their
+    checksums are the published ones; None, having said why, when a file is not."""
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    weights, tok_path = folder / "model.safetensors", folder / "tokenizer.json"
+    for path, want in ((weights, MODEL_SHA256), (tok_path, TOKENIZER_SHA256)):
+        if sha256(path) != want:
+            print(f"{path}: not the published all-MiniLM-L6-v2 file (sha256 differs)", file=sys.stderr)
+            return None
+    w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in load_file(weights).items()}
+    return w, Tokenizer.from_file(str(tok_path))
+
+
 def forward(w: dict[str, np.ndarray], ids: np.ndarray) -> np.ndarray:
     """Return BERT's last hidden states (batch, length, 384) for ids with no padding (numpy, float32)."""
     def norm(x: np.ndarray, p: str) -> np.ndarray:
@@ -136,16 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--float32", action="store_true", help="store float32 (default float16)")
     parser.add_argument("--raw", type=Path, help="a .npy file keeping the 384-d token vectors: reused when present")
     args = parser.parse_args(argv)
-    from safetensors.numpy import load_file, save_file
-    from tokenizers import Tokenizer
+    from safetensors.numpy import save_file
 
-    weights, tok_path = args.source / "model.safetensors", args.source / "tokenizer.json"
-    for path, want in ((weights, MODEL_SHA256), (tok_path, TOKENIZER_SHA256)):
-        if sha256(path) != want:
-            print(f"{path}: not the published all-MiniLM-L6-v2 file (sha256 differs)", file=sys.stderr)
-            return 2
-    w = {k: v.astype(np.float32) for k, v in load_file(weights).items()}
-    tokenizer = Tokenizer.from_file(str(tok_path))
+    loaded = load_minilm(args.source)
+    if loaded is None:
+        return 2
+    w, tokenizer = loaded
     reduced = distill(w, tokenizer, args.dims, args.sif, args.raw)
     args.out.mkdir(parents=True, exist_ok=True)
     dtype = np.float32 if args.float32 else np.float16

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.distill_meaning import MODEL_SHA256, TOKENIZER_SHA256, forward, sha256
+from bench.distill_meaning import forward, load_minilm
 from bench.fit_answerable import fit, probability
 from bench.quality import BotEngine, load_cases, passes
 
@@ -152,17 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sets", nargs="*", help="question files with kinds (default: tests/eval's)")
     parser.add_argument("--seeds", type=Path, default=Path("seeds"))
     args = parser.parse_args(argv)
-    from safetensors.numpy import load_file
-    from tokenizers import Tokenizer
-
     from bot.core import EpisodeBot
 
-    weights, tok_path = args.source / "model.safetensors", args.source / "tokenizer.json"
-    for path, want in ((weights, MODEL_SHA256), (tok_path, TOKENIZER_SHA256)):
-        if sha256(path) != want:
-            print(f"{path}: not the published all-MiniLM-L6-v2 file (sha256 differs)", file=sys.stderr)
-            return 2
-    model = SentenceModel(load_file(weights), Tokenizer.from_file(str(tok_path)))
+    loaded = load_minilm(args.source)
+    if loaded is None:
+        return 2
+    model = SentenceModel(*loaded)
     files = args.sets or [f for f in sorted(glob.glob("tests/eval/*.jsonl"))
                           if any(c.get("kind") for c in load_cases(f))]
     rows = declined(EpisodeBot(args.seeds), model, files)
