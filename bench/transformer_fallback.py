@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\nflat cosine bar (answer every lead at or above it):")
     for bar in BARS:
         print(f"  {bar:.2f}: {tally(rows, [r.features['cosine'] >= bar for r in rows])}")
+    if len({r.batch for r in rows}) < 2 or len({r.right for r in rows}) < 2:
+        print("\n(one batch, or no right lead: no model can be fitted on other batches)")
+        return 0
     probs = held_out_probabilities(rows)
     print("\nlogistic model over the lead's evidence, each batch scored by a fit on the others:")
     for threshold in THRESHOLDS:
