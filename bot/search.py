@@ -248,6 +248,7 @@ _MEANING_FORM = frozenset({"stand", "stands", "mean"})
 _INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")  # 'cooking': an inflection of a word the model may know
 _AND_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[,/]\s*", re.I)  # 'ipos and acquisitions', 'nvidia / compute'
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")  # the word after a number ('5 milion'): see _named_versions
+_OWNER_RE = re.compile(r"\b([a-z][a-z0-9-]+)(?:'s|’s)(?!\w)")  # "graphcore's": an owner, typed in lowercase
 _CAMEL_RE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")  # a name typed with capitals inside: 'DeepSpeed'
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|[a-z]+[A-Z][\w.-]*|\w*\d\w*)")  # 'xAI' too
 # 'What is X?' with X of at most three words: a request for a definition.
@@ -737,6 +738,9 @@ class SearchIndex:
             text = self._spelled_out(text)
         focus = {w.lower() for w in _FOCUS_RE.findall(text) if not plain or any(c.isdigit() for c in w)}
         camel = {w.lower() for w in _CAMEL_RE.findall(text)}
+        # Typed in lowercase, a name still owns things ("graphcore's ipu chips"): one no dictionary and no episode
+        # knows is a name the episodes never mention (SearchIndex.strangers), unless it is a slip of one they do.
+        owners = {w.lower() for w in _OWNER_RE.findall(text)} - focus
         prefixes = set()
         for w in dict.fromkeys(query_words(text)):
             if w in self.nicknames:  # 'seb's take': Sebastian's
@@ -774,6 +778,8 @@ class SearchIndex:
                 terms.append(fix or w)
                 continue
             fix = self._correct(w)
+            if not fix and w in owners and not is_english(w):
+                focus.add(w)
             if fix and w in camel and OSA.distance(w, fix) > 1:
                 fix = None  # 'DeepSpeed', capitals and all, is a name of its own: one slip from 'DeepSeek' at most
             # Right after a first name, a surname: 'nathan lambret' is Lambert, 'nathan fillion' no 'million'.

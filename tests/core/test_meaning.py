@@ -189,6 +189,14 @@ def test_a_name_typed_with_capitals_inside_is_corrected_by_one_slip_at_most(epis
     assert index.parse("What did DeepSeer release in January?").corrected == {"deepseer": "deepseek"}
 
 
+def test_an_owner_typed_in_lowercase_that_nothing_knows_is_a_name_never_mentioned(episode_bot):
+    """"graphcore's ipu chips": an owner no dictionary and no episode knows is a name, so a passage on chips
+    does not answer for it; an owner that is a slip of an episode's name is corrected as before."""
+    for question in ("what did they say about graphcore's ipu chips", "how does groq's lpu chip work"):
+        assert ask(episode_bot, question)["results"] == [], question
+    assert episode_bot.snapshot.index.parse("what was deepseks's big release").corrected == {"deepseks": "deepseek"}
+
+
 def test_a_first_name_cut_short_is_the_person(episode_bot):
     """Members call the guests by their first syllable: 'seb' is Sebastian, where it is no word of the episode."""
     index = episode_bot.snapshot.index
