@@ -38,6 +38,9 @@ _ALL_CHAPTERS = re.compile(r"(?:(?:list|show|see|give|me|all|the|every|of)\s+)*(
 _NUMBERED_CHAPTER = re.compile(r"(?:the )?(?:(?:chapter|ch\.?|part|section|segment|#)\s*(\d{1,3})|"
                                r"(\d{1,3})(?:st|nd|rd|th) (?:chapter|part|section|segment))", re.I)
 _CHAPTER_WORD = re.compile(r"\b(?:section|chapter|segment)\b", re.I)
+# How a member says where they want to go in the episode, not what about ('sponsors section, want to skip it').
+_NAVIGATING = re.compile(r"\b(?:(?:i )?(?:want|wanna|need) to|skip(?:ping)?(?: (?:it|this|that|past|over|ahead))?|"
+                         r"jump(?:ing)? (?:to|ahead to|past)|take me to|fast[- ]?forward(?: to)?)\b", re.I)
 _CLOCK_RE = re.compile(r"(?<![\d:])(\d{1,2}):([0-5]\d)(?![\d:])")  # a clock of two parts: '3:52', '54:41'
 # 'second chapter', 'the secnd to last chaptr', 'penultimate section': a chapter by its place in words.
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -241,7 +244,7 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
     else:
         # Its words as typed (capitals mark names), a place word's slip mended: 'the burnuot and overwork chaptr'.
         typed = " ".join(w if (mended := _as_place_word(w.lower())) == w.lower() else mended for w in wanted.split())
-        sought = _CHAPTER_WORD.sub(" ", typed).strip() or wanted
+        sought = _NAVIGATING.sub(" ", _CHAPTER_WORD.sub(" ", typed)).strip() or wanted
         ranked = [(c, s) for c, s in snap.index.chapters(sought, episode) if c in shown]
         chosen = ranked[0][0] if ranked else _chapter_about(snap, episode, sought)
         if chosen not in shown:

@@ -242,9 +242,11 @@ _TRAILING_CHAT_RE = re.compile(r"(?:[\s,!?.]+(?:" + "|".join(sorted(CHAT_FILLER 
 # 'What does OLMo stand for?': its letters' words, which only a passage spelling it out gives.
 _STANDS_FOR_RE = re.compile(r"\bstands? for\b", re.I)
 # ... also where it is said ('what does atom stand for in lamberts project'), as _WHAT_IS_RE reads it.
-_ASKS_MEANING_RE = re.compile(r"^\s*what (?:does|do) .+ (?:stands? for(?:\s+(?:in|from|of|on)\b[^?]*)?|mean)\s*\??$",
+# ... and "what's 'jagged' supposed to mean here".
+_ASKS_MEANING_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait)[\s,]+)*what(?: (?:does|do) .+ |(?:'s|’s| is| are) .+ supposed to )"
+                              r"(?:stands? for(?:\s+(?:in|from|of|on)\b[^?]*)?|mean(?: here| in this context)?)\s*\??$",
                               re.I)
-_MEANING_FORM = frozenset({"stand", "stands", "mean"})
+_MEANING_FORM = frozenset({"stand", "stands", "mean", "supposed"})
 _INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")  # 'cooking': an inflection of a word the model may know
 _AND_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[,/]\s*", re.I)  # 'ipos and acquisitions', 'nvidia / compute'
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")  # the word after a number ('5 milion'): see _named_versions

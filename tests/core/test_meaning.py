@@ -197,6 +197,19 @@ def test_an_owner_typed_in_lowercase_that_nothing_knows_is_a_name_never_mentione
     assert episode_bot.snapshot.index.parse("what was deepseks's big release").corrected == {"deepseks": "deepseek"}
 
 
+def test_what_a_word_is_supposed_to_mean_asks_its_meaning(episode_bot):
+    top = ask(episode_bot, "so what's 'jagged' supposed to mean here")["results"][0]
+    assert "jagged" in top["text"].lower()
+
+
+def test_a_chapter_asked_for_by_where_to_go_is_found_by_what_it_is_about(episode_bot):
+    """'sponsors section, want to skip it': skipping and jumping say where to go, not what the chapter is about."""
+    for asked, title in [("sponsors section, want to skip it", "Sponsors, Comments, and Reflections"),
+                         ("jump to the robotics part", "Robotics"), ("skip to the tool use bit", "Tool use")]:
+        reply = episode_bot.run("chapter", {"title_or_time": asked}).to_json()
+        assert reply["results"][0]["title"] == title, asked
+
+
 def test_a_first_name_cut_short_is_the_person(episode_bot):
     """Members call the guests by their first syllable: 'seb' is Sebastian, where it is no word of the episode."""
     index = episode_bot.snapshot.index
