@@ -100,9 +100,11 @@ _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|b
                                r"(?:what|which) (?:model|llm|ai) (?:are you|do you)|^\W*(?:what|who) are you)\b", re.I)
 # 'when do they talk about the atom project', 'what minute do they get into data quality': the moment in the
 # episode, which every answer gives, not a date of what is named.
-# How short an answer is wanted ('atom's whole argument in one line?', "when's agi, short version"): not asked about.
-_BRIEFLY_RE = re.compile(r"\b(?:in (?:one|a single|a|1) (?:line|sentence|paragraph)|(?:the )?(?:short|shorter|quick|"
-                         r"brief) version|in short|in brief|briefly|in a few words)\b", re.I)
+# How short an answer is wanted ('atom's whole argument in one line?', "when's agi, short version", 'sum up'): not
+# asked about.
+_BRIEFLY_RE = re.compile(r"\b(?:sum(?:s|med|ming)? (?:(?:it|this|that|them) )?up|in (?:one|a single|a|1) "
+                         r"(?:line|sentence|paragraph)|(?:the )?(?:short|shorter|quick|brief) version|in short|"
+                         r"in brief|briefly|in a few words)\b", re.I)
 # A moment in the episode named in a question ('the line at 1:24', '2:51 ish, what is ...'): where, not what about.
 _CLOCK_MENTION_RE = re.compile(r"(?:\b(?:at|around|near|about|like)\s+|~\s*)?(?<![\w:/.$])(\d{1,2}:\d\d(?::\d\d)?)"
                                r"(?![\w:/.%])(?:\s*(?:ish|mark|in)\b)?", re.I)

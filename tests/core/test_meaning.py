@@ -38,6 +38,7 @@ from bot.text import normalize_query, number_aliases, query_words
     ("wheres the grpo deep dive", ["grpo", "deep", "dive"]),  # a contraction typed without its apostrophe
     ("2:51 ish, open model tooling", ["open", "model", "tooling"]),  # a moment named: where, not what
     ("atom's whole argument in one line?", ["atom", "argument"]),  # how short an answer: not what about
+    ("sum up what they said about the sf hype bubble", ["sf", "hype", "bubble"]),
     ("the research velocity edge openai supposedly has", ["research", "velocity", "edge", "openai"]),
     ("deepseek 5m number legit or nah", ["deepseek", "5", "million", "number"]),
 ])
