@@ -2290,8 +2290,10 @@ class _Definition:
 
 
 def _after_a_name(text: str, word: str, people: set[str]) -> bool:
-    """Return True when a word is typed right after a speaker's name ('nathan fillion'): a surname."""
-    before = re.search(rf"(\w+)\s+{re.escape(word)}\b", text, re.I)
+    """Return True when a word is typed right after a speaker's name ('nathan fillion'): a surname, unless what
+    follows it says it is a verb ('did nathan lanch the atom project': launch)."""
+    before = re.search(rf"(\w+)\s+{re.escape(word)}\b(?!\s+(?:the|a|an|his|her|their|its|this|that|these|those)\b)",
+                       text, re.I)
     return before is not None and before.group(1).lower() in people  # not 'sebastians secnd book'
 
 

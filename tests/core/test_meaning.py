@@ -150,6 +150,8 @@ def test_a_word_right_after_a_first_name_is_corrected_only_into_a_surname(episod
     assert ask(episode_bot, "which show is nathan fillion in right now")["results"] == []
     assert index.parse("what did nathan lambret say about rlhf").corrected == {"lambret": "lambert"}
     assert index.parse("whats sebastians secnd book").corrected == {"secnd": "second"}
+    # ... unless what follows says it is a verb: 'lanch the atom project' is 'launched'.
+    assert index.parse("when did nathan lanch the atom project").corrected == {"lanch": "launched"}
 
 
 def test_a_real_word_is_not_corrected_into_an_episode_word(episode_bot):
