@@ -107,6 +107,9 @@ SHOUTED = 0.8  # a question with this share of its letters in capitals may be ty
 # A real word beside a phrase it misspells (_beside_a_neighbour) is read as that phrase's word when it is rare
 # (under english.COMMON: 'harts', 'highflier') or the phrase's word is this many times commoner ('hose': 'house').
 SLIP_COMMONER = 10
+# How often the English word list counts each of two capitalized words read as their initials ('Computer Science':
+# 80,837 and 57,649); a first name is rarer ('Claude' 580, 'Shannon' 282).
+INITIALS_WORD = 2000
 PHRASE_GAP = 2  # words a name of several capitalized words may have between two of its own (_gives_phrase)
 MEANING_RESULTS = 3  # a hit carried by meaning alone is returned only from this high in the ranking
 MOMENT_MARGIN = 0.15  # asked when, a timed answer this much less covering leads an untimed one (Query.moment)
@@ -935,9 +938,11 @@ class SearchIndex:
         kept = []
         for run in runs:
             initials = "".join(w[0] for token in run for w in words(token)[:1])
-            # Not a name with a version ('DeepSeek R2' is no 'DR'): initials stand for words only.
+            # Not a name with a version ('DeepSeek R2' is no 'DR'): initials stand for words only. Two initials
+            # stand for two common words ('Computer Science': CS), not a person's name ('Claude Shannon').
             if len(initials) >= 2 and initials in self.vocab_df and not any(map(str.isdigit, "".join(run))) \
-                    and not self._gives_phrase(run):
+                    and not self._gives_phrase(run) and (len(initials) > 2 or all(
+                        english_count(w) >= INITIALS_WORD for token in run for w in words(token)[:1])):
                 text = re.sub(r"\W+".join(map(re.escape, run)), initials.upper(), text)
             else:
                 kept.append(run)

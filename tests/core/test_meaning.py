@@ -213,6 +213,14 @@ def test_a_chapter_asked_for_by_where_to_go_is_found_by_what_it_is_about(episode
         assert reply["results"][0]["title"] == title, asked
 
 
+def test_a_person_s_name_is_not_read_as_initials(episode_bot):
+    """'Claude Shannon' is no 'CS' (the episodes' 'largest CS grant'); 'the National Science Foundation' is NSF."""
+    index = episode_bot.snapshot.index
+    assert "cs" not in index.parse("Where was Claude Shannon born?").terms
+    assert ask(episode_bot, "Where was Claude Shannon born?")["results"] == []
+    assert "nsf" in index.parse("What did the National Science Foundation give AI2?").terms
+
+
 def test_a_first_name_cut_short_is_the_person(episode_bot):
     """Members call the guests by their first syllable: 'seb' is Sebastian, where it is no word of the episode."""
     index = episode_bot.snapshot.index
