@@ -23,7 +23,7 @@ def is_english(word: str) -> bool:
     """Return True when a (lowercase) word, or its American spelling, is in the English word list (a look
     through the list takes about 1 ms; a word's answer is remembered)."""
     listed = _lists()[0]
-    return any(f"\n{w}\n" in listed for w in {word, *(p.sub(r, word) for p, r in _BRITISH if p.search(word))})
+    return any(f"\n{w}\t" in listed for w in {word, *(p.sub(r, word) for p, r in _BRITISH if p.search(word))})
 
 
 @lru_cache(maxsize=4096)
@@ -38,27 +38,26 @@ def is_common_english(word: str) -> bool:
 def english_count(word: str) -> int:
     """Return how often the English word list counts a (lowercase) word: 0 for one it lacks, 50 at least for
     one it holds ('hose' 7,114 against 'house' 472,001)."""
-    counted = _lists()[2]
+    counted = _lists()[0]
     at = counted.find(f"\n{word}\t")
     return int(counted[at + len(word) + 2:counted.index("\n", at + 1)]) if at >= 0 else 0
 
 
 @lru_cache(maxsize=1)
-def _lists() -> tuple[str, str, str]:
-    """Return pyspellchecker's English word list (160,000 words), its common words, and every word with
-    its count ('word\tcount' lines), each as one newline-separated string.
+def _lists() -> tuple[str, str]:
+    """Return pyspellchecker's English word list (160,000 words) with each word's count ('word\tcount'
+    lines), and its common words, each as one newline-separated string.
 
-    Read on the first question that needs it (0.3 s). Strings of 1.5 MB, 0.3 MB and 2.3 MB stay in
-    memory, where sets of the words would keep 22 MB; a word is looked for in them only when a question
-    holds a word no episode does, a few times a question at most.
+    Read on the first question that needs it (0.3-0.5 s). Strings of 2.1 MB and 0.3 MB stay in memory,
+    where sets of the words would keep 22 MB; a word is looked for in them only when a question holds
+    a word no episode does, a few times a question at most.
     """
     from spellchecker import SpellChecker  # two threads may both read it: the same strings, one kept
 
-    counts = SpellChecker(language="en", distance=1).word_frequency
-    words = sorted(counts.keys())
-    return ("\n" + "\n".join(words) + "\n",
-            "\n" + "\n".join(w for w in words if counts[w] >= COMMON) + "\n",
-            "\n" + "\n".join(f"{w}\t{counts[w]}" for w in words) + "\n")
+    counts = dict(SpellChecker(language="en", distance=1).word_frequency.items())  # its own lookups are slow
+    words = sorted(counts)
+    return ("\n" + "\n".join(f"{w}\t{counts[w]}" for w in words) + "\n",
+            "\n" + "\n".join(w for w in words if counts[w] >= COMMON) + "\n")
 
 
 def read_ahead() -> None:
