@@ -220,17 +220,16 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
                               time=format_time(episode.chapters[number - 1].start), limit=spoilers.short(before)),
                             _("Ask about an earlier time, or leave the limit out."))
         return _chapter_reply(snap, episode, reply, shown[number - 1], shown, before)
-    at = chapter_for_time(wanted, episode)
-    if at is not None and (hours := _hours_meant(wanted, at[0], episode, before)) is not None:
+    at = _time_asked(wanted, episode, before)
+    if at is not None and (clock := at[2]) is not None:
         # '3:52 what chapter is that' in a four-hour episode: hours and minutes, said so.
         reply.message = _("Read {typed} as {time}, hours and minutes; for minutes and seconds, ask for {other}.",
-                          typed=f"{at[0] // 60}:{at[0] % 60:02d}", time=format_time(hours), other=format_time(at[0]))
-        at = hours, episode.chapter_at(hours)
+                          typed=f"{clock // 60}:{clock % 60:02d}", time=format_time(at[0]), other=format_time(clock))
     if at is None and is_time_line(wanted.replace(" ", "")):  # 9:99:99: time-shaped, but no clock shows it
         raise UserError(_("{time} is not a possible time: minutes and seconds go up to 59.", time=wanted),
                         _("Try e.g. 1:30:00 or 90:00."))
     if at is not None:
-        seconds, found = at
+        seconds, found, _clock = at
         if found is None:
             raise UserError(_("{time} is before the first chapter.", time=format_time(seconds)))
         last = episode.chapters[-1]
@@ -256,6 +255,17 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
             reply.message = _("No chapter title matches {wanted!r}; this is the chapter where it comes up.",
                               wanted=wanted)
     return _chapter_reply(snap, episode, reply, chosen, shown, before)
+
+
+def _time_asked(wanted: str, episode: Episode, before: int | None
+                ) -> tuple[int, Chapter | None, int | None] | None:
+    """Return (seconds, the chapter at them, the clock's minutes and seconds when read as hours and minutes instead)
+    for a time a member typed ('1:02:38', '2 hours in', '3:52' in a four-hour episode), else None."""
+    at = chapter_for_time(wanted, episode)
+    if at is None:
+        return None
+    hours = _hours_meant(wanted, at[0], episode, before)
+    return (hours, episode.chapter_at(hours), at[0]) if hours is not None else (*at, None)
 
 
 def _hours_meant(wanted: str, seconds: int, episode: Episode, before: int | None) -> int | None:
@@ -621,11 +631,8 @@ def _moment_named(query: str, episode: Episode) -> Chapter | None:
     """Return the chapter at the moment a question names ('the line at 1:24', read as the chapter command
     reads a clock), or None."""
     clock = clock_mentioned(query)
-    at = chapter_for_time(clock, episode) if clock and episode.chapters else None
-    if at is None:
-        return None
-    hours = _hours_meant(clock, at[0], episode, None)
-    return episode.chapter_at(hours) if hours is not None else at[1]
+    at = _time_asked(clock, episode, None) if clock and episode.chapters else None
+    return at[1] if at is not None else None
 
 
 def _near_by_meaning(snap: Snapshot, episode: Episode, query: str) -> list[str]:

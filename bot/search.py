@@ -175,11 +175,12 @@ RUN_TOGETHER = 4  # the fewest letters of each of two words typed without a spac
 # 'What is the knowledge cutoff for X?', 'What license is X released under?', 'which publisher is putting out
 # X' (its verb may be left out): what is asked of the thing named (_attribute).
 _WHAT_OR_WHICH = r"(?:what|(?P<which>which))(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)"  # 'what is', 'which was'
-_ATTRIBUTE_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*" + _WHAT_OR_WHICH +
+_SO_OPENING = r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*"  # 'so what is ...', 'ok, which ...'
+_ATTRIBUTE_RE = re.compile(_SO_OPENING + _WHAT_OR_WHICH +
                            r"?\s+(?:the\s+|a\s+|an\s+)?(?P<attr>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
                            r"(?:of|for|on|behind|does|did|do|is|was|are|were|has|had)\s+(?P<rest>.+)", re.I)
 # 'Which foundry fabricates Google's TPUs?': a kind of thing asked by what it does to the thing named.
-_WHICH_DOES_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*(?P<which>which)\s+(?P<attr>[a-z][\w-]*)\s+"
+_WHICH_DOES_RE = re.compile(_SO_OPENING + r"(?P<which>which)\s+(?P<attr>[a-z][\w-]*)\s+"
                             r"(?!(?:is|was|are|were|has|had|does|did|do)\b)[a-z]+(?:s|ed)\s+(?P<rest>.+)", re.I)
 # Words of the form of such a question, not what it asks ('what share of', 'what kinds of', 'what's the view on',
 # 'what's the downside of': a passage weighing it says so in its own words).
