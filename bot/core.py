@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from . import collector, english
 from . import examples as _examples
 from . import indexer, spoilers
-from . import i18n, listening
+from . import i18n, kept, listening
 from .catalogue import catalogue_of
 from .commands import BY_NAME, COMMANDS, Command
 from .commands import ADMIN_BY_NAME, Caller, taught_first
@@ -151,6 +151,8 @@ class EpisodeBot:
         self.max_bytes = max_bytes
         self._reload_lock = threading.Lock()
         self.store = Store.open(cache_dir, self.seeds_dir)
+        if self.store is not None:  # word lists a question may need, read back instead of derived
+            kept.keep_in(self.store.path.parent)
         self.snapshot = Snapshot.build(self.seeds_dir, max_bytes, self.store)
         self.snapshot.settle()
         self._out_of_collections()

@@ -25,6 +25,8 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import kept
+
 if TYPE_CHECKING:  # numpy, tokenizers and safetensors load with the model, on its first use
     import numpy as np
     from tokenizers import Tokenizer
@@ -161,7 +163,11 @@ class StaticModel:
     def knows(self, word: str) -> bool:
         """Return True when word is a whole word of the model's vocabulary: a real word or name."""
         if self._whole_words is None:  # two threads may both build it: the same set, once kept
-            self._whole_words = _whole_words(self.load()[1])
+            # Kept beside the index cache (bot/kept.py): a later process needs no tokenizer for this.
+            listed = kept.text(f"model-words-{self.digest}.txt", f"{self.name} {self.digest}",
+                               lambda: "\n".join(sorted(_whole_words(self.load()[1]))) + "\n",
+                               lambda body: body.endswith("\n"))
+            self._whole_words = frozenset(listed.split("\n")) - {""}
         return word.lower() in self._whole_words
 
 
