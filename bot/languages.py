@@ -16,7 +16,7 @@ from collections import Counter
 SNOWBALL = {"en": "english", "ru": "russian", "de": "german", "es": "spanish", "fr": "french",
             "pt": "portuguese", "it": "italian", "nl": "dutch", "sv": "swedish", "no": "norwegian",
             "da": "danish", "fi": "finnish", "tr": "turkish", "ro": "romanian", "hu": "hungarian",
-            "uk": "ukrainian", "pl": "polish", "cs": "czech", "el": "greek", "ca": "catalan"}
+            "pl": "polish", "cs": "czech", "el": "greek", "ca": "catalan"}
 
 # The most frequent function words of each language we detect (and leave out of searches).
 # English's own list is bot/text.py's STOPWORDS; this one only detects.

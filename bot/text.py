@@ -133,6 +133,8 @@ _DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)(\s*[?.!]*\s*)$
 # Not a letter of a word joined by a hyphen ('n-gram', 'u-turn').
 _ABBREVIATION_RE = re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/-])", re.I)
 
+# snowballstemmer hands its work to PyStemmer's C stemmers when that is installed: the same stems,
+# and an import of 1 ms instead of 10 (every one-shot `episode-bot ask` pays it).
 _stemmer = snowballstemmer.stemmer("english")
 
 
@@ -446,7 +448,7 @@ def stem(word: str) -> str:
     if word.isascii() and lang == "en":
         return _english_stem(word)
     if _CYRILLIC_RE.search(word):
-        return _stem_in("ru" if lang not in ("uk",) else lang, word)
+        return _stem_in("ru", word)
     return _english_stem(word) if lang == "en" else _stem_in(lang, word)
 
 
@@ -475,7 +477,8 @@ def _english_stem(word: str) -> str:
     irregular = _IRREGULAR.get(word)
     if irregular is not None:
         return irregular
-    s = _stemmer.stemWord(word)
+    with _stemmer_lock:
+        s = _stemmer.stemWord(word)
     return s[:-1] if s == word and len(s) <= 5 and s.endswith("us") else s
 
 
