@@ -119,3 +119,13 @@ def test_two_languages_in_one_catalogue(tmp_path):
     found = bot.run("ask", {"question": "Was macht die Varroamilbe?", "episode": "12"})
     assert found.results and found.results[0].episode == "7"  # not in #12: the German episode has it
     assert bot.run("ask", {"question": "What is RLVR?", "episode": "490"}).results
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru", "en", "xx"])
+def test_cyrillic_words_are_stemmed_as_russian_whatever_the_episodes_language(lang):
+    """No Snowball stemmer for Ukrainian exists: a Ukrainian episode's words are stemmed, not a KeyError."""
+    from bot.text import searching, stem
+
+    with searching(lang):
+        assert stem("книги") == stem("книга") == "книг"
+        assert stem("машины") == "машин"
