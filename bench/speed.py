@@ -24,6 +24,8 @@ TARGET_LOAD_S = 0.5
 TARGET_P99_MS = 2.0
 TARGET_CLI_S = 1.0
 CLI_QUESTION = "What is RLVR?"
+# Words no episode holds: the English word list and the model's whole words are consulted (bot/kept.py).
+CLI_QUESTION_ELSEWHERE = "What's the weather in Paris?"
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -104,16 +106,19 @@ def _run(argv: list[str], env: dict[str, str]) -> float:
 
 
 def cli_cold_start(seeds: Path, repeats: int = 5, state_dir: Path | None = None) -> dict[str, Timing]:
-    """Time `episode-bot ask` and the baselines' one-question scripts, each a fresh process."""
+    """Time `episode-bot ask` (a question in the episode's words, and one in words it lacks) and the
+    baselines' one-question scripts, each a fresh process."""
     python = sys.executable
     exe = Path(python).with_name("episode-bot")
-    bot_cmd = ([str(exe)] if exe.exists() else [python, "-m", "bot.cli"]) + \
-        ["ask", CLI_QUESTION, "--seeds", str(seeds)]
+    bot = [str(exe)] if exe.exists() else [python, "-m", "bot.cli"]
+    bot_cmd = bot + ["ask", CLI_QUESTION, "--seeds", str(seeds)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
     if state_dir is not None:
         env["EPISODE_BOT_STATE_DIR"] = str(state_dir)
     commands = {
         "Episode Bot": bot_cmd,
+        f'Episode Bot, "{CLI_QUESTION_ELSEWHERE}" (declined)': bot + ["ask", CLI_QUESTION_ELSEWHERE,
+                                                                       "--seeds", str(seeds)],
         "BM25 over lines": [python, "-m", "bench.baselines", CLI_QUESTION, "--seeds", str(seeds)],
         "rapidfuzz over lines": [python, "-m", "bench.baselines", CLI_QUESTION, "--seeds", str(seeds),
                                  "--engine", "fuzz"],
