@@ -50,6 +50,10 @@ _FROM_THE_END = re.compile(rf"(?:the )?(?:(?:({'|'.join(_ORDINALS)}) to (?:the )
 # How a member asks for a place, around what they ask: 'whats the last chapter', 'ok so second chapter pls'.
 _ASKING_FOR_A_PLACE = frozenset("what whats wat which is was the show me give ok so wait lol pls please that it "
                                 "tell".split())
+# ... and after it: 'whats the last chapter about', 'the second chapter called again'.
+_ASKING_AFTER_A_PLACE = frozenset("about abt on called named titled again".split())
+# A place, then which chapter it is in other words: 'the very last chaptr, the big-picture future one'.
+_PLACE_THEN_WHICH = re.compile(r"\s*([^,;(]+?)\s*(?:[,;(]| - | – | — )")
 # The words of a place, as typed with a letter wrong ('chaptr', 'secnd').
 _PLACE_NAMES = sorted({"chapter", "chapters", "section", "segment", "beginning", "final", *_ORDINALS})
 # 'a nathan quote', 'quotes by sebastian', 'random quote': a notable quote, by someone or anyone, asked for
@@ -197,6 +201,8 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         reply.message = _("No chapter starts before then.")
         return reply
     place = _place(wanted)
+    if not _by_place(place) and (head := _PLACE_THEN_WHICH.match(wanted)) and _by_place(_place(head.group(1))):
+        place = _place(head.group(1))  # 'the very last chaptr, the big-picture future one': the place is asked
     if not wanted or _ALL_CHAPTERS.fullmatch(place):
         reply.results = [_chapter_result(episode, c) for c in shown]
         reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in shown)
@@ -290,15 +296,26 @@ def _hours_meant(wanted: str, seconds: int, episode: Episode, before: int | None
     return hours
 
 
+def _by_place(place: str) -> bool:
+    """Return True when what a member typed (see _place) names a chapter by its place or number."""
+    return any(pattern.fullmatch(place) for pattern in (_FIRST_CHAPTER, _LAST_CHAPTER, _FROM_THE_END,
+                                                        _NUMBERED_CHAPTER, _ORDINAL_CHAPTER))
+
+
 def _place(text: str) -> str:
     """Return what a member typed for a chapter, without the asking around it ('whats the last chapter' is 'last
     chapter') and with the words of a place as meant ('chaptr', 'secnd')."""
     said = [_as_place_word(w) for w in _said(text).lower().split()]
-    while said and said[0] in _ASKING_FOR_A_PLACE:
+    while said and _unquoted(said[0]) in _ASKING_FOR_A_PLACE:
         said.pop(0)
-    while said and said[-1] in _ASKING_FOR_A_PLACE:
+    while said and (_unquoted(said[-1]) in _ASKING_FOR_A_PLACE or said[-1] in _ASKING_AFTER_A_PLACE):
         said.pop()
     return " ".join(said)
+
+
+def _unquoted(word: str) -> str:
+    """Return a word without its apostrophes ("what's" is 'whats')."""
+    return word.replace("’", "").replace("'", "")
 
 
 def _as_place_word(word: str) -> str:

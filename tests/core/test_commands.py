@@ -76,7 +76,11 @@ def test_chapter_by_time_title_typo_and_list(episode_bot):
     # minutes and seconds ('1:39', copied from the chapter list); minutes and seconds past the end ('54:41')
     ("3:52 what chapter is that", "3:51:02"), ("whats the chapter around 2:30", "2:12:43"), ("1:39", "0:01:39"),
     ("54:41", "0:54:41"), ("0:03:52", "0:01:39"),
-    ("wats the chaptr at 1:05:00", "1:02:38")])
+    ("wats the chaptr at 1:05:00", "1:02:38"),
+    # a place asked about, or said again in other words after it
+    ("what's the last chapter about", "4:22:48"), ("whats the 2nd chapter called again", "0:01:39"),
+    ("the very last chaptr, the big-picture future one", "4:22:48"), ("the first part - the intro", "0:00:00"),
+    ("robotics, the part about humanoids", "3:04:54")])
 def test_a_chapter_by_a_time_or_a_place_in_a_members_words(episode_bot, asked, start):
     assert episode_bot.run("chapter", {"title_or_time": asked}).results[0].timestamp == start
 
