@@ -202,9 +202,10 @@ def parse_time(value: str) -> int | None:
 # A time said the way a member says it: '2 hours in', 'at the 2 hour mark', 'around 3 and a half hours',
 # '1.5 hours', '90 minutes', 'an hour and 10 minutes'. The words around it say only where to look.
 _SPOKEN_AROUND = frozenset("at around about approx approximately roughly like just the mark in into ish "
-                           "timestamp time".split())
+                           "timestamp time right rite exactly near".split())  # 'rite': 'right around 3h05'
 _PLACE_WORDS = frozenset("chapter chapters part section segment point happening happens going talking "
-                         "discussing covering cover covers covered contains include includes spans".split())
+                         "discussing covering cover covers covered contains include includes spans "
+                         "start starts started starting begin begins began kick kicks off".split())
 _SLIPPABLE = sorted(w for w in _PLACE_WORDS | _SPOKEN_AROUND if len(w) >= 5)
 _CLOCK_IN_TEXT_RE = re.compile(r"(?<![\w:])(?:\d{1,2}:)?\d{1,3}:\d{2}(?![\w:])|\b\d+h(?:\s?\d{1,2}(?:m|min)?)?\b",
                                re.I)

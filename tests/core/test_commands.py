@@ -80,7 +80,9 @@ def test_chapter_by_time_title_typo_and_list(episode_bot):
     # a place asked about, or said again in other words after it
     ("what's the last chapter about", "4:22:48"), ("whats the 2nd chapter called again", "0:01:39"),
     ("the very last chaptr, the big-picture future one", "4:22:48"), ("the first part - the intro", "0:00:00"),
-    ("robotics, the part about humanoids", "3:04:54")])
+    ("robotics, the part about humanoids", "3:04:54"),
+    # a time, with when a chapter starts asked around it
+    ("what chapter starts at 3:05:00", "3:04:54"), ("wich chapter starts rite around 3h05", "3:04:54")])
 def test_a_chapter_by_a_time_or_a_place_in_a_members_words(episode_bot, asked, start):
     assert episode_bot.run("chapter", {"title_or_time": asked}).results[0].timestamp == start
 
