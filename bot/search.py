@@ -179,8 +179,9 @@ _SO_OPENING = r"^\s*(?:(?:so|ok|okay|wait|and|but)[\s,]+)*"  # 'so what is ...',
 _ATTRIBUTE_RE = re.compile(_SO_OPENING + _WHAT_OR_WHICH +
                            r"?\s+(?:the\s+|a\s+|an\s+)?(?P<attr>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
                            r"(?:of|for|on|behind|does|did|do|is|was|are|were|has|had)\s+(?P<rest>.+)", re.I)
-# 'Which foundry fabricates Google's TPUs?': a kind of thing asked by what it does to the thing named.
-_WHICH_DOES_RE = re.compile(_SO_OPENING + r"(?P<which>which)\s+(?P<attr>[a-z][\w-]*)\s+"
+# 'Which foundry fabricates Google's TPUs?': a kind of thing asked by what it does to the thing named (not
+# 'which closely guarded records': an adverb, then the thing).
+_WHICH_DOES_RE = re.compile(_SO_OPENING + r"(?P<which>which)\s+(?P<attr>[a-z][\w-]*(?<!ly))\s+"
                             r"(?!(?:is|was|are|were|has|had|does|did|do)\b)[a-z]+(?:s|ed)\s+(?P<rest>.+)", re.I)
 # Words of the form of such a question, not what it asks ('what share of', 'what kinds of', 'what's the view on',
 # 'what's the downside of': a passage weighing it says so in its own words).
@@ -859,7 +860,7 @@ class SearchIndex:
         elif not measured:
             asked = _topic(text, corrected, stems)
             if not asked:
-                asked = attribute = _attribute(text, corrected, stems, named, self._holds_word)
+                asked = attribute = _attribute(text, corrected, stems, named, self._holds_word, self._written)
         versions, unknown = self._together(text, set(stems), runs, corrected)
         return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
                      prefixes=prefixes, focus=focus, language=language,
@@ -1136,6 +1137,12 @@ class SearchIndex:
     def _holds_word(self, word: str) -> bool:
         """Return True when some episode holds the word as typed or its stem."""
         return word in self.vocab_df or stem(word) in self.df
+
+    def _written(self, word: str) -> bool:
+        """Return True when some episode writes the word itself, in the singular or plural ('labs' for 'lab';
+        not 'optimized' for 'optimizer', which only shares its stem)."""
+        vocab = self.vocab_df
+        return word in vocab or word + "s" in vocab or (word.endswith("s") and word[:-1] in vocab)
 
     def _starts_a_word(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.sorted_vocab, prefix)
@@ -2123,9 +2130,12 @@ def _nicknames(first_names: set[str], vocabulary: Counter[str] | dict[str, int])
 
 
 def _attribute(text: str, corrected: dict[str, str], stems: list[str], named: set[str],
-               held: Callable[[str], bool]) -> frozenset[str]:
+               held: Callable[[str], bool], written: Callable[[str], bool]) -> frozenset[str]:
     """Return the stem of what a question asks of a thing it names ('the knowledge cutoff for Claude Opus 4.5':
-    'cutoff'): a passage on the thing that holds none of it says nothing of what is asked."""
+    'cutoff'): a passage on the thing that holds none of it says nothing of what is asked.
+
+    `held`: whether an episode holds a word or its stem; `written`: the word itself (see SearchIndex._written).
+    """
     found = _ATTRIBUTE_RE.match(text) or _OWNED_RE.match(text) or _WHICH_DOES_RE.match(text)
     if found is None:
         return frozenset()
@@ -2139,8 +2149,11 @@ def _attribute(text: str, corrected: dict[str, str], stems: list[str], named: se
     attr = {s: w for w in read if (s := stem(w)) in stems and (s not in named or kind) and (held(w) or is_english(w))}
     if not attr or _ASKED_FORM_STEMS & attr.keys():
         return frozenset()  # 'what share of', 'what kinds of', 'what is nathan's view on': the form of an ask
-    if found.group("which") and any(map(held, attr.values())):
-        return frozenset()  # 'which lab', 'which app': a name answers, without the word (not 'which foundry')
+    if found.group("which") and any(map(written if kind else held, attr.values())):
+        # 'which lab', 'which app': a name answers, without the word (not 'which foundry', nor 'which optimizer',
+        # whose stem only 'optimized' shares; a kind described in more words is looser: 'which closely guarded
+        # records' are 'proprietary data')
+        return frozenset()
     rest = {stem(corrected.get(w, w)) for w in query_words(found.group("rest"))} & set(stems)
     # Its last word names what is asked ('market capitalization': a passage on Nvidia's market share says nothing
     # of it).

@@ -235,6 +235,15 @@ def test_which_thing_does_something_asks_for_that_thing(episode_bot):
     assert ask(episode_bot, "Which lab released OLMo 3?")["results"]  # "lab": a name answers, without the word
 
 
+@pytest.mark.parametrize("question", ["Which optimizer did Moonshot use for Kimi K2?", "Which tokenizer does gpt-oss use?"])
+def test_which_kind_of_thing_is_asked_when_the_episode_only_shares_its_stem(episode_bot, question):
+    """'optimized' is not 'optimizer', 'tokens' not 'tokenizer': the kind asked is named nowhere, so a passage on
+    Kimi K2 or gpt-oss says nothing of it."""
+    assert ask(episode_bot, question)["results"] == []
+    index = episode_bot.snapshot.index
+    assert index._holds_word("optimizer") and not index._written("optimizer") and index._written("labs")
+
+
 def test_a_count_stands_near_the_compound_that_names_what_it_counts(episode_bot):
     """'tokens-per-second-per-GPU by ~30% (e.g., 10K to 13K)' counts tokens: the compound is one name of it."""
     top = ask(episode_bot, "how many tokens per second per gpu did fp8 give")["results"][0]
