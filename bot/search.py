@@ -237,9 +237,16 @@ _UNIT_AFTER_RE = re.compile(r"\s*(?:%|percent|thousand|million|billion|trillion|
 # Words a note quotes ('no agency — "you still have to tell it what to do"'): see _quoted.
 _QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”')
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a year: a date, not a name or a version
-# 'Who founded X?', 'who invented X': the deed is what is asked of the thing named.
+# 'Who founded X?', 'who invented X', 'who wrote X': the deed is what is asked of the thing named.
+# 'Who wrote X?' is answered by a passage naming X's author in other words: 'X by Patrick McGee', 'its author'.
+_WRITE = frozenset({"write"})
+_AUTHORED_RE = re.compile(r"\b(?i:author)|\b(?:written |edited )?by (?:[A-Z][\w.'-]+ ){0,2}[A-Z][\w.'-]+")
+# Of the irregular past forms, only those whose deed a passage names when it answers ('X wrote Y'; not 'made',
+# 'built' or 'led': 'OLMo 3 from AI2' says who made it).
+_IRREGULAR_DEEDS = ("wrote", "written", "bought", "sold", "taught")
 _WHO_DID_RE = re.compile(r"\s*who\s+(?!(?:is|was|are|were|does|did|do|has|have|had|will|would|can|could|should|"
-                         r"said|says|say|thinks?|thought)\b)([a-z]+(?:ed|s))\b", re.I)
+                         r"said|says|say|thinks?|thought)\b)([a-z]+(?:ed|s)|" + "|".join(_IRREGULAR_DEEDS) + r")\b",
+                         re.I)
 # A short word that may be an acronym: 'gqa', 'MLA' (see SearchIndex._spelled_out).
 _ACRONYM_RE = re.compile(r"(?<![\w-])[A-Za-z]{3,5}(?![\w-])")
 # Chat words ending a question ('what does olmo stand for lol'): left off before its form is read.
@@ -1446,7 +1453,8 @@ class SearchIndex:
                 # time is a date or an amount ('when will AGI arrive': 'in more than 10 years')
                 holds = facts.holds(_AMOUNT_RE, item.text) or (q.measure == "date" and facts.holds(_DATE_RE, item.text))
             else:
-                holds = q.holds_ask(facts.line, apart)
+                holds = q.holds_ask(facts.line, apart) or (
+                    q.asked == _WRITE and facts.holds(_AUTHORED_RE, item.text))  # 'Apple in China by Patrick McGee'
             # Only a hit holding most of the question's words may be an answer by them: the value it gives is
             # looked for there (the few meaning leads with are looked at in _by_meaning).
             gives = _gives(q, item, facts) if cov >= DECLINE_BELOW and holds else None
