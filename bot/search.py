@@ -2274,8 +2274,8 @@ class _ItemFacts:
                     continue
                 if versions is None:
                     versions = _version_spans(text)
-                if found.span() in versions:
-                    continue  # the 4 of 'the Llama 4 controversy' counts nothing
+                if any(start < found.end() and found.start() < end for start, end in versions):
+                    continue  # the 4 of 'the Llama 4 controversy' (or of 'Claude Opus 4.5, released ...') counts nothing
                 if unit and unit not in found.group().lower():
                     continue
                 if not near or any(0 <= start - found.end() <= COUNT_NEAR or 0 <= found.start() - end <= COUNT_NEAR

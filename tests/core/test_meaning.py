@@ -235,6 +235,12 @@ def test_which_thing_does_something_asks_for_that_thing(episode_bot):
     assert ask(episode_bot, "Which lab released OLMo 3?")["results"]  # "lab": a name answers, without the word
 
 
+def test_a_version_followed_by_a_comma_counts_nothing(episode_bot):
+    """'Claude Opus 4.5, released in late November, ...': the 4.5 is a version, with or without the comma after it,
+    so the passage gives no count of Gemini's users."""
+    assert ask(episode_bot, "How many monthly active users does Gemini have?")["results"] == []
+
+
 def test_who_wrote_something_needs_a_passage_naming_its_author(episode_bot):
     """A passage on the AI 2027 report that names no author says nothing of who wrote it; one naming the author
     in other words ('"Apple in China" by Patrick McGee') answers."""
