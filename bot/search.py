@@ -165,7 +165,8 @@ _FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", 
                          "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
                          "year", "month", "date", "day", "money"})
 # A question for what something is called: the passage naming the thing answers, without the word
-# 'title' or 'called' ('What is the title of Nathan's book?', 'What's Sebastian's first book called?').
+# 'title' or 'called' ('What is the title of Nathan's book?', 'What's Sebastian's first book called?'), when
+# it gives a name beside what the question says of it (Query.name_of).
 _NAME_ASKED_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:is|was|are|were)\s+(?:(?:it|this|that|they)\s+)?"
                             r"(?:called|named|titled)\b|\bcalled(?=\s*[?.!]*\s*$)", re.I)
 # The chat and stop words a typo may have meant (_chat_typo): long enough that one edit still says which.
@@ -331,6 +332,10 @@ class Query:
     # a words answer must hold it; one carried by meaning too, unless it is close in meaning (ATTRIBUTE_MEANING),
     # which may say it in other words ('what window did they predict': '2027-2028').
     attribute: bool = False
+    # For a question asking a name ("what's the name of Nathan's podcast", 'what is the section called'): the
+    # stems a name must stand beside in a passage (its words but the names it gives itself: _names_beside);
+    # None for any other question.
+    name_of: frozenset[str] | None = None
     # True when the question asks the moment in the episode ('timestamp?', 'when does lex first bring up X'): an
     # answer with a time is shown before one as near without (an overview line).
     moment: bool = False
@@ -740,6 +745,7 @@ class SearchIndex:
         terms, corrected = [], {}
         moment = _asks_the_moment(text)
         text = normalize_query(strip_mentions(text))
+        asks_name = _NAME_OF_RE.search(_without_trailing_chat(text)) is not None
         text = _NAME_ASKED_RE.sub(" ", text)  # 'the title of Nathan's book': the book's passage says it
         # Names: capitalized words, acronyms and words with digits; in a question whose capitals say
         # nothing, only the last (its names are then found as in one typed without capitals, below).
@@ -869,7 +875,10 @@ class SearchIndex:
             if not asked:
                 asked = attribute = _attribute(text, corrected, stems, named, self._holds_word, self._written)
         versions, unknown = self._together(text, set(stems), runs, corrected)
-        return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected,
+        name_of = None
+        if asks_name:
+            name_of = frozenset(s for s in stems if s not in named and s not in self.people)
+        return Query(raw=text, terms=terms, stems=stems, weights=weights, corrected=corrected, name_of=name_of,
                      prefixes=prefixes, focus=focus, language=language,
                      asked=asked if (measured or asked) and len(asked) < len(stems) else frozenset(),
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
@@ -2025,6 +2034,11 @@ _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": 
 _ASKS_WHO_RE = re.compile(_CHAT_OPENING + r"(?:who(?!\s+(?:said|says|say)\b)|"
                           r"(?:which|what)\s+(?:judge|investor|person|guy|author|founder|ceo|executive|researcher|"
                           r"scientist|engineer|professor|writer|publisher|company|firm|lab|startup)s?\b)", re.I)
+# ... and of those, the ones asking a name as such ("what's the name of", 'what is it called'; not 'which maker
+# was named among ...', which asks who was mentioned).
+_NAME_OF_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:called|named|titled)\s*[?.!]*\s*$", re.I)
+_TOKEN_RE = re.compile(r"[\w][\w.'’-]*\w|\w")
+NAME_NEAR = 3  # words between a name and what a question asking it says of it, at most
 # ... unless it names whom it chooses between ('who wins, humans or AI?', 'who is ahead, x vs y'): any of them answers.
 _CHOICE_RE = re.compile(r"\b(?:or|vs|versus)\b", re.I)
 # ... and when it says what was done, a passage saying it was done ('a walrus audited the budget') answers too.
@@ -2036,7 +2050,8 @@ def _gives(q: Query, item: Passage | Quote, facts: _ItemFacts) -> bool:
     """Return True when an item gives what a question asks for beyond its words: a value of the kind a measure
     question asks (Query.value), someone a question asking who doesn't name (Query.who)."""
     return (not q.value or facts.gives(q.value, q.given, item.text, q.counted)) and (
-        q.who is None or bool(q.deed and f"\n{q.deed}\n" in facts.line) or _names_someone(item, q.who))
+        q.who is None or bool(q.deed and f"\n{q.deed}\n" in facts.line) or _names_someone(item, q.who)) and (
+        q.name_of is None or _names_beside(item.text, q.name_of, frozenset(q.stems)))
 
 
 def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
@@ -2055,6 +2070,23 @@ def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
         if opening and is_common_english(word.lower()):
             continue
         return True
+    return False
+
+
+def _names_beside(text: str, anchors: frozenset[str], asked: frozenset[str] = frozenset()) -> bool:
+    """Return True when a text gives a name beside what a question asking a name says of it (`anchors`): a quoted
+    title, or a capitalized word the question (`asked`, its stems) lacks within NAME_NEAR words of an anchor ('the
+    author of ... Build a Reasoning Model From Scratch'; not "Nathan has a podcast" for the name of Nathan's
+    podcast). With no such word to stand beside, any name answers."""
+    if any((m.group(1) or m.group(2)) for m in _QUOTED_RE.finditer(text)):
+        return True
+    tokens = _TOKEN_RE.findall(text)
+    near = [i for i, t in enumerate(tokens) if stem(t.lower()) in anchors] if anchors else None
+    for i, token in enumerate(tokens):
+        if not _NAME_WORD_RE.fullmatch(token) or stem(token.lower()) in anchors | asked or token.lower() in STOPWORDS:
+            continue
+        if near is None or any(abs(i - j) <= NAME_NEAR for j in near):
+            return True
     return False
 
 

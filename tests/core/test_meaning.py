@@ -235,6 +235,21 @@ def test_which_thing_does_something_asks_for_that_thing(episode_bot):
     assert ask(episode_bot, "Which lab released OLMo 3?")["results"]  # "lab": a name answers, without the word
 
 
+def test_a_question_asking_a_name_needs_a_name_beside_what_it_asks_about(episode_bot):
+    """A passage on xAI's gigawatt of compute that names no cluster gives no cluster's name; a book's title beside
+    'Reasoning Model' and a section's quoted title do."""
+    from bot.search import _names_beside
+
+    assert ask(episode_bot, "What's the name of xAI's gigawatt cluster?")["results"] == []
+    assert "Build a Reasoning Model" in ask(episode_bot, "whats the name of sebastians reasning model book"
+                                            )["results"][0]["text"]
+    assert "Encourage Open-Source" in ask(episode_bot, "the white house plan's open model section, what's it called"
+                                          )["results"][0]["text"]
+    assert _names_beside('a section titled "Encourage Open-Source"', frozenset({"section"}))
+    assert not _names_beside("Sebastian has courses on YouTube, Nathan has a podcast.", frozenset({"podcast"}),
+                             frozenset({"nathan", "lambert", "podcast"}))
+
+
 def test_a_version_followed_by_a_comma_counts_nothing(episode_bot):
     """'Claude Opus 4.5, released in late November, ...': the 4.5 is a version, with or without the comma after it,
     so the passage gives no count of Gemini's users."""
