@@ -245,7 +245,8 @@ _AUTHORED_RE = re.compile(r"\b(?i:author)|\b(?:written |edited )?by (?:[A-Z][\w.
 # Of the irregular past forms, only those whose deed a passage names when it answers ('X wrote Y'; not 'made',
 # 'built' or 'led': 'OLMo 3 from AI2' says who made it).
 _IRREGULAR_DEEDS = ("wrote", "written", "bought", "sold", "taught")
-_WHO_DID_RE = re.compile(r"\s*who\s+(?!(?:is|was|are|were|does|did|do|has|have|had|will|would|can|could|should|"
+_WHO_DID_RE = re.compile(r"\s*who\s+(?:(?:actually|really|originally|first|even)\s+)?"
+                         r"(?!(?:is|was|are|were|does|did|do|has|have|had|will|would|can|could|should|"
                          r"said|says|say|thinks?|thought)\b)([a-z]+(?:ed|s)|" + "|".join(_IRREGULAR_DEEDS) + r")\b",
                          re.I)
 # A short word that may be an acronym: 'gqa', 'MLA' (see SearchIndex._spelled_out).
@@ -2189,10 +2190,11 @@ def _attribute(text: str, corrected: dict[str, str], stems: list[str], named: se
     attr = {s: w for w in read if (s := stem(w)) in stems and (s not in named or kind) and (held(w) or is_english(w))}
     if not attr or _ASKED_FORM_STEMS & attr.keys():
         return frozenset()  # 'what share of', 'what kinds of', 'what is nathan's view on': the form of an ask
-    if found.group("which") and any(map(written if kind else held, attr.values())):
+    if found.group("which") and (written(list(attr.values())[-1]) if kind or len(read) == 2 else
+                                 any(map(held, attr.values()))):
         # 'which lab', 'which app': a name answers, without the word (not 'which foundry', nor 'which optimizer',
-        # whose stem only 'optimized' shares; a kind described in more words is looser: 'which closely guarded
-        # records' are 'proprietary data')
+        # whose stem only 'optimized' shares, nor 'which cloud provider': its last word is the kind); a kind
+        # described in more words is looser: 'which closely guarded records' are 'proprietary data'.
         return frozenset()
     rest = {stem(corrected.get(w, w)) for w in query_words(found.group("rest"))} & set(stems)
     # Its last word names what is asked ('market capitalization': a passage on Nvidia's market share says nothing

@@ -260,11 +260,13 @@ def test_who_wrote_something_needs_a_passage_naming_its_author(episode_bot):
     """A passage on the AI 2027 report that names no author says nothing of who wrote it; one naming the author
     in other words ('"Apple in China" by Patrick McGee') answers."""
     assert ask(episode_bot, "Who wrote the AI 2027 report?")["results"] == []
+    assert ask(episode_bot, "who actually wrote the ai 2027 report")["results"] == []
     assert "McGee" in ask(episode_bot, "who wrote apple in china")["results"][0]["text"]
     assert "wrote a post on burnout" in ask(episode_bot, "who wrote the burnout post")["results"][0]["text"]
 
 
-@pytest.mark.parametrize("question", ["Which optimizer did Moonshot use for Kimi K2?", "Which tokenizer does gpt-oss use?"])
+@pytest.mark.parametrize("question", ["Which optimizer did Moonshot use for Kimi K2?", "Which tokenizer does gpt-oss use?",
+                                      "Which cloud provider did Ai2 rent GPUs from to pretrain OLMo 3?"])
 def test_which_kind_of_thing_is_asked_when_the_episode_only_shares_its_stem(episode_bot, question):
     """'optimized' is not 'optimizer', 'tokens' not 'tokenizer': the kind asked is named nowhere, so a passage on
     Kimi K2 or gpt-oss says nothing of it."""
