@@ -2038,8 +2038,9 @@ _ASKS_WHO_RE = re.compile(_CHAT_OPENING + r"(?:who(?!\s+(?:said|says|say)\b)|"
 # ... and of those, the ones asking a name as such ("what's the name of", 'what is it called'; not 'which maker
 # was named among ...', which asks who was mentioned).
 _NAME_OF_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:called|named|titled)\s*[?.!]*\s*$", re.I)
-_TOKEN_RE = re.compile(r"[\w][\w.'’-]*\w|\w")
+_TOKEN_RE = re.compile(r"\w+")
 NAME_NEAR = 3  # words between a name and what a question asking it says of it, at most
+NAME_WORDS = 8  # a quoted title's words, at most (more is a remark)
 # ... unless it names whom it chooses between ('who wins, humans or AI?', 'who is ahead, x vs y'): any of them answers.
 _CHOICE_RE = re.compile(r"\b(?:or|vs|versus)\b", re.I)
 # ... and when it says what was done, a passage saying it was done ('a walrus audited the budget') answers too.
@@ -2076,17 +2077,19 @@ def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
 
 def _names_beside(text: str, anchors: frozenset[str], asked: frozenset[str] = frozenset()) -> bool:
     """Return True when a text gives a name beside what a question asking a name says of it (`anchors`): a quoted
-    title, or a capitalized word the question (`asked`, its stems) lacks within NAME_NEAR words of an anchor ('the
-    author of ... Build a Reasoning Model From Scratch'; not "Nathan has a podcast" for the name of Nathan's
-    podcast). With no such word to stand beside, any name answers."""
-    if any((m.group(1) or m.group(2)) for m in _QUOTED_RE.finditer(text)):
-        return True
+    title (not a quoted remark: 'describing it as "a crazy job."'), or a capitalized word the question (`asked`,
+    its stems) lacks within NAME_NEAR words of an anchor ('the author of ... Build a Reasoning Model From Scratch';
+    not "Nathan has a podcast" for the name of Nathan's podcast). With no anchor, any name answers."""
+    for quote in _QUOTED_RE.finditer(text):
+        said = (quote.group(1) or quote.group(2) or "").strip().rstrip(",;:")
+        if said and said[-1] not in ".!?" and len(said.split()) <= NAME_WORDS:
+            return True
     tokens = _TOKEN_RE.findall(text)
-    near = [i for i, t in enumerate(tokens) if stem(t.lower()) in anchors] if anchors else None
+    near = [i for i, token in enumerate(tokens) if stem(token.lower()) in anchors]
     for i, token in enumerate(tokens):
         if not _NAME_WORD_RE.fullmatch(token) or stem(token.lower()) in anchors | asked or token.lower() in STOPWORDS:
             continue
-        if near is None or any(abs(i - j) <= NAME_NEAR for j in near):
+        if not anchors or any(abs(i - j) <= NAME_NEAR for j in near):
             return True
     return False
 

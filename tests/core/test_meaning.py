@@ -246,6 +246,9 @@ def test_a_question_asking_a_name_needs_a_name_beside_what_it_asks_about(episode
     assert "Encourage Open-Source" in ask(episode_bot, "the white house plan's open model section, what's it called"
                                           )["results"][0]["text"]
     assert _names_beside('a section titled "Encourage Open-Source"', frozenset({"section"}))
+    assert not _names_beside('Nathan wrote a post on burnout, describing it as "a crazy job."', frozenset({"post"}),
+                             frozenset({"nathan", "burnout", "blog", "post"}))
+    assert ask(episode_bot, "what was the title of nathan's burnout blog post")["results"] == []
     assert not _names_beside("Sebastian has courses on YouTube, Nathan has a podcast.", frozenset({"podcast"}),
                              frozenset({"nathan", "lambert", "podcast"}))
 
