@@ -333,9 +333,9 @@ class Query:
     # a words answer must hold it; one carried by meaning too, unless it is close in meaning (ATTRIBUTE_MEANING),
     # which may say it in other words ('what window did they predict': '2027-2028').
     attribute: bool = False
-    # For a question asking a name ("what's the name of Nathan's podcast", 'what is the section called'): the
-    # stems a name must stand beside in a passage (its words but the names it gives itself: _names_beside);
-    # None for any other question.
+    # For a question asking a name ("what's the name of Nathan's podcast", 'what is the section called') or a
+    # place ('where is X based'): the stems a name must stand beside in a passage (its words but the names it
+    # gives itself: _names_beside); None for any other question.
     name_of: frozenset[str] | None = None
     # True when the question asks the moment in the episode ('timestamp?', 'when does lex first bring up X'): an
     # answer with a time is shown before one as near without (an overview line).
@@ -746,7 +746,7 @@ class SearchIndex:
         terms, corrected = [], {}
         moment = _asks_the_moment(text)
         text = normalize_query(strip_mentions(text))
-        asks_name = _NAME_OF_RE.search(_without_trailing_chat(text)) is not None
+        asks_name = bool(_NAME_OF_RE.search(_without_trailing_chat(text)) or _PLACE_ASKED_RE.match(text))
         text = _NAME_ASKED_RE.sub(" ", text)  # 'the title of Nathan's book': the book's passage says it
         # Names: capitalized words, acronyms and words with digits; in a question whose capitals say
         # nothing, only the last (its names are then found as in one typed without capitals, below).
@@ -2038,6 +2038,10 @@ _ASKS_WHO_RE = re.compile(_CHAT_OPENING + r"(?:who(?!\s+(?:said|says|say)\b)|"
 # ... and of those, the ones asking a name as such ("what's the name of", 'what is it called'; not 'which maker
 # was named among ...', which asks who was mentioned).
 _NAME_OF_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:called|named|titled)\s*[?.!]*\s*$", re.I)
+# 'where is ai2 based', 'where did X work before Y': a place answers, named beside what is said of it.
+_PLACE_ASKED_RE = re.compile(_CHAT_OPENING + r"where\s+(?:is|are|was|were|did|does|do)\b.*\b(?:based|located|"
+                             r"headquartered|born|set|filmed|built|building|displayed|spoken|work|worked|working|"
+                             r"live|lived|studied|study|grew|raised|manufactured|made)\b", re.I)
 _TOKEN_RE = re.compile(r"\w+")
 NAME_NEAR = 3  # words between a name and what a question asking it says of it, at most
 NAME_WORDS = 8  # a quoted title's words, at most (more is a remark)

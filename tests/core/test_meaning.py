@@ -249,6 +249,10 @@ def test_a_question_asking_a_name_needs_a_name_beside_what_it_asks_about(episode
     assert not _names_beside('Nathan wrote a post on burnout, describing it as "a crazy job."', frozenset({"post"}),
                              frozenset({"nathan", "burnout", "blog", "post"}))
     assert ask(episode_bot, "what was the title of nathan's burnout blog post")["results"] == []
+    # a place, likewise: a passage on AI2 that names no place says nothing of where Nathan worked before it
+    assert ask(episode_bot, "where did nathan lambert work before ai2")["results"] == []
+    assert "Amazon" in ask(episode_bot, "Where does Nathan think automation makes more sense than robots in "
+                                        "people's houses?")["results"][0]["text"]
     assert not _names_beside("Sebastian has courses on YouTube, Nathan has a podcast.", frozenset({"podcast"}),
                              frozenset({"nathan", "lambert", "podcast"}))
 
