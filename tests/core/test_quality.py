@@ -71,12 +71,12 @@ KIND_FLOORS = {
     "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 52, "oos": 91},
     # 3,620 questions of every kind written blind by helpers who read only the seeds and the other sets,
     # never the code (tests/eval/README.md), before the changes they led to; today's figures.
-    "blind.jsonl": {"paraphrase": 226, "community": 833, "typo": 517, "oos": 1210},
+    "blind.jsonl": {"paraphrase": 226, "community": 833, "typo": 519, "oos": 1228},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
 # known only by how the episodes write them (SearchIndex._written_as_names). Today's figures.
-LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 87, "blind.jsonl": 1200}
+LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 87, "blind.jsonl": 1219}
 
 
 @pytest.mark.parametrize("name", sorted(KIND_FLOORS))
