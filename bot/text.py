@@ -64,7 +64,7 @@ CHAT_FILLER = frozenset(
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
     summarize summarise summarized summarised nutshell eli5 vibes lowkey literally honestly smh tbf iirc afaik
     tf wtf wanna gonna gotta kinda sorta lemme dunno gimme tryna though section sections everyone everybody
-    list listed supposedly apparently legit
+    list listed supposedly apparently legit anywhere
     """.split()
 )
 
@@ -128,6 +128,9 @@ _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 _KICKED_OFF_RE = re.compile(r"\bkick(?:s|ed|ing)?[ -](?:off|start(?:s|ed|ing)?)\b", re.I)
 # 'when's agi per these guys': according to the episode's people, whom every passage is.
 _PER_THEM_RE = re.compile(r"\bper (?:these|those|the) (?:guys|two|hosts?|guests?|experts|pod)\b|\bper them\b", re.I)
+# 'marine community project? never heard of it, what is it': the asker's own surprise, then the question again.
+_NEVER_HEARD_RE = re.compile(r"\b(?:i(?:'ve|’ve| have)?\s+)?never\s+heard\s+of\s+(?:it|that|this|them|him|her)\b|"
+                             r"[,?!]\s*what(?:'s|’s|s| is)\s+(?:it|that|this)\s*[?!.]*\s*$", re.I)
 # 'when did this ep drop': when it was released (only a question for a time ending on it: 'did the price drop').
 _DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)(\s*[?.!]*\s*)$", re.I)
 # Not a letter of a word joined by a hyphen ('n-gram', 'u-turn').
@@ -386,6 +389,7 @@ def normalize_query(text: str) -> str:
     text = _CAME_OUT_RE.sub("released", text)
     text = _KICKED_OFF_RE.sub("started", text)
     text = _PER_THEM_RE.sub(" ", text)  # 'when did R1 come out': when was it released
+    text = _NEVER_HEARD_RE.sub(" ", text)
     text = _DROPPED_RE.sub(r"\1released\2", text)
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
     # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)

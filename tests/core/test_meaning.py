@@ -41,6 +41,8 @@ from bot.text import normalize_query, number_aliases, query_words
     ("sum up what they said about the sf hype bubble", ["sf", "hype", "bubble"]),
     ("the research velocity edge openai supposedly has", ["research", "velocity", "edge", "openai"]),
     ("deepseek 5m number legit or nah", ["deepseek", "5", "million", "number"]),
+    ("lora mentioned anywhere?", ["lora"]),
+    ("marine community project? never heard of it, what is it", ["marine", "community", "project"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
