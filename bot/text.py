@@ -128,6 +128,11 @@ _CAME_OUT_RE = re.compile(r"\b(?:come|comes|came|coming) out\b", re.I)
 _KICKED_OFF_RE = re.compile(r"\bkick(?:s|ed|ing)?[ -](?:off|start(?:s|ed|ing)?)\b", re.I)
 # 'when's agi per these guys': according to the episode's people, whom every passage is.
 _PER_THEM_RE = re.compile(r"\bper (?:these|those|the) (?:guys|two|hosts?|guests?|experts|pod)\b|\bper them\b", re.I)
+# 'anyone catch what nathan said abt burnout', 'did u catch the part on tpus': whether it was heard, not what of.
+_CAUGHT_RE = re.compile(r"\b(?:did\s+)?(?:any(?:one|body)|some(?:one|body)|you|u|ya|y'?all)(?:\s+else)?\s+"
+                        r"(?:catch|hear|notice)\b", re.I)
+# '72 hr weeks', '2hr mark': hours, written out as the index holds them.
+_HOURS_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s?hrs?\b", re.I)
 # 'marine community project? never heard of it, what is it': the asker's own surprise, then the question again.
 _NEVER_HEARD_RE = re.compile(r"\b(?:i(?:'ve|’ve| have)?\s+)?never\s+heard\s+of\s+(?:it|that|this|them|him|her)\b|"
                              r"[,?!]\s*what(?:'s|’s|s| is)\s+(?:it|that|this)\s*[?!.]*\s*$", re.I)
@@ -390,6 +395,8 @@ def normalize_query(text: str) -> str:
     text = _KICKED_OFF_RE.sub("started", text)
     text = _PER_THEM_RE.sub(" ", text)  # 'when did R1 come out': when was it released
     text = _NEVER_HEARD_RE.sub(" ", text)
+    text = _CAUGHT_RE.sub(" ", text)
+    text = _HOURS_RE.sub(r"\1 hours", text)
     text = _DROPPED_RE.sub(r"\1released\2", text)
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
     # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)

@@ -43,6 +43,8 @@ from bot.text import normalize_query, number_aliases, query_words
     ("deepseek 5m number legit or nah", ["deepseek", "5", "million", "number"]),
     ("lora mentioned anywhere?", ["lora"]),
     ("marine community project? never heard of it, what is it", ["marine", "community", "project"]),
+    ("anyone catch what nathan said abt his own burnout", ["nathan", "burnout"]),
+    ("do the labs literally require 72 hr weeks", ["labs", "require", "72", "hours", "weeks"]),
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
