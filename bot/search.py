@@ -851,7 +851,8 @@ class SearchIndex:
             counted = _priced(text, corrected)
         asks_who = _ASKS_WHO_RE.match(text)
         deed = ""
-        if asks_who and choice:
+        if asks_who and (choice or _WHAT_IS_RE.match(_without_trailing_chat(text)[asks_who.start(1):])):
+            # ... or asks who someone named is ('who is sebastian raschka'): a passage on them answers
             asks_who = None
         elif asks_who and (done := _NEXT_WORD_RE.match(text[asks_who.end():])):
             verb = done.group(1).lower()
@@ -2031,10 +2032,11 @@ _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": 
                    "span": (_DURATION_RE,), "rate": (_MONEY_RE,)}
 
 
-# A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'.
-_ASKS_WHO_RE = re.compile(_CHAT_OPENING + r"(?:who(?!\s+(?:said|says|say)\b)|"
+# A question asking for someone: 'who ...' (not 'who said ...', which a quote's speaker answers), 'which judge'
+# (group 1, after any chat opening).
+_ASKS_WHO_RE = re.compile(_CHAT_OPENING + r"((?:who(?!\s+(?:said|says|say)\b)|"
                           r"(?:which|what)\s+(?:judge|investor|person|guy|author|founder|ceo|executive|researcher|"
-                          r"scientist|engineer|professor|writer|publisher|company|firm|lab|startup)s?\b)", re.I)
+                          r"scientist|engineer|professor|writer|publisher|company|firm|lab|startup)s?\b))", re.I)
 # ... and of those, the ones asking a name as such ("what's the name of", 'what is it called'; not 'which maker
 # was named among ...', which asks who was mentioned).
 _NAME_OF_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:called|named|titled)\s*[?.!]*\s*$", re.I)

@@ -267,6 +267,13 @@ def test_a_version_followed_by_a_comma_counts_nothing(episode_bot):
     assert ask(episode_bot, "How many monthly active users does Gemini have?")["results"] == []
 
 
+@pytest.mark.parametrize("question, wanted", [("who is sebastian raschka", "Raschka"),
+                                              ("wait who are paul and rosalie lol", "Paul and Rosalie")])
+def test_who_someone_named_is_is_answered_by_a_passage_on_them(episode_bot, question, wanted):
+    """'who is X' asks what X is, not for someone else: a passage on X answers without naming anyone more."""
+    assert wanted in ask(episode_bot, question)["results"][0]["text"]
+
+
 def test_who_wrote_something_needs_a_passage_naming_its_author(episode_bot):
     """A passage on the AI 2027 report that names no author says nothing of who wrote it; one naming the author
     in other words ('"Apple in China" by Patrick McGee') answers."""
