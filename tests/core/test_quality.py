@@ -71,7 +71,7 @@ KIND_FLOORS = {
     "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 52, "oos": 91},
     # 3,860 questions of every kind written blind by helpers who read only the seeds and the other sets,
     # never the code (tests/eval/README.md), before the changes they led to; today's figures.
-    "blind.jsonl": {"paraphrase": 237, "community": 884, "typo": 554, "oos": 1309},
+    "blind.jsonl": {"paraphrase": 237, "community": 886, "typo": 554, "oos": 1309},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
