@@ -2037,8 +2037,8 @@ _VALUE_PATTERNS = {"count": (_COUNT_RE,), "date": (_DATE_RE, _SPAN_RE), "past": 
 _ASKS_WHO_RE = re.compile(_CHAT_OPENING + r"((?:who(?!\s+(?:said|says|say)\b)|"
                           r"(?:which|what)\s+(?:judge|investor|person|guy|author|founder|ceo|executive|researcher|"
                           r"scientist|engineer|professor|writer|publisher|company|firm|lab|startup)s?\b))", re.I)
-# ... and of those, the ones asking a name as such ("what's the name of", 'what is it called'; not 'which maker
-# was named among ...', which asks who was mentioned).
+# A question asking a name as such ("what's the name of", 'what is it called'; not 'which maker was named
+# among ...', which asks who was mentioned): see Query.name_of.
 _NAME_OF_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:called|named|titled)\s*[?.!]*\s*$", re.I)
 # 'where is ai2 based', 'where did X work before Y': a place answers, named beside what is said of it.
 _PLACE_ASKED_RE = re.compile(_CHAT_OPENING + r"where\s+(?:is|are|was|were|did|does|do)\b.*\b(?:based|located|"
@@ -2056,7 +2056,8 @@ _NAME_WORD_RE = re.compile(r"(?:^|(?<=[\s(\"“'‘/-]))([A-Z][a-z][\w.-]*|[a-z]
 
 def _gives(q: Query, item: Passage | Quote, facts: _ItemFacts) -> bool:
     """Return True when an item gives what a question asks for beyond its words: a value of the kind a measure
-    question asks (Query.value), someone a question asking who doesn't name (Query.who)."""
+    question asks (Query.value), someone a question asking who doesn't name (Query.who), a name or a place beside
+    what a question asking one says of it (Query.name_of)."""
     return (not q.value or facts.gives(q.value, q.given, item.text, q.counted)) and (
         q.who is None or bool(q.deed and f"\n{q.deed}\n" in facts.line) or _names_someone(item, q.who)) and (
         q.name_of is None or _names_beside(item.text, q.name_of, frozenset(q.stems)))
@@ -2092,8 +2093,9 @@ def _names_beside(text: str, anchors: frozenset[str], asked: frozenset[str] = fr
             return True
     tokens = _TOKEN_RE.findall(text)
     near = [i for i, token in enumerate(tokens) if stem(token.lower()) in anchors]
+    known = anchors | asked
     for i, token in enumerate(tokens):
-        if not _NAME_WORD_RE.fullmatch(token) or stem(token.lower()) in anchors | asked or token.lower() in STOPWORDS:
+        if not _NAME_WORD_RE.fullmatch(token) or token.lower() in STOPWORDS or stem(token.lower()) in known:
             continue
         if not anchors or any(abs(i - j) <= NAME_NEAR for j in near):
             return True
