@@ -201,8 +201,8 @@ def chapter(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, s
         reply.message = _("No chapter starts before then.")
         return reply
     place = _place(wanted)
-    if not _by_place(place) and (head := _PLACE_THEN_WHICH.match(wanted)) and _by_place(_place(head.group(1))):
-        place = _place(head.group(1))  # 'the very last chaptr, the big-picture future one': the place is asked
+    if not _by_place(place) and (head := _PLACE_THEN_WHICH.match(wanted)) and _by_place(said := _place(head.group(1))):
+        place = said  # 'the very last chaptr, the big-picture future one': the place is asked
     if not wanted or _ALL_CHAPTERS.fullmatch(place):
         reply.results = [_chapter_result(episode, c) for c in shown]
         reply.body = "\n".join(f"`{format_time(c.start)}` {c.title}" for c in shown)

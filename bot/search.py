@@ -44,7 +44,7 @@ from .episode_bm25 import EpisodeBM25
 from .store import FTS_SCHEMA, INSERT_ROWS, SLOT_BITS, Record, paused_gc, slot_range
 from .vectors import VectorCache, text_digest
 from .token_set import Words, question_words, token_set_ratio
-from .text import (ABBREVIATIONS, CHAT_FILLER, NAME_AND_VERSION_RE, STOPWORDS, clean_line, content_words,
+from .text import (ABBREVIATIONS, CHAT_FILLER, IRREGULAR, NAME_AND_VERSION_RE, STOPWORDS, clean_line, content_words,
                    normalize_query, number_aliases, lend_stems, query_words, read_time, search_language, searching,
                    sentences, stem, strip_mentions, words)
 
@@ -242,9 +242,9 @@ _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a year: a date, not a name or a ve
 # 'Who wrote X?' is answered by a passage naming X's author in other words: 'X by Patrick McGee', 'its author'.
 _WRITE = frozenset({"write"})
 _AUTHORED_RE = re.compile(r"\b(?i:author)|\b(?:written |edited )?by (?:[A-Z][\w.'-]+ ){0,2}[A-Z][\w.'-]+")
-# Of the irregular past forms, only those whose deed a passage names when it answers ('X wrote Y'; not 'made',
-# 'built' or 'led': 'OLMo 3 from AI2' says who made it).
-_IRREGULAR_DEEDS = ("wrote", "written", "bought", "sold", "taught")
+# Of the irregular past forms (bot/text.py's IRREGULAR), only those whose deed a passage names when it answers
+# ('X wrote Y'; not 'made', 'built' or 'led': 'OLMo 3 from AI2' says who made it).
+_IRREGULAR_DEEDS = tuple(past for past, verb in IRREGULAR.items() if verb in ("write", "buy", "sell", "teach"))
 _WHO_DID_RE = re.compile(r"\s*who\s+(?:(?:actually|really|originally|first|even)\s+)?"
                          r"(?!(?:is|was|are|were|does|did|do|has|have|had|will|would|can|could|should|"
                          r"said|says|say|thinks?|thought)\b)([a-z]+(?:ed|s)|" + "|".join(_IRREGULAR_DEEDS) + r")\b",
@@ -2320,7 +2320,7 @@ class _ItemFacts:
                 if versions is None:
                     versions = _version_spans(text)
                 if any(start < found.end() and found.start() < end for start, end in versions):
-                    continue  # the 4 of 'the Llama 4 controversy' (or of 'Claude Opus 4.5, released ...') counts nothing
+                    continue  # the 4 of 'the Llama 4 controversy', of 'Claude Opus 4.5, released': no count
                 if unit and unit not in found.group().lower():
                     continue
                 if not near or any(0 <= start - found.end() <= COUNT_NEAR or 0 <= found.start() - end <= COUNT_NEAR

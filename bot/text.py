@@ -487,7 +487,7 @@ def _english_stem(word: str) -> str:
     Snowball keeps the s of a short plural after a vowel ('gpus', 'tpus'), so
     'GPUs' and 'GPU' would not match; such stems lose it.
     """
-    irregular = _IRREGULAR.get(word)
+    irregular = IRREGULAR.get(word)
     if irregular is not None:
         return irregular
     with _stemmer_lock:
@@ -501,8 +501,8 @@ def _english_stem(word: str) -> str:
 # of "won't"), 'given', 'known' ('a given moment', 'known as'), 'led' (a 'lead'), 'left', 'saw', 'felt',
 # 'thought', nor 'built', 'made', which would match unrelated passages ('building' held an aside's
 # 'built').
-_IRREGULAR = {"dead": "die"}
-_IRREGULAR.update({past: verb for verb, forms in {
+IRREGULAR = {"dead": "die"}
+IRREGULAR.update({past: verb for verb, forms in {
     "write": "wrote written", "speak": "spoke spoken", "teach": "taught", "run": "ran", "begin": "began begun",
     "choose": "chose chosen", "grow": "grew grown", "sell": "sold", "buy": "bought", "drive": "drove driven",
     "steal": "stole stolen", "forget": "forgot forgotten", "understand": "understood", "rise": "rose risen",
