@@ -1207,9 +1207,11 @@ class SearchIndex:
                        (len(w) == 5 and w[:2] == word[:2] and _leaves_one_out(word, w)) or
                        (len(w) == 3 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == w
                                             for i in range(1, 4)))]
-        else:  # ...and a longer one must still look like it ('aliens' is not 'allen'), or be one slip from its
-            # stem ('rebiuld' is 'rebuilding', whose stem is 'rebuild')
-            options = [w for w in options if fuzz.ratio(word, w) >= 80 or OSA.distance(target, stem(w)) <= 1]
+        else:  # ...and a longer one must still look like it ('aliens' is not 'allen'), or be one slip
+            # from its stem ('rebiuld' is 'rebuilding', whose stem is 'rebuild'); a word three letters longer
+            # is another word ('replit' is not 'replicate', though a letter from its stem 'replic')
+            options = [w for w in options if (fuzz.ratio(word, w) >= 80 or OSA.distance(target, stem(w)) <= 1)
+                       and (len(w) - len(word) < 3 or _slipped(target, stem(w)))]
         # A letter left out, added or swapped is a commoner slip than one changed: 'relased' is 'released', not
         # 'related'. Then typists get a word's start right ('faill' is 'fail' rather than 'fill', 'experst'
         # 'experts' rather than 'expert'); then the commoner word.
@@ -1567,6 +1569,11 @@ class SearchIndex:
         found = {rowid for rowid, _ in rows}
         rows += [(rowid, 0.0) for rowid in self.similar(q, episode) if rowid not in found]
         hits = self.rank(q, rows)
+        if hits and hits[0].match is None and q.measure:
+            # Asked for a date or an amount, a passage that gives none can't answer: the first that does leads.
+            held = next((h for h in hits[1:MEANING_RESULTS] if h.match), None)
+            if held is not None:
+                hits = [held, *(h for h in hits if h is not held)]
         if hits and hits[0].match is None:
             hits = self._by_meaning(q, hits)
         if not hits or hits[0].match is None or (q.language == "en" and self._names_the_unheard(q)) \
@@ -1968,10 +1975,11 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _CHAT_OPENING = (r"^\s*(?:(?:so|ok|okay|wait|and|but|hey|yo|also|hmm|quick q(?:uestion)?|"
                  r"(?:does |do )?(?:any(?:one|body)|some(?:one|body)|you|u|ya) know)[\s,:]+)*")
 # A question opening with a measure or a date (after chat words): what kind of value answers it (_value_asked).
-_VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>when|(?:what|which) "
+# ('on what date', 'in which year'; 'what exact percentage')
+_VALUE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:(?P<count>how many)|(?P<date>when|(?:(?:on|in|by) )?(?:what|which) "
                              r"(?:year|month|date|day)|how soon)|(?P<amount>how (?:long|old))|"
-                             r"(?P<share>(?:by\s+)?what\s*(?:%|percent(?:age)?|share|fraction|proportion|"
-                             r"portion)))(?!\w)", re.I)
+                             r"(?P<share>(?:by\s+)?what\s*(?:(?:exact|precise|rough|approximate)\s+)?"
+                             r"(?:%|percent(?:age)?|share|fraction|proportion|portion)))(?!\w)", re.I)
 # A question for a score: 'what did X score on Y', "what's X's score on Y" (not 'what did they say about scores').
 _SCORE_ASKED_RE = re.compile(_CHAT_OPENING + r"what(?:(?:'s|’s| is| was)\s[^?,]{1,60}?\bscore\s+(?:on|in|at)\b|"
                              r"\s+(?:did|does|do)\s(?:(?!\b(?:say|said|think|thought|talk|mention|feel)\b)[^?,]){1,60}?"
@@ -2007,6 +2015,7 @@ _MONEY_WORD_RE = re.compile(r"\b(?:costs?|price[ds]?|pay|paid|charges?|charged|s
 # What gives a sum: a currency sign, dollars, or a magnitude ('$5 million', 'costs billions per year').
 _MONEY_RE = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:dollars|bucks|usd)\b|\b(?:millions|billions|trillions)\b|"
                        r"\b\d[\d,.]*\s?(?:thousand|million|billion|trillion|[kmb])\b", re.I)
+_ON_A_DATE_RE = re.compile(r"^(?:on|in|by) ", re.I)  # 'on what date did ...': the date's own preposition
 _PAST_RE = re.compile(r"\s*(?:when|(?:what|which) (?:year|month|date|day))\s+(?:was|were|did|had)\b", re.I)
 # A question for the moment in the episode ('when do they talk about X', 'when does X come up'): any passage
 # on X answers it, with its time.
@@ -2123,7 +2132,7 @@ def _value_asked(text: str) -> str:
     if not found or _CONDITION_RE.search(text):
         return ""  # 'when is a chatbot better than ...': in what case, not at what time
     if found["date"]:
-        form = text[found.start("date"):]
+        form = _ON_A_DATE_RE.sub("", text[found.start("date"):])
         if not _WHEN_RE.match(form) or _EPISODE_MOMENT_RE.search(text):
             return ""  # 'when training a model, ...', 'when do they talk about X': not a date
         return "past" if _PAST_RE.match(form) else "date"

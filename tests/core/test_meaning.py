@@ -886,6 +886,9 @@ def test_a_when_question_answered_by_meaning_needs_a_time_in_its_answer(episode_
     ("What share of requests does the router send to the thinking model?", "share"),
     ("so what fraction of the budget goes to rl", "share"),
     ("By what percentage does multi-head latent attention shrink the KV cache?", "share"),
+    ("What exact percentage of the code is written by AI?", "share"),
+    ("On what date did OpenAI release gpt-oss?", "past"),  # the date's own preposition first
+    ("in which year will AI research be automated", "date"),
     ("What did DeepSeek R1 score on MATH-500?", "amount"),  # a score is a number
     ("what's gpt-5's score on swe-bench", "amount"),
     ("what did nathan say about the score", ""),  # what was said of it: any passage on it
@@ -922,6 +925,15 @@ def test_a_share_is_answered_by_a_percentage_or_a_fraction_only(episode_bot):
     assert ask(episode_bot, "what % of claude's code did dario actually say is ai written")["results"] == []
     results = ask(episode_bot, "what % of code do senior developers ship that is ai generated")["results"]
     assert "50%" in results[0]["text"]
+
+
+def test_asked_for_a_date_the_passage_that_gives_one_leads(episode_bot):
+    """The passage on the ATOM argument holds every word of the question, but no date: the one on its
+    launch ('in July 2025'), close behind, answers when it started."""
+    results = ask(episode_bot, "when did the atom project start")["results"]
+    assert "July 2025" in results[0]["text"]
+    # No passage gives a date of gpt-oss's release: 'on what date' asks for one, as 'when' does.
+    assert ask(episode_bot, "On what date did OpenAI release gpt-oss-120b?")["results"] == []
 
 
 def test_a_count_must_be_of_what_is_counted_and_not_the_question_s_own_number(episode_bot):
