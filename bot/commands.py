@@ -66,6 +66,8 @@ _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|
 _QUOTE_WORD = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?|"
                          r"(?:^\s*(?:the|that)\s+|\b)(?:line|bit|part)\s+(?:about|abt|where|when|on|from|that|saying)\b|"
                          r"^\s*who said\b", re.I)
+# The words of a line, in quotes of any kind within a description of it ("the 'saving marriage' line").
+_QUOTED_WORDS = re.compile(r"""(?:^|(?<=[\s(]))(?P<q>['"“‘])(?P<said>[^'"“”‘’]*\w[^"“”‘’]*?)(?:['"”’])(?=[\s,.?!)]|$)""")
 # 'best quote from the episode': from anyone in it.
 _THE_EPISODE = re.compile(rf"(?:the |this |that )?(?:{_EPISODE_WORDS})", re.I)
 
@@ -184,6 +186,10 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
         hit = Hit(item=chosen, episode=episode, score=1.0, coverage=1.0)
         return _page(reply, [hit], 1, {})
     hits = spoilers.hits_before(snap.index.quotes(_QUOTE_WORD.sub(" ", text), episode, speaker or None), before)
+    if not hits and (said := _QUOTED_WORDS.search(text)):
+        # "sam altman 'our gpus are hurting' line", "the one about ai being 'jagged'": the words in quotes are
+        # the line; around them, who is said to have said it or where, which the line may not hold.
+        hits = spoilers.hits_before(snap.index.quotes(said.group("said"), episode, speaker or None), before)
     if not hits:
         return _from_another(bot, snap, episode, "quote", args, page, text) or \
             _decline(reply, snap, episode, text, _("that quote"))

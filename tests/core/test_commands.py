@@ -189,6 +189,13 @@ def test_a_line_asked_for_as_someone_s_line_about_something(episode_bot, text, h
     assert held in episode_bot.run("quote", {"text": text}).results[0].text
 
 
+def test_a_line_asked_for_in_quotes_within_a_description_is_found_by_the_quoted_words(episode_bot):
+    """Sam Altman says nothing in the episode: Nathan's paraphrase of him is the line, found by its words."""
+    found = episode_bot.run("quote", {"text": "sam altman 'our gpus are hurting' line"}).results
+    assert "GPUs are hurting" in found[0].text
+    assert episode_bot.run("quote", {"text": "the 'no such words anywhere' line"}).results == []
+
+
 def test_quote_for_an_unknown_speaker_says_who_speaks(episode_bot):
     reply = episode_bot.run("quote", {"speaker": "Oprah"})
     assert reply.error and "Lex Fridman" in reply.body
