@@ -195,7 +195,7 @@ _OWNED_RE = re.compile(r"^\s*" + _WHAT_OR_WHICH + r"\s+(?P<rest>.+?)(?:'s|’s|s
                        r"(?P<attr>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)(?:\s+(?:in|per|on|at)\s+[\w-]+)?\s*[?.!]*\s*$",
                        re.I)
 # What a question says it is about ('a podcast about history'): a words answer must hold some of it (_topic).
-_ABOUT_RE = re.compile(r"\babout\b([^?.!]+)", re.I)
+_ABOUT_RE = re.compile(r"\babout\b(?!\s+\d)([^?.!]+)", re.I)  # not 'about 30 percent': roughly
 # Not a 'when' of circumstance: 'When comparing coding helpers, what label ...?', 'when training a model, ...'.
 _WHEN_RE = re.compile(r"\s*(?:when\b(?!\s+\w+ing\b)(?![^?]*,\s*(?:what|which|how|who|why|where)\b)|since when\b|"
                       r"(?:what|which) (?:year|month|date|day)\b)", re.I)
@@ -323,6 +323,10 @@ class Query:
     # for any other question.
     who: frozenset[str] | None = None
     deed: str = ""  # the stem of what a question asking who says was done ('audit' of 'who audited X?')
+    # For 'which lab ...', 'which long-context benchmark ...': the stems of the kind of thing asked (its plural's
+    # too, 'axis' and 'axes'), which a name answers without the word (_attribute); a passage must hold the word
+    # or name something the question doesn't (_names_someone). Empty for any other question.
+    which: tuple[str, ...] = ()
     # The stems of the names of a measure question typed without capitals, known by how the episodes write
     # them ('anthropic': SearchIndex._written_as_names); they split what is asked as `focus` does.
     written_names: frozenset[str] = frozenset()
@@ -867,7 +871,7 @@ class SearchIndex:
             if s in guessed:
                 factor *= CORRECTED_WEIGHT  # a guess at what was meant counts for less than a word typed
             weights[s] = self.idf(s) * factor
-        attribute = frozenset()
+        attribute, which = frozenset(), ""
         if agent and named and not measured:
             # 'Who founded the Allen Institute?': a passage naming the institute and not its founding says
             # nothing of who did (only the deed is asked: the rest of the question names the thing).
@@ -875,7 +879,8 @@ class SearchIndex:
         elif not measured:
             asked = _topic(text, corrected, stems)
             if not asked:
-                asked = attribute = _attribute(text, corrected, stems, named, self._holds_word, self._written)
+                attribute, which = _attribute(text, corrected, stems, named, self._holds_word, self._written)
+                asked = attribute
         versions, unknown = self._together(text, set(stems), runs, corrected)
         name_of = None
         if asks_name:
@@ -886,6 +891,7 @@ class SearchIndex:
                      measure=_measure(measured.group()) if measured and stems and not asked else "",
                      written_names=written, versions=versions, unknown=unknown, attribute=bool(attribute),
                      who=frozenset(words(text.lower())) if asks_who else None, deed=deed, moment=moment,
+                     which=_kind_stems(which),
                      value=value, counted=counted,
                      given=frozenset(_NUMBER_RE.findall(text.replace(",", ""))) if value else frozenset())
 
@@ -2069,7 +2075,16 @@ def _gives(q: Query, item: Passage | Quote, facts: _ItemFacts) -> bool:
     what a question asking one says of it (Query.name_of)."""
     return (not q.value or facts.gives(q.value, q.given, item.text, q.counted)) and (
         q.who is None or bool(q.deed and f"\n{q.deed}\n" in facts.line) or _names_someone(item, q.who)) and (
-        q.name_of is None or _names_beside(item.text, q.name_of, frozenset(q.stems)))
+        q.name_of is None or _names_beside(item.text, q.name_of, frozenset(q.stems))) and (
+        not q.which or any(f"\n{s}\n" in facts.line for s in q.which)
+        or _names_someone(item, frozenset(words(q.raw.lower()))))
+
+
+def _kind_stems(word: str) -> tuple[str, ...]:
+    """Return the stems of a kind asked for by 'which' and of its plural where that is irregular ('axis', 'axes')."""
+    if not word:
+        return ()
+    return (stem(word), stem(word[:-2] + "es")) if word.endswith("is") else (stem(word),)
 
 
 def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
@@ -2191,35 +2206,36 @@ def _nicknames(first_names: set[str], vocabulary: Counter[str] | dict[str, int])
 
 
 def _attribute(text: str, corrected: dict[str, str], stems: list[str], named: set[str],
-               held: Callable[[str], bool], written: Callable[[str], bool]) -> frozenset[str]:
-    """Return the stem of what a question asks of a thing it names ('the knowledge cutoff for Claude Opus 4.5':
-    'cutoff'): a passage on the thing that holds none of it says nothing of what is asked.
+               held: Callable[[str], bool], written: Callable[[str], bool]) -> tuple[frozenset[str], str]:
+    """Return the stems of what a question asks of a thing it names ('the knowledge cutoff for Claude Opus 4.5':
+    'cutoff'): a passage on the thing that holds none of it says nothing of what is asked; and for a 'which'
+    question a name answers ('which lab'), the stem of the kind asked (Query.which).
 
     `held`: whether an episode holds a word or its stem; `written`: the word itself (see SearchIndex._written).
     """
     found = _ATTRIBUTE_RE.match(text) or _OWNED_RE.match(text) or _WHICH_DOES_RE.match(text)
     if found is None:
-        return frozenset()
+        return frozenset(), ""
     typed = words(found.group("attr"))
     if not typed or typed[0] in STOPWORDS:
-        return frozenset()  # 'what did nathan think of X': no thing asked of X
+        return frozenset(), ""  # 'what did nathan think of X': no thing asked of X
     # Not a word no episode holds and English lacks ('concesus'): a slip not read is held against no passage.
     read = [corrected.get(w, w) for w in typed]
     # A name right after 'what' is the kind of thing asked ('What GPU did Sebastian use?'), not what it is asked of.
     kind = len(read) == 1 and re.search(r"\b(?:what|which)\s+$", text[:found.start("attr")], re.I) is not None
     attr = {s: w for w in read if (s := stem(w)) in stems and (s not in named or kind) and (held(w) or is_english(w))}
     if not attr or _ASKED_FORM_STEMS & attr.keys():
-        return frozenset()  # 'what share of', 'what kinds of', 'what is nathan's view on': the form of an ask
-    if found.group("which") and (written(list(attr.values())[-1]) if kind or len(read) == 2 else
-                                 any(map(held, attr.values()))):
+        return frozenset(), ""  # 'what share of', 'what kinds of', 'what is nathan's view on': the form of an ask
+    named_kind = kind or len(found.group("attr").split()) == 2  # 'which cloud provider', 'which long-context benchmark'
+    if found.group("which") and (written(list(attr.values())[-1]) if named_kind else any(map(held, attr.values()))):
         # 'which lab', 'which app': a name answers, without the word (not 'which foundry', nor 'which optimizer',
         # whose stem only 'optimized' shares, nor 'which cloud provider': its last word is the kind); a kind
         # described in more words is looser: 'which closely guarded records' are 'proprietary data'.
-        return frozenset()
+        return frozenset(), list(attr.values())[-1] if named_kind else ""
     rest = {stem(corrected.get(w, w)) for w in query_words(found.group("rest"))} & set(stems)
     # Its last word names what is asked ('market capitalization': a passage on Nvidia's market share says nothing
     # of it).
-    return frozenset(list(attr)[-1:]) if rest - attr.keys() else frozenset()
+    return (frozenset(list(attr)[-1:]) if rest - attr.keys() else frozenset()), ""
 
 
 def _named_versions(text: str, stems: set[str], corrected: dict[str, str]) -> Iterator[tuple[str, str]]:

@@ -284,6 +284,15 @@ def test_who_wrote_something_needs_a_passage_naming_its_author(episode_bot):
     assert "wrote a post on burnout" in ask(episode_bot, "who wrote the burnout post")["results"][0]["text"]
 
 
+def test_which_kind_of_thing_is_answered_by_its_name_or_the_word(episode_bot):
+    """The passage on GPT-5.2's long-context scores names no benchmark ('about 30' is roughly, no topic);
+    the one on the three scaling axes holds 'axes' for 'which scaling axis'."""
+    question = "Which long-context benchmark was it where GPT-5.2 jumped from about 30 to 70 percent?"
+    assert episode_bot.snapshot.index.parse(question).which == ("benchmark",)
+    assert ask(episode_bot, question)["results"] == []
+    assert "o1" in ask(episode_bot, "which scaling axis did o1 show first")["results"][0]["text"]
+
+
 @pytest.mark.parametrize("question", ["Which optimizer did Moonshot use for Kimi K2?", "Which tokenizer does gpt-oss use?",
                                       "Which cloud provider did Ai2 rent GPUs from to pretrain OLMo 3?"])
 def test_which_kind_of_thing_is_asked_when_the_episode_only_shares_its_stem(episode_bot, question):
