@@ -78,7 +78,7 @@ ABBREVIATIONS = {
     "mins": "minutes", "hrs": "hours", "yr": "year", "yrs": "years", "ppl": "people", "w/o": "without",
     "b/c": "because", "subs": "subscriptions", "mil": "million", "bn": "billion", "perf": "performance",
     "intro": "introduction", "ctx": "context", "infra": "infrastructure", "eval": "evaluation",
-    "evals": "evaluations",
+    "evals": "evaluations", "ts": "timestamp",
     "sv": "silicon valley", "tho": "though", "thru": "through", "wat": "what", "wut": "what", "wot": "what",
     "wats": "what's", "wich": "which", "avg": "average", "smth": "something", "sth": "something",
     "w": "with", "n": "and", "dev": "developer", "diff": "different",

@@ -46,6 +46,7 @@ from bot.text import normalize_query, number_aliases, query_words
     ("anyone catch what nathan said abt his own burnout", ["nathan", "burnout"]),
     ("do the labs literally require 72 hr weeks", ["labs", "require", "72", "hours", "weeks"]),
     ("best attention trick for long ctx", ["best", "attention", "trick", "long", "context"]),
+    ("ts for the which chatbot is winning part", ["chatbot", "winning"]),  # 'ts': a timestamp
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
