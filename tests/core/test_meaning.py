@@ -937,6 +937,13 @@ def test_a_share_is_answered_by_a_percentage_or_a_fraction_only(episode_bot):
     assert "50%" in results[0]["text"]
 
 
+def test_a_measure_compared_to_something_else_is_still_the_measure_asked(episode_bot):
+    """'compared to' says how it is asked: the passage on Gemini Diffusion's speed answers, without the word."""
+    index = episode_bot.snapshot.index
+    assert index.parse("how fast is gemini diffusion compared to nano").measure == "amount"
+    assert "diffusion" in ask(episode_bot, "how fast is Gemini Difusion compared to Nano 2")["results"][0]["text"]
+
+
 def test_asked_for_a_date_the_passage_that_gives_one_leads(episode_bot):
     """The passage on the ATOM argument holds every word of the question, but no date: the one on its
     launch ('in July 2025'), close behind, answers when it started."""
