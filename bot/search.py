@@ -164,6 +164,7 @@ _JOINED_RE = re.compile(r"\w.*\band\s+$", re.I)
 _FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", "far", "soon",
                          "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
                          "year", "month", "date", "day", "money", "compar"})
+_EVENT_STEMS = frozenset({"happen", "occur", "go", "come"})  # what any event does ('what happened with X')
 # A question for what something is called: the passage naming the thing answers, without the word
 # 'title' or 'called' ('What is the title of Nathan's book?', 'What's Sebastian's first book called?'), when
 # it gives a name beside what the question says of it (Query.name_of).
@@ -2223,7 +2224,9 @@ def _attribute(text: str, corrected: dict[str, str], stems: list[str], named: se
     read = [corrected.get(w, w) for w in typed]
     # A name right after 'what' is the kind of thing asked ('What GPU did Sebastian use?'), not what it is asked of.
     kind = len(read) == 1 and re.search(r"\b(?:what|which)\s+$", text[:found.start("attr")], re.I) is not None
-    attr = {s: w for w in read if (s := stem(w)) in stems and (s not in named or kind) and (held(w) or is_english(w))}
+    # Not what any event does ('what happened on the jungle trip': the trip is what is asked about).
+    attr = {s: w for w in read if (s := stem(w)) in stems and (s not in named or kind) and (held(w) or is_english(w))
+            and s not in _EVENT_STEMS}
     if not attr or _ASKED_FORM_STEMS & attr.keys():
         return frozenset(), ""  # 'what share of', 'what kinds of', 'what is nathan's view on': the form of an ask
     named_kind = kind or len(found.group("attr").split()) == 2  # 'which cloud provider', 'which long-context benchmark'

@@ -944,6 +944,13 @@ def test_a_measure_compared_to_something_else_is_still_the_measure_asked(episode
     assert "diffusion" in ask(episode_bot, "how fast is Gemini Difusion compared to Nano 2")["results"][0]["text"]
 
 
+def test_what_happened_asks_about_the_event_not_for_the_word(episode_bot):
+    """'happened' is what any event does: the passage on the jungle trip answers without the word."""
+    assert not episode_bot.snapshot.index.parse("What happened on Lex's jungle trip?").asked
+    text = ask(episode_bot, "What happened on Lex's jungel trip with Paul and Rosalie?")["results"][0]["text"]
+    assert "Paul and Rosalie" in text
+
+
 def test_asked_for_a_date_the_passage_that_gives_one_leads(episode_bot):
     """The passage on the ATOM argument holds every word of the question, but no date: the one on its
     launch ('in July 2025'), close behind, answers when it started."""
