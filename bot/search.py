@@ -808,6 +808,8 @@ class SearchIndex:
                 focus.add(w)
             if fix and w in camel and OSA.distance(w, fix) > 1:
                 fix = None  # 'DeepSpeed', capitals and all, is a name of its own: one slip from 'DeepSeek' at most
+            if fix and w in focus and not w.isupper() and not _slipped(w, fix):
+                fix = None  # a name typed with its capital, letters changed: another name ('Apertium', 'Apertus')
             # Right after a first name, a surname: 'nathan lambret' is Lambert, 'nathan fillion' no 'million'.
             if fix and stem(fix) not in self.people and _after_a_name(text, w, self.people):
                 fix = None

@@ -172,6 +172,14 @@ def test_a_real_word_is_not_corrected_into_an_episode_word(episode_bot):
     assert episode_bot.run("summary", {"topic": "cooking"}).to_json()["results"] == []
 
 
+def test_a_name_typed_with_its_capital_is_corrected_only_for_a_slip(episode_bot):
+    """A letter left out, added or swapped is a slip of the episode's name; letters changed make another name."""
+    index = episode_bot.snapshot.index
+    assert index.parse("What is Apertium used for?").corrected == {}
+    assert episode_bot.run("ask", {"question": "What is Apertium used for?"}).to_json()["results"] == []
+    assert index.parse("what did Nathan say about Nemotorn 3").corrected == {"nemotorn": "nemotron"}
+
+
 def test_a_real_word_a_letter_off_a_phrase_of_the_episode_is_read_as_that_phrase(episode_bot):
     """'White Hose' is the White House the episode speaks of: the word beside it says so. Alone, or beside
     words that make no phrase of the episode, a real word is taken as typed."""
