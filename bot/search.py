@@ -806,10 +806,10 @@ class SearchIndex:
             fix = self._correct(w)
             if not fix and w in owners and not is_english(w):
                 focus.add(w)
-            if fix and w in camel and OSA.distance(w, fix) > 1:
-                fix = None  # 'DeepSpeed', capitals and all, is a name of its own: one slip from 'DeepSeek' at most
-            if fix and w in focus and not w.isupper() and not _slipped(w, fix):
-                fix = None  # a name typed with its capital, letters changed: another name ('Apertium', 'Apertus')
+            if fix and (w in camel or w in focus) and OSA.distance(w, fix) > 1:
+                # A name as typed, capitals and all, is one slip from the episode's at most: 'DeepSeer' is
+                # DeepSeek, 'DeepSpeed' and 'Apertium' (not 'Apertus') are names of their own.
+                fix = None
             # Right after a first name, a surname: 'nathan lambret' is Lambert, 'nathan fillion' no 'million'.
             if fix and stem(fix) not in self.people and _after_a_name(text, w, self.people):
                 fix = None

@@ -173,7 +173,7 @@ def test_a_real_word_is_not_corrected_into_an_episode_word(episode_bot):
 
 
 def test_a_name_typed_with_its_capital_is_corrected_only_for_a_slip(episode_bot):
-    """A letter left out, added or swapped is a slip of the episode's name; letters changed make another name."""
+    """One slip of the episode's name is the name; two make another name."""
     index = episode_bot.snapshot.index
     assert index.parse("What is Apertium used for?").corrected == {}
     assert episode_bot.run("ask", {"question": "What is Apertium used for?"}).to_json()["results"] == []
