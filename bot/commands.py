@@ -67,7 +67,7 @@ _QUOTE_WORD = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|
                          r"(?:^\s*(?:the|that)\s+|\b)(?:line|bit|part)\s+(?:about|abt|where|when|on|from|that|saying)\b|"
                          r"^\s*who said\b", re.I)
 # The words of a line, in quotes of any kind within a description of it ("the 'saving marriage' line").
-_QUOTED_WORDS = re.compile(r"""(?:^|(?<=[\s(]))(?P<q>['"“‘])(?P<said>[^'"“”‘’]*\w[^"“”‘’]*?)(?:['"”’])(?=[\s,.?!)]|$)""")
+_QUOTED_WORDS = re.compile(r"""(?:^|(?<=[\s(]))['"“‘](?P<said>[^'"“”‘’]*\w[^"“”‘’]*?)(?:['"”’])(?=[\s,.?!)]|$)""")
 # 'best quote from the episode': from anyone in it.
 _THE_EPISODE = re.compile(rf"(?:the |this |that )?(?:{_EPISODE_WORDS})", re.I)
 

@@ -161,10 +161,10 @@ _JOINED_RE = re.compile(r"\w.*\band\s+$", re.I)
 # what any event does ('when will AGI arrive', 'when did R1 come out': the time of the thing named is asked)
 # and the calendar's units ('what year': a passage answers with a date, not the word), money ('how much
 # money': with a sum), and a comparison's ('how fast is X compared to Y': X's speed answers).
-_FORM_STEMS = frozenset({"long", "old", "big", "larg", "tall", "often", "fast", "far", "soon",
-                         "come", "arriv", "happen", "start", "begin", "becom", "appear", "occur", "go", "get",
-                         "year", "month", "date", "day", "money", "compar"})
 _EVENT_STEMS = frozenset({"happen", "occur", "go", "come"})  # what any event does ('what happened with X')
+_FORM_STEMS = _EVENT_STEMS | frozenset({"long", "old", "big", "larg", "tall", "often", "fast", "far", "soon",
+                                        "arriv", "start", "begin", "becom", "appear", "get",
+                                        "year", "month", "date", "day", "money", "compar"})
 # A question for what something is called: the passage naming the thing answers, without the word
 # 'title' or 'called' ('What is the title of Nathan's book?', 'What's Sebastian's first book called?'), when
 # it gives a name beside what the question says of it (Query.name_of).
