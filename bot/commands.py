@@ -19,7 +19,7 @@ from .i18n import N_, _, ngettext
 from .library import describe_time
 from .models import Chapter, Episode, Quote, moment_url
 from .replies import Action, Button, Citation, Field_, Reply, Result
-from .search import DECLINE_BELOW, Hit, chapter_for_time
+from .search import DECLINE_BELOW, Hit, chapter_for_time, quotable
 from .text import clock_mentioned, format_time, is_time_line, normalize_query, one_slip_from, query_words, shorten
 
 # 'the beginning', 'the end', 'last part': a chapter by its place, not its title.
@@ -190,6 +190,12 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
         # "sam altman 'our gpus are hurting' line", "the one about ai being 'jagged'": the words in quotes are
         # the line; around them, who is said to have said it or where, which the line may not hold.
         hits = spoilers.hits_before(snap.index.quotes(said.group("said"), episode, speaker or None), before)
+    if not hits:
+        # A line described in other words ('the sam altman gpu line nathan paraphrased'): the answer to the
+        # description asked as a question, when that answer is a line someone said.
+        found, _q = snap.index.ask(_QUOTE_WORD.sub(" ", text), episode)
+        hits = [h for h in spoilers.hits_before(found, before)[:1] if h.match and quotable(h.item)
+                and (not speaker or (h.item.speaker and _is(speaker, h.item.speaker)))]
     if not hits:
         return _from_another(bot, snap, episode, "quote", args, page, text) or \
             _decline(reply, snap, episode, text, _("that quote"))

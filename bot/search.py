@@ -1693,7 +1693,7 @@ class SearchIndex:
         limit = QUOTE_CANDIDATES * (4 if speaker else 1)  # others' lines must not crowd out the speaker's
         rows = self.candidates(q, episode, limit=limit * 3)
         pool = [self.items[rowid] for rowid, _ in rows]
-        return [(ep, it) for ep, it in pool if _quotable(it)][:limit]
+        return [(ep, it) for ep, it in pool if quotable(it)][:limit]
 
     @_in_language
     def chapters(self, text: str, episode: Episode) -> list[tuple[Chapter, float]]:
@@ -2488,7 +2488,7 @@ def _leaves_one_out(short: str, long: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
-def _quotable(item: Passage | Quote) -> bool:
+def quotable(item: Passage | Quote) -> bool:
     """Return True when an item holds lines someone said: a quote, a transcript turn, or a note quoting one
     ('current AI has no agency — "you still have to tell it what to do"')."""
     return isinstance(item, Quote) or item.kind == "transcript" or (item.kind == "note" and bool(_quoted(item.text)))

@@ -196,6 +196,19 @@ def test_a_line_asked_for_in_quotes_within_a_description_is_found_by_the_quoted_
     assert episode_bot.run("quote", {"text": "the 'no such words anywhere' line"}).results == []
 
 
+@pytest.mark.parametrize("text, held", [("lex intro calling them x posters lol", "X posters"),
+                                         ("nathan quote on multi-agnet replacing one big modle", "kind of dying")])
+def test_a_line_described_in_other_words_is_the_answer_to_the_description(episode_bot, text, held):
+    """No line holds most of the description's words; asked as a question, its answer is a line someone said."""
+    assert held in episode_bot.run("quote", {"text": text}).results[0].text
+
+
+def test_a_description_answered_by_no_line_is_still_declined(episode_bot):
+    """The answer to 'what is the atom project' is a note that quotes no one: no line to give."""
+    assert episode_bot.run("ask", {"question": "what is the atom project"}).results
+    assert episode_bot.run("quote", {"text": "what is the atom project"}).results == []
+
+
 def test_quote_for_an_unknown_speaker_says_who_speaks(episode_bot):
     reply = episode_bot.run("quote", {"speaker": "Oprah"})
     assert reply.error and "Lex Fridman" in reply.body
