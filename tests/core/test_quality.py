@@ -71,7 +71,7 @@ KIND_FLOORS = {
     "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 52, "oos": 91},
     # 4,340 questions of every kind written blind by helpers who read only the seeds and the other sets,
     # never the code (tests/eval/README.md), before the changes they led to; today's figures.
-    "blind.jsonl": {"paraphrase": 294, "community": 984, "typo": 632, "oos": 1472},
+    "blind.jsonl": {"paraphrase": 297, "community": 986, "typo": 633, "oos": 1473},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
