@@ -185,7 +185,8 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
         chosen = random.choice(pool)
         hit = Hit(item=chosen, episode=episode, score=1.0, coverage=1.0)
         return _page(reply, [hit], 1, {})
-    hits = spoilers.hits_before(snap.index.quotes(_QUOTE_WORD.sub(" ", text), episode, speaker or None), before)
+    described = _QUOTE_WORD.sub(" ", text)
+    hits = spoilers.hits_before(snap.index.quotes(described, episode, speaker or None), before)
     if not hits and (said := _QUOTED_WORDS.search(text)):
         # "sam altman 'our gpus are hurting' line", "the one about ai being 'jagged'": the words in quotes are
         # the line; around them, who is said to have said it or where, which the line may not hold.
@@ -193,9 +194,8 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
     if not hits:
         # A line described in other words ('the sam altman gpu line nathan paraphrased'): the answer to the
         # description asked as a question, when that answer is a line someone said.
-        found, _q = snap.index.ask(_QUOTE_WORD.sub(" ", text), episode)
-        hits = [h for h in spoilers.hits_before(found, before)[:1] if h.match and quotable(h.item)
-                and (not speaker or (h.item.speaker and _is(speaker, h.item.speaker)))]
+        found, _q = snap.index.ask(described, episode)
+        hits = [h for h in _kept(found, before, speaker)[:1] if h.match and quotable(h.item)]
     if not hits:
         return _from_another(bot, snap, episode, "quote", args, page, text) or \
             _decline(reply, snap, episode, text, _("that quote"))

@@ -396,6 +396,11 @@ class Query:
         return sum(self.weights.get(s, 0.0) for s in self.apart(text, line))
 
     @cached_property
+    def typed_words(self) -> frozenset[str]:
+        """Return the question's words as typed, lowercase: a name among them is no answer (_names_someone)."""
+        return frozenset(words(self.raw.lower()))
+
+    @cached_property
     def _version_needles(self) -> tuple[tuple[re.Pattern[str], tuple[tuple[str, str], ...]], ...]:
         """Return each version's pattern and, per stem it counts only beside, what a stem line holds and the stem."""
         return tuple((together, tuple(("\n" + s + "\n", s) for s in stems)) for together, stems in self.versions)
@@ -2079,8 +2084,7 @@ def _gives(q: Query, item: Passage | Quote, facts: _ItemFacts) -> bool:
     return (not q.value or facts.gives(q.value, q.given, item.text, q.counted)) and (
         q.who is None or bool(q.deed and f"\n{q.deed}\n" in facts.line) or _names_someone(item, q.who)) and (
         q.name_of is None or _names_beside(item.text, q.name_of, frozenset(q.stems))) and (
-        not q.which or any(f"\n{s}\n" in facts.line for s in q.which)
-        or _names_someone(item, frozenset(words(q.raw.lower()))))
+        not q.which or any(f"\n{s}\n" in facts.line for s in q.which) or _names_someone(item, q.typed_words))
 
 
 def _kind_stems(word: str) -> tuple[str, ...]:
