@@ -168,7 +168,8 @@ _FORM_STEMS = _EVENT_STEMS | frozenset({"long", "old", "big", "larg", "tall", "o
 # A question for what something is called: the passage naming the thing answers, without the word
 # 'title' or 'called' ('What is the title of Nathan's book?', 'What's Sebastian's first book called?'), when
 # it gives a name beside what the question says of it (Query.name_of).
-_NAME_ASKED_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:is|was|are|were)\s+(?:(?:it|this|that|they)\s+)?"
+_THE_NAME_OF = r"\bthe (?:title|name)s? of\b"
+_NAME_ASKED_RE = re.compile(_THE_NAME_OF + r"|\b(?:is|was|are|were)\s+(?:(?:it|this|that|they)\s+)?"
                             r"(?:called|named|titled)\b|\bcalled(?=\s*[?.!]*\s*$)", re.I)
 # The chat and stop words a typo may have meant (_chat_typo): long enough that one edit still says which.
 _CHAT_WORDS = sorted(w for w in STOPWORDS | CHAT_FILLER if len(w) >= 5)
@@ -2062,7 +2063,7 @@ _ASKS_WHO_RE = re.compile(_CHAT_OPENING + r"((?:who(?!\s+(?:said|says|say)\b)|"
                           r"scientist|engineer|professor|writer|publisher|company|firm|lab|startup)s?\b))", re.I)
 # A question asking a name as such ("what's the name of", 'what is it called'; not 'which maker was named
 # among ...', which asks who was mentioned): see Query.name_of.
-_NAME_OF_RE = re.compile(r"\bthe (?:title|name)s? of\b|\b(?:called|named|titled)\s*[?.!]*\s*$", re.I)
+_NAME_OF_RE = re.compile(_THE_NAME_OF + r"|\b(?:called|named|titled)\s*[?.!]*\s*$", re.I)
 # 'where is ai2 based', 'where did X work before Y': a place answers, named beside what is said of it.
 _PLACE_ASKED_RE = re.compile(_CHAT_OPENING + r"where\s+(?:is|are|was|were|did|does|do)\b.*\b(?:based|located|"
                              r"headquartered|born|set|filmed|built|building|displayed|spoken|work|worked|working|"
