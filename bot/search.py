@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import heapq
+import itertools
 import logging
 import math
 import re
@@ -143,6 +144,10 @@ FACT_STEMS = {stem(w) for w in ("host", "guest", "guests", "released", "release"
                                  "links", "url", "transcript")}
 FACT_BONUS = 0.1
 LEAD_BONUS = 0.1  # for a passage that opens with what the question is about
+# For a passage holding the question's words side by side as typed ('the deepseek moment', 'winner takes all'):
+# times the share of the question's neighbouring word pairs (by weight) it holds so. Among passages holding
+# the same words, the one saying the phrase is about it; the others hold its words apart.
+PHRASE_BONUS = 0.1
 DEFINITION_BONUS = 0.12  # for a passage that defines what a 'what is X?' question asks about
 # For a passage holding a date (a year, a month) when the question asks when: rank only, so it
 # never turns a decline into an answer. 0.1 changes nothing on tests/eval; 0.2 and 0.3 put the
@@ -371,6 +376,20 @@ class Query:
         """Return the question as typed without the chat words ending it ('what does olmo stand for lol'):
         what its form (_WHAT_IS_RE) is read from."""
         return _without_trailing_chat(self.raw)
+
+    @cached_property
+    def pairs(self) -> dict[tuple[str, str], float]:
+        """Return the stems of the question's neighbouring search words, in order, each pair weighing as its
+        lighter word: what a passage saying the phrase holds side by side (PHRASE_BONUS)."""
+        typed = self.raw.lower()
+        return {(a, b): min(self.weights.get(a, 0.0), self.weights.get(b, 0.0))
+                for (x, a), (y, b) in itertools.pairwise((t, stem(t)) for t in self.terms)
+                # a word joined by a hyphen ('post-training') is one, which the passages write so too
+                if a != b and self.weights.get(a) and self.weights.get(b) and f"{x}-{y}" not in typed}
+
+    @cached_property
+    def pair_total(self) -> float:
+        return sum(self.pairs.values())
 
     @cached_property
     def asked_share(self) -> float:
@@ -1469,6 +1488,8 @@ class SearchIndex:
                 score += DEFINITION_BONUS * definition.score(item.text)
             if total:  # _leads_with, from the item's first stems worked out once
                 score += LEAD_BONUS * (sum(wt for s, wt in weights if s in facts.lead) / total)
+            if q.pair_total and cov:
+                score += PHRASE_BONUS * (sum(wt for pair, wt in q.pairs.items() if pair in facts.pairs) / q.pair_total)
             if when and facts.holds(_DATE_RE, item.text):
                 score += WHEN_BONUS  # 'when did ...?' is answered by a passage that holds a date
             if how_much and facts.holds(_COUNT_RE if how_many else _AMOUNT_RE, item.text):
@@ -2306,6 +2327,13 @@ def _capitalized_runs(text: str) -> list[tuple[str, ...]]:
     return runs
 
 
+def word_pairs(text: str) -> frozenset[tuple[str, str]]:
+    """Return the stems of a text's neighbouring words, in order, with its stop words left out: 'winner takes it
+    all' holds ('winner', 'take')."""
+    found = [stem(w) for w in query_words(text)]
+    return frozenset(zip(found, found[1:]))
+
+
 def _lead_stems(text: str) -> frozenset[str]:
     """Return the stems of a passage's first words: what it opens with.
 
@@ -2319,7 +2347,7 @@ def _lead_stems(text: str) -> frozenset[str]:
 class _ItemFacts:
     """What rank() reads of an item each time it is a candidate: stem line, words, first stems, kind, date, amount."""
 
-    __slots__ = ("line", "words", "lead", "kind", "_held")
+    __slots__ = ("line", "words", "lead", "kind", "_held", "_pairs", "_text")
 
     def __init__(self, item: Passage | Quote) -> None:
         self.line = _line(item)
@@ -2327,6 +2355,15 @@ class _ItemFacts:
         self.lead = _lead_stems(item.text)
         self.kind: str = getattr(item, "kind", "quote")
         self._held: dict[re.Pattern[str], bool] | None = None  # made on the first question that asks
+        self._pairs: frozenset[tuple[str, str]] | None = None
+        self._text = item.text
+
+    @property
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """Return the item's neighbouring content-word stems, in order (stop words left out), made on first use."""
+        if self._pairs is None:
+            self._pairs = word_pairs(self._text)
+        return self._pairs
 
     def gives(self, value: str, given: frozenset[str], text: str, counted: str = "") -> bool:
         """Return True when the item's text holds a value of the kind asked (Query.value) that is not only a
