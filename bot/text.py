@@ -86,7 +86,7 @@ ABBREVIATIONS = {
     "org": "organization", "orgs": "organizations", "gw": "gigawatt", "gws": "gigawatts", "mw": "megawatts",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
-_IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from) (?:the|this) (?:episode|ep)\b", re.I)
+_IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from|on|before|after|throughout) (?:the|this) (?:episode|ep)\b", re.I)
 # Small talk, and 'right now': how a member greets or asks, never what about ('hey how's it going',
 # "what's new with nvidia", 'who made you'). Left out; a question of nothing else finds nothing.
 _SMALL_TALK_RE = re.compile(
@@ -138,7 +138,9 @@ _HOURS_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s?hrs?\b", re.I)
 _NEVER_HEARD_RE = re.compile(r"\b(?:i(?:'ve|’ve| have)?\s+)?never\s+heard\s+of\s+(?:it|that|this|them|him|her)\b|"
                              r"[,?!]\s*what(?:'s|’s|s| is)\s+(?:it|that|this)\s*[?!.]*\s*$", re.I)
 # 'when did this ep drop': when it was released (only a question for a time ending on it: 'did the price drop').
-_DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)(\s*[?.!]*\s*)$", re.I)
+# 'when did deepseek drop r1' too: a name of up to three words after it (not 'when did the price drop to $1').
+_DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)((?:\s+(?!(?:to|by|from|in|off|out|below|under|of|after|"
+                         r"over|down|sharply)\b)[\w.-]+(?:\s+[\w.-]+){0,2})?\s*[?.!]*\s*)$", re.I)
 # Not a letter of a word joined by a hyphen ('n-gram', 'u-turn').
 _ABBREVIATION_RE = re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/-])", re.I)
 
@@ -315,6 +317,9 @@ _MAGNITUDES = {"m": "million", "b": "billion", "t": "trillion"}  # what '$5M', '
 # '5m', '1.5mn' in a question: an amount (a time such as '5m' is read before any search). Not
 # '120b', which names a model's size the way the episode writes it ('gpt-oss-120b').
 _AMOUNT_RE = re.compile(r"(?<![\w$.-])(\d+(?:\.\d+)?)([mt])n?\b", re.I)  # '50t tokens': 50 trillion
+# '2b raise', '1.5b lawsuit': billions of money, which the word after says ('120b model' stays a size).
+_BILLIONS_RE = re.compile(r"(?<![\w$.-])(\d+(?:\.\d+)?)bn?(?=\s+(?:raise|raised|fundraise|fundraising|round|funding|"
+                          r"deal|lawsuit|settlement|valuation|investment|grant|fine|payout|buyout|acquisition)\b)", re.I)
 # '10K' in a text: the '10000' a question's '10k' is written as (normalize_query), held beside it.
 _THOUSANDS_IN_TEXT_RE = re.compile(r"(?<![\w.,-])(\d{1,3})[kK]\b")
 
@@ -383,6 +388,7 @@ def normalize_query(text: str) -> str:
     text = _CONTRACTED_RE.sub("", text)  # "why'd", "they'll": the verb left off says nothing asked
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)
     text = _AMOUNT_RE.sub(lambda m: f"{m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)
+    text = _BILLIONS_RE.sub(r"\1 billion", text)
     text = _ABBREVIATION_RE.sub(_spelled_out, text)
     if _ABOUT_THE_BOT_RE.search(text):
         return ""
