@@ -64,7 +64,7 @@ CHAT_FILLER = frozenset(
     bring brought hot summary recap gist rundown overview wait hmm omg wow huh bruh dude nah nope yea ya lmk
     summarize summarise summarized summarised nutshell eli5 vibes lowkey literally honestly smh tbf iirc afaik
     tf wtf wanna gonna gotta kinda sorta lemme dunno gimme tryna though section sections everyone everybody
-    list listed supposedly apparently legit anywhere
+    list listed supposedly apparently legit anywhere conversation conversations
     """.split()
 )
 
