@@ -21,7 +21,7 @@ from bot.text import normalize_query, number_aliases, query_words
     ("where in the ep do they talk about tpus", ["tpus"]),  # the episode asked is where, not what
     ("did anyone bring up apple in china", ["apple", "china"]),
     ("nathan's hot take on meta", ["nathan", "meta"]),
-    ("summary of the agi timeline convo", ["agi", "timeline", "conversation"]),
+    ("summary of the agi timeline convo", ["agi", "timeline"]),  # the talk asked about, as "part" or "bit"
     ("so is nvidia still winning or nah", ["nvidia", "still", "winning"]),
     ("is the sv bubble a good thing or not", ["silicon", "valley", "bubble"]),
     ("sebastian's books? wanna get started", ["sebastian", "books", "started"]),
