@@ -62,10 +62,11 @@ _QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|
                        r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?: of the day)?"
                        r"(?:\s+(?:from|by|in)\s+(?P<from>.+?))?", re.I)
 # How a line is asked for, not its words: 'sebastian quote about ...', 'the line about ...', "lex line abt it
-# getting super technical", "nathans line that agent mistakes are ..." (the speaker's name is left to weigh).
+# getting super technical", "nathans line that agent mistakes are ...", 'sebastian no winner takes all line' (the
+# speaker's name is left to weigh).
 _QUOTE_WORD = re.compile(r"\bquot(?:e|es|ed)\b(?:\s+(?:about|on|where|when|from|by)\b)?|"
                          r"(?:^\s*(?:the|that)\s+|\b)(?:line|bit|part)\s+(?:about|abt|where|when|on|from|that|saying)\b|"
-                         r"^\s*who said\b", re.I)
+                         r"^\s*who said\b|\s(?:line|quote)\s*[?!.]*\s*$", re.I)
 # The words of a line, in quotes of any kind within a description of it ("the 'saving marriage' line").
 _QUOTED_WORDS = re.compile(r"""(?:^|(?<=[\s(]))['"“‘](?P<said>[^'"“”‘’]*\w[^"“”‘’]*?)(?:['"”’])(?=[\s,.?!)]|$)""")
 # 'best quote from the episode': from anyone in it.
