@@ -188,13 +188,15 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
         return _page(reply, [hit], 1, {})
     described = _QUOTE_WORD.sub(" ", text)
     hits = spoilers.hits_before(snap.index.quotes(described, episode, speaker or None), before)
-    if not hits and (said := _QUOTED_WORDS.search(text)):
+    said = _QUOTED_WORDS.search(text)
+    if not hits and said:
         # "sam altman 'our gpus are hurting' line", "the one about ai being 'jagged'": the words in quotes are
         # the line; around them, who is said to have said it or where, which the line may not hold.
         hits = spoilers.hits_before(snap.index.quotes(said.group("said"), episode, speaker or None), before)
-    if not hits:
+    if not hits and not said:
         # A line described in other words ('the sam altman gpu line nathan paraphrased'): the answer to the
-        # description asked as a question, when that answer is a line someone said.
+        # description asked as a question, when that answer is a line someone said. Words typed in quotes are
+        # remembered ones: when no line holds them, none is found by a looser search for them.
         found, _q = snap.index.ask(described, episode)
         hits = [h for h in _kept(found, before, speaker)[:1] if h.match and quotable(h.item)]
     if not hits:
