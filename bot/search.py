@@ -1605,8 +1605,10 @@ class SearchIndex:
         found = {rowid for rowid, _ in rows}
         rows += [(rowid, 0.0) for rowid in self.similar(q, episode) if rowid not in found]
         hits = self.rank(q, rows)
-        if hits and hits[0].match is None and q.measure:
-            # Asked for a date or an amount, a passage that gives none can't answer: the first that does leads.
+        if hits and hits[0].match is None and (q.measure or q.value in ("amount", "span")):
+            # Asked for a date or an amount ('how long would X have been delayed'), a passage that gives none
+            # can't answer: the first that does leads. (Not for a count or a date asked of more than names:
+            # the next passage then answers out-of-scope questions, 'when did nvidia release nemotron 3'.)
             held = next((h for h in hits[1:MEANING_RESULTS] if h.match), None)
             if held is not None:
                 hits = [held, *(h for h in hits if h is not held)]
