@@ -1605,7 +1605,7 @@ class SearchIndex:
         found = {rowid for rowid, _ in rows}
         rows += [(rowid, 0.0) for rowid in self.similar(q, episode) if rowid not in found]
         hits = self.rank(q, rows)
-        if hits and hits[0].match is None and (q.measure or q.value in ("amount", "span")):
+        if hits and hits[0].match is None and (q.measure or q.value in ("amount", "span", "money")):
             # Asked for a date or an amount ('how long would X have been delayed'), a passage that gives none
             # can't answer: the first that does leads. (Not for a count or a date asked of more than names:
             # the next passage then answers out-of-scope questions, 'when did nvidia release nemotron 3'.)
@@ -2044,6 +2044,8 @@ _PRICE_ASKED_RE = re.compile(_CHAT_OPENING + r"(?:how much(?:\s+(?:money|cash))?
                              r"(?=\s*(?:[?.!]|$|(?:per|to|in|on|for|a|each)\b))|"
                              r"what (?:does|did|do|would|will)\s[^?,]{1,60}?\b(?:pay|charge|spend)\b|"
                              r"what(?:'s|’s| is| was) the (?:price|cost)\b)", re.I)
+# 'how cheap was olmo 3 pretraining', 'how expensive is X': a price, however it is put.
+_DEAR_RE = re.compile(_CHAT_OPENING + r"how (?:cheap|expensive|pricey|costly)\b", re.I)
 # A price asked per something ('per month', 'per million tokens', 'an hour'): the sum must be given per it.
 _RATE_RE = re.compile(r"\b(?:per|an?|each|every)\s+(?:(?:gpu|million|thousand|1m|input|output)\s+){0,2}"
                       r"(hour|month|year|token|seat|user|query|request|gpu)s?\b", re.I)
@@ -2168,7 +2170,7 @@ def _value_asked(text: str) -> str:
     of time from now), "past" (a time that places what happened), "amount", "money" (a price or a sum), "share"
     (a percentage or a fraction), or "" for any other question (parse makes a count of hours or days "span" and
     a price per something "rate")."""
-    if _PRICE_ASKED_RE.match(text) and _MONEY_WORD_RE.search(text):
+    if _PRICE_ASKED_RE.match(text) and _MONEY_WORD_RE.search(text) or _DEAR_RE.match(text):
         return "money"  # 'how much is chatgpt pro per month': a sum, not 'pro mode' ('how much hbm': 'minimal')
     if _SCORE_ASKED_RE.match(text):
         return "amount"  # 'What did DeepSeek R1 score on MATH-500?': a number ('high performance' is none)
