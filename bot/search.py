@@ -154,6 +154,7 @@ DEFINITION_BONUS = 0.12  # for a passage that defines what a 'what is X?' questi
 # dated passage first for a typo'd 'when did ... start' whose words another passage holds.
 WHEN_BONUS = 0.2
 AMOUNT_BONUS = 0.15  # for a passage that holds an amount, when the question asks 'how much' or 'how many'
+LIMIT_BONUS = 0.1  # for a passage that sets a limit ('no more than a month'), when the question asks one ('max')
 # A question for a measure or a date ('how many', 'how long', 'when', 'what year'): only a passage that holds
 # what is measured answers it, not one that says something else about the thing named (Query.asked).
 _MEASURE_RE = re.compile(r"\b(?:how (?:many|much|long|old|big|large|tall|often|fast|far|soon)|when|(?:what|which) "
@@ -1466,6 +1467,7 @@ class SearchIndex:
         when = bool(_WHEN_RE.match(q.raw))
         how_much = bool(_HOW_MUCH_RE.search(q.raw))
         how_many = how_much and bool(_HOW_MANY_RE.search(q.raw))
+        limit = bool(_LIMIT_ASKED_RE.search(q.raw))
         about_episode = bool(FACT_STEMS & set(q.weights))
         rowids = [rowid for rowid, _ in rows]
         found = self.items.pairs(rowids)  # one query for the items no cache holds
@@ -1494,6 +1496,8 @@ class SearchIndex:
                 score += WHEN_BONUS  # 'when did ...?' is answered by a passage that holds a date
             if how_much and facts.holds(_COUNT_RE if how_many else _AMOUNT_RE, item.text):
                 score += AMOUNT_BONUS  # 'how much/many ...?' by one that holds an amount
+            if limit and facts.holds(_LIMIT_RE, item.text):
+                score += LIMIT_BONUS  # 'max length of an rl run?' by one saying how long at most
             if kind == "info" and about_episode:
                 score += FACT_BONUS  # a question about the episode itself: its host, guests, date
             sim = sims.get(rowid, 0.0)
@@ -2100,6 +2104,12 @@ NAME_WORDS = 8  # a quoted title's words, at most (more is a remark)
 _CHOICE_RE = re.compile(r"\b(?:or|vs|versus)\b", re.I)
 # ... and when it says what was done, a passage saying it was done ('a walrus audited the budget') answers too.
 _AUXILIARIES = frozenset("is was are were does did do has have had will would can could should might may".split())
+# A question for a limit ('max length for an rl run', 'how long do they let a run go', 'the longest X can take'),
+# and a text setting one ('should not last more than one month', 'at most', 'capped at').
+_LIMIT_ASKED_RE = re.compile(r"\b(?:max|maximum|longest|limit|limits|cap|upper bound|at most)\b|"
+                             r"\bhow long\b.*\blet\b", re.I)
+_LIMIT_RE = re.compile(r"\b(?:no|not|never)\b[^.;]{0,30}?\b(?:more|longer) than\b|\bat most\b|\bup to\b|"
+                       r"\blimit(?:ed|s)?\b|\bmaximum\b|\bcapped\b", re.I)
 _NAME_WORD_RE = re.compile(r"(?:^|(?<=[\s(\"“'‘/-]))([A-Z][a-z][\w.-]*|[a-z]+[A-Z][\w.-]*|[A-Z]{2,}[a-z]+[\w.-]*)")
 
 
