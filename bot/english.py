@@ -47,6 +47,34 @@ def english_count(word: str) -> int:
     return int(counted[at + len(word) + 2:counted.index("\n", at + 1)]) if at >= 0 else 0
 
 
+def common_slip(word: str) -> str | None:
+    """Return the common English word a (lowercase) word is one slip from, when it is no word or a rare one
+    ('rase' is 'raise', 'cheepest' 'cheapest', 'plateu' 'plateau'): the commonest such word starting with the
+    same letter, if it is SLIP_COMMONER times commoner than the word typed; else None. A look through the
+    common words takes a few milliseconds; an answer is remembered."""
+    return _common_slip(word)
+
+
+SLIP_COMMONER = 1000
+
+
+@lru_cache(maxsize=4096)
+def _common_slip(word: str) -> str | None:
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    typed = english_count(word)
+    near = [w for w, _d, _i in process.extract(word, _common_words(), scorer=OSA.distance, score_cutoff=1, limit=8)
+            if w != word and w[:1] == word[:1]]
+    best = max(near, key=english_count, default=None)
+    return best if best is not None and english_count(best) >= SLIP_COMMONER * max(typed, 1) else None
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> list[str]:
+    return _lists()[1].split()
+
+
 @lru_cache(maxsize=1)
 def _lists() -> tuple[str, str]:
     """Return pyspellchecker's English word list (160,000 words) with each word's count ('word\tcount'

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import languages, progress
 from .answerable import Evidence
-from .english import COMMON, english_count, is_common_english, is_english
+from .english import COMMON, common_slip, english_count, is_common_english, is_english
 from .episode_guides import GUIDES, EpisodeGuides, guides
 from .episode_terms import EpisodeTerms
 from .library import Library
@@ -847,6 +847,12 @@ class SearchIndex:
             elif (apart := self._run_together(w)) is not None:  # 'textdiffusion': 'text diffusion'
                 corrected[w] = " ".join(apart)
                 terms.extend(apart)
+            elif len(w) >= 4 and is_english(w) and w not in focus and w not in camel and (english := common_slip(w)):
+                # A slip of a common word no episode writes as such ('rase': 'raise', held in 'fundraise').
+                if english in STOPWORDS or english in CHAT_FILLER:
+                    continue
+                corrected[w] = english
+                terms.append(english)
             else:
                 terms.append(w)
         measured = _MEASURE_RE.search(text)

@@ -172,6 +172,20 @@ def test_a_real_word_is_not_corrected_into_an_episode_word(episode_bot):
     assert episode_bot.run("summary", {"topic": "cooking"}).to_json()["results"] == []
 
 
+def test_a_rare_word_one_slip_from_a_common_one_no_episode_writes_is_read_as_that_word(episode_bot):
+    """'rase' is listed English, but a thousand times rarer than 'raise', which the episode holds only inside
+    'fundraise': read as 'raise', the question finds the fundraise. A common word ('mote') or a name the list
+    lacks ('cerebras') stays as typed."""
+    from bot.english import common_slip
+
+    assert common_slip("rase") == "raise"
+    assert common_slip("mote") is None
+    index = episode_bot.snapshot.index
+    assert index.parse("how much did reflecton ai rase").corrected["rase"] == "raise"
+    assert "billion" in ask(episode_bot, "how much did reflecton ai rase")["results"][0]["text"]
+    assert "cerebras" in index.parse("did cerebras come up when they talked about inference chips").terms
+
+
 def test_a_name_typed_with_its_capital_is_corrected_only_for_a_slip(episode_bot):
     """One slip of the episode's name is the name; two make another name."""
     index = episode_bot.snapshot.index
