@@ -87,13 +87,13 @@ ABBREVIATIONS = {
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from|on|before|after|throughout) (?:the|this) (?:episode|ep)\b", re.I)
-# Small talk, and 'right now', 'these days': how a member greets or asks, never what about ('hey how's it going',
+# Small talk, and 'right now', 'these days', 'going forward': how a member greets or asks, never what about ('hey how's it going',
 # "what's new with nvidia", 'who made you'). Left out; a question of nothing else finds nothing.
 _SMALL_TALK_RE = re.compile(
     r"\b(?:how(?:'s|’s|s| is| are| r) (?:it|things|everyone|everybody|you(?: all)?|ya|u)(?: going| doing| been)?|"
     r"good (?:morning|afternoon|evening|night)|"
     r"how have you been|what(?:'s| is) (?:going on|new|up|your name)|what time is it|"
-    r"who (?:made|built|created|are) (?:you|this bot)|can you (?:hear|see) me|right now|these days)\b", re.I)
+    r"who (?:made|built|created|are) (?:you|this bot)|can you (?:hear|see) me|right now|these days|(?:going|moving) forward)\b", re.I)
 # A question about the bot itself ('who built this bot and which model does it run on'): nothing of it is about
 # an episode, whatever else it names.
 _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|built|created|programmed) you|"
