@@ -199,6 +199,11 @@ def quote(bot: EpisodeBot, snap: Snapshot, episode: Episode, args: dict[str, str
         # remembered ones: when no line holds them, none is found by a looser search for them.
         found, _q = snap.index.ask(described, episode)
         hits = [h for h in _kept(found, before, speaker)[:1] if h.match and quotable(h.item)]
+    if not hits and not said and not speaker and (named := _speaker_named(snap, episode, described)):
+        # 'lex saying r1 shocked the whole field', "seb quote about ppl moving between labs": the person named is
+        # who said it; their lines alone are looked through, for the rest of the description.
+        who, rest = named
+        hits = spoilers.hits_before(snap.index.quotes(rest, episode, who), before)
     if not hits:
         return _from_another(bot, snap, episode, "quote", args, page, text) or \
             _decline(reply, snap, episode, text, _("that quote"))
@@ -553,6 +558,24 @@ def _before(args: dict[str, str]) -> int | None:
     """Return the spoiler-safe limit the core checked and put in args (seconds), or None."""
     value = args.get("before", "")
     return int(value) if value.isdecimal() else None
+
+
+def _speaker_named(snap: Snapshot, episode: Episode, described: str) -> tuple[str, str] | None:
+    """Return (the speaker, the description without their name) for the first of an episode's speakers a
+    description of a line names ("sebastian's line that ...", 'seb quote about ...'), else None."""
+    nicknames = snap.index.nicknames
+    for found in _NAME_IN_DESCRIPTION.finditer(described):
+        word = found.group(1).lower()
+        word = nicknames.get(word, word)
+        who = next((s for s in snap.speakers(episode) if len(word) >= 3 and _is(word, s)), None)
+        if who is not None:
+            rest = " ".join(f"{described[:found.start()]} {described[found.end():]}".split())
+            return (who, rest) if rest else None
+    return None
+
+
+# A word of a description and its possessive ("sebastian's", 'nathans' stays a word: it may be the name).
+_NAME_IN_DESCRIPTION = re.compile(r"\b([a-z]+)(?:['’]s)?\b", re.I)
 
 
 def _check_speaker(snap: Snapshot, episode: Episode, speaker: str) -> None:

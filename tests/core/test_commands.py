@@ -203,6 +203,15 @@ def test_a_line_described_in_other_words_is_the_answer_to_the_description(episod
     assert held in episode_bot.run("quote", {"text": text}).results[0].text
 
 
+@pytest.mark.parametrize("text, who, held", [
+    ("sebastian's line that nobody gets to keep tech to themselves anymore", "Sebastian Raschka", "no other company"),
+    ("seb qoute about using a calculater instead of memorizing", "Sebastian Raschka", "calculator app")])
+def test_a_line_described_by_who_said_it_is_looked_for_among_their_lines(episode_bot, text, who, held):
+    """The person a description names said the line: only their lines are compared with the rest of it."""
+    found = episode_bot.run("quote", {"text": text}).results[0]
+    assert found.speaker == who and held in found.text
+
+
 def test_a_description_answered_by_no_line_is_still_declined(episode_bot):
     """The answer to 'what is the atom project' is a note that quotes no one: no line to give."""
     assert episode_bot.run("ask", {"question": "what is the atom project"}).results
