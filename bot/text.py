@@ -87,13 +87,15 @@ ABBREVIATIONS = {
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from|on|before|after|throughout) (?:the|this) (?:episode|ep)\b", re.I)
-# Small talk, and 'right now', 'these days', 'going forward': how a member greets or asks, never what about ('hey how's it going',
-# "what's new with nvidia", 'who made you'). Left out; a question of nothing else finds nothing.
+# Small talk, and 'right now', 'these days', 'going forward', 'is that right': how a member greets or asks, never
+# what about ('hey how's it going', "what's new with nvidia", 'who made you'). Left out; a question of nothing else
+# finds nothing.
 _SMALL_TALK_RE = re.compile(
     r"\b(?:how(?:'s|’s|s| is| are| r) (?:it|things|everyone|everybody|you(?: all)?|ya|u)(?: going| doing| been)?|"
     r"good (?:morning|afternoon|evening|night)|"
     r"how have you been|what(?:'s| is) (?:going on|new|up|your name)|what time is it|"
-    r"who (?:made|built|created|are) (?:you|this bot)|can you (?:hear|see) me|right now|these days|(?:going|moving) forward)\b", re.I)
+    r"who (?:made|built|created|are) (?:you|this bot)|can you (?:hear|see) me|right now|these days|"
+    r"(?:going|moving) forward|is (?:that|this|it) (?:right|correct|true))\b", re.I)
 # A question about the bot itself ('who built this bot and which model does it run on'): nothing of it is about
 # an episode, whatever else it names.
 _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|built|created|programmed) you|"
@@ -134,6 +136,9 @@ _CAUGHT_RE = re.compile(r"\b(?:did\s+)?(?:any(?:one|body)|some(?:one|body)|you|u
                         r"(?:catch|hear|notice)\b", re.I)
 # '72 hr weeks', '2hr mark': hours, written out as the index holds them.
 _HOURS_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s?hrs?\b", re.I)
+# '1gw now and 2gw later': gigawatts and megawatts, written out as the index holds them.
+_POWER_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s?([gm])ws?\b", re.I)
+_WATTS = {"g": "gigawatts", "m": "megawatts"}
 # 'marine community project? never heard of it, what is it': the asker's own surprise, then the question again.
 _NEVER_HEARD_RE = re.compile(r"\b(?:i(?:'ve|’ve| have)?\s+)?never\s+heard\s+of\s+(?:it|that|this|them|him|her)\b|"
                              r"[,?!]\s*what(?:'s|’s|s| is)\s+(?:it|that|this)\s*[?!.]*\s*$", re.I)
@@ -404,6 +409,7 @@ def normalize_query(text: str) -> str:
     text = _NEVER_HEARD_RE.sub(" ", text)
     text = _CAUGHT_RE.sub(" ", text)
     text = _HOURS_RE.sub(r"\1 hours", text)
+    text = _POWER_RE.sub(lambda m: f"{m.group(1)} {_WATTS[m.group(2).lower()]}", text)
     text = _DROPPED_RE.sub(r"\1released\2", text)
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
     # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)
