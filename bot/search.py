@@ -938,7 +938,7 @@ class SearchIndex:
         """
         if q.strangers is None:
             found = {w for w in q.focus if w in q.terms and not self._holds_word(w) and w not in q.prefixes
-                     and not w.isdigit()}
+                     and not w.isdigit() and not (is_common_english(w) and not _in_a_name(w, q.raw))}
             found |= {name for name in q.focus if len(words(name)) > 1 and not self._mentions(words(name))
                       and not self._describes_with(name, q.raw)}
             # So are a version of a name the episodes never give ('Llama 3' where they speak of Llama 4)
@@ -2134,6 +2134,20 @@ def _kind_stems(word: str) -> tuple[str, ...]:
     if not word:
         return ()
     return (stem(word), stem(word[:-2] + "es")) if word.endswith("is") else (stem(word),)
+
+
+def _in_a_name(word: str, text: str) -> bool:
+    """Return True when a word stands in a text beside a capitalized word that is no stop word, or after a name's
+    possessive: part of a name of several words ('the Model Context Protocol', "OpenAI's Sora"), not a name of its
+    own ("Musk's AI company", 'Washington')."""
+    for found in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.I):
+        if re.search(r"\b[A-Z][\w.-]*['’]s\s+$", text[:found.start()]):
+            return True
+        before = re.search(r"([A-Z][a-z]+)\s+$", text[:found.start()])
+        after = re.match(r"(?:['’]s)?\s+([A-Z][a-z]+)\b", text[found.end():])
+        if any(m and m.group(1).lower() not in STOPWORDS for m in (before, after)):
+            return True
+    return False
 
 
 def _names_someone(item: Passage | Quote, asked: frozenset[str]) -> bool:
