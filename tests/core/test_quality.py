@@ -68,15 +68,15 @@ KIND_FLOORS = {
     "nearby.jsonl": {"oos": 36},
     # Ours, in new wording (tests/eval/README.md); 20 of its 92 out-of-scope questions ask a measure
     # or date of something the episode names but doesn't measure; 1 of the 92 is still answered.
-    "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 52, "oos": 91},
-    # 4,340 questions of every kind written blind by helpers who read only the seeds and the other sets,
+    "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 53, "oos": 91},
+    # 4,820 questions of every kind written blind by helpers who read only the seeds and the other sets,
     # never the code (tests/eval/README.md), before the changes they led to; today's figures.
-    "blind.jsonl": {"paraphrase": 297, "community": 986, "typo": 633, "oos": 1473},
+    "blind.jsonl": {"paraphrase": 322, "community": 1085, "typo": 711, "oos": 1640},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
 # known only by how the episodes write them (SearchIndex._written_as_names). Today's figures.
-LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 87, "blind.jsonl": 1460}
+LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 87, "blind.jsonl": 1627}
 
 
 @pytest.mark.parametrize("name", sorted(KIND_FLOORS))
