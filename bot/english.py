@@ -49,9 +49,11 @@ def english_count(word: str) -> int:
 
 def common_slip(word: str) -> str | None:
     """Return the common English word a (lowercase) word is one slip from, when it is no word or a rare one
-    ('rase' is 'raise', 'cheepest' 'cheapest', 'plateu' 'plateau'): the commonest such word starting with the
-    same letter, if it is SLIP_COMMONER times commoner than the word typed; else None. A look through the
-    common words takes a few milliseconds; an answer is remembered."""
+    ('rase' is 'raise', 'cheepest' 'cheapest'): the commonest such word starting with the same letter, if it is
+    SLIP_COMMONER times commoner than the word typed; else None. A letter left out and one added count alike, so
+    'plateu' gives 'plate', the commoner: bot/search.py asks only of listed words ('rase'), which a slip made
+    rarely. A look through the common words (a list of 37,700 kept once read) takes a few milliseconds; an
+    answer is remembered."""
     return _common_slip(word)
 
 

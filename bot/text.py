@@ -144,8 +144,8 @@ _NEVER_HEARD_RE = re.compile(r"\b(?:i(?:'ve|’ve| have)?\s+)?never\s+heard\s+of
                              r"[,?!]\s*what(?:'s|’s|s| is)\s+(?:it|that|this)\s*[?!.]*\s*$", re.I)
 # 'when did this ep drop': when it was released (only a question for a time ending on it: 'did the price drop').
 # 'when did deepseek drop r1' too: a name of up to three words after it (not 'when did the price drop to $1').
-_DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)((?:\s+(?!(?:to|by|from|in|off|out|below|under|of|after|"
-                         r"over|down|sharply)\b)[\w.-]+(?:\s+[\w.-]+){0,2})?\s*[?.!]*\s*)$", re.I)
+_DROPPED_RE = re.compile(r"^(\s*when\b.*)\b(?:drop|drops|dropped)((?:\s+(?!(?:to|by|from|in|off|out|below|under|"
+                         r"of|after|over|down|sharply)\b)[\w.-]+(?:\s+[\w.-]+){0,2})?\s*[?.!]*\s*)$", re.I)
 # Not a letter of a word joined by a hyphen ('n-gram', 'u-turn').
 _ABBREVIATION_RE = re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/-])", re.I)
 
@@ -324,7 +324,8 @@ _MAGNITUDES = {"m": "million", "b": "billion", "t": "trillion"}  # what '$5M', '
 _AMOUNT_RE = re.compile(r"(?<![\w$.-])(\d+(?:\.\d+)?)([mt])n?\b", re.I)  # '50t tokens': 50 trillion
 # '2b raise', '1.5b lawsuit': billions of money, which the word after says ('120b model' stays a size).
 _BILLIONS_RE = re.compile(r"(?<![\w$.-])(\d+(?:\.\d+)?)bn?(?=\s+(?:raise|raised|fundraise|fundraising|round|funding|"
-                          r"deal|lawsuit|settlement|valuation|investment|grant|fine|payout|buyout|acquisition)\b)", re.I)
+                          r"deal|lawsuit|settlement|valuation|investment|grant|fine|payout|buyout|acquisition)\b)",
+                          re.I)
 # '10K' in a text: the '10000' a question's '10k' is written as (normalize_query), held beside it.
 _THOUSANDS_IN_TEXT_RE = re.compile(r"(?<![\w.,-])(\d{1,3})[kK]\b")
 
