@@ -276,6 +276,9 @@ _OWNER_RE = re.compile(r"\b([a-z][a-z0-9-]+)(?:'s|’s)(?!\w)")  # "graphcore's"
 _CAMEL_RE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")  # a name typed with capitals inside: 'DeepSpeed'
 _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|[a-z]+[A-Z][\w.-]*|\w*\d\w*)")  # 'xAI' too
 # 'What is X?' with X of at most three words: a request for a definition.
+# 'grpo explained pls', 'explain rlvr', 'mla eli5': asked what it is (the term alone once chat words are left off).
+_EXPLAIN_RE = re.compile(r"^\s*explain\b|\b(?:explained|eli5|explain like)\b", re.I)
+_BARE_TERM_RE = re.compile(r"^(?:explain\s+(?:an? |the )?)?([^\s?]+(?: [^\s?]+){0,2}?)\s*\??$()", re.I)
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
                          r"^what does (\S+(?: \S+){0,2}?) (?:mean|stand for(?:\s+(?:in|from|of|on)\b[^?]*)?|do)\s*\??$",
                          re.I)
@@ -2481,8 +2484,9 @@ def _without_trailing_chat(text: str) -> str:
 
 
 def _what_is(q: Query) -> re.Match[str] | None:
-    """Match _WHAT_IS_RE against a question's form (Query.form: its chat words at the end left off)."""
-    return _WHAT_IS_RE.match(q.form)
+    """Match _WHAT_IS_RE against a question's form (Query.form: its chat words at the end left off); a term asked
+    to be explained ('moe explained like im 5', 'explain rlvr') is asked what it is too."""
+    return _WHAT_IS_RE.match(q.form) or (_BARE_TERM_RE.match(q.form) if _EXPLAIN_RE.search(q.raw) else None)
 
 
 def _spells_out(q: Query, hit: Hit) -> bool:

@@ -389,7 +389,7 @@ def clock_mentioned(text: str) -> str | None:
 def normalize_query(text: str) -> str:
     """Write numbers and shorthand in a question the way the index holds them ('100k' ->
     '100000', '$5M' -> '$5 million', '5m' -> '5 million', 'recs' -> 'recommendations')."""
-    text = _LIKE_FIVE_RE.sub(" ", text)
+    text = _LIKE_FIVE_RE.sub(" explained ", text)  # how it is asked: a chat word, which says a term is asked
     text = _ACRONYM_WORD_RE.sub("", text)
     text = _CONTRACTED_RE.sub("", text)  # "why'd", "they'll": the verb left off says nothing asked
     text = _MONEY_RE.sub(lambda m: f"${m.group(1)} {_MAGNITUDES[m.group(2).lower()]}", text)

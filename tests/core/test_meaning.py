@@ -186,6 +186,12 @@ def test_a_rare_word_one_slip_from_a_common_one_no_episode_writes_is_read_as_tha
     assert "cerebras" in index.parse("did cerebras come up when they talked about inference chips").terms
 
 
+@pytest.mark.parametrize("question", ["moe explained like im 5", "explain moe", "moe eli5"])
+def test_a_term_asked_to_be_explained_is_asked_what_it_is(episode_bot, question):
+    """The passage defining the term ('Mixture of Experts (MoE) expands ...') leads, as for 'what is moe'."""
+    assert ask(episode_bot, question)["results"][0]["text"].startswith("Mixture of Experts (MoE)")
+
+
 def test_a_name_typed_with_its_capital_is_corrected_only_for_a_slip(episode_bot):
     """One slip of the episode's name is the name; two make another name."""
     index = episode_bot.snapshot.index
