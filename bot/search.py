@@ -144,7 +144,7 @@ FACT_STEMS = {stem(w) for w in ("host", "guest", "guests", "released", "release"
                                  "links", "url", "transcript")}
 FACT_BONUS = 0.1
 LEAD_BONUS = 0.1  # for a passage that opens with what the question is about
-# For a passage holding the question's words side by side as typed ('the deepseek moment', 'winner takes all'):
+# For a passage holding the question's words side by side as typed ('a tool or an adversary', 'education/learning'):
 # times the share of the question's neighbouring word pairs (by weight) it holds so. Among passages holding
 # the same words, the one saying the phrase is about it; the others hold its words apart.
 PHRASE_BONUS = 0.1

@@ -71,7 +71,7 @@ KIND_FLOORS = {
     "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 53, "oos": 91},
     # 4,820 questions of every kind written blind by helpers who read only the seeds and the other sets,
     # never the code (tests/eval/README.md), before the changes they led to; today's figures.
-    "blind.jsonl": {"paraphrase": 322, "community": 1085, "typo": 711, "oos": 1640},
+    "blind.jsonl": {"paraphrase": 322, "community": 1086, "typo": 711, "oos": 1640},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
