@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 # How often a word is counted in the list (50 at least) for it to be one of its common words: 37,700 of 160,000
 # ('juggle' 1,493, 'cutoff' 784, 'foundry' 562; 'handel' 63).
 COMMON = 200
+# How much commoner a word one slip away must be for a rare word to be read as it (common_slip).
+SLIP_RATIO = 1000
 
 # British spellings of words the list holds in American spelling ('behaviour', 'organise', 'centre').
 _BRITISH = ((re.compile(r"our(s|ed|ing)?$"), r"or\1"), (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
@@ -47,29 +49,21 @@ def english_count(word: str) -> int:
     return int(counted[at + len(word) + 2:counted.index("\n", at + 1)]) if at >= 0 else 0
 
 
+@lru_cache(maxsize=4096)
 def common_slip(word: str) -> str | None:
     """Return the common English word a (lowercase) word is one slip from, when it is no word or a rare one
     ('rase' is 'raise', 'cheepest' 'cheapest'): the commonest such word starting with the same letter, if it is
-    SLIP_COMMONER times commoner than the word typed; else None. A letter left out and one added count alike, so
+    SLIP_RATIO times commoner than the word typed; else None. A letter left out and one added count alike, so
     'plateu' gives 'plate', the commoner: bot/search.py asks only of listed words ('rase'), which a slip made
     rarely. A look through the common words (a list of 37,700 kept once read) takes a few milliseconds; an
     answer is remembered."""
-    return _common_slip(word)
-
-
-SLIP_COMMONER = 1000
-
-
-@lru_cache(maxsize=4096)
-def _common_slip(word: str) -> str | None:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    typed = english_count(word)
     near = [w for w, _d, _i in process.extract(word, _common_words(), scorer=OSA.distance, score_cutoff=1, limit=8)
             if w != word and w[:1] == word[:1]]
     best = max(near, key=english_count, default=None)
-    return best if best is not None and english_count(best) >= SLIP_COMMONER * max(typed, 1) else None
+    return best if best is not None and english_count(best) >= SLIP_RATIO * max(english_count(word), 1) else None
 
 
 @lru_cache(maxsize=1)

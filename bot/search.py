@@ -278,7 +278,7 @@ _FOCUS_RE = re.compile(r"(?<!^)(?<![.?!] )\b(?:[A-Z][\w.-]*|[a-z]+[A-Z][\w.-]*|\
 # 'What is X?' with X of at most three words: a request for a definition.
 # 'grpo explained pls', 'explain rlvr', 'mla eli5': asked what it is (the term alone once chat words are left off).
 _EXPLAIN_RE = re.compile(r"^\s*explain\b|\b(?:explained|eli5|explain like)\b", re.I)
-_BARE_TERM_RE = re.compile(r"^(?:explain\s+(?:an? |the )?)?([^\s?]+(?: [^\s?]+){0,2}?)\s*\??$()", re.I)
+_BARE_TERM_RE = re.compile(r"^(?:explain\s+(?:an? |the )?)?([^\s?]+(?: [^\s?]+){0,2}?)\s*\??$", re.I)
 _WHAT_IS_RE = re.compile(r"^(?:what|who)(?:'s| is| are| was| were) (?:an? |the )?(\S+(?: \S+){0,2}?)\s*\??$|"
                          r"^what does (\S+(?: \S+){0,2}?) (?:mean|stand for(?:\s+(?:in|from|of|on)\b[^?]*)?|do)\s*\??$",
                          re.I)
@@ -2203,7 +2203,7 @@ def _value_asked(text: str) -> str:
     of time from now), "past" (a time that places what happened), "amount", "money" (a price or a sum), "share"
     (a percentage or a fraction), or "" for any other question (parse makes a count of hours or days "span" and
     a price per something "rate")."""
-    if _PRICE_ASKED_RE.match(text) and _MONEY_WORD_RE.search(text) or _DEAR_RE.match(text):
+    if (_PRICE_ASKED_RE.match(text) and _MONEY_WORD_RE.search(text)) or _DEAR_RE.match(text):
         return "money"  # 'how much is chatgpt pro per month': a sum, not 'pro mode' ('how much hbm': 'minimal')
     if _SCORE_ASKED_RE.match(text):
         return "amount"  # 'What did DeepSeek R1 score on MATH-500?': a number ('high performance' is none)
@@ -2497,16 +2497,21 @@ def _spells_out(q: Query, hit: Hit) -> bool:
     return definition is None or definition.spelled_out is None or definition.score(hit.item.text) == 1.0
 
 
+def _term_asked(m: re.Match[str] | None) -> str:
+    """Return the X a match of _what_is found asked about ('' for none): the one of its groups that matched."""
+    return next((g for g in m.groups() if g), "") if m else ""
+
+
 def _defined(q: Query) -> list[str]:
     """Return the content words of the X a 'what is X?' question asks about, as typed ([] for another question)."""
     m = _what_is(q)
-    return content_words((m.group(1) or m.group(2)) if m else "")
+    return content_words(_term_asked(m))
 
 
 def _definition(q: Query) -> _Definition | None:
     """For a 'what is X?' question, return how a definition of X looks; else None."""
     m = _what_is(q)
-    asked = (m.group(1) or m.group(2)) if m else ""
+    asked = _term_asked(m)
     terms = [q.corrected.get(t, t) for t in content_words(asked)]
     if not terms:
         return None

@@ -134,11 +134,9 @@ _PER_THEM_RE = re.compile(r"\bper (?:these|those|the) (?:guys|two|hosts?|guests?
 # 'anyone catch what nathan said abt burnout', 'did u catch the part on tpus': whether it was heard, not what of.
 _CAUGHT_RE = re.compile(r"\b(?:did\s+)?(?:any(?:one|body)|some(?:one|body)|you|u|ya|y'?all)(?:\s+else)?\s+"
                         r"(?:catch|hear|notice)\b", re.I)
-# '72 hr weeks', '2hr mark': hours, written out as the index holds them.
-_HOURS_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s?hrs?\b", re.I)
-# '1gw now and 2gw later': gigawatts and megawatts, written out as the index holds them.
-_POWER_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s?([gm])ws?\b", re.I)
-_WATTS = {"g": "gigawatts", "m": "megawatts"}
+# '72 hr weeks', '2hr mark', '1gw now and 2gw later': a number's unit, written out as the index holds it.
+_UNITS = {"hr": "hours", "gw": "gigawatts", "mw": "megawatts"}
+_UNIT_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s?(hr|gw|mw)s?\b", re.I)
 # 'marine community project? never heard of it, what is it': the asker's own surprise, then the question again.
 _NEVER_HEARD_RE = re.compile(r"\b(?:i(?:'ve|’ve| have)?\s+)?never\s+heard\s+of\s+(?:it|that|this|them|him|her)\b|"
                              r"[,?!]\s*what(?:'s|’s|s| is)\s+(?:it|that|this)\s*[?!.]*\s*$", re.I)
@@ -409,8 +407,7 @@ def normalize_query(text: str) -> str:
     text = _PER_THEM_RE.sub(" ", text)  # 'when did R1 come out': when was it released
     text = _NEVER_HEARD_RE.sub(" ", text)
     text = _CAUGHT_RE.sub(" ", text)
-    text = _HOURS_RE.sub(r"\1 hours", text)
-    text = _POWER_RE.sub(lambda m: f"{m.group(1)} {_WATTS[m.group(2).lower()]}", text)
+    text = _UNIT_RE.sub(lambda m: f"{m.group(1)} {_UNITS[m.group(2).lower()]}", text)
     text = _DROPPED_RE.sub(r"\1released\2", text)
     placed, found = _IN_THE_EPISODE_RE.subn(" ", text)
     # 'where in the ep do they talk about tpus': where, not what ('what is in this episode' stays)
