@@ -250,6 +250,11 @@ _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a year: a date, not a name or a ve
 # 'Who wrote X?' is answered by a passage naming X's author in other words: 'X by Patrick McGee', 'its author'.
 _WRITE = frozenset({"write"})
 _AUTHORED_RE = re.compile(r"\b(?i:author)|\b(?:written |edited )?by (?:[A-Z][\w.'-]+ ){0,2}[A-Z][\w.'-]+")
+# What a work is asked as ('what sf history book did they recommend'), and a text naming one by its title in quotes
+# ("'The Season of the Witch' reveals ..."), which answers though it never says 'book'.
+_WORKS = frozenset(stem(w) for w in "book books novel novels film films movie movies documentary paper papers essay "
+                   "article album song".split())
+_TITLE_RE = re.compile(r"""(?<![\w'’])['‘"“][A-Z][^'’"”\n]{1,80}?['’"”](?![\w'’])""")
 # Of the irregular past forms (bot/text.py's IRREGULAR), only those whose deed a passage names when it answers
 # ('X wrote Y'; not 'made', 'built' or 'led': 'OLMo 3 from AI2' says who made it).
 _IRREGULAR_DEEDS = tuple(past for past, verb in IRREGULAR.items() if verb in ("write", "buy", "sell", "teach"))
@@ -798,8 +803,9 @@ class SearchIndex:
         owners = {w.lower() for w in _OWNER_RE.findall(text)} - focus
         prefixes = set()
         for w in dict.fromkeys(query_words(text)):
-            if w in self.nicknames:  # 'seb's take': Sebastian's
-                terms.append(self.nicknames[w])
+            nickname = self.nicknames.get(w) or (w[-1:] == "s" and self.nicknames.get(w[:-1]))
+            if nickname:  # 'seb's take', 'sebs setup': Sebastian's
+                terms.append(nickname)
                 continue
             # Typo correction knows English only: another language's words are taken as typed.
             # ('befor' shares its stem with 'before', a stop word: a typo of it, not a known word)
@@ -1516,7 +1522,8 @@ class SearchIndex:
                 holds = facts.holds(_AMOUNT_RE, item.text) or (q.measure == "date" and facts.holds(_DATE_RE, item.text))
             else:
                 holds = q.holds_ask(facts.line, apart) or (
-                    q.asked == _WRITE and facts.holds(_AUTHORED_RE, item.text))  # 'Apple in China by Patrick McGee'
+                    q.asked == _WRITE and facts.holds(_AUTHORED_RE, item.text)) or (  # 'Apple in China by Patrick McGee'
+                    q.asked <= _WORKS and bool(q.asked) and facts.holds(_TITLE_RE, item.text))
             # Only a hit holding most of the question's words may be an answer by them: the value it gives is
             # looked for there (the few meaning leads with are looked at in _by_meaning).
             gives = _gives(q, item, facts) if cov >= DECLINE_BELOW and holds else None
@@ -1896,13 +1903,16 @@ def _as_cached(vectors: np.ndarray) -> np.ndarray:
 
 
 def heading(item: Passage | Quote) -> str:
-    """Return the words an item is filed under: its headline, section, and chapter.
+    """Return the words an item is filed under: its headline, section, and chapter, and a quote's remark.
 
     The chapter counts only when the item's own time puts it there; a chapter
     guessed from the topic would make words of the guess look like an answer.
+    A quote's remark says whose words it carries ('paraphrasing Sam Altman'):
+    'the altman line about their gpus' is that quote.
     """
     chapter = item.chapter if item.time_basis in ("own", "matched", "nearby") else None
-    return " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None), chapter]))
+    return " ".join(filter(None, [getattr(item, "title", None), getattr(item, "section", None), chapter,
+                                  getattr(item, "remark", None)]))
 
 
 def meaning_signal(sim: float) -> float:

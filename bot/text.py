@@ -84,6 +84,9 @@ ABBREVIATIONS = {
     "w": "with", "n": "and", "dev": "developer", "diff": "different",
     "ads": "advertising", "m&a": "mergers and acquisitions", "dl": "deep learning",
     "org": "organization", "orgs": "organizations", "gw": "gigawatt", "gws": "gigawatts", "mw": "megawatts",
+    # Months as members shorten them ('back in jan 2025'); not 'mar' or 'may', which are words.
+    "jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
+    "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from|on|before|after|throughout) (?:the|this) (?:episode|ep)\b", re.I)
@@ -95,7 +98,17 @@ _SMALL_TALK_RE = re.compile(
     r"good (?:morning|afternoon|evening|night)|"
     r"how have you been|what(?:'s| is) (?:going on|new|up|your name)|what time is it|"
     r"who (?:made|built|created|are) (?:you|this bot)|can you (?:hear|see) me|right now|these days|"
-    r"(?:going|moving) forward|is (?:that|this|it) (?:right|correct|true))\b", re.I)
+    r"(?:going|moving) forward|is (?:that|this|it) (?:right|correct|true)|any love for|the big deal(?: with| about)?|"
+    r"back(?= (?:in|then|when)\b))\b", re.I)
+# A question tag at the end ('opus is anthropic's, right?', 'multiple times a day or what'): how it is asked (not
+# 'the attempts that got graded right').
+_QUESTION_TAG_RE = re.compile(r"(?:\s*,\s*right|[\s,]+or (?:what|not|no))\s*[?!.]*\s*$", re.I)
+# A member's doubt, put as the other answer ('996 at sf labs, real thing or just a meme'): how they ask, not what
+# about. Only after 'real' or 'legit': in 'does thinking longer help or is that hype' the rest is a paraphrase that
+# 'hype' kept from being answered wrongly.
+_DOUBT_RE = re.compile(r"[\s,]+(?:(?:is (?:it|that|this) )?(?:a )?real(?: thing)?|for real|legit)[\s,]+or (?:is "
+                       r"(?:it|that|this) |(?:it's|that's|its|thats) )?(?:just |only |mostly |all )?(?:a |an )?(?:meme|hype|"
+                       r"cope|marketing|vibes|joke|nonsense|bs|overblown|overhyped|exaggeration|nah)\s*[?!.]*\s*$", re.I)
 # A question about the bot itself ('who built this bot and which model does it run on'): nothing of it is about
 # an episode, whatever else it names.
 _ABOUT_THE_BOT_RE = re.compile(r"\b(?:(?:this|the|you|ur|your) bot|who (?:made|built|created|programmed) you|"
@@ -397,6 +410,8 @@ def normalize_query(text: str) -> str:
     if _ABOUT_THE_BOT_RE.search(text):
         return ""
     text = _SMALL_TALK_RE.sub(" ", text)
+    text = _DOUBT_RE.sub(" ", text)
+    text = _QUESTION_TAG_RE.sub(" ", text)
     text = _WHEN_SAID_RE.sub(" ", text)
     text = _CLOCK_MENTION_RE.sub(" ", text)
     text = _BRIEFLY_RE.sub(" ", text)

@@ -212,6 +212,11 @@ def test_a_line_described_by_who_said_it_is_looked_for_among_their_lines(episode
     assert found.speaker == who and held in found.text
 
 
+def test_a_quote_is_found_by_whose_words_its_remark_says_it_carries(episode_bot):
+    """'— Nathan Lambert (paraphrasing Sam Altman's rationale ...)': the Altman line is that quote."""
+    assert "GPUs are hurting" in episode_bot.run("quote", {"text": "that altman line about their gpus"}).results[0].text
+
+
 def test_a_description_answered_by_no_line_is_still_declined(episode_bot):
     """The answer to 'what is the atom project' is a note that quotes no one: no line to give."""
     assert episode_bot.run("ask", {"question": "what is the atom project"}).results

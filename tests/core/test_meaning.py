@@ -47,6 +47,13 @@ from bot.text import normalize_query, number_aliases, query_words
     ("do the labs literally require 72 hr weeks", ["labs", "require", "72", "hours", "weeks"]),
     ("best attention trick for long ctx", ["best", "attention", "trick", "long", "context"]),
     ("ts for the which chatbot is winning part", ["chatbot", "winning"]),  # 'ts': a timestamp
+    ("996 at sf ai labs, real thing or just a meme", ["996", "sf", "ai", "labs"]),  # a doubt: how it is asked
+    ("any love for mistral in the ep", ["mistral"]),
+    ("what was the big deal with deepseek back in jan 2025", ["deepseek", "january", "2025"]),  # a month cut short
+    ("so cursor retrains every 90 minutes or what", ["cursor", "retrains", "every", "90", "minutes"]),
+    ("opus is anthropic's top model, right?", ["opus", "anthropic", "top", "model"]),  # a question tag
+    ("what math nudges the model toward attempts graded right", ["math", "nudges", "model", "attempts", "graded",
+                                                                 "right"]),  # not a tag: what was right
 ])
 def test_chat_filler_is_not_a_search_word(asked, wanted):
     assert query_words(normalize_query(asked)) == wanted
@@ -260,6 +267,7 @@ def test_a_first_name_cut_short_is_the_person(episode_bot):
     index = episode_bot.snapshot.index
     assert index.nicknames["seb"] == "sebastian"
     assert index.parse("seb's take on world models").terms[0] == "sebastian"
+    assert index.parse("sebs coding setup").terms[0] == "sebastian"  # the possessive typed without its apostrophe
     assert "lex" not in index.nicknames  # a name that short is its own
 
 
@@ -1279,3 +1287,9 @@ def test_a_common_english_word_the_model_lacks_is_real_and_a_rare_one_may_be_a_s
     assert index.parse("Which foundry manufactures NVIDIA's Blackwell chips?").corrected == {}
     assert index.parse("can agents handel long tasks").corrected == {"handel": "handle"}
     assert ask(episode_bot, "Which foundry manufactures NVIDIA's Blackwell chips?")["results"] == []
+
+
+def test_a_work_asked_for_is_named_by_its_title_in_quotes(episode_bot):
+    """'What sf history book did they recommend?': "'The Season of the Witch' reveals ..." names the book, though
+    it never says 'book'."""
+    assert "Season of the Witch" in ask(episode_bot, "what sf histroy book did they recomend")["results"][0]["text"]
