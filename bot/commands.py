@@ -58,8 +58,8 @@ _PLACE_THEN_WHICH = re.compile(r"\s*([^,;(]+?)\s*(?:[,;(]| - | – | — )")
 _PLACE_NAMES = sorted({"chapter", "chapters", "section", "segment", "beginning", "final", *_ORDINALS})
 # 'a nathan quote', 'quotes by sebastian', 'random quote': a notable quote, by someone or anyone, asked for
 # in words rather than with the speaker option (group 'by': who, if anyone).
-_QUOTE_BY = re.compile(r"(?:(?:give me|show me|got|any|an?|some|the|random|good|best|fav(?:ou?rite)?|notable|"
-                       r"famous|another)\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?quotes?(?: of the day)?"
+_PRAISED = r"(?:give me|show me|got|any|an?|some|the|random|good|best|top|fav(?:ou?rite)?|notable|famous|another)"
+_QUOTE_BY = re.compile(rf"(?:{_PRAISED}\s+)*(?:(?P<by>[^\s].*?)(?:'s)?\s+)?(?:{_PRAISED}\s+)*quotes?(?: of the day)?"
                        r"(?:\s+(?:from|by|in)\s+(?P<from>.+?))?", re.I)
 # How a line is asked for, not its words: 'sebastian quote about ...', 'the line about ...', "lex line abt it
 # getting super technical", "nathans line that agent mistakes are ...", 'sebastian no winner takes all line' (the

@@ -1190,15 +1190,19 @@ class SearchIndex:
         if not fix or OSA.distance(word, fix) != 1:
             return None
         typed_count = english_count(word)
-        if typed_count >= COMMON and english_count(fix) < SLIP_COMMONER * typed_count:
-            return None  # 'who founded X' is not 'funded': a common word a slip would seldom make
+        # 'who founded X' is not 'funded': a common word a slip would seldom make, unless a version number
+        # follows it as it follows the name ('lama 4': Llama 4).
+        common = typed_count >= COMMON and english_count(fix) < SLIP_COMMONER * typed_count
         typed = [w for w in words(text.lower()) if w not in STOPWORDS and w not in CHAT_FILLER]
         for i, w in enumerate(typed):
             if w != word:
                 continue
-            for j in (i - 1, i + 1):
+            for j in ((i + 1,) if common else (i - 1, i + 1)):
                 n = corrected.get(typed[j], typed[j]) if 0 <= j < len(typed) else ""
-                if len(n) >= 3 and n in self.vocab_df and self._known((n, fix), [n, fix], near=PHRASE_GAP):
+                if common and not n.isdigit():
+                    continue
+                if (len(n) >= 3 or n.isdigit()) and n in self.vocab_df and \
+                        self._known((n, fix), [n, fix], near=PHRASE_GAP):
                     return fix
         return None
 
@@ -1255,6 +1259,7 @@ class SearchIndex:
         if len(word) == 4:  # a short word: only a swapped pair of letters, a letter left out or one doubled
             options = [w for w in options if sorted(w) == sorted(word) or
                        (len(w) == 5 and w[:2] == word[:2] and _leaves_one_out(word, w)) or
+                       (len(w) == 5 and any(w[i] == w[i - 1] and w[:i] + w[i + 1:] == word for i in range(1, 5))) or
                        (len(w) == 3 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == w
                                             for i in range(1, 4)))]
         else:  # ...and a longer one must still look like it ('aliens' is not 'allen'), or be one slip
@@ -2631,16 +2636,17 @@ def _windows(parts: list[str]) -> list[str]:
 def _same_person(asked: str, name: str) -> bool:
     """Return True when `asked` names this person: 'Nathan', 'lambert', 'Nathan Lambrt'.
 
-    Each word asked must start a word of the name (or the whole must be a
-    near spelling), so a lone 'a' matches nobody.
+    Each word asked must start a word of the name or be a near spelling of one (or the whole must be
+    a near spelling), so a lone 'a' matches nobody, and "nathan's slop" is a line of Nathan's about
+    slop, not Nathan.
     """
     asked_words, name_words = words(asked), words(name)
     if not asked_words:
         return False
     if all(any(n.startswith(a) for n in name_words) for a in asked_words) and len("".join(asked_words)) >= 3:
         return True
-    return fuzz.ratio(" ".join(asked_words), " ".join(name_words)) >= 85 or any(
-        fuzz.ratio(a, n) >= 85 for a in asked_words for n in name_words if len(a) >= 4)
+    return fuzz.ratio(" ".join(asked_words), " ".join(name_words)) >= 85 or all(
+        any(n.startswith(a) or (len(a) >= 4 and fuzz.ratio(a, n) >= 85) for n in name_words) for a in asked_words)
 
 
 def chapter_for_time(text: str, episode: Episode) -> tuple[int, Chapter | None] | None:

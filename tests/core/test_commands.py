@@ -217,6 +217,12 @@ def test_a_quote_is_found_by_whose_words_its_remark_says_it_carries(episode_bot)
     assert "GPUs are hurting" in episode_bot.run("quote", {"text": "that altman line about their gpus"}).results[0].text
 
 
+@pytest.mark.parametrize("text", ["nathan's slop quote", "nathan slop quote"])
+def test_a_quote_of_someone_about_something_is_that_line_not_any_of_theirs(episode_bot, text):
+    """'nathan's slop quote' names Nathan and what his line is about: not a random quote of his."""
+    assert "drowns in slop" in episode_bot.run("quote", {"text": text}).results[0].text
+
+
 def test_a_description_answered_by_no_line_is_still_declined(episode_bot):
     """The answer to 'what is the atom project' is a note that quotes no one: no line to give."""
     assert episode_bot.run("ask", {"question": "what is the atom project"}).results

@@ -222,6 +222,9 @@ def test_a_real_word_a_letter_off_a_phrase_of_the_episode_is_read_as_that_phrase
     # A common word a slip would seldom make stays as typed: 'founded' is not 'funded' (by Highflyer Capital).
     assert "founded" not in index.parse("who founded highflyer capital").corrected
     assert ask(episode_bot, "who founded highflyer capital")["results"] == []
+    # ...unless the version number the episode writes after the name follows it: 'lama 4' is Llama 4.
+    assert index.parse("what did they say about the lama 4 controversy").corrected == {"lama": "llama"}
+    assert index.parse("is a lama a camel").corrected == {}
 
 
 def test_a_name_typed_with_capitals_inside_is_corrected_by_one_slip_at_most(episode_bot):
