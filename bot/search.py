@@ -274,6 +274,7 @@ _ASKS_MEANING_RE = re.compile(r"^\s*(?:(?:so|ok|okay|wait)[\s,]+)*what(?: (?:doe
                               r"(?:stands? for(?:\s+(?:in|from|of|on)\b[^?]*)?|mean(?: here| in this context)?)\s*\??$",
                               re.I)
 _MEANING_FORM = frozenset({"stand", "stands", "mean", "supposed"})
+_PARTICLES = frozenset("out up off in on over down through back away".split())  # 'burned out', 'look up'
 _INFLECTED_RE = re.compile(r"(?:ing|ed|es|s|er|ers)$")  # 'cooking': an inflection of a word the model may know
 _AND_RE = re.compile(r"\s+(?:and|&|\+)\s+|\s*[,/]\s*", re.I)  # 'ipos and acquisitions', 'nvidia / compute'
 _NEXT_WORD_RE = re.compile(r"^\s*(\w+)")  # the word after a number ('5 milion'): see _named_versions
@@ -809,6 +810,10 @@ class SearchIndex:
                 continue
             # Typo correction knows English only: another language's words are taken as typed.
             # ('befor' shares its stem with 'before', a stop word: a typo of it, not a known word)
+            if len(w) == 3 and language == "en" and w not in self.vocab_df and (doubled := self._undoubled(w)):
+                corrected[w] = doubled  # 'tel it what to do': 'tell', a doubled letter typed once
+                terms.append(doubled)
+                continue
             if w in self.vocab_df or (stem(w) in self.df and not _chat_typo(w)) or len(w) < 4 or w.isdigit() \
                     or language != "en":
                 terms.append(w)
@@ -864,6 +869,7 @@ class SearchIndex:
                 terms.append(english)
             else:
                 terms.append(w)
+        terms = self._compounds(text, terms)
         measured = _MEASURE_RE.search(text)
         if measured and _JOINED_RE.search(text, 0, measured.start()):
             # 'what is gemini diffusion and how fast is it': the measure is not all it asks, and the word
@@ -1215,6 +1221,27 @@ class SearchIndex:
         not 'optimized' for 'optimizer', which only shares its stem)."""
         vocab = self.vocab_df
         return word in vocab or word + "s" in vocab or (word.endswith("s") and word[:-1] in vocab)
+
+    def _compounds(self, text: str, terms: list[str]) -> list[str]:
+        """Return the terms with a verb and its particle read as the one word the episodes write for them ('nathan
+        was burned out': 'burnout'; 'look up': 'lookup'), where they write it."""
+        typed = words(text.lower())
+        for verb, particle in zip(typed, typed[1:]):
+            if particle not in _PARTICLES or verb not in terms:
+                continue
+            joined = next((form for base in (verb, stem(verb)) for form in (base + particle, base + particle + "s")
+                           if form in self.vocab_df), None)
+            if joined:
+                terms = [joined if t == verb else t for t in terms]
+        return terms
+
+    def _undoubled(self, word: str) -> str | None:
+        """Return the indexed word a short word no dictionary knows is, typed with a doubled letter once ('tel':
+        'tell'), when exactly one such word is indexed; else None."""
+        if is_english(word):
+            return None
+        found = {word[:i] + word[i - 1] + word[i:] for i in range(1, len(word) + 1)} & self.vocab_df.keys()
+        return found.pop() if len(found) == 1 else None
 
     def _starts_a_word(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.sorted_vocab, prefix)

@@ -1296,3 +1296,17 @@ def test_a_work_asked_for_is_named_by_its_title_in_quotes(episode_bot):
     """'What sf history book did they recommend?': "'The Season of the Witch' reveals ..." names the book, though
     it never says 'book'."""
     assert "Season of the Witch" in ask(episode_bot, "what sf histroy book did they recomend")["results"][0]["text"]
+
+
+def test_a_verb_and_its_particle_are_the_word_the_episode_writes_for_them(episode_bot):
+    """'when he burned out': the episode's 'burnout'; 'look up facts': its 'lookups'."""
+    index = episode_bot.snapshot.index
+    assert "burnout" in index.parse("what was nathan doing when he burned out").terms
+    assert "lookups" in index.parse("what does nathan use to look up facts").terms
+
+
+def test_a_short_word_typed_with_a_doubled_letter_once_is_the_episode_s(episode_bot):
+    """'tel it what to do': 'tell'; a word a dictionary knows stays as typed."""
+    index = episode_bot.snapshot.index
+    assert index.parse("sebastian saying you still have to tel it what to do").corrected == {"tel": "tell"}
+    assert index.parse("what is a gpu").corrected == {}
