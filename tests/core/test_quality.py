@@ -69,14 +69,14 @@ KIND_FLOORS = {
     # Ours, in new wording (tests/eval/README.md); 20 of its 92 out-of-scope questions ask a measure
     # or date of something the episode names but doesn't measure; 1 of the 92 is still answered.
     "fresh.jsonl": {"paraphrase": 18, "community": 93, "typo": 53, "oos": 91},
-    # 5,060 questions of every kind written blind by helpers who read only the seeds and the other sets,
+    # 5,300 questions of every kind written blind by helpers who read only the seeds and the other sets,
     # never the code (tests/eval/README.md), before the changes they led to; today's figures.
-    "blind.jsonl": {"paraphrase": 328, "community": 1139, "typo": 749, "oos": 1722},
+    "blind.jsonl": {"paraphrase": 334, "community": 1185, "typo": 785, "oos": 1806},
 }
 
 # The same out-of-scope questions typed without capitals, as members often do: names are then
 # known only by how the episodes write them (SearchIndex._written_as_names). Today's figures.
-LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 87, "blind.jsonl": 1708}
+LOWERCASE_DECLINES = {"natural.jsonl": 25, "fresh.jsonl": 87, "blind.jsonl": 1791}
 
 
 @pytest.mark.parametrize("name", sorted(KIND_FLOORS))
