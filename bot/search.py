@@ -1224,7 +1224,7 @@ class SearchIndex:
 
     def _compounds(self, text: str, terms: list[str]) -> list[str]:
         """Return the terms with a verb and its particle read as the one word the episodes write for them ('nathan
-        was burned out': 'burnout'; 'look up': 'lookup'), where they write it."""
+        was burned out': 'burnout'; 'look up': 'lookups'), where they write it (or its plural)."""
         typed = words(text.lower())
         for verb, particle in zip(typed, typed[1:]):
             if particle not in _PARTICLES or verb not in terms:

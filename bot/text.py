@@ -87,7 +87,7 @@ ABBREVIATIONS = {
     # Months as members shorten them ('back in jan 2025'); not 'mar' or 'may', which are words.
     "jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
     "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
-    "til": "until", "till": "until",
+    "til": "until", "till": "until",  # 'stay loyal to one model til it does something dumb': a stop word
 }
 # 'in the episode', 'in this ep': where a member asks about, said of the episode asked already.
 _IN_THE_EPISODE_RE = re.compile(r"\b(?:in|during|from|on|before|after|throughout) (?:the|this) (?:episode|ep)\b", re.I)
