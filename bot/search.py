@@ -1240,7 +1240,7 @@ class SearchIndex:
         'tell'), when exactly one such word is indexed; else None."""
         if is_english(word):
             return None
-        found = {word[:i] + word[i - 1] + word[i:] for i in range(1, len(word) + 1)} & self.vocab_df.keys()
+        found = _doubled_forms(word) & self.vocab_df.keys()
         return found.pop() if len(found) == 1 else None
 
     def _starts_a_word(self, prefix: str) -> bool:
@@ -1286,9 +1286,7 @@ class SearchIndex:
         if len(word) == 4:  # a short word: only a swapped pair of letters, a letter left out or one doubled
             options = [w for w in options if sorted(w) == sorted(word) or
                        (len(w) == 5 and w[:2] == word[:2] and _leaves_one_out(word, w)) or
-                       (len(w) == 5 and any(w[i] == w[i - 1] and w[:i] + w[i + 1:] == word for i in range(1, 5))) or
-                       (len(w) == 3 and any(word[i] == word[i - 1] and word[:i] + word[i + 1:] == w
-                                            for i in range(1, 4)))]
+                       w in _doubled_forms(word) or word in _doubled_forms(w)]
         else:  # ...and a longer one must still look like it ('aliens' is not 'allen'), or be one slip
             # from its stem ('rebiuld' is 'rebuilding', whose stem is 'rebuild'); a word three letters longer
             # is another word ('replit' is not 'replicate', though a letter from its stem 'replic')
@@ -2610,6 +2608,11 @@ def _slipped(typed: str, word: str) -> bool:
     return len(long) - len(short) == 1 and _leaves_one_out(short, long)
 
 
+def _doubled_forms(word: str) -> set[str]:
+    """Return the word with each of its letters doubled in turn ('tel': 'ttel', 'teel', 'tell')."""
+    return {word[:i] + word[i - 1] + word[i:] for i in range(1, len(word) + 1)}
+
+
 def _leaves_one_out(short: str, long: str) -> bool:
     """Return True when `long` is `short` with one letter added ('dyin', 'dying')."""
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
@@ -2670,10 +2673,9 @@ def _same_person(asked: str, name: str) -> bool:
     asked_words, name_words = words(asked), words(name)
     if not asked_words:
         return False
-    if all(any(n.startswith(a) for n in name_words) for a in asked_words) and len("".join(asked_words)) >= 3:
-        return True
-    return fuzz.ratio(" ".join(asked_words), " ".join(name_words)) >= 85 or all(
-        any(n.startswith(a) or (len(a) >= 4 and fuzz.ratio(a, n) >= 85) for n in name_words) for a in asked_words)
+    each = all(any(n.startswith(a) or (len(a) >= 4 and fuzz.ratio(a, n) >= 85) for n in name_words)
+               for a in asked_words)
+    return (each and len("".join(asked_words)) >= 3) or fuzz.ratio(" ".join(asked_words), " ".join(name_words)) >= 85
 
 
 def chapter_for_time(text: str, episode: Episode) -> tuple[int, Chapter | None] | None:
